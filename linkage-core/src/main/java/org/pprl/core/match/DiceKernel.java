@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.pprl.core.bits.BitFilters;
 
 /**
  * Finds every pair of filters, one from each of two {@link FilterMatrix}es, whose Dice coefficient
@@ -29,7 +30,12 @@ public final class DiceKernel {
    *    chunk of B (CHUNK × 128 bytes for 1024-bit filters) stays in the L2 cache while a block of
    *    A rows is scanned against it.
    *
-   * 3. Threads. Blocks of A rows are independent tasks; each writes to its own buffer, and the
+   * 3. Inner loop. One row of A against a run of B is a RowScanner: the portable loop, a loop
+   *    unrolled for 1024-bit filters with the row held in locals, or (JDK 21+, when the
+   *    jdk.incubator.vector module is present) a Vector API loop using the CPU's vector popcount.
+   *    docs/performance.md has the figures that justify each.
+   *
+   * 4. Threads. Blocks of A rows are independent tasks; each writes to its own buffer, and the
    *    buffers are merged and sorted by (a, b) at the end, so the output does not depend on the
    *    thread count or scheduling.
    *
@@ -48,6 +54,20 @@ public final class DiceKernel {
    * @throws IllegalArgumentException if the filter lengths differ or an argument is out of range
    */
   public static ScoredPairs scan(FilterMatrix a, FilterMatrix b, double threshold, int threads) {
+    return scan(a, b, threshold, threads, RowScanner.best(a.wordsPerFilter()));
+  }
+
+  /**
+   * The name of the inner loop that {@link #scan} uses for filters of {@code bits} bits, for run
+   * summaries: {@code vector} (the JDK's Vector API), {@code unrolled} or {@code portable}.
+   */
+  public static String implementation(int bits) {
+    return RowScanner.best(BitFilters.wordCount(bits)).name();
+  }
+
+  /** {@link #scan} with a chosen inner loop; tests use it to check every implementation. */
+  static ScoredPairs scan(
+      FilterMatrix a, FilterMatrix b, double threshold, int threads, RowScanner rows) {
     if (a.bits() != b.bits()) {
       throw new IllegalArgumentException(
           "filters differ in length: " + a.bits() + " vs " + b.bits() + " bits");
@@ -63,7 +83,7 @@ public final class DiceKernel {
     List<ScoredPairs.Buffer> buffers = new ArrayList<>(blocks);
     if (threads == 1 || blocks <= 1) {
       for (int block = 0; block < blocks; block++) {
-        buffers.add(scanBlock(a, side, block, threshold));
+        buffers.add(scanBlock(a, side, block, threshold, rows));
       }
       return ScoredPairs.merge(buffers);
     }
@@ -72,7 +92,7 @@ public final class DiceKernel {
       List<Future<ScoredPairs.Buffer>> futures = new ArrayList<>(blocks);
       for (int block = 0; block < blocks; block++) {
         int blockIndex = block;
-        futures.add(pool.submit(() -> scanBlock(a, side, blockIndex, threshold)));
+        futures.add(pool.submit(() -> scanBlock(a, side, blockIndex, threshold, rows)));
       }
       for (Future<ScoredPairs.Buffer> future : futures) {
         buffers.add(future.get());
@@ -90,11 +110,13 @@ public final class DiceKernel {
 
   /** B's filters copied in ascending popcount order, with the map back to original indices. */
   static final class SortedSide {
+    final int wordsPerFilter;
     final long[] words;
     final int[] popcounts;
     final int[] original;
 
-    private SortedSide(long[] words, int[] popcounts, int[] original) {
+    private SortedSide(int wordsPerFilter, long[] words, int[] popcounts, int[] original) {
+      this.wordsPerFilter = wordsPerFilter;
       this.words = words;
       this.popcounts = popcounts;
       this.original = original;
@@ -123,7 +145,7 @@ public final class DiceKernel {
         System.arraycopy(source, original[k] * w, words, k * w, w);
         popcounts[k] = pops[original[k]];
       }
-      return new SortedSide(words, popcounts, original);
+      return new SortedSide(w, words, popcounts, original);
     }
 
     /** First sorted index whose popcount is at least {@code p}. */
@@ -143,19 +165,19 @@ public final class DiceKernel {
   }
 
   private static ScoredPairs.Buffer scanBlock(
-      FilterMatrix a, SortedSide b, int block, double threshold) {
+      FilterMatrix a, SortedSide b, int block, double threshold, RowScanner rows) {
     int w = a.wordsPerFilter();
     long[] aw = a.words();
     int[] apop = a.popcounts();
     int first = block * ROWS;
     int last = Math.min(a.size(), first + ROWS);
-    int rows = last - first;
+    int count = last - first;
     // Each row's candidate range in B's popcount order, from the popcount bound.
-    int[] from = new int[rows];
-    int[] to = new int[rows];
+    int[] from = new int[count];
+    int[] to = new int[count];
     double low = threshold / (2 - threshold);
     double high = (2 - threshold) / threshold;
-    for (int r = 0; r < rows; r++) {
+    for (int r = 0; r < count; r++) {
       int p = apop[first + r];
       if (p == 0) {
         continue; // Dice with an empty filter is 0.
@@ -168,42 +190,16 @@ public final class DiceKernel {
     int n = b.popcounts.length;
     for (int chunkStart = 0; chunkStart < n; chunkStart += CHUNK) {
       int chunkEnd = Math.min(n, chunkStart + CHUNK);
-      for (int r = 0; r < rows; r++) {
+      for (int r = 0; r < count; r++) {
         int jFrom = Math.max(from[r], chunkStart);
         int jTo = Math.min(to[r], chunkEnd);
         if (jFrom >= jTo) {
           continue;
         }
         int row = first + r;
-        scanRow(aw, row * w, apop[row], row, b, jFrom, jTo, w, threshold, out);
+        rows.scan(aw, row * w, apop[row], row, b, jFrom, jTo, threshold, out);
       }
     }
     return out;
-  }
-
-  private static void scanRow(
-      long[] aw,
-      int aOffset,
-      int aPop,
-      int row,
-      SortedSide b,
-      int jFrom,
-      int jTo,
-      int w,
-      double threshold,
-      ScoredPairs.Buffer out) {
-    long[] bw = b.words;
-    int[] bpop = b.popcounts;
-    for (int j = jFrom; j < jTo; j++) {
-      int bOffset = j * w;
-      int common = 0;
-      for (int k = 0; k < w; k++) {
-        common += Long.bitCount(aw[aOffset + k] & bw[bOffset + k]);
-      }
-      int sum = aPop + bpop[j];
-      if (2.0 * common >= threshold * sum) {
-        out.add(row, b.original[j], 2.0 * common / sum);
-      }
-    }
   }
 }

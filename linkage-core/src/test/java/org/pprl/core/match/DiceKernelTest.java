@@ -1,13 +1,18 @@
 package org.pprl.core.match;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.pprl.core.bits.BitFilters;
@@ -84,6 +89,48 @@ class DiceKernelTest {
     double t = percent / 100.0;
 
     assertEquals(exhaustive(a, b, t), listed(DiceKernel.scan(a, b, t, threads)));
+  }
+
+  @Property(tries = 40)
+  void everyInnerLoop_agreesWithExhaustiveComparison(
+      @ForAll long seed,
+      @ForAll("wordCounts") int words,
+      @ForAll @IntRange(min = 50, max = 95) int percent) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int bits = words * 64 - random.nextInt(2) * 7;
+    FilterMatrix a = randomMatrix(random, 40, bits);
+    FilterMatrix b = randomMatrix(random, 70, bits);
+    double t = percent / 100.0;
+    List<String> expected = exhaustive(a, b, t);
+
+    for (String name : new String[] {"portable", "unrolled", "vector"}) {
+      RowScanner rows = RowScanner.named(name);
+      if (rows != null && rows.supports(a.wordsPerFilter())) {
+        assertEquals(expected, listed(DiceKernel.scan(a, b, t, 1, rows)), name);
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<Integer> wordCounts() {
+    return Arbitraries.of(1, 8, 15, 16, 17, 32);
+  }
+
+  @Test
+  void vectorLoop_isPresentWhereTheJdkOffersIt() {
+    boolean jdkHasIt =
+        Runtime.version().feature() >= 21
+            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    assumeTrue(jdkHasIt, "Vector API needs JDK 21+ started with jdk.incubator.vector");
+    assertNotNull(RowScanner.named("vector"), "the JDK 21 sources were not compiled in");
+    assertEquals("vector", DiceKernel.implementation(1024));
+  }
+
+  @Test
+  void implementation_withoutVectorApi_isUnrolledFor1024Bits() {
+    assumeTrue(RowScanner.named("vector") == null);
+    assertEquals("unrolled", DiceKernel.implementation(1024));
+    assertEquals("portable", DiceKernel.implementation(1000 - 64));
   }
 
   @Test
