@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     version = "pprl 0.1.0",
     description =
         "Privacy-preserving record linkage: encode, link and share without raw identifiers.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, EvaluateCommand.class})
 public final class Pprl implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -23,9 +23,51 @@ public final class Pprl implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** Exit code for bad input: options, files or records that the command cannot use. */
+  static final int BAD_INPUT = 2;
+
+  /** Exit code when the command itself failed: a bug, reported without any record content. */
+  static final int INTERNAL_ERROR = 70;
+
   /** Builds the command line with every subcommand; tests call this to run commands in-process. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Pprl());
+    CommandLine cli = new CommandLine(new Pprl());
+    cli.setParameterExceptionHandler(Pprl::badOption);
+    cli.setExecutionExceptionHandler(Pprl::failed);
+    return cli;
+  }
+
+  /** A bad option or argument: one line naming it, and where to find the usage. */
+  private static int badOption(CommandLine.ParameterException e, String[] args) {
+    CommandLine cli = e.getCommandLine();
+    cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+    cli.getErr().println("Try '" + cli.getCommandSpec().qualifiedName() + " --help' for usage.");
+    return BAD_INPUT;
+  }
+
+  /**
+   * A command failed. Input problems ({@link CommandFailure}, I/O errors, refused arguments) are
+   * one line. Anything else is a bug: its type and where it happened are shown, but not its
+   * message, which might quote a value from a record.
+   */
+  private static int failed(Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
+    String name = cli.getCommandSpec().qualifiedName();
+    if (e instanceof CommandFailure
+        || e instanceof java.io.IOException
+        || e instanceof java.io.UncheckedIOException
+        || e instanceof IllegalArgumentException) {
+      cli.getErr().println(name + ": " + e.getMessage());
+      return BAD_INPUT;
+    }
+    StackTraceElement[] where = e.getStackTrace();
+    cli.getErr()
+        .println(
+            name
+                + ": internal error "
+                + e.getClass().getName()
+                + (where.length > 0 ? " at " + where[0] : "")
+                + " (its message is withheld: it may quote record content)");
+    return INTERNAL_ERROR;
   }
 
   public static void main(String[] args) {

@@ -1,0 +1,161 @@
+package org.pprl.core.evaluate;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.pprl.core.io.CsvReader;
+
+/**
+ * The ground truth of a linkage: which records belong to the same entity.
+ *
+ * <p>Read from a CSV file with a header row, in one of three shapes, told apart by the number of
+ * columns:
+ *
+ * <ul>
+ *   <li>3 columns {@code extract,id,entity}: one row per record (the generator's {@code
+ *       truth.csv});
+ *   <li>4 columns {@code extract_a,id_a,extract_b,id_b}: one row per true pair;
+ *   <li>2 columns {@code id_a,id_b}: one row per true pair, ids alone (they must then be unique
+ *       across extracts, as in FEBRL's {@code rec_id}s).
+ * </ul>
+ *
+ * Pair-shaped truths are turned into entities by joining pairs that share a record.
+ */
+public final class Truth {
+  /** How records are named in the truth, and so how predictions must be keyed to meet it. */
+  public enum Shape {
+    ENTITIES,
+    PAIRS,
+    ID_PAIRS
+  }
+
+  private final Shape shape;
+  private final RecordIndex records;
+
+  /** Entity number of each record, indexed by record number. */
+  private final int[] entityOf;
+
+  /** Explicit pairs for the pair shapes; null for ENTITIES. */
+  private final PairSet listedPairs;
+
+  private Truth(Shape shape, RecordIndex records, int[] entityOf, PairSet listedPairs) {
+    this.shape = shape;
+    this.records = records;
+    this.entityOf = entityOf;
+    this.listedPairs = listedPairs;
+  }
+
+  public Shape shape() {
+    return shape;
+  }
+
+  RecordIndex records() {
+    return records;
+  }
+
+  /** Number of records the truth names. */
+  public int recordCount() {
+    return records.size();
+  }
+
+  /** The distinct extract names, empty for {@link Shape#ID_PAIRS}. */
+  public List<String> extracts() {
+    return records.extracts();
+  }
+
+  int entityOf(int record) {
+    return entityOf[record];
+  }
+
+  PairSet listedPairs() {
+    return listedPairs;
+  }
+
+  /**
+   * Reads a truth file.
+   *
+   * @throws IOException if the file cannot be read or has no header, a shape not listed above, or a
+   *     row with another number of columns than the header (naming the row)
+   */
+  public static Truth read(Path file) throws IOException {
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        CsvReader csv = new CsvReader(reader)) {
+      List<String> header = csv.next();
+      if (header == null) {
+        throw new IOException(file + ": empty, expected a header row");
+      }
+      int columns = header.size();
+      Shape shape;
+      switch (columns) {
+        case 3:
+          shape = Shape.ENTITIES;
+          break;
+        case 4:
+          shape = Shape.PAIRS;
+          break;
+        case 2:
+          shape = Shape.ID_PAIRS;
+          break;
+        default:
+          throw new IOException(
+              file
+                  + ": a truth file has 3 columns (extract,id,entity), 4 (extract_a,id_a,"
+                  + "extract_b,id_b) or 2 (id_a,id_b); this one has "
+                  + columns);
+      }
+      RecordIndex records = new RecordIndex(shape == Shape.ID_PAIRS);
+      UnionFind joined = new UnionFind();
+      Map<String, Integer> entityNumbers = new HashMap<>();
+      List<Integer> entityOfRecord = new ArrayList<>();
+      PairSet.Builder pairs = shape == Shape.ENTITIES ? null : new PairSet.Builder();
+      for (List<String> row = csv.next(); row != null; row = csv.next()) {
+        if (row.size() == 1 && row.get(0).isEmpty()) {
+          continue;
+        }
+        if (row.size() != columns) {
+          throw new IOException(
+              file + ": row " + csv.row() + " has " + row.size() + " columns, expected " + columns);
+        }
+        if (shape == Shape.ENTITIES) {
+          int record = records.intern(row.get(0), row.get(1));
+          Integer entity = entityNumbers.computeIfAbsent(row.get(2), k -> entityNumbers.size());
+          if (record < entityOfRecord.size()) {
+            if (!entityOfRecord.get(record).equals(entity)) {
+              throw new IOException(
+                  file + ": row " + csv.row() + " gives a record a second entity");
+            }
+          } else {
+            entityOfRecord.add(entity);
+          }
+        } else {
+          int x =
+              shape == Shape.PAIRS
+                  ? records.intern(row.get(0), row.get(1))
+                  : records.intern("", row.get(0));
+          int y =
+              shape == Shape.PAIRS
+                  ? records.intern(row.get(2), row.get(3))
+                  : records.intern("", row.get(1));
+          joined.union(x, y);
+          pairs.add(x, y);
+        }
+      }
+      int[] entityOf;
+      if (shape == Shape.ENTITIES) {
+        entityOf = entityOfRecord.stream().mapToInt(Integer::intValue).toArray();
+      } else {
+        entityOf = new int[records.size()];
+        for (int r = 0; r < entityOf.length; r++) {
+          entityOf[r] = joined.find(r);
+        }
+      }
+      return new Truth(shape, records, entityOf, pairs == null ? null : pairs.build());
+    }
+  }
+}
