@@ -1,0 +1,105 @@
+package org.pprl.core.normalise;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Reads a normaliser's JSON-style params, refusing unknown keys and values of the wrong shape. */
+final class Params {
+  private final String normaliser;
+  private final Map<String, ?> map;
+
+  Params(String normaliser, Map<String, ?> map, String... known) {
+    this.normaliser = normaliser;
+    this.map = map == null ? Map.of() : map;
+    List<String> knownList = Arrays.asList(known);
+    for (String key : this.map.keySet()) {
+      if (!knownList.contains(key)) {
+        throw new IllegalArgumentException(
+            "normaliser '"
+                + normaliser
+                + "': unknown param '"
+                + key
+                + "'; known: "
+                + (known.length == 0 ? "none" : String.join(", ", new TreeSet<>(knownList))));
+      }
+    }
+  }
+
+  /**
+   * A string param that must be one of {@code allowed} (case-insensitive); returns it lower-cased.
+   */
+  String choice(String key, String dflt, String... allowed) {
+    Object v = map.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    String s = v instanceof String ? ((String) v).toLowerCase(Locale.ROOT) : null;
+    if (s == null || !Arrays.asList(allowed).contains(s)) {
+      throw new IllegalArgumentException(
+          "normaliser '"
+              + normaliser
+              + "': param '"
+              + key
+              + "' must be one of "
+              + String.join(", ", allowed)
+              + "; was "
+              + describe(v));
+    }
+    return s;
+  }
+
+  /** A list-of-strings param. */
+  List<String> strings(String key, List<String> dflt) {
+    Object v = map.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    List<?> list = list(key);
+    List<String> out = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      Object e = list.get(i);
+      if (!(e instanceof String)) {
+        throw new IllegalArgumentException(
+            "normaliser '"
+                + normaliser
+                + "': param '"
+                + key
+                + "' element "
+                + i
+                + " must be a string; was "
+                + describe(e));
+      }
+      out.add((String) e);
+    }
+    return out;
+  }
+
+  /** A list param (required). */
+  List<?> list(String key) {
+    Object v = map.get(key);
+    if (!(v instanceof List)) {
+      throw new IllegalArgumentException(
+          "normaliser '"
+              + normaliser
+              + "': param '"
+              + key
+              + "' must be a list; was "
+              + describe(v));
+    }
+    return (List<?>) v;
+  }
+
+  static String describe(Object v) {
+    if (v == null) {
+      return "absent";
+    }
+    if (v instanceof String) {
+      return "'" + v + "'";
+    }
+    return "a " + v.getClass().getSimpleName();
+  }
+}
