@@ -1,0 +1,462 @@
+package org.pprl.core.schema;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.pprl.core.block.BlockingKeySpec;
+import org.pprl.core.normalise.Normaliser;
+import org.pprl.core.normalise.Normalisers;
+
+/**
+ * The engine's schema: a clkhash linkage schema v3, extended by optional {@code "pprl"} blocks with
+ * what clkhash lacks (normalisers, field-level filters, keyed blocking keys, hardening, and which
+ * columns are the record id, the allowed attributes and the consent flags).
+ *
+ * <p>A plain v3 schema is a valid engine schema: its CLKs are clkhash's, bit for bit, and it gets
+ * the defaults below. With a {@code "pprl"} block, CSV columns are matched by header name rather
+ * than by position, so an agency's extract may carry columns the CLK does not use. {@code
+ * docs/engine-schema.md} is the reference, with a worked example.
+ *
+ * <p>Every schema has a {@link #fingerprint}: the SHA-256 of its canonical JSON (keys sorted, no
+ * whitespace), so two agencies encode compatibly exactly when their fingerprints agree.
+ */
+public final class EngineSchema {
+  /** The only version of the {@code "pprl"} block so far. */
+  public static final int PPRL_VERSION = 1;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An allowed non-identifying attribute: its name in the extract, its column, its normaliser. */
+  public record Attribute(String name, String column, Normaliser normaliser) {}
+
+  /** A consent flag: the purpose it grants, and the column that holds it. */
+  public record Consent(String purpose, String column) {}
+
+  /**
+   * Hardening applied to every filter after encoding.
+   *
+   * @param blipF BLIP flip parameter in [0, 1): each bit is flipped with probability f/2; 0 = off
+   * @param balance whether filters are balanced (doubled with their keyed-permuted complement)
+   */
+  public record Hardening(double blipF, boolean balance) {
+    public static final Hardening NONE = new Hardening(0, false);
+
+    public boolean any() {
+      return blipF > 0 || balance;
+    }
+  }
+
+  private final ClkhashSchema clkhash;
+  private final boolean byName;
+  private final List<String> featureColumns;
+  private final List<Normaliser> normalisers;
+  private final List<Integer> fieldFilterFeatures;
+  private final String recordIdColumn;
+  private final List<BlockingKeySpec> blockingKeys;
+  private final List<Attribute> attributes;
+  private final List<Consent> consents;
+  private final Hardening hardening;
+  private final byte[] fingerprint;
+
+  private EngineSchema(Builder b) {
+    this.clkhash = b.clkhash;
+    this.byName = b.byName;
+    this.featureColumns = List.copyOf(b.featureColumns);
+    this.normalisers = List.copyOf(b.normalisers);
+    this.fieldFilterFeatures = List.copyOf(b.fieldFilterFeatures);
+    this.recordIdColumn = b.recordIdColumn;
+    this.blockingKeys = List.copyOf(b.blockingKeys);
+    this.attributes = List.copyOf(b.attributes);
+    this.consents = List.copyOf(b.consents);
+    this.hardening = b.hardening;
+    this.fingerprint = b.fingerprint;
+  }
+
+  /** The clkhash v3 part, from which the CLK is made. */
+  public ClkhashSchema clkhash() {
+    return clkhash;
+  }
+
+  /**
+   * Whether CSV columns are found by header name (with a {@code "pprl"} block) rather than by
+   * position as clkhash does (plain v3 schema: the header must list exactly the features).
+   */
+  public boolean columnsByName() {
+    return byName;
+  }
+
+  /** The CSV column of each clkhash feature, in feature order. */
+  public List<String> featureColumns() {
+    return featureColumns;
+  }
+
+  /** The normaliser of each clkhash feature (identity when none is set), in feature order. */
+  public List<Normaliser> normalisers() {
+    return normalisers;
+  }
+
+  /** Indices of the features that also get a field-level filter, ascending. */
+  public List<Integer> fieldFilterFeatures() {
+    return fieldFilterFeatures;
+  }
+
+  /** The record id column, or null when the command line or the row number decides. */
+  public String recordIdColumn() {
+    return recordIdColumn;
+  }
+
+  public List<BlockingKeySpec> blockingKeys() {
+    return blockingKeys;
+  }
+
+  public List<Attribute> attributes() {
+    return attributes;
+  }
+
+  public List<Consent> consents() {
+    return consents;
+  }
+
+  public Hardening hardening() {
+    return hardening;
+  }
+
+  /** SHA-256 of the canonical JSON of the whole schema (a copy). */
+  public byte[] fingerprint() {
+    return fingerprint.clone();
+  }
+
+  public String fingerprintHex() {
+    return HexFormat.of().formatHex(fingerprint);
+  }
+
+  public static EngineSchema parse(Path file) throws IOException, SchemaException {
+    return parse(Files.readAllBytes(file));
+  }
+
+  /**
+   * Reads and validates a schema.
+   *
+   * @throws SchemaException naming the JSON path and the rule broken
+   */
+  public static EngineSchema parse(byte[] json) throws SchemaException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new SchemaException("", "is not valid JSON (" + e.getOriginalMessage() + ")");
+    } catch (IOException e) {
+      throw new SchemaException("", "cannot be read (" + e.getMessage() + ")");
+    }
+    if (root == null || !root.isObject()) {
+      throw new SchemaException("", "must be a JSON object");
+    }
+    Builder b = new Builder();
+    b.fingerprint = sha256(canonical(root));
+
+    // Split off the "pprl" blocks; what is left is a plain clkhash v3 schema.
+    ObjectNode plain = root.deepCopy();
+    JsonNode top = plain.remove("pprl");
+    List<JsonNode> perFeature = new ArrayList<>();
+    JsonNode features = plain.get("features");
+    if (features != null && features.isArray()) {
+      for (JsonNode f : features) {
+        perFeature.add(f.isObject() ? ((ObjectNode) f).remove("pprl") : null);
+      }
+    }
+    try {
+      b.clkhash = ClkhashSchema.parse(new ByteArrayInputStream(JSON.writeValueAsBytes(plain)));
+    } catch (IOException e) {
+      throw new SchemaException("", "cannot be read (" + e.getMessage() + ")");
+    }
+    b.byName = top != null;
+    List<FeatureSpec> specs = b.clkhash.features();
+    Set<String> columns = new HashSet<>();
+    for (int i = 0; i < specs.size(); i++) {
+      FeatureSpec spec = specs.get(i);
+      String where = "features[" + i + "].pprl";
+      Block block = new Block(perFeature.get(i), where, "column", "normalise", "fieldFilter");
+      String column = block.string("column", spec.identifier());
+      if (b.byName && !columns.add(column)) {
+        throw new SchemaException(where + ".column", "column '" + column + "' is used twice");
+      }
+      b.featureColumns.add(column);
+      b.normalisers.add(normaliser(block.node("normalise"), where + ".normalise"));
+      if (!spec.ignored() && block.bool("fieldFilter", true)) {
+        b.fieldFilterFeatures.add(i);
+      }
+      if (!b.byName && perFeature.get(i) != null) {
+        throw new SchemaException(where, "needs the top-level \"pprl\" block as well");
+      }
+    }
+    if (top != null) {
+      readTopLevel(new Block(top, "pprl", topLevelKeys()), b);
+    }
+    return new EngineSchema(b);
+  }
+
+  private static String[] topLevelKeys() {
+    return new String[] {
+      "version", "recordId", "blockingKeys", "attributes", "consent", "hardening"
+    };
+  }
+
+  private static void readTopLevel(Block top, Builder b) throws SchemaException {
+    int version = top.integer("version", -1);
+    if (version != PPRL_VERSION) {
+      throw new SchemaException(
+          "pprl.version",
+          "must be " + PPRL_VERSION + ", was " + (version < 0 ? "absent" : version));
+    }
+    b.recordIdColumn = top.string("recordId", null);
+    JsonNode keys = top.node("blockingKeys");
+    if (keys != null) {
+      requireArray(keys, "pprl.blockingKeys");
+      Set<String> names = new HashSet<>();
+      for (int k = 0; k < keys.size(); k++) {
+        String where = "pprl.blockingKeys[" + k + "]";
+        BlockingKeySpec spec;
+        try {
+          spec = BlockingKeySpec.parse(toMap(keys.get(k), where));
+        } catch (IllegalArgumentException e) {
+          throw new SchemaException(where, e.getMessage());
+        }
+        if (!names.add(spec.name())) {
+          throw new SchemaException(where + ".name", "'" + spec.name() + "' is used twice");
+        }
+        b.blockingKeys.add(spec);
+      }
+    }
+    JsonNode attributes = top.node("attributes");
+    if (attributes != null) {
+      requireArray(attributes, "pprl.attributes");
+      Set<String> names = new HashSet<>();
+      for (int a = 0; a < attributes.size(); a++) {
+        String where = "pprl.attributes[" + a + "]";
+        Block block = new Block(attributes.get(a), where, "name", "column", "normalise");
+        String name = block.requiredString("name");
+        if (!names.add(name)) {
+          throw new SchemaException(where + ".name", "'" + name + "' is used twice");
+        }
+        b.attributes.add(
+            new Attribute(
+                name,
+                block.string("column", name),
+                normaliser(block.node("normalise"), where + ".normalise")));
+      }
+    }
+    JsonNode consent = top.node("consent");
+    if (consent != null) {
+      if (!consent.isObject()) {
+        throw new SchemaException("pprl.consent", "must be an object of purpose: column");
+      }
+      Iterator<Map.Entry<String, JsonNode>> fields = consent.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> e = fields.next();
+        if (!e.getValue().isTextual() || e.getValue().asText().isEmpty()) {
+          throw new SchemaException(
+              "pprl.consent." + e.getKey(), "must be the name of a column of Y/N flags");
+        }
+        b.consents.add(new Consent(e.getKey(), e.getValue().asText()));
+      }
+    }
+    JsonNode hardening = top.node("hardening");
+    if (hardening != null) {
+      Block block = new Block(hardening, "pprl.hardening", "blip", "balance");
+      double f = block.number("blip", 0);
+      if (!(f >= 0 && f < 1)) {
+        throw new SchemaException("pprl.hardening.blip", "must be in [0, 1), was " + f);
+      }
+      b.hardening = new Hardening(f, block.bool("balance", false));
+    }
+  }
+
+  private static Normaliser normaliser(JsonNode node, String where) throws SchemaException {
+    if (node == null) {
+      return value -> value == null ? "" : value;
+    }
+    try {
+      if (node.isTextual()) {
+        return Normalisers.byName(node.asText(), null);
+      }
+      if (node.isArray()) {
+        List<Normaliser> steps = new ArrayList<>();
+        for (int s = 0; s < node.size(); s++) {
+          steps.add(normaliser(node.get(s), where + "[" + s + "]"));
+        }
+        return Normalisers.chain(steps);
+      }
+      if (node.isObject()) {
+        Map<String, Object> params = toMap(node, where);
+        Object name = params.remove("name");
+        if (!(name instanceof String)) {
+          throw new SchemaException(where + ".name", "must name a normaliser");
+        }
+        return Normalisers.byName((String) name, params);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new SchemaException(where, e.getMessage());
+    }
+    throw new SchemaException(where, "must be a normaliser name, an object or a list of them");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> toMap(JsonNode node, String where) throws SchemaException {
+    if (node == null || !node.isObject()) {
+      throw new SchemaException(where, "must be an object");
+    }
+    return new TreeMap<>(JSON.convertValue(node, Map.class));
+  }
+
+  private static void requireArray(JsonNode node, String where) throws SchemaException {
+    if (!node.isArray()) {
+      throw new SchemaException(where, "must be a list");
+    }
+  }
+
+  /** JSON with object keys sorted at every level and no whitespace. */
+  static byte[] canonical(JsonNode node) {
+    try {
+      return JSON.writeValueAsBytes(sorted(node));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a parsed tree always serialises", e);
+    }
+  }
+
+  private static JsonNode sorted(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      TreeMap<String, JsonNode> fields = new TreeMap<>();
+      node.fields().forEachRemaining(e -> fields.put(e.getKey(), sorted(e.getValue())));
+      fields.forEach(out::set);
+      return out;
+    }
+    if (node.isArray()) {
+      ArrayNode out = JsonNodeFactory.instance.arrayNode();
+      node.forEach(child -> out.add(sorted(child)));
+      return out;
+    }
+    return node;
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** A "pprl" object whose keys are checked against a known list. */
+  private static final class Block {
+    private final JsonNode node;
+    private final String where;
+
+    Block(JsonNode node, String where, String... known) throws SchemaException {
+      this.node = node;
+      this.where = where;
+      if (node == null) {
+        return;
+      }
+      if (!node.isObject()) {
+        throw new SchemaException(where, "must be an object");
+      }
+      Set<String> allowed = Set.of(known);
+      Iterator<String> names = node.fieldNames();
+      while (names.hasNext()) {
+        String name = names.next();
+        if (!allowed.contains(name)) {
+          throw new SchemaException(
+              where + "." + name, "is not a known key; known: " + String.join(", ", known));
+        }
+      }
+    }
+
+    JsonNode node(String key) {
+      return node == null ? null : node.get(key);
+    }
+
+    String string(String key, String fallback) throws SchemaException {
+      JsonNode v = node(key);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isTextual() || v.asText().isEmpty()) {
+        throw new SchemaException(where + "." + key, "must be a non-empty string");
+      }
+      return v.asText();
+    }
+
+    String requiredString(String key) throws SchemaException {
+      String v = string(key, null);
+      if (v == null) {
+        throw new SchemaException(where + "." + key, "is required");
+      }
+      return v;
+    }
+
+    boolean bool(String key, boolean fallback) throws SchemaException {
+      JsonNode v = node(key);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isBoolean()) {
+        throw new SchemaException(where + "." + key, "must be true or false");
+      }
+      return v.asBoolean();
+    }
+
+    int integer(String key, int fallback) throws SchemaException {
+      JsonNode v = node(key);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isIntegralNumber()) {
+        throw new SchemaException(where + "." + key, "must be an integer");
+      }
+      return v.asInt();
+    }
+
+    double number(String key, double fallback) throws SchemaException {
+      JsonNode v = node(key);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isNumber()) {
+        throw new SchemaException(where + "." + key, "must be a number");
+      }
+      return v.asDouble();
+    }
+  }
+
+  private static final class Builder {
+    ClkhashSchema clkhash;
+    boolean byName;
+    final List<String> featureColumns = new ArrayList<>();
+    final List<Normaliser> normalisers = new ArrayList<>();
+    final List<Integer> fieldFilterFeatures = new ArrayList<>();
+    String recordIdColumn;
+    final List<BlockingKeySpec> blockingKeys = new ArrayList<>();
+    final List<Attribute> attributes = new ArrayList<>();
+    final List<Consent> consents = new ArrayList<>();
+    Hardening hardening = Hardening.NONE;
+    byte[] fingerprint;
+  }
+}
