@@ -22,6 +22,7 @@ final class FeatureEncoder {
   private final Strategy strategy;
   private final TokenHasher hasher;
   private final TokenCache cache;
+  private final PackedTokenTable packed;
   private final int n;
   private final boolean positional;
   private char[] token = new char[64];
@@ -41,6 +42,7 @@ final class FeatureEncoder {
                 keys[1],
                 h == HashFunction.DOUBLE_HASH_NON_SINGULAR);
     this.cache = new TokenCache(cacheSlots);
+    this.packed = new PackedTokenTable(cacheSlots);
     if (comparison instanceof Comparison.Ngram) {
       Comparison.Ngram ngram = (Comparison.Ngram) comparison;
       this.n = ngram.n();
@@ -143,6 +145,21 @@ final class FeatureEncoder {
     if (k == 0) {
       return;
     }
+    if (len <= 7) {
+      long chars = 0;
+      int i = 0;
+      for (; i < len; i++) {
+        char c = token[i];
+        if (c > 0xFF) {
+          break;
+        }
+        chars = chars << 8 | c;
+      }
+      if (i == len) {
+        addPacked(PackedTokenTable.key(chars, len), k, words);
+        return;
+      }
+    }
     int hash = TokenCache.hash(token, len);
     int[] data = cache.get(token, len, hash);
     if (data == null || !hasher.covers(data, k)) {
@@ -150,5 +167,20 @@ final class FeatureEncoder {
       cache.put(token, len, hash, data);
     }
     hasher.apply(data, k, words);
+  }
+
+  private void addPacked(long key, int k, long[] words) {
+    long stored = packed.get(key);
+    if (stored == PackedTokenTable.ABSENT || !hasher.coversStored(stored, k)) {
+      int[] data = hasher.compute(PackedTokenTable.text(key), k);
+      stored = packed.full() ? TokenHasher.FULL : hasher.store(data);
+      if (stored == TokenHasher.FULL) {
+        packed.clear();
+        hasher.clearStored();
+        stored = hasher.store(data);
+      }
+      packed.put(key, stored);
+    }
+    hasher.applyStored(stored, k, words);
   }
 }

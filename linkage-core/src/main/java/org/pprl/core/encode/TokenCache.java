@@ -33,7 +33,10 @@ final class TokenCache {
     for (int i = 0; i < len; i++) {
       h = 31 * h + token[i];
     }
-    return h ^ (h >>> 16) ^ (h >>> 7);
+    // Short tokens have small, clustered polynomial hashes (bigrams differ by 1 in their last
+    // character): spread them over the whole table with a Fibonacci multiply before masking.
+    h *= 0x9E3779B9;
+    return h ^ (h >>> 15);
   }
 
   /** The value cached for {@code token[0..len)}, or {@code null}. */

@@ -34,6 +34,25 @@ abstract class TokenHasher {
   abstract void apply(int[] data, int k, long[] words);
 
   /**
+   * Packs {@code data} into a {@code long} for {@link PackedTokenTable}, or returns {@link #FULL}
+   * when this hasher's storage is exhausted (the caller then clears the table and {@link
+   * #clearStored} before retrying).
+   */
+  abstract long store(int[] data);
+
+  /** Forgets everything {@link #store} kept. */
+  abstract void clearStored();
+
+  /** As {@link #covers} for a stored value. */
+  abstract boolean coversStored(long stored, int k);
+
+  /** As {@link #apply} for a stored value. */
+  abstract void applyStored(long stored, int k, long[] words);
+
+  /** {@link #store}'s answer when its storage is full. */
+  static final long FULL = -1L;
+
+  /**
    * {@code doubleHash}: data are {@code {a, b}} with {@code a = HMAC-SHA1 mod L} and {@code b =
    * HMAC-MD5 mod L}; position {@code j} is {@code (a + j*b) mod L}, which {@link #apply} walks by
    * repeated addition.
@@ -83,6 +102,32 @@ abstract class TokenHasher {
     void apply(int[] data, int k, long[] words) {
       long p = data[0];
       long step = data[1];
+      for (int j = 0; j < k; j++) {
+        words[(int) (p >>> 6)] |= 1L << p;
+        p += step;
+        if (p >= bits) {
+          p -= bits;
+        }
+      }
+    }
+
+    @Override
+    long store(int[] data) {
+      return (long) data[0] << 32 | data[1];
+    }
+
+    @Override
+    void clearStored() {}
+
+    @Override
+    boolean coversStored(long stored, int k) {
+      return true;
+    }
+
+    @Override
+    void applyStored(long stored, int k, long[] words) {
+      long p = stored >>> 32;
+      long step = stored & 0xFFFF_FFFFL;
       for (int j = 0; j < k; j++) {
         words[(int) (p >>> 6)] |= 1L << p;
         p += step;
@@ -159,6 +204,48 @@ abstract class TokenHasher {
     void apply(int[] data, int k, long[] words) {
       for (int j = 0; j < k; j++) {
         int p = data[j];
+        words[p >>> 6] |= 1L << p;
+      }
+    }
+
+    /** Positions of stored tokens, back to back; a stored value is offset << 32 | count. */
+    private int[] pool = new int[4096];
+
+    private int poolUsed;
+
+    /** Most positions kept before the caller must clear (4 MiB per feature and thread). */
+    static final int POOL_LIMIT = 1 << 20;
+
+    @Override
+    long store(int[] data) {
+      if (poolUsed + data.length > pool.length) {
+        if (poolUsed + data.length > POOL_LIMIT) {
+          return FULL;
+        }
+        pool = java.util.Arrays.copyOf(pool, Math.min(POOL_LIMIT, 2 * (poolUsed + data.length)));
+      }
+      System.arraycopy(data, 0, pool, poolUsed, data.length);
+      long stored = (long) poolUsed << 32 | data.length;
+      poolUsed += data.length;
+      return stored;
+    }
+
+    @Override
+    void clearStored() {
+      poolUsed = 0;
+    }
+
+    @Override
+    boolean coversStored(long stored, int k) {
+      return (int) stored >= k;
+    }
+
+    @Override
+    void applyStored(long stored, int k, long[] words) {
+      int[] positions = pool;
+      int off = (int) (stored >>> 32);
+      for (int j = off; j < off + k; j++) {
+        int p = positions[j];
         words[p >>> 6] |= 1L << p;
       }
     }
