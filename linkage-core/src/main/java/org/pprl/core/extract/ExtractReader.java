@@ -75,24 +75,37 @@ public final class ExtractReader implements Closeable {
    * @throws IOException if the file cannot be read
    */
   public static ExtractReader open(Path path) throws IOException {
-    InputStream s = Files.newInputStream(path);
-    try {
-      return open(s);
-    } catch (IOException | RuntimeException e) {
-      s.close();
-      throw e;
-    }
+    return open(Files.newInputStream(path));
   }
 
   /**
    * Opens an extract from a stream, plain or gzip-compressed, and reads its header. The reader
-   * takes over the stream and closes it in {@link #close}; if this method throws, the caller still
-   * owns it.
+   * takes over the stream: {@link #close} closes it, and so does this method if it throws.
    *
    * @throws CorruptExtractException if the magic, version or header is wrong
    */
   public static ExtractReader open(InputStream raw) throws IOException {
-    PushbackInputStream pushback = new PushbackInputStream(raw, 2);
+    InputStream opened = raw;
+    try {
+      PushbackInputStream pushback = new PushbackInputStream(raw, 2);
+      opened = pushback;
+      boolean gzip = isGzip(pushback);
+      if (gzip) {
+        opened = gunzip(pushback);
+      }
+      return new ExtractReader(opened, gzip);
+    } catch (IOException | RuntimeException e) {
+      try {
+        opened.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** Peeks at the first two bytes, leaving them to be read again. */
+  private static boolean isGzip(PushbackInputStream pushback) throws IOException {
     byte[] first = new byte[2];
     int n = 0;
     while (n < 2) {
@@ -103,19 +116,17 @@ public final class ExtractReader implements Closeable {
       n += r;
     }
     pushback.unread(first, 0, n);
-    boolean gzip = n == 2 && first[0] == (byte) 0x1F && first[1] == (byte) 0x8B;
-    if (!gzip) {
-      return new ExtractReader(pushback, false);
-    }
-    InputStream gunzip;
+    return n == 2 && first[0] == (byte) 0x1F && first[1] == (byte) 0x8B;
+  }
+
+  private static InputStream gunzip(InputStream in) throws IOException {
     try {
-      gunzip = new GZIPInputStream(pushback, ExtractInput.BUFFER_BYTES);
+      return new GZIPInputStream(in, ExtractInput.BUFFER_BYTES);
     } catch (EOFException e) {
       throw new CorruptExtractException(Reason.TRUNCATED, 0, "the gzip header ends early");
     } catch (ZipException e) {
       throw new CorruptExtractException(Reason.BAD_GZIP, 0, "the gzip header is corrupt");
     }
-    return new ExtractReader(gunzip, true);
   }
 
   /**

@@ -250,6 +250,24 @@ class ExtractCorruptionTest {
   }
 
   @Test
+  void open_corruptHeader_closesTheStream() {
+    boolean[] closed = {false};
+    byte[] b = sample();
+    b[10] = 9;
+    ByteArrayInputStream in =
+        new ByteArrayInputStream(b) {
+          @Override
+          public void close() {
+            closed[0] = true;
+          }
+        };
+    CorruptExtractException e =
+        assertThrows(CorruptExtractException.class, () -> ExtractReader.open(in));
+    assertEquals(Reason.UNSUPPORTED_VERSION, e.reason());
+    assertTrue(closed[0]);
+  }
+
+  @Test
   void next_afterCorruption_isIllegalState() throws IOException {
     byte[] b = sample();
     b[recordStart(b, 1)] = 'X';
