@@ -146,6 +146,14 @@ class BlockingKeysTest {
     assertArrayEquals(new long[0], f.keys("smith", ""));
   }
 
+  /** Regression: jqwik found values such as "hw" whose metaphone is "" (silent letters). */
+  @Test
+  void metaphone_silentLettersOnly_hasNoKey() {
+    BlockingKeyFunction f = fn(SECRET, "mp", "family", "metaphone");
+    assertEquals(OptionalLong.empty(), f.key("hw"));
+    assertArrayEquals(new long[0], f.keys("wh"));
+  }
+
   @Test
   void beiderMorse_keysAreTheCodeSet_andKeyIsTheFirst() throws Exception {
     BlockingKeyFunction f = fn(SECRET, "bm", "family", "beider_morse");
@@ -175,9 +183,14 @@ class BlockingKeysTest {
   void keys_ofSingleCode_equalsKey(@ForAll @AlphaChars @StringLength(min = 1, max = 12) String v) {
     for (String code : List.of("soundex", "nysiis", "caverphone2", "metaphone", "prefix(4)")) {
       BlockingKeyFunction f = fn(SECRET, "k", "c", code);
+<<<<<<< HEAD
       // Some values have no code (e.g. "HW" for caverphone2's rules): then neither gives a key.
       long[] expected = f.key(v).isPresent() ? new long[] {f.key(v).getAsLong()} : new long[0];
       assertArrayEquals(expected, f.keys(v), code);
+=======
+      OptionalLong key = f.key(v);
+      assertArrayEquals(key.isPresent() ? new long[] {key.getAsLong()} : new long[0], f.keys(v));
+>>>>>>> normalise
     }
   }
 

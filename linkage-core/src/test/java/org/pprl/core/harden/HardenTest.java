@@ -266,12 +266,27 @@ class HardenTest {
   // ---- keyed stream -------------------------------------------------------------------------
 
   @Test
-  void keyedStream_isChaCha20KeystreamOfRfc7539() {
-    // RFC 7539 section 2.4.2 uses counter 1; block 0 of the all-zero key and nonce is the
-    // well-known first keystream block (RFC 7539 appendix A.1, test vector #1).
-    KeyedStream stream = new KeyedStream(new byte[32]);
-    assertEquals(0xade0b876, stream.nextInt());
-    assertEquals(0x903df1a0, stream.nextInt());
+  void keyedStream_isAes256CtrKeystream_withZeroCounter() throws Exception {
+    byte[] key = new byte[32];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = (byte) (7 * i + 1);
+    }
+    // Oracle: ECB-encrypt the counter blocks 0, 1, ... and read the bytes as little-endian ints.
+    javax.crypto.Cipher ecb = javax.crypto.Cipher.getInstance("AES/ECB/NoPadding");
+    ecb.init(javax.crypto.Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+    byte[] counters = new byte[16 * 80];
+    for (int block = 0; block < 80; block++) {
+      counters[16 * block + 15] = (byte) block;
+    }
+    java.nio.ByteBuffer expected =
+        java.nio.ByteBuffer.wrap(ecb.doFinal(counters)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    KeyedStream stream = new KeyedStream(key);
+    for (int i = 0; i < 16 * 80 / 4; i++) { // crosses the 1 KiB refill
+      assertEquals(expected.getInt(), stream.nextInt(), "int " + i);
+    }
+    // Known answer (FIPS-197 style): AES-256 of the zero block under the zero key.
+    KeyedStream zero = new KeyedStream(new byte[32]);
+    assertEquals(0x78c095dc, zero.nextInt());
   }
 
   @Test
