@@ -119,7 +119,46 @@ public final class ClkEncoder {
               + " words, expected "
               + BitFilters.wordCount(schema.filterBits()));
     }
-    workers.get().encode(fields, row, out);
+    workers.get().encode(fields, row, out, NO_FIELDS, null);
+  }
+
+  private static final int[] NO_FIELDS = new int[0];
+
+  /**
+   * Encodes one record into {@code out} and also gives each listed feature its own field-level
+   * filter: the bits that feature alone sets, folded like the CLK. The CLK is the OR of all
+   * features' bits before folding, so the field filters cost no extra hashing.
+   *
+   * @param fieldFeatures indices of non-ignored features, one per field filter
+   * @param fieldOut one array per listed feature, each {@code wordCount(filterBits())} words;
+   *     overwritten
+   * @throws RecordException naming the row and column of the first invalid value
+   */
+  public void encode(String[] fields, long row, long[] out, int[] fieldFeatures, long[][] fieldOut)
+      throws RecordException {
+    int words = BitFilters.wordCount(schema.filterBits());
+    if (out.length != words || fieldOut.length != fieldFeatures.length) {
+      throw new IllegalArgumentException(
+          "output shape: "
+              + out.length
+              + " CLK words and "
+              + fieldOut.length
+              + " field filters, expected "
+              + words
+              + " and "
+              + fieldFeatures.length);
+    }
+    for (int k = 0; k < fieldFeatures.length; k++) {
+      int f = fieldFeatures[k];
+      if (f < 0 || f >= schema.features().size() || schema.features().get(f).ignored()) {
+        throw new IllegalArgumentException("feature " + f + " cannot have a field filter");
+      }
+      if (fieldOut[k].length != words) {
+        throw new IllegalArgumentException(
+            "field filter " + k + " has " + fieldOut[k].length + " words, expected " + words);
+      }
+    }
+    workers.get().encode(fields, row, out, fieldFeatures, fieldOut);
   }
 
   /** One thread's mutable state: scratch filter and per-feature encoders. */
@@ -128,6 +167,8 @@ public final class ClkEncoder {
     private final List<FeatureSpec> features;
     private final FeatureEncoder[] encoders;
     private final long[] scratch;
+    private long[][] fieldScratch = new long[0][];
+    private final int[] fieldOf;
     private final String[] formatted;
 
     Worker(ClkhashSchema schema, byte[][][] keys, int cacheSlots) {
@@ -135,6 +176,7 @@ public final class ClkEncoder {
       this.features = schema.features();
       this.encoders = new FeatureEncoder[features.size()];
       this.scratch = new long[BitFilters.wordCount(schema.hashBits())];
+      this.fieldOf = new int[features.size()];
       this.formatted = new String[features.size()];
       for (int i = 0; i < encoders.length; i++) {
         FeatureSpec f = features.get(i);
@@ -144,7 +186,8 @@ public final class ClkEncoder {
       }
     }
 
-    void encode(String[] fields, long row, long[] out) throws RecordException {
+    void encode(String[] fields, long row, long[] out, int[] fieldFeatures, long[][] fieldOut)
+        throws RecordException {
       if (fields.length != encoders.length) {
         throw new RecordException(
             row, null, "has " + fields.length + " columns, expected " + encoders.length);
@@ -162,17 +205,38 @@ public final class ClkEncoder {
         formatted[i] = f.format(fields[i]);
       }
       Arrays.fill(scratch, 0L);
+      Arrays.fill(fieldOf, -1);
+      for (int k = 0; k < fieldFeatures.length; k++) {
+        fieldOf[fieldFeatures[k]] = k;
+      }
+      if (fieldScratch.length < fieldFeatures.length) {
+        fieldScratch = new long[fieldFeatures.length][scratch.length];
+      }
       for (int i = 0; i < encoders.length; i++) {
         if (encoders[i] == null) {
           continue;
         }
+        int k = fieldOf[i];
+        long[] target = k < 0 ? scratch : fieldScratch[k];
+        if (k >= 0) {
+          Arrays.fill(target, 0L);
+        }
         try {
-          encoders[i].add(formatted[i], scratch);
+          encoders[i].add(formatted[i], target);
         } catch (IllegalArgumentException e) {
           throw new RecordException(row, features.get(i).identifier(), e.getMessage());
         }
+        if (k >= 0) {
+          // A field filter's bits are also the CLK's: hashed once, used twice.
+          for (int w = 0; w < scratch.length; w++) {
+            scratch[w] |= target[w];
+          }
+        }
       }
       Folding.fold(scratch, schema.hashBits(), schema.xorFolds(), out);
+      for (int k = 0; k < fieldFeatures.length; k++) {
+        Folding.fold(fieldScratch[k], schema.hashBits(), schema.xorFolds(), fieldOut[k]);
+      }
     }
   }
 }

@@ -157,6 +157,19 @@ public final class EngineSchema {
    * @throws SchemaException naming the JSON path and the rule broken
    */
   public static EngineSchema parse(byte[] json) throws SchemaException {
+    return parse(json, null);
+  }
+
+  /**
+   * Reads and validates a schema, with every {@code date} normaliser trying {@code
+   * preferredDateFormat} first: an agency's own input format, which resolves dates such as
+   * 03/04/2001 that the schema's list alone would read one way for every agency. It changes how
+   * input is read, not what is encoded, so the fingerprint does not depend on it.
+   *
+   * @param preferredDateFormat a {@link java.time.format.DateTimeFormatter} pattern, or null
+   * @throws SchemaException naming the JSON path and the rule broken
+   */
+  public static EngineSchema parse(byte[] json, String preferredDateFormat) throws SchemaException {
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -170,6 +183,7 @@ public final class EngineSchema {
     }
     Builder b = new Builder();
     b.fingerprint = sha256(canonical(root));
+    b.preferredDateFormat = preferredDateFormat;
 
     // Split off the "pprl" blocks; what is left is a plain clkhash v3 schema.
     ObjectNode plain = root.deepCopy();
@@ -198,7 +212,8 @@ public final class EngineSchema {
         throw new SchemaException(where + ".column", "column '" + column + "' is used twice");
       }
       b.featureColumns.add(column);
-      b.normalisers.add(normaliser(block.node("normalise"), where + ".normalise"));
+      b.normalisers.add(
+          normaliser(block.node("normalise"), where + ".normalise", b.preferredDateFormat));
       if (!spec.ignored() && block.bool("fieldFilter", true)) {
         b.fieldFilterFeatures.add(i);
       }
@@ -259,7 +274,7 @@ public final class EngineSchema {
             new Attribute(
                 name,
                 block.string("column", name),
-                normaliser(block.node("normalise"), where + ".normalise")));
+                normaliser(block.node("normalise"), where + ".normalise", b.preferredDateFormat)));
       }
     }
     JsonNode consent = top.node("consent");
@@ -288,18 +303,19 @@ public final class EngineSchema {
     }
   }
 
-  private static Normaliser normaliser(JsonNode node, String where) throws SchemaException {
+  private static Normaliser normaliser(JsonNode node, String where, String preferredDate)
+      throws SchemaException {
     if (node == null) {
       return value -> value == null ? "" : value;
     }
     try {
       if (node.isTextual()) {
-        return Normalisers.byName(node.asText(), null);
+        return byName(node.asText(), new TreeMap<>(), preferredDate);
       }
       if (node.isArray()) {
         List<Normaliser> steps = new ArrayList<>();
         for (int s = 0; s < node.size(); s++) {
-          steps.add(normaliser(node.get(s), where + "[" + s + "]"));
+          steps.add(normaliser(node.get(s), where + "[" + s + "]", preferredDate));
         }
         return Normalisers.chain(steps);
       }
@@ -309,12 +325,28 @@ public final class EngineSchema {
         if (!(name instanceof String)) {
           throw new SchemaException(where + ".name", "must name a normaliser");
         }
-        return Normalisers.byName((String) name, params);
+        return byName((String) name, params, preferredDate);
       }
     } catch (IllegalArgumentException e) {
       throw new SchemaException(where, e.getMessage());
     }
     throw new SchemaException(where, "must be a normaliser name, an object or a list of them");
+  }
+
+  private static Normaliser byName(String name, Map<String, Object> params, String preferredDate) {
+    if ("date".equals(name) && preferredDate != null) {
+      List<Object> formats = new ArrayList<>();
+      formats.add(preferredDate);
+      Object listed = params.get("formats");
+      for (Object f :
+          listed instanceof List ? (List<?>) listed : Normalisers.DEFAULT_DATE_FORMATS) {
+        if (!preferredDate.equals(f)) {
+          formats.add(f);
+        }
+      }
+      params.put("formats", formats);
+    }
+    return Normalisers.byName(name, params);
   }
 
   @SuppressWarnings("unchecked")
@@ -458,5 +490,6 @@ public final class EngineSchema {
     final List<Consent> consents = new ArrayList<>();
     Hardening hardening = Hardening.NONE;
     byte[] fingerprint;
+    String preferredDateFormat;
   }
 }

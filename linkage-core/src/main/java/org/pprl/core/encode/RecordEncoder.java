@@ -1,0 +1,313 @@
+package org.pprl.core.encode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.pprl.core.bits.BitFilters;
+import org.pprl.core.block.BlockingKeyFunction;
+import org.pprl.core.block.BlockingKeySpec;
+import org.pprl.core.block.BlockingKeys;
+import org.pprl.core.extract.ExtractHeader;
+import org.pprl.core.extract.ExtractRecord;
+import org.pprl.core.harden.Balance;
+import org.pprl.core.harden.Blip;
+import org.pprl.core.normalise.NormaliseException;
+import org.pprl.core.schema.EngineSchema;
+import org.pprl.core.schema.FeatureSpec;
+
+/**
+ * Encodes one agency's CSV rows into extract records with the engine's schema: the record id, the
+ * CLK, field-level filters, keyed blocking keys, allowed attributes and consent flags.
+ *
+ * <p>Per row: each feature's value is normalised, then the CLK and field filters are made by the
+ * clkhash-compatible {@link ClkEncoder} (a plain v3 schema gives clkhash's CLK bit for bit),
+ * blocking keys are computed from the normalised values, and hardening, if the schema asks for it,
+ * is applied last to every filter.
+ *
+ * <p>Thread confinement: an instance holds MACs and scratch space; use one per thread ({@link
+ * #copy} makes another sharing the immutable parts).
+ */
+public final class RecordEncoder {
+  /** Values that mean "consent given" and "not given" in a consent column (case-insensitive). */
+  static final List<String> YES = List.of("y", "yes", "true", "1");
+
+  static final List<String> NO = List.of("n", "no", "false", "0", "");
+
+  private final EngineSchema schema;
+  private final byte[] secret;
+  private final ClkEncoder clk;
+  private final int[] fieldFeatures;
+  private final List<BlockingKeyFunction> blocking = new ArrayList<>();
+  private final Blip blip;
+  private final Balance balance;
+  private final int rawBits;
+
+  // Scratch.
+  private final String[] values;
+  private final long[] rawClk;
+  private final long[][] rawFields;
+
+  public RecordEncoder(EngineSchema schema, byte[] secret) {
+    this(schema, secret, new ClkEncoder(schema.clkhash(), secret));
+  }
+
+  private RecordEncoder(EngineSchema schema, byte[] secret, ClkEncoder clk) {
+    this.schema = schema;
+    this.secret = secret.clone();
+    this.clk = clk;
+    this.fieldFeatures =
+        schema.fieldFilterFeatures().stream().mapToInt(Integer::intValue).toArray();
+    for (BlockingKeySpec spec : schema.blockingKeys()) {
+      blocking.add(BlockingKeys.derive(spec, secret));
+    }
+    this.rawBits = schema.clkhash().filterBits();
+    EngineSchema.Hardening h = schema.hardening();
+    this.blip = h.blipF() > 0 ? Blip.create(secret, h.blipF()) : null;
+    this.balance = h.balance() ? Balance.create(secret, rawBits) : null;
+    this.values = new String[schema.clkhash().features().size()];
+    int words = BitFilters.wordCount(rawBits);
+    this.rawClk = new long[words];
+    this.rawFields = new long[fieldFeatures.length][words];
+  }
+
+  /** Another encoder for another thread, sharing the schema and the (thread-safe) CLK encoder. */
+  public RecordEncoder copy() {
+    return new RecordEncoder(schema, secret, clk);
+  }
+
+  public EngineSchema schema() {
+    return schema;
+  }
+
+  /** Length in bits of every filter this encoder writes (doubled by balancing). */
+  public int filterBits() {
+    return balance == null ? rawBits : balance.outputBits();
+  }
+
+  /** The extract header for this schema and agency. */
+  public ExtractHeader header(String agency, String toolVersion) {
+    ExtractHeader.Builder b =
+        ExtractHeader.builder()
+            .schemaFingerprint(schema.fingerprint())
+            .agency(agency)
+            .toolVersion(toolVersion)
+            .clkBits(filterBits());
+    List<FeatureSpec> features = schema.clkhash().features();
+    for (int f : fieldFeatures) {
+      b.fieldFilter(features.get(f).identifier(), filterBits());
+    }
+    b.blockingKeys(
+        schema.blockingKeys().stream().map(BlockingKeySpec::name).toArray(String[]::new));
+    b.attributes(
+        schema.attributes().stream().map(EngineSchema.Attribute::name).toArray(String[]::new));
+    b.purposes(
+        schema.consents().stream().map(EngineSchema.Consent::purpose).toArray(String[]::new));
+    return b.build();
+  }
+
+  /**
+   * Where each value the schema needs sits in the CSV, resolved once from the header.
+   *
+   * @throws RecordException (row {@link RecordException#HEADER}) naming a missing or repeated
+   *     column, or a header that does not list a plain v3 schema's features in order
+   */
+  public Columns bind(String[] header, String idColumn) throws RecordException {
+    String idName = idColumn != null ? idColumn : schema.recordIdColumn();
+    if (!schema.columnsByName()) {
+      clk.checkHeader(header);
+    }
+    Map<String, Integer> index = new HashMap<>();
+    for (int c = 0; c < header.length; c++) {
+      if (index.put(header[c], c) != null && schema.columnsByName()) {
+        throw new RecordException(
+            RecordException.HEADER, header[c], "the column appears more than once");
+      }
+    }
+    int[] features = new int[values.length];
+    for (int f = 0; f < features.length; f++) {
+      features[f] =
+          schema.columnsByName() ? require(index, schema.featureColumns().get(f), "feature") : f;
+    }
+    int id = idName == null ? -1 : require(index, idName, "record id");
+    int[][] keyParts = new int[blocking.size()][];
+    for (int k = 0; k < keyParts.length; k++) {
+      List<BlockingKeySpec.Part> parts = schema.blockingKeys().get(k).parts();
+      keyParts[k] = new int[parts.size()];
+      for (int p = 0; p < parts.size(); p++) {
+        keyParts[k][p] = require(index, parts.get(p).column(), "blocking key");
+      }
+    }
+    // An attribute the agency does not hold is absent from every record, not an error: one
+    // schema serves agencies with different own columns. Columns.absentAttributes lists them.
+    int[] attributes = new int[schema.attributes().size()];
+    for (int a = 0; a < attributes.length; a++) {
+      attributes[a] = index.getOrDefault(schema.attributes().get(a).column(), -1);
+    }
+    int[] consents = new int[schema.consents().size()];
+    for (int p = 0; p < consents.length; p++) {
+      consents[p] = require(index, schema.consents().get(p).column(), "consent");
+    }
+    // A blocking key part reads a feature's normalised value when it names a feature's column.
+    int[] featureOfColumn = new int[header.length];
+    java.util.Arrays.fill(featureOfColumn, -1);
+    for (int f = 0; f < features.length; f++) {
+      featureOfColumn[features[f]] = f;
+    }
+    List<String> absent = new ArrayList<>();
+    for (int a = 0; a < attributes.length; a++) {
+      if (attributes[a] < 0) {
+        absent.add(schema.attributes().get(a).name());
+      }
+    }
+    return new Columns(
+        header.length,
+        id,
+        idName,
+        features,
+        keyParts,
+        attributes,
+        consents,
+        featureOfColumn,
+        absent);
+  }
+
+  private static int require(Map<String, Integer> index, String column, String role)
+      throws RecordException {
+    Integer c = index.get(column);
+    if (c == null) {
+      throw new RecordException(
+          RecordException.HEADER, column, "the schema's " + role + " column is not in the CSV");
+    }
+    return c;
+  }
+
+  /** Column positions for one CSV header; see {@link #bind}. */
+  public static final class Columns {
+    final int width;
+    final int id;
+    final String idName;
+    final int[] features;
+    final int[][] keyParts;
+    final int[] attributes;
+    final int[] consents;
+    final int[] featureOfColumn;
+    private final List<String> absentAttributes;
+
+    Columns(
+        int width,
+        int id,
+        String idName,
+        int[] features,
+        int[][] keyParts,
+        int[] attributes,
+        int[] consents,
+        int[] featureOfColumn,
+        List<String> absentAttributes) {
+      this.width = width;
+      this.id = id;
+      this.idName = idName;
+      this.features = features;
+      this.keyParts = keyParts;
+      this.attributes = attributes;
+      this.consents = consents;
+      this.featureOfColumn = featureOfColumn;
+      this.absentAttributes = List.copyOf(absentAttributes);
+    }
+
+    /** The schema's attributes whose column is not in this CSV: absent from every record. */
+    public List<String> absentAttributes() {
+      return absentAttributes;
+    }
+  }
+
+  /**
+   * Encodes data row {@code row} (0-based) into {@code out}, which must belong to this encoder's
+   * {@link #header}.
+   *
+   * @throws RecordException naming the row and column of the first problem, never a value
+   */
+  public void encode(Columns columns, String[] fields, long row, ExtractRecord out)
+      throws RecordException {
+    if (fields.length != columns.width) {
+      throw new RecordException(
+          row, null, "has " + fields.length + " columns, the header has " + columns.width);
+    }
+    out.clear();
+    String id = columns.id < 0 ? Long.toString(row) : fields[columns.id].strip();
+    if (id.isEmpty()) {
+      throw new RecordException(row, columns.idName, "the record id is empty");
+    }
+    out.setId(id);
+    List<FeatureSpec> features = schema.clkhash().features();
+    for (int f = 0; f < values.length; f++) {
+      String raw = fields[columns.features[f]];
+      values[f] = normalise(schema.normalisers().get(f), raw, row, features.get(f).identifier());
+    }
+    clk.encode(values, row, rawClk, fieldFeatures, rawFields);
+    harden(rawClk, id, out.clk());
+    for (int k = 0; k < fieldFeatures.length; k++) {
+      harden(rawFields[k], id, out.fieldFilter(k));
+    }
+    for (int k = 0; k < blocking.size(); k++) {
+      int[] parts = columns.keyParts[k];
+      String[] partValues = new String[parts.length];
+      for (int p = 0; p < parts.length; p++) {
+        int f = columns.featureOfColumn[parts[p]];
+        partValues[p] = f >= 0 ? values[f] : fields[parts[p]].strip();
+      }
+      OptionalLong key;
+      try {
+        key = blocking.get(k).key(partValues);
+      } catch (IllegalArgumentException e) {
+        throw new RecordException(row, schema.blockingKeys().get(k).name(), e.getMessage());
+      }
+      if (key.isPresent()) {
+        out.setBlockingKey(k, key.getAsLong());
+      }
+    }
+    for (int a = 0; a < columns.attributes.length; a++) {
+      if (columns.attributes[a] < 0) {
+        continue;
+      }
+      EngineSchema.Attribute attribute = schema.attributes().get(a);
+      String v =
+          normalise(attribute.normaliser(), fields[columns.attributes[a]], row, attribute.column());
+      out.setAttribute(a, v.isEmpty() ? null : v);
+    }
+    long consent = 0;
+    for (int p = 0; p < columns.consents.length; p++) {
+      String v = fields[columns.consents[p]].strip().toLowerCase(Locale.ROOT);
+      if (YES.contains(v)) {
+        consent |= 1L << p;
+      } else if (!NO.contains(v)) {
+        throw new RecordException(
+            row, schema.consents().get(p).column(), "a consent flag must be Y or N (or empty)");
+      }
+    }
+    out.setConsent(consent);
+  }
+
+  private static String normalise(
+      org.pprl.core.normalise.Normaliser normaliser, String raw, long row, String column)
+      throws RecordException {
+    try {
+      return normaliser.apply(raw);
+    } catch (NormaliseException e) {
+      throw new RecordException(row, column, e.getMessage());
+    }
+  }
+
+  private void harden(long[] raw, String id, long[] out) {
+    long[] words = raw;
+    if (blip != null) {
+      words = blip.apply(words, rawBits, id);
+    }
+    if (balance != null) {
+      words = balance.apply(words);
+    }
+    System.arraycopy(words, 0, out, 0, out.length);
+  }
+}

@@ -1,0 +1,175 @@
+package org.pprl.core.encode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pprl.core.extract.ExtractHeader;
+import org.pprl.core.extract.ExtractRecord;
+import org.pprl.core.schema.EngineSchema;
+import org.pprl.core.schema.SchemaException;
+import org.pprl.fixtures.Agency;
+import org.pprl.fixtures.CityGenerator;
+import org.pprl.fixtures.Corruption;
+import org.pprl.fixtures.ProgressListener;
+
+class RecordEncoderTest {
+  private static final byte[] SECRET = "test secret".getBytes(StandardCharsets.UTF_8);
+  @TempDir static Path city;
+
+  static Path schemaFile() {
+    return Paths.get(System.getProperty("pprl.examples", "../examples"), "agency-schema.json");
+  }
+
+  @BeforeAll
+  static void generate() throws IOException {
+    CityGenerator.builder()
+        .seed(5)
+        .population(4000)
+        .corruption(Corruption.NONE)
+        .build()
+        .writeTo(city, ProgressListener.NONE);
+  }
+
+  /** Every record of one agency's CSV, encoded, by record id. */
+  private static Map<String, ExtractRecord> encode(Agency agency, byte[] secret)
+      throws IOException, SchemaException, RecordException {
+    EngineSchema schema =
+        EngineSchema.parse(Files.readAllBytes(schemaFile()), agency.datePattern());
+    RecordEncoder encoder = new RecordEncoder(schema, secret);
+    ExtractHeader header = encoder.header(agency.id(), "test");
+    Map<String, ExtractRecord> out = new HashMap<>();
+    try (InputStream in = Files.newInputStream(city.resolve(agency.fileName()));
+        CsvRows csv = CsvRows.utf8(in)) {
+      RecordEncoder.Columns columns = encoder.bind(csv.next(), null);
+      long row = 0;
+      for (String[] fields = csv.next(); fields != null; fields = csv.next()) {
+        ExtractRecord record = new ExtractRecord(header);
+        encoder.encode(columns, fields, row++, record);
+        out.put(record.id(), record);
+      }
+    }
+    return out;
+  }
+
+  /** record id -> person id, for one agency, from truth.csv. */
+  private static Map<String, String> truth(Agency agency) throws IOException {
+    Map<String, String> out = new HashMap<>();
+    List<String> lines = Files.readAllLines(city.resolve("truth.csv"));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      if (f[0].equals(agency.id())) {
+        out.put(f[1], f[2]);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void encode_samePersonInTwoAgencyFormats_givesTheSameFiltersAndKeys() throws Exception {
+    // Without corruption the agencies differ only in layout: upper-case names and MM/dd/yyyy
+    // dates at public assistance, ISO dates elsewhere. Normalisation must undo exactly that.
+    Map<String, ExtractRecord> pa = encode(Agency.PUBLIC_ASSISTANCE, SECRET);
+    Map<String, ExtractRecord> hs = encode(Agency.HOMELESS_SERVICES, SECRET);
+    Map<String, String> paPerson = truth(Agency.PUBLIC_ASSISTANCE);
+    Map<String, String> personHs = new HashMap<>();
+    truth(Agency.HOMELESS_SERVICES).forEach((record, person) -> personHs.put(person, record));
+
+    int compared = 0;
+    for (Map.Entry<String, ExtractRecord> e : pa.entrySet()) {
+      String other = personHs.get(paPerson.get(e.getKey()));
+      if (other == null) {
+        continue;
+      }
+      ExtractRecord a = e.getValue();
+      ExtractRecord b = hs.get(other);
+      assertArrayEquals(a.clk(), b.clk(), "CLK of " + e.getKey() + " vs " + other);
+      for (int f = 0; f < a.fieldFilterCount(); f++) {
+        assertArrayEquals(a.fieldFilter(f), b.fieldFilter(f));
+      }
+      assertEquals(a.blockingKeyPresence(), b.blockingKeyPresence());
+      for (int k = 0; k < a.blockingKeyCount(); k++) {
+        if (a.hasBlockingKey(k)) {
+          assertEquals(a.blockingKey(k), b.blockingKey(k));
+        }
+      }
+      compared++;
+    }
+    assertTrue(compared > 20, "only " + compared + " shared persons");
+  }
+
+  @Test
+  void encode_otherSecret_changesFiltersAndKeys() throws Exception {
+    Map<String, ExtractRecord> one = encode(Agency.HOUSING, SECRET);
+    Map<String, ExtractRecord> two =
+        encode(Agency.HOUSING, "another".getBytes(StandardCharsets.UTF_8));
+    ExtractRecord a = one.values().iterator().next();
+    ExtractRecord b = two.get(a.id());
+    assertFalse(Arrays.equals(a.clk(), b.clk()));
+    assertNotEquals(a.blockingKey(0), b.blockingKey(0));
+  }
+
+  @Test
+  void encode_attributesAndConsent_comeFromTheirColumns() throws Exception {
+    Map<String, ExtractRecord> hs = encode(Agency.HOMELESS_SERVICES, SECRET);
+    EngineSchema schema = EngineSchema.parse(Files.readAllBytes(schemaFile()));
+    List<String> names = schema.attributes().stream().map(EngineSchema.Attribute::name).toList();
+    int shelterType = names.indexOf("shelter_type");
+    int entry = names.indexOf("shelter_entry_date");
+    int caseType = names.indexOf("case_type");
+    for (ExtractRecord r : hs.values()) {
+      assertTrue(r.attribute(shelterType) != null, "shelter_type missing");
+      assertTrue(r.attribute(entry).matches("\\d{4}-\\d{2}-\\d{2}"), "entry date not ISO");
+      assertNull(r.attribute(caseType));
+    }
+    long withConsent = hs.values().stream().filter(r -> r.hasConsent(0)).count();
+    assertTrue(withConsent > 0 && withConsent < hs.size());
+  }
+
+  @Test
+  void encode_badDate_namesRowAndColumnButNotTheValue() throws Exception {
+    EngineSchema schema = EngineSchema.parse(Files.readAllBytes(schemaFile()));
+    RecordEncoder encoder = new RecordEncoder(schema, SECRET);
+    String[] header = Agency.HOUSING.columns().toArray(new String[0]);
+    RecordEncoder.Columns columns = encoder.bind(header, null);
+    String[] row = new String[header.length];
+    Arrays.fill(row, "");
+    row[0] = "HO-1";
+    row[Agency.HOUSING.columns().indexOf("date_of_birth")] = "31st of Smarch 1999";
+    ExtractRecord out = new ExtractRecord(encoder.header("housing", "test"));
+
+    RecordException e =
+        assertThrows(RecordException.class, () -> encoder.encode(columns, row, 7, out));
+
+    assertTrue(e.getMessage().startsWith("row 7, column 'date_of_birth'"), e.getMessage());
+    assertFalse(e.getMessage().contains("Smarch"), e.getMessage());
+  }
+
+  @Test
+  void bind_missingFeatureColumn_isAHeaderError() throws Exception {
+    EngineSchema schema = EngineSchema.parse(Files.readAllBytes(schemaFile()));
+    RecordEncoder encoder = new RecordEncoder(schema, SECRET);
+    RecordException e =
+        assertThrows(
+            RecordException.class,
+            () -> encoder.bind(new String[] {"record_id", "given_name"}, null));
+    assertEquals(RecordException.HEADER, e.row());
+  }
+}
