@@ -65,9 +65,90 @@ public final class DiceKernel {
     return RowScanner.best(BitFilters.wordCount(bits)).name();
   }
 
+  /**
+   * For every filter of {@code a}, its {@code k} most similar filters of {@code b} (fewer when b is
+   * smaller; pairs sharing no bit are left out); ties go to the smaller index of b.
+   *
+   * <p>Every pair is compared (the popcount bound cannot help without a threshold); what this saves
+   * is memory: the output has at most {@code k · |a|} pairs.
+   */
+  public static ScoredPairs nearest(FilterMatrix a, FilterMatrix b, int k, int threads) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be at least 1, was " + k);
+    }
+    return run(
+        a, b, Double.MIN_VALUE, threads, RowScanner.best(a.wordsPerFilter()), () -> new Best(k));
+  }
+
+  /** Keeps, per row, the k best pairs seen; rows of one block arrive from one thread. */
+  private static final class Best extends ScoredPairs.Buffer {
+    private final int k;
+    private final java.util.Map<Integer, double[]> scores = new java.util.HashMap<>();
+    private final java.util.Map<Integer, int[]> columns = new java.util.HashMap<>();
+    private int lastRow = -1;
+    private double[] rowScores;
+    private int[] rowColumns;
+
+    Best(int k) {
+      this.k = k;
+    }
+
+    @Override
+    void add(int i, int j, double s) {
+      if (i != lastRow) {
+        lastRow = i;
+        rowScores = scores.computeIfAbsent(i, r -> filled(k));
+        rowColumns = columns.computeIfAbsent(i, r -> new int[k]);
+      }
+      double[] rs = rowScores;
+      int[] rc = rowColumns;
+      // Strictly better than the k-th, or equal with a smaller column (ties to the smaller index).
+      if (s < rs[k - 1] || (s == rs[k - 1] && j > rc[k - 1])) {
+        return;
+      }
+      int q = k - 1;
+      while (q > 0 && (rs[q - 1] < s || (rs[q - 1] == s && rc[q - 1] > j))) {
+        rs[q] = rs[q - 1];
+        rc[q] = rc[q - 1];
+        q--;
+      }
+      rs[q] = s;
+      rc[q] = j;
+    }
+
+    private static double[] filled(int k) {
+      double[] out = new double[k];
+      java.util.Arrays.fill(out, -1);
+      return out;
+    }
+
+    /** Moves the kept pairs into the plain buffer arrays, for the merge. */
+    @Override
+    ScoredPairs.Buffer finish() {
+      for (java.util.Map.Entry<Integer, double[]> e : scores.entrySet()) {
+        int[] cols = columns.get(e.getKey());
+        double[] rs = e.getValue();
+        for (int q = 0; q < k && rs[q] >= 0; q++) {
+          super.add(e.getKey(), cols[q], rs[q]);
+        }
+      }
+      return this;
+    }
+  }
+
   /** {@link #scan} with a chosen inner loop; tests use it to check every implementation. */
   static ScoredPairs scan(
       FilterMatrix a, FilterMatrix b, double threshold, int threads, RowScanner rows) {
+    return run(a, b, threshold, threads, rows, ScoredPairs.Buffer::new);
+  }
+
+  private static ScoredPairs run(
+      FilterMatrix a,
+      FilterMatrix b,
+      double threshold,
+      int threads,
+      RowScanner rows,
+      java.util.function.Supplier<ScoredPairs.Buffer> supplier) {
     if (a.bits() != b.bits()) {
       throw new IllegalArgumentException(
           "filters differ in length: " + a.bits() + " vs " + b.bits() + " bits");
@@ -83,7 +164,7 @@ public final class DiceKernel {
     List<ScoredPairs.Buffer> buffers = new ArrayList<>(blocks);
     if (threads == 1 || blocks <= 1) {
       for (int block = 0; block < blocks; block++) {
-        buffers.add(scanBlock(a, side, block, threshold, rows));
+        buffers.add(scanBlock(a, side, block, threshold, rows, supplier));
       }
       return ScoredPairs.merge(buffers);
     }
@@ -92,7 +173,7 @@ public final class DiceKernel {
       List<Future<ScoredPairs.Buffer>> futures = new ArrayList<>(blocks);
       for (int block = 0; block < blocks; block++) {
         int blockIndex = block;
-        futures.add(pool.submit(() -> scanBlock(a, side, blockIndex, threshold, rows)));
+        futures.add(pool.submit(() -> scanBlock(a, side, blockIndex, threshold, rows, supplier)));
       }
       for (Future<ScoredPairs.Buffer> future : futures) {
         buffers.add(future.get());
@@ -165,7 +246,12 @@ public final class DiceKernel {
   }
 
   private static ScoredPairs.Buffer scanBlock(
-      FilterMatrix a, SortedSide b, int block, double threshold, RowScanner rows) {
+      FilterMatrix a,
+      SortedSide b,
+      int block,
+      double threshold,
+      RowScanner rows,
+      java.util.function.Supplier<ScoredPairs.Buffer> supplier) {
     int w = a.wordsPerFilter();
     long[] aw = a.words();
     int[] apop = a.popcounts();
@@ -184,9 +270,10 @@ public final class DiceKernel {
       }
       // Widened by one popcount on each side; the exact test below decides.
       from[r] = b.lowerBound((int) Math.floor(p * low) - 1);
-      to[r] = b.lowerBound((int) Math.ceil(p * high) + 2);
+      // Clamped: with a tiny threshold the bound exceeds every popcount (and int's range).
+      to[r] = b.lowerBound((int) Math.min(Math.ceil(p * high) + 2, a.bits() + 2.0));
     }
-    ScoredPairs.Buffer out = new ScoredPairs.Buffer();
+    ScoredPairs.Buffer out = supplier.get();
     int n = b.popcounts.length;
     for (int chunkStart = 0; chunkStart < n; chunkStart += CHUNK) {
       int chunkEnd = Math.min(n, chunkStart + CHUNK);
@@ -200,6 +287,6 @@ public final class DiceKernel {
         rows.scan(aw, row * w, apop[row], row, b, jFrom, jTo, threshold, out);
       }
     }
-    return out;
+    return out.finish();
   }
 }

@@ -35,12 +35,18 @@ public final class ScoredPairs {
   }
 
   /** A growable buffer that one kernel task appends to; not thread-safe. */
-  static final class Buffer {
+  static class Buffer {
     int[] a = new int[64];
     int[] b = new int[64];
     double[] score = new double[64];
     int size;
 
+    /** Called by the kernel when a block is done; returns the buffer to merge. */
+    ScoredPairs.Buffer finish() {
+      return this;
+    }
+
+    /** Called by the kernel for every pair that reaches the threshold. */
     void add(int i, int j, double s) {
       if (size == a.length) {
         int capacity = Math.multiplyExact(size, 2);

@@ -133,6 +133,41 @@ class DiceKernelTest {
     assertEquals("portable", DiceKernel.implementation(1000 - 64));
   }
 
+  @Property(tries = 40)
+  void nearest_keepsEachRowsKBestWithTiesToTheSmallerIndex(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 5) int k,
+      @ForAll @IntRange(min = 1, max = 2) int threads) {
+    SplittableRandom random = new SplittableRandom(seed);
+    FilterMatrix a = randomMatrix(random, 90, 64 * 3);
+    FilterMatrix b = randomMatrix(random, DiceKernel.CHUNK / 16 + 7, 64 * 3);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      int rowIndex = i;
+      List<int[]> row = new ArrayList<>();
+      for (int j = 0; j < b.size(); j++) {
+        int common = BitFilters.intersectionCount(a.filter(i), b.filter(j));
+        if (common > 0) {
+          row.add(new int[] {j, common, a.popcount(i) + b.popcount(j)});
+        }
+      }
+      row.sort(
+          (x, y) -> {
+            int c = Double.compare(2.0 * y[1] / y[2], 2.0 * x[1] / x[2]);
+            return c != 0 ? c : Integer.compare(x[0], y[0]);
+          });
+      row.subList(0, Math.min(k, row.size())).stream()
+          .sorted((x, y) -> Integer.compare(x[0], y[0]))
+          .forEach(p -> expected.add(row0(p, rowIndex)));
+    }
+
+    assertEquals(expected, listed(DiceKernel.nearest(a, b, k, threads)));
+  }
+
+  private static String row0(int[] p, int i) {
+    return i + "," + p[0] + "," + 2.0 * p[1] / p[2];
+  }
+
   @Test
   void scan_manyBlocksAndChunks_isIndependentOfThreadCount() {
     SplittableRandom random = new SplittableRandom(7);
