@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     version = "pprl 0.1.0",
     description =
         "Privacy-preserving record linkage: encode, link and share without raw identifiers.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class})
 public final class Pprl implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
