@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         "Privacy-preserving record linkage: encode, link and share without raw identifiers.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      GenerateCommand.class,
       EncodeCommand.class,
       InspectCommand.class,
       EvaluateCommand.class
