@@ -329,6 +329,7 @@ public final class ExtractReader implements Closeable {
     if (earlier >= 0) {
       throw corrupt(Reason.DUPLICATE_ID, start, "id repeats the id of record " + earlier);
     }
+    assert ids.size() == count + 1 : "the id set numbers records as the reader does";
     r.setIdUnchecked(new String(in.buf, p, len, StandardCharsets.UTF_8));
     in.pos += len;
   }
