@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.pprl.core.bits.BitFilters;
@@ -264,8 +265,11 @@ public final class ExtractReader implements Closeable {
           Reason.BAD_RECORD,
           start,
           String.format(
+              Locale.ROOT,
               "marker byte 0x%02X is neither a record (0x%02X) nor the trailer (0x%02X)",
-              marker, Format.RECORD, Format.END));
+              marker,
+              Format.RECORD,
+              Format.END));
     }
     readId(r, start);
 
@@ -325,6 +329,7 @@ public final class ExtractReader implements Closeable {
     if (earlier >= 0) {
       throw corrupt(Reason.DUPLICATE_ID, start, "id repeats the id of record " + earlier);
     }
+    assert ids.size() == count + 1 : "the id set numbers records as the reader does";
     r.setIdUnchecked(new String(in.buf, p, len, StandardCharsets.UTF_8));
     in.pos += len;
   }

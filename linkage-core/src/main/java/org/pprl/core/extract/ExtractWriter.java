@@ -128,6 +128,7 @@ public final class ExtractWriter implements Closeable {
     if (earlier >= 0) {
       throw refuse(index, "id repeats the id of record " + earlier);
     }
+    assert ids.size() == index + 1 : "the id set numbers records as the writer does";
     try {
       writeRecord(record, idLength);
     } catch (IOException | RuntimeException e) {

@@ -11,11 +11,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * pass: exact (never a false duplicate), and without one object per id.
  *
  * <p>Design. The id bytes are appended to an arena of 1 MiB pages ({@code u16 length + bytes} per
- * id, never straddling a page); {@code offsets[i]} locates the id of record {@code i}. An
- * open-addressing table with linear probing holds one {@code long} per entry: the high 32 bits of
- * the id's 64-bit hash as a tag, and {@code i + 1} in the low 32 bits (0 marks an empty slot). A
- * probe compares tags first and, only when a tag matches, the id bytes in the arena, so a hash
- * collision costs a byte comparison and never a wrong answer. The table stays at most half full.
+ * id, never straddling a page; the first page starts at 16 KiB and grows); {@code offsets[i]}
+ * locates the id of record {@code i}. An open-addressing table with linear probing holds one {@code
+ * long} per entry: the high 32 bits of the id's 64-bit hash as a tag, and {@code i + 1} in the low
+ * 32 bits (0 marks an empty slot). A probe compares tags first and, only when a tag matches, the id
+ * bytes in the arena, so a hash collision costs a byte comparison and never a wrong answer. The
+ * table stays at most half full.
  *
  * <p>Memory per id: 16 to 32 bytes of table (2 to 4 slots), 8 to 12 of offset and {@code 2 +
  * length} of arena: about 40 MB for a million 12-byte ids.
@@ -32,6 +33,11 @@ class IdSet {
   private static final int PAGE_BITS = 20;
   private static final int PAGE_BYTES = 1 << PAGE_BITS;
 
+  /**
+   * The first page starts at this size and doubles up to a full page, so small files stay small.
+   */
+  private static final int FIRST_PAGE_BYTES = 1 << 14;
+
   /** Most ids one set holds: the half-full table must stay within the largest array, 2^30. */
   static final int MAX_IDS = 1 << 29;
 
@@ -39,9 +45,9 @@ class IdSet {
   private byte[][] pages = new byte[4][];
   private int pageCount;
   private int pagePos = PAGE_BYTES; // forces the first page on the first add
-  private long[] offsets = new long[1024];
+  private long[] offsets = new long[64];
   private int size;
-  private long[] table = new long[2048];
+  private long[] table = new long[128];
 
   IdSet() {
     this(ThreadLocalRandom.current().nextLong());
@@ -99,14 +105,21 @@ class IdSet {
   }
 
   private void store(byte[] b, int off, int len) {
-    if (pagePos + 2 + len > PAGE_BYTES) {
+    int need = 2 + len;
+    if (pagePos + need > PAGE_BYTES) {
       if (pageCount == pages.length) {
         pages = Arrays.copyOf(pages, pageCount * 2);
       }
-      pages[pageCount++] = new byte[PAGE_BYTES];
+      byte[] fresh = new byte[pageCount == 0 ? FIRST_PAGE_BYTES : PAGE_BYTES];
+      pages[pageCount++] = fresh;
       pagePos = 0;
     }
     byte[] page = pages[pageCount - 1];
+    if (pagePos + need > page.length) {
+      // only the first page grows; offsets into it stay valid
+      page = Arrays.copyOf(page, Math.min(PAGE_BYTES, Math.max(page.length * 2, pagePos + need)));
+      pages[pageCount - 1] = page;
+    }
     page[pagePos] = (byte) len;
     page[pagePos + 1] = (byte) (len >>> 8);
     System.arraycopy(b, off, page, pagePos + 2, len);
