@@ -78,6 +78,10 @@ public class NormaliseBenchmark {
           BlockingKeySpec.of("bm", "family", "beider_morse"),
           "benchmark secret".getBytes(StandardCharsets.UTF_8));
   final String[] normalisedFamily = new String[N];
+
+  /** Distinct generated surnames, more than the Beider–Morse cache holds: every call misses. */
+  final String[] distinct = new String[8 * N];
+
   int i;
 
   @Setup
@@ -92,6 +96,20 @@ public class NormaliseBenchmark {
       isoDates[k] = String.format("%04d-%02d-%02d", y, m, d);
       dates[k] = random.nextBoolean() ? isoDates[k] : String.format("%02d/%02d/%04d", d, m, y);
       normalisedFamily[k] = name.apply(family[k]);
+    }
+    String[] syllables = {
+      "ka", "ro", "mi", "sen", "dor", "ba", "lu", "vic", "ter", "zo", "han", "el"
+    };
+    for (int k = 0; k < distinct.length; k++) {
+      StringBuilder sb = new StringBuilder();
+      int n = 2 + random.nextInt(3);
+      for (int s = 0; s < n; s++) {
+        sb.append(syllables[random.nextInt(syllables.length)]);
+      }
+      for (int v = k, d = 0; d < 3; d++, v /= 26) { // a base-26 suffix makes every value distinct
+        sb.append((char) ('a' + v % 26));
+      }
+      distinct[k] = sb.toString();
     }
   }
 
@@ -125,8 +143,15 @@ public class NormaliseBenchmark {
     return soundexYear.key(normalisedFamily[k], isoDates[k]);
   }
 
+  /** Beider–Morse keys of 16 recurring surnames: after warm-up, cache hits. */
   @Benchmark
   public long[] blockingKeysBeiderMorse() {
     return beiderMorse.keys(normalisedFamily[next()]);
+  }
+
+  /** Beider–Morse keys of never-repeating values: the uncached encoding cost. */
+  @Benchmark
+  public long[] blockingKeysBeiderMorseUncached() {
+    return beiderMorse.keys(distinct[i++ & (distinct.length - 1)]);
   }
 }

@@ -1,5 +1,7 @@
 package org.pprl.core.block;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.TreeSet;
 import org.apache.commons.codec.EncoderException;
 import org.apache.commons.codec.language.Caverphone2;
@@ -24,7 +26,10 @@ final class Codes {
 
   static final String[] NONE = new String[0];
 
-  /** One code function; instances are immutable. */
+  /**
+   * One code function. Instances are immutable, except {@code beider_morse}, which keeps a small
+   * cache and so is thread-confined like the {@link BlockingKeyFunction} that owns it.
+   */
   abstract static class Code {
     final String canonical;
 
@@ -160,8 +165,25 @@ final class Codes {
    * Beider–Morse: the value's set of approximate phonetic codes (generic name type, at most 20
    * alternatives). {@link #codes} returns them all, sorted; {@link #code} returns the first of
    * them.
+   *
+   * <p>Encoding costs tens to hundreds of microseconds per value (Commons Codec applies hundreds of
+   * language rules), while surnames repeat heavily (Zipf), so each instance keeps the code sets of
+   * the last {@value #CACHE_SIZE} distinct values in an access-ordered map. The cache lives in the
+   * thread-confined {@link BlockingKeyFunction}; cached arrays are never handed out for writing.
    */
-  private static final class BeiderMorse extends Code {
+  static final class BeiderMorse extends Code {
+    static final int CACHE_SIZE = 4096;
+
+    private final Map<String, String[]> cache =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, String[]> eldest) {
+            return size() > CACHE_SIZE;
+          }
+        };
+
     BeiderMorse() {
       super("beider_morse");
     }
@@ -178,6 +200,15 @@ final class Codes {
       if (letters.isEmpty()) {
         return NONE;
       }
+      String[] cached = cache.get(letters);
+      if (cached == null) {
+        cached = encode(letters);
+        cache.put(letters, cached);
+      }
+      return cached;
+    }
+
+    private static String[] encode(String letters) {
       String encoded;
       try {
         encoded = BEIDER_MORSE.encode(letters);

@@ -16,18 +16,18 @@ import org.pprl.core.bits.BitFilters;
  * it to PPRL, where it defeats attacks that rely on exact bit patterns (pattern mining, frequency
  * alignment, re-identifying a filter by exact match). Cost: every flipped bit lowers the Dice score
  * of true matches; with {@code f = 0.1} on a 1000-bit CLK with 300 bits set, about 5% of bits flip
- * and Dice of an identical record pair falls from 1 to roughly 0.85-0.9; recall at a fixed
- * threshold drops accordingly.
+ * and the Dice of two copies of one record under different salts falls from 1 to about 0.85; recall
+ * at a fixed threshold drops accordingly.
  *
  * <p>Privacy parameter. With flip probability {@code p = f/2} each bit is kept with probability
  * {@code 1 - p}. A token sets at most {@code k} bits (the number of hash functions), so two records
  * that differ in one token differ in at most {@code 2k} bits and, following RAPPOR's permanent
- * randomised response (Erlingsson, Pihur and Korolova 2014, CCS, Theorem 1, {@code epsilon = 2h
- * ln((1 - f/2) / (f/2))}), the encoding is {@code epsilon}-differentially private for a one-token
- * change with {@code epsilon = 2k ln((1 - f/2) / (f/2))}; {@link #epsilon} computes it. A change of
- * {@code t} tokens costs {@code t} times that. Because the flips are deterministic per (secret,
- * salt), re-encoding does not average the noise away, but two records with the same salt share
- * their flip pattern: choose a salt unique to the record (its agency record id), not an identifier.
+ * randomised response (Erlingsson, Pihur and Korolova 2014, ACM CCS, {@code epsilon = 2h ln((1 -
+ * f/2) / (f/2))}), the encoding is {@code epsilon}-differentially private for a one-token change
+ * with {@code epsilon = 2k ln((1 - f/2) / (f/2))}; {@link #epsilon} computes it. A change of {@code
+ * t} tokens costs {@code t} times that. Because the flips are deterministic per (secret, salt),
+ * re-encoding does not average the noise away, but two records with the same salt share their flip
+ * pattern: choose a salt unique to the record (its agency record id), not an identifier.
  *
  * <p>Definition. {@code k_blip = HKDF-SHA256(secret, info = "pprl-blip")}; the record's stream is
  * the {@link KeyedStream} of {@code HMAC-SHA256(k_blip, UTF-8(salt))}; bit {@code i} (in order
