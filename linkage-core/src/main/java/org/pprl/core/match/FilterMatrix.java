@@ -70,6 +70,27 @@ public final class FilterMatrix {
     return out;
   }
 
+  /**
+   * Number of bits set in both filter {@code i} of this matrix and filter {@code j} of {@code
+   * other}.
+   */
+  public int intersectionCount(int i, FilterMatrix other, int j) {
+    assert other.wordsPerFilter == wordsPerFilter;
+    int common = 0;
+    int x = i * wordsPerFilter;
+    int y = j * wordsPerFilter;
+    long[] ow = other.words;
+    for (int k = 0; k < wordsPerFilter; k++) {
+      common += Long.bitCount(words[x + k] & ow[y + k]);
+    }
+    return common;
+  }
+
+  /** Copies filter {@code i} into {@code out}, which has {@link #wordsPerFilter()} words. */
+  public void copyInto(int i, long[] out) {
+    System.arraycopy(words, i * wordsPerFilter, out, 0, wordsPerFilter);
+  }
+
   /** The backing words; the kernel reads them directly and never writes. */
   long[] words() {
     return words;

@@ -1,0 +1,465 @@
+package org.pprl.core.link;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.pprl.core.cluster.Clusterer;
+import org.pprl.core.cluster.Clusters;
+import org.pprl.core.cluster.Edges;
+import org.pprl.core.extract.ExtractHeader;
+import org.pprl.core.match.ComparisonPatterns;
+import org.pprl.core.match.FellegiSunter;
+import org.pprl.core.match.FilterMatrix;
+
+/**
+ * Links two or more parties (or de-duplicates one) without labels: candidate search, field-level
+ * comparison, Fellegi–Sunter estimation by EM, one-to-one assignment, and clustering across three
+ * or more parties.
+ */
+public final class Linker {
+  /*
+   * Design.
+   *
+   * 1. Candidates (Candidates): each record's k nearest by CLK Dice, exhaustively or among the
+   *    records sharing a keyed blocking key.
+   *
+   * 2. Comparison: each candidate pair's field-level filters are compared by Dice and cut into
+   *    levels (LEVEL_CUTS); a field missing on either side is MISSING. Distinct patterns are
+   *    counted (ComparisonPatterns).
+   *
+   * 3. Estimation: m and u by EM over the candidate patterns, with u started from the level
+   *    frequencies of random pairs and m from a profile favouring agreement, so EM settles on the
+   *    labelling where the "match" class agrees more.
+   *
+   * 4. Assignment: for each pair of parties, greedy one-to-one assignment by match weight.
+   *
+   * 5. Decision. A pair that survived one-to-one assignment is far more likely a match than a
+   *    candidate in general, so the prior is estimated again among the assigned pairs, by EM on
+   *    lambda alone with m and u fixed (a two-stage empirical Bayes). A link is kept when its
+   *    posterior under that prior is at least 0.5, the choice that minimises expected errors.
+   *    Without this step, FEBRL4's duplicates whose address was replaced get posteriors near
+   *    0.01 although nothing else claims them; with it they are kept, while an unmatched record
+   *    assigned to a random partner keeps its low posterior when many such records exist.
+   *
+   * 6. Three or more parties: the kept links become edges of Clusterer.cluster with at most one
+   *    record per party in a cluster; one party: links are clustered without that constraint.
+   */
+  static final double[] LEVEL_CUTS = {0.6, 0.8, 0.95};
+
+  /** Random pairs sampled for the initial u. */
+  static final int RANDOM_PAIRS = 200_000;
+
+  /** How candidates are found. */
+  public enum Blocking {
+    /** Keyed blocking keys when every party has them and comparing everything would be slow. */
+    AUTO,
+    /** Every pair's CLK is compared. */
+    NONE,
+    /** Only records sharing a keyed blocking key are compared. */
+    KEYS
+  }
+
+  /**
+   * Settings; {@link #defaults()} needs no changes for the usual cases.
+   *
+   * @param nearest candidates kept per record
+   * @param minPosterior links below this posterior are dropped (0.5 by default)
+   * @param exhaustiveLimit with AUTO, compare everything when a pair of parties has at most this
+   *     many record pairs
+   * @param maxBlockPairs skip a blocking key block pairing more records than this
+   */
+  public record Options(
+      Blocking blocking,
+      int threads,
+      int nearest,
+      double minPosterior,
+      long exhaustiveLimit,
+      long maxBlockPairs,
+      long seed) {
+    public static Options defaults() {
+      return new Options(
+          Blocking.AUTO,
+          Runtime.getRuntime().availableProcessors(),
+          10,
+          0.5,
+          100_000_000L,
+          1_000_000L,
+          1L);
+    }
+
+    public Options withBlocking(Blocking b) {
+      return new Options(b, threads, nearest, minPosterior, exhaustiveLimit, maxBlockPairs, seed);
+    }
+
+    public Options withThreads(int t) {
+      return new Options(blocking, t, nearest, minPosterior, exhaustiveLimit, maxBlockPairs, seed);
+    }
+
+    public Options withMinPosterior(double p) {
+      return new Options(blocking, threads, nearest, p, exhaustiveLimit, maxBlockPairs, seed);
+    }
+  }
+
+  /** One kept link: record {@code i} of party {@code a} and record {@code j} of party {@code b}. */
+  public record Link(int a, int i, int b, int j, double score) {}
+
+  /**
+   * The outcome of a run.
+   *
+   * @param links kept links, ordered by party pair, then records
+   * @param clusters entities over all records (records numbered party by party), or null for two
+   *     parties, where the links are one-to-one already
+   * @param report lines describing what was done and decided, for the user
+   */
+  public record Result(List<Link> links, Clusters clusters, List<String> report) {}
+
+  private final Options options;
+  private final Consumer<String> progress;
+
+  public Linker(Options options, Consumer<String> progress) {
+    if (options.threads() < 1 || options.nearest() < 1) {
+      throw new IllegalArgumentException("threads and nearest must be at least 1");
+    }
+    if (!(options.minPosterior() > 0 && options.minPosterior() < 1)) {
+      throw new IllegalArgumentException(
+          "the minimum posterior must be in (0, 1), was " + options.minPosterior());
+    }
+    this.options = options;
+    this.progress = progress;
+  }
+
+  /**
+   * Links the parties.
+   *
+   * @throws IllegalArgumentException naming the party whose schema fingerprint, filter sizes or
+   *     fields differ from the first one's, or when a party is empty
+   */
+  public Result link(List<Party> parties) {
+    if (parties.isEmpty()) {
+      throw new IllegalArgumentException("no extracts to link");
+    }
+    checkCompatible(parties);
+    List<String> report = new ArrayList<>();
+    long start = System.nanoTime();
+    boolean dedup = parties.size() == 1;
+    int fields = parties.get(0).fieldCount();
+
+    // 1. Candidates for each pair of parties.
+    List<int[]> partyPairs = new ArrayList<>();
+    List<long[]> candidates = new ArrayList<>();
+    Candidates.Stats stats = new Candidates.Stats();
+    for (int p = 0; p < parties.size(); p++) {
+      for (int q = dedup ? p : p + 1; q < parties.size(); q++) {
+        Party a = parties.get(p);
+        Party b = parties.get(q);
+        boolean useKeys = useKeys(a, b);
+        progress.accept(
+            "candidates "
+                + a.name()
+                + (dedup ? "" : " x " + b.name())
+                + (useKeys ? " (keyed blocking)" : " (all pairs)"));
+        long[] found =
+            useKeys
+                ? Candidates.byKeys(a, b, dedup, options.nearest(), options.maxBlockPairs(), stats)
+                : Candidates.exhaustive(a, b, dedup, options.nearest(), options.threads(), stats);
+        partyPairs.add(new int[] {p, q});
+        candidates.add(found);
+        report.add(
+            String.format(
+                Locale.ROOT,
+                "%s%s: %,d candidate pairs from %s",
+                a.name(),
+                dedup ? "" : " x " + b.name(),
+                found.length,
+                useKeys ? "keyed blocking" : "all pairs"));
+      }
+    }
+    if (stats.skippedBlocks > 0) {
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "blocking skipped %,d oversized blocks (%,d pairs)",
+              stats.skippedBlocks,
+              stats.skippedPairs));
+    }
+
+    if (fields == 0) {
+      throw new IllegalArgumentException(
+          "the extracts have no field-level filters, which probabilistic matching needs;"
+              + " encode them with a schema that keeps field filters");
+    }
+
+    // 2. Comparison patterns.
+    progress.accept("comparing fields");
+    int[] levels = new int[fields];
+    Arrays.fill(levels, LEVEL_CUTS.length + 1);
+    ComparisonPatterns patterns = new ComparisonPatterns(levels);
+    List<int[]> patternOf = new ArrayList<>();
+    int[] scratch = new int[fields];
+    for (int c = 0; c < candidates.size(); c++) {
+      Party a = parties.get(partyPairs.get(c)[0]);
+      Party b = parties.get(partyPairs.get(c)[1]);
+      long[] pairs = candidates.get(c);
+      int[] of = new int[pairs.length];
+      for (int k = 0; k < pairs.length; k++) {
+        compare(a, LongList.first(pairs[k]), b, LongList.second(pairs[k]), scratch);
+        of[k] = patterns.add(scratch);
+      }
+      patternOf.add(of);
+    }
+
+    // 3. Estimation.
+    progress.accept("estimating m and u by EM");
+    ComparisonPatterns random = randomPairs(parties, levels);
+    double[][] u0 = FellegiSunter.frequencies(random);
+    double[][] m0 = new double[fields][];
+    for (int f = 0; f < fields; f++) {
+      m0[f] = new double[levels[f]];
+      for (int l = 0; l < levels[f]; l++) {
+        m0[f][l] = Math.pow(4, l);
+      }
+    }
+    FellegiSunter.Model model = FellegiSunter.estimate(patterns, m0, u0, 0.1, false, 1000, 1e-7);
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "Fellegi-Sunter model: %d fields, %d agreement patterns, EM %s after %d iterations,"
+                + " %.1f%% of candidates are matches",
+            fields,
+            patterns.size(),
+            model.converged() ? "converged" : "stopped",
+            model.iterations(),
+            100 * model.lambda()));
+    for (int f = 0; f < fields; f++) {
+      int top = levels[f] - 1;
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "  %-24s exact-agreement weight %+.1f, disagreement weight %+.1f",
+              parties.get(0).header().fieldFilters().get(f).name(),
+              log2(model.m()[f][top] / model.u()[f][top]),
+              log2(model.m()[f][0] / model.u()[f][0])));
+    }
+
+    // 4-5. Assignment and decision, per pair of parties.
+    List<Link> links = new ArrayList<>();
+    for (int c = 0; c < candidates.size(); c++) {
+      int p = partyPairs.get(c)[0];
+      int q = partyPairs.get(c)[1];
+      links.addAll(
+          decide(parties, p, q, candidates.get(c), patternOf.get(c), patterns, model, report));
+    }
+
+    // 6. Clusters.
+    Clusters clusters = null;
+    if (parties.size() != 2) {
+      progress.accept("clustering");
+      clusters = cluster(parties, links);
+      report.add(String.format(Locale.ROOT, "%,d entities over all records", clusters.count()));
+    }
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%,d comparisons in %.1f s",
+            stats.compared,
+            (System.nanoTime() - start) / 1e9));
+    return new Result(links, clusters, report);
+  }
+
+  private boolean useKeys(Party a, Party b) {
+    switch (options.blocking()) {
+      case NONE:
+        return false;
+      case KEYS:
+        if (a.header().blockingKeys().isEmpty()) {
+          throw new IllegalArgumentException(
+              "--blocking keys: extract " + a.name() + " has no blocking keys");
+        }
+        return true;
+      default:
+        return !a.header().blockingKeys().isEmpty()
+            && (long) a.size() * b.size() > options.exhaustiveLimit();
+    }
+  }
+
+  private static void compare(Party a, int i, Party b, int j, int[] out) {
+    for (int f = 0; f < out.length; f++) {
+      FilterMatrix x = a.field(f);
+      FilterMatrix y = b.field(f);
+      int px = x.popcount(i);
+      int py = y.popcount(j);
+      if (px == 0 || py == 0) {
+        out[f] = ComparisonPatterns.MISSING;
+        continue;
+      }
+      double dice = 2.0 * x.intersectionCount(i, y, j) / (px + py);
+      int level = 0;
+      for (double cut : LEVEL_CUTS) {
+        if (dice >= cut) {
+          level++;
+        }
+      }
+      out[f] = level;
+    }
+  }
+
+  /** Level frequencies of random cross-party pairs (or random pairs inside the one party). */
+  private ComparisonPatterns randomPairs(List<Party> parties, int[] levels) {
+    SplittableRandom random = new SplittableRandom(options.seed());
+    ComparisonPatterns out = new ComparisonPatterns(levels);
+    int[] scratch = new int[levels.length];
+    for (int s = 0; s < RANDOM_PAIRS; s++) {
+      int p = random.nextInt(parties.size());
+      int q =
+          parties.size() == 1 ? 0 : (p + 1 + random.nextInt(parties.size() - 1)) % parties.size();
+      Party a = parties.get(p);
+      Party b = parties.get(q);
+      int i = random.nextInt(a.size());
+      int j = random.nextInt(b.size());
+      if (p == q && i == j) {
+        continue;
+      }
+      compare(a, i, b, j, scratch);
+      out.add(scratch);
+    }
+    return out;
+  }
+
+  private List<Link> decide(
+      List<Party> parties,
+      int p,
+      int q,
+      long[] pairs,
+      int[] patternOf,
+      ComparisonPatterns patterns,
+      FellegiSunter.Model model,
+      List<String> report) {
+    int offset = p == q ? 0 : parties.get(p).size();
+    int[] xs = new int[pairs.length];
+    int[] ys = new int[pairs.length];
+    double[] weights = new double[pairs.length];
+    for (int k = 0; k < pairs.length; k++) {
+      xs[k] = LongList.first(pairs[k]);
+      ys[k] = LongList.second(pairs[k]) + offset;
+      weights[k] = model.weight(patterns, patternOf[k]);
+    }
+    Edges edges = Edges.of(xs, ys, weights);
+    // De-duplication keeps every pair on its own merits; linking assigns one-to-one first.
+    int[] chosen;
+    if (p == q) {
+      chosen = new int[pairs.length];
+      for (int k = 0; k < chosen.length; k++) {
+        chosen[k] = k;
+      }
+    } else {
+      chosen = Clusterer.oneToOne(edges);
+    }
+    double lambda = p == q ? model.lambda() : assignedPrior(chosen, weights);
+    double logPrior = Math.log(lambda / (1 - lambda));
+    List<Link> out = new ArrayList<>();
+    for (int k : chosen) {
+      double posterior = 1 / (1 + Math.exp(-(weights[k] * Math.log(2) + logPrior)));
+      if (posterior >= options.minPosterior()) {
+        out.add(new Link(p, xs[k], q, ys[k] - offset, posterior));
+      }
+    }
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%s%s: %,d pairs assigned one-to-one, %.2f%% of them estimated to be matches;"
+                + " %,d kept at posterior >= %.2f",
+            parties.get(p).name(),
+            p == q ? "" : " x " + parties.get(q).name(),
+            chosen.length,
+            100 * lambda,
+            out.size(),
+            options.minPosterior()));
+    return out;
+  }
+
+  /** The prior among assigned pairs: EM on lambda alone, m and u fixed (their weights given). */
+  static double assignedPrior(int[] chosen, double[] weights) {
+    if (chosen.length == 0) {
+      return 0.5;
+    }
+    double lambda = 0.5;
+    for (int iteration = 0; iteration < 500; iteration++) {
+      double logPrior = Math.log(lambda / (1 - lambda));
+      double sum = 0;
+      for (int k : chosen) {
+        sum += 1 / (1 + Math.exp(-(weights[k] * Math.log(2) + logPrior)));
+      }
+      double next = Math.min(1 - 1e-6, Math.max(1e-6, sum / chosen.length));
+      if (Math.abs(next - lambda) < 1e-9) {
+        return next;
+      }
+      lambda = next;
+    }
+    return lambda;
+  }
+
+  private Clusters cluster(List<Party> parties, List<Link> links) {
+    int[] offset = new int[parties.size()];
+    int records = 0;
+    for (int p = 0; p < parties.size(); p++) {
+      offset[p] = records;
+      records += parties.get(p).size();
+    }
+    int[] xs = new int[links.size()];
+    int[] ys = new int[links.size()];
+    double[] scores = new double[links.size()];
+    for (int k = 0; k < links.size(); k++) {
+      Link l = links.get(k);
+      xs[k] = offset[l.a()] + l.i();
+      ys[k] = offset[l.b()] + l.j();
+      scores[k] = l.score();
+    }
+    int[] extractOf = null;
+    if (parties.size() > 1) {
+      extractOf = new int[records];
+      for (int p = 0; p < parties.size(); p++) {
+        Arrays.fill(extractOf, offset[p], offset[p] + parties.get(p).size(), p);
+      }
+    }
+    return Clusterer.cluster(Edges.of(xs, ys, scores), records, extractOf, 0.5);
+  }
+
+  private static void checkCompatible(List<Party> parties) {
+    ExtractHeader first = parties.get(0).header();
+    if (parties.size() > 64) {
+      throw new IllegalArgumentException(
+          "at most 64 extracts can be linked, got " + parties.size());
+    }
+    for (Party party : parties) {
+      ExtractHeader h = party.header();
+      if (party.size() == 0) {
+        throw new IllegalArgumentException("extract " + party.name() + " has no records");
+      }
+      if (!Arrays.equals(h.schemaFingerprint(), first.schemaFingerprint())) {
+        throw new IllegalArgumentException(
+            "extract "
+                + party.name()
+                + " was encoded with another schema (fingerprint "
+                + h.schemaFingerprintHex().substring(0, 12)
+                + "... vs "
+                + first.schemaFingerprintHex().substring(0, 12)
+                + "...)");
+      }
+      if (h.clkBits() != first.clkBits() || !h.fieldFilters().equals(first.fieldFilters())) {
+        throw new IllegalArgumentException(
+            "extract " + party.name() + " has other filter sizes or fields than the first");
+      }
+      if (!h.blockingKeys().equals(first.blockingKeys())) {
+        throw new IllegalArgumentException(
+            "extract " + party.name() + " has other blocking keys than the first");
+      }
+    }
+  }
+
+  private static double log2(double x) {
+    return Math.log(x) / Math.log(2);
+  }
+}
