@@ -3,9 +3,13 @@ package org.pprl.core.encode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,15 +49,71 @@ public final class CsvRows implements Closeable {
     this.in = in;
   }
 
-  /** Reads UTF-8 CSV from {@code in}; malformed UTF-8 is an error. */
+  /** Reads UTF-8 CSV from {@code in}; malformed UTF-8 is an error naming its line. */
   public static CsvRows utf8(InputStream in) {
-    return new CsvRows(
-        new InputStreamReader(
-            in,
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)));
+    return new CsvRows(new StrictUtf8(in));
+  }
+
+  /**
+   * A UTF-8 reader that hands out every character decoded before a malformed sequence and only then
+   * fails, so the error names the right line ({@link java.io.InputStreamReader} fails for the whole
+   * buffer at once).
+   */
+  private static final class StrictUtf8 extends Reader {
+    private final InputStream in;
+    private final CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+    private boolean eof;
+    private boolean failed;
+
+    StrictUtf8(InputStream in) {
+      this.in = in;
+      bytes.flip();
+    }
+
+    @Override
+    public int read(char[] cbuf, int off, int len) throws IOException {
+      if (failed) {
+        throw new MalformedInputException(1);
+      }
+      CharBuffer out = CharBuffer.wrap(cbuf, off, len);
+      while (out.position() == off) {
+        if (!eof && bytes.remaining() < 4) {
+          bytes.compact();
+          int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+          if (n < 0) {
+            eof = true;
+          } else {
+            bytes.position(bytes.position() + n);
+          }
+          bytes.flip();
+        }
+        CoderResult r = decoder.decode(bytes, out, eof);
+        if (r.isError()) {
+          failed = true;
+          if (out.position() == off) {
+            throw new MalformedInputException(r.length());
+          }
+          break;
+        }
+        if (eof && !bytes.hasRemaining()) {
+          if (out.position() == off) {
+            return -1;
+          }
+          break;
+        }
+      }
+      return out.position() - off;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
   }
 
   /** The 1-based line on which the row last returned by {@link #next} starts. */

@@ -213,8 +213,8 @@ abstract class TokenHasher {
 
     private int poolUsed;
 
-    /** Most positions kept before the caller must clear (4 MiB per feature and thread). */
-    static final int POOL_LIMIT = 1 << 20;
+    /** Most positions kept before the caller must clear (1 MiB per feature and thread). */
+    static final int POOL_LIMIT = 1 << 18;
 
     @Override
     long store(int[] data) {

@@ -46,7 +46,10 @@ final class SchemaParser {
       JsonLocation at = e.getLocation();
       String where =
           at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new SchemaException("", "not valid JSON: " + e.getOriginalMessage() + where);
+      String why = e.getOriginalMessage();
+      int noise = why.indexOf(" (start marker");
+      throw new SchemaException(
+          "", "not valid JSON: " + (noise < 0 ? why : why.substring(0, noise)) + where);
     }
     if (root == null || root.isMissingNode()) {
       throw new SchemaException("", "empty document, expected a JSON object");
@@ -108,10 +111,6 @@ final class SchemaParser {
       throw new SchemaException(
           "clkConfig.l", "blakeHash needs l * 2^xorFolds to be a power of two, got " + hashBits);
     }
-    if (anyBlake && keySize > 64) {
-      throw new SchemaException(
-          kdf.path("keySize"), "blakeHash keys are at most 64 bytes (BLAKE2b), got " + keySize);
-    }
     int hashLen = "SHA512".equals(hash) ? 64 : 32;
     long needed = 2L * features.size() * keySize;
     if (needed > (long) HKDF_MAX_BLOCKS * hashLen) {
@@ -128,6 +127,10 @@ final class SchemaParser {
               + " can derive ("
               + HKDF_MAX_BLOCKS * hashLen
               + ")");
+    }
+    if (anyBlake && keySize > 64) {
+      throw new SchemaException(
+          kdf.path("keySize"), "blakeHash keys are at most 64 bytes (BLAKE2b), got " + keySize);
     }
     return new ClkhashSchema(features, l, folds, hash, salt, info, keySize);
   }

@@ -87,14 +87,17 @@ abstract class ValueFormat {
 
     @Override
     String check(String value) {
+      BigInteger v;
       if (isPlainDigits(value)) {
         if (minimum == null && maximum == null) {
           return null;
         }
-      }
-      BigInteger v = PyNumbers.parseInt(value);
-      if (v == null) {
-        return "not an integer";
+        v = BigInteger.valueOf(Long.parseLong(value));
+      } else {
+        v = PyNumbers.parseInt(value);
+        if (v == null) {
+          return "not an integer";
+        }
       }
       if (minimum != null && v.compareTo(minimum) < 0) {
         return "integer below minimum " + minimum;
