@@ -17,11 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import org.pprl.core.bits.BitFilters;
-import org.pprl.core.encode.ClkEncoder;
 import org.pprl.core.encode.CsvRows;
+import org.pprl.core.encode.RecordEncoder;
 import org.pprl.core.encode.RecordException;
-import org.pprl.core.schema.ClkhashSchema;
+import org.pprl.core.extract.ExtractHeader;
+import org.pprl.core.extract.ExtractRecord;
+import org.pprl.core.schema.EngineSchema;
 import org.pprl.core.schema.SchemaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,12 +43,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Encode a CSV extract into keyed Bloom filters (CLKs), locally.",
+      "Encode a CSV extract into keyed Bloom filters, locally: only the output leaves the agency.",
       "",
-      "With --format clkhash the schema is a clkhash linkage schema (version 3) and the output is"
-          + " {\"clks\": [base64, ...]}, one filter per data row in input order, identical to what"
-          + " clkhash 0.18.3 produces for the same schema and secret.",
-      "The CSV must start with a header row naming the schema's features in order.",
+      "The schema is a clkhash linkage schema (version 3), optionally extended by \"pprl\" blocks"
+          + " (docs/engine-schema.md). With a plain v3 schema the CSV header must list its features"
+          + " in order; with \"pprl\" blocks columns are found by name and extra columns are fine.",
+      "--format extract (the default) writes the engine's extract file: record ids, CLKs,"
+          + " field-level filters, keyed blocking keys, allowed attributes and consent flags, for"
+          + " `pprl link` and upload. --format clkhash writes {\"clks\": [base64, ...]}, one CLK per"
+          + " data row in input order, identical to clkhash 0.18.3 for a plain v3 schema.",
       "Exit status: 0 on success, 2 on bad input (one line on stderr naming file, line, row and"
           + " column; values are never printed); no output file is left behind on failure."
     })
@@ -55,12 +59,15 @@ final class EncodeCommand implements Callable<Integer> {
 
   /** Output formats; each names the writer that produces it. */
   enum Format {
-    clkhash(ClkhashJsonWriter::new);
+    extract(ExtractFileWriter::new, true),
+    clkhash(ClkhashJsonWriter::new, false);
 
-    final Supplier<FilterWriter> writer;
+    final Supplier<RecordWriter> writer;
+    final boolean fieldFilters;
 
-    Format(Supplier<FilterWriter> writer) {
+    Format(Supplier<RecordWriter> writer, boolean fieldFilters) {
       this.writer = writer;
+      this.fieldFilters = fieldFilters;
     }
   }
 
@@ -101,7 +108,7 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       paramLabel = "FORMAT",
-      defaultValue = "clkhash",
+      defaultValue = "extract",
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format format;
 
@@ -111,6 +118,30 @@ final class EncodeCommand implements Callable<Integer> {
       defaultValue = "1",
       description = "Encoding threads (default: ${DEFAULT-VALUE}); output order is input order.")
   int threads;
+
+  @Option(
+      names = "--agency",
+      paramLabel = "NAME",
+      description =
+          "Agency id written into the extract (default: the input file's name without"
+              + " extension).")
+  String agency;
+
+  @Option(
+      names = "--id-column",
+      paramLabel = "COL",
+      description =
+          "Column whose value is the record id (default: the schema's recordId, else the 0-based"
+              + " row number).")
+  String idColumn;
+
+  @Option(
+      names = "--date-format",
+      paramLabel = "PATTERN",
+      description =
+          "This agency's date format, e.g. MM/dd/yyyy, tried first by every date normaliser of"
+              + " the schema; resolves dates like 03/04/2001. Does not change the fingerprint.")
+  String dateFormat;
 
   @Spec CommandSpec spec;
 
@@ -151,36 +182,48 @@ final class EncodeCommand implements Callable<Integer> {
     if (threads < 1) {
       throw new BadInput("--threads must be >= 1, got " + threads);
     }
-    ClkhashSchema schema;
+    EngineSchema schema;
     try {
-      schema = ClkhashSchema.parse(schemaFile);
+      schema = EngineSchema.parse(Files.readAllBytes(schemaFile), dateFormat);
     } catch (SchemaException e) {
       throw new BadInput(schemaFile + ": " + e.getMessage());
     } catch (IOException e) {
       throw new BadInput("cannot read " + schemaFile + ": " + describe(e));
     }
-    ClkEncoder encoder = new ClkEncoder(schema, readSecret());
-    FilterWriter writer = format.writer.get();
+    RecordEncoder encoder = new RecordEncoder(schema, readSecret(), format.fieldFilters);
+    ExtractHeader header;
+    try {
+      header = encoder.header(agencyName(), "pprl " + Pprl.VERSION);
+    } catch (IllegalArgumentException e) {
+      throw new BadInput("--agency: " + e.getMessage());
+    }
+    RecordWriter writer = format.writer.get();
     try (InputStream in = Files.newInputStream(input);
         CsvRows csv = CsvRows.utf8(in)) {
-      String[] header = csv.next();
-      if (header == null) {
+      String[] names = csv.next();
+      if (names == null) {
         throw new BadInput(input + ": empty file, expected a header row");
       }
+      RecordEncoder.Columns columns;
       try {
-        encoder.checkHeader(header);
+        columns = encoder.bind(names, idColumn);
       } catch (RecordException e) {
         throw new BadInput(input + ": line 1, " + e.getMessage());
       }
+      if (!columns.absentAttributes().isEmpty()) {
+        err.println(
+            "pprl encode: not in this CSV, so absent from every record: "
+                + String.join(", ", columns.absentAttributes()));
+      }
       try {
-        writer.open(output, schema.filterBits());
+        writer.open(output, header);
       } catch (IOException e) {
         throw new BadInput("cannot write " + output + ": " + describe(e));
       }
       long records =
           threads == 1
-              ? encodeSerial(encoder, csv, writer, err)
-              : encodeParallel(encoder, csv, writer, err);
+              ? encodeSerial(encoder, columns, header, csv, writer, err)
+              : encodeParallel(encoder, columns, header, csv, writer, err);
       writer.commit();
       return records;
     } catch (BadInput e) {
@@ -193,6 +236,16 @@ final class EncodeCommand implements Callable<Integer> {
       writer.abort();
       throw e;
     }
+  }
+
+  /** The agency id: the option, else the input file's name up to its first dot. */
+  private String agencyName() {
+    if (agency != null) {
+      return agency;
+    }
+    String name = input.getFileName().toString();
+    int dot = name.indexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
   }
 
   private byte[] readSecret() throws BadInput {
@@ -215,18 +268,24 @@ final class EncodeCommand implements Callable<Integer> {
     return Arrays.copyOf(secret, n);
   }
 
-  private long encodeSerial(ClkEncoder encoder, CsvRows csv, FilterWriter writer, PrintWriter err)
+  private long encodeSerial(
+      RecordEncoder encoder,
+      RecordEncoder.Columns columns,
+      ExtractHeader header,
+      CsvRows csv,
+      RecordWriter writer,
+      PrintWriter err)
       throws IOException, BadInput {
     Progress progress = new Progress(err);
-    long[] filter = new long[BitFilters.wordCount(encoder.filterBits())];
+    ExtractRecord record = new ExtractRecord(header);
     long row = 0;
     for (String[] fields = csv.next(); fields != null; fields = csv.next()) {
       try {
-        encoder.encode(fields, row, filter);
+        encoder.encode(columns, fields, row, record);
       } catch (RecordException e) {
         throw new BadInput(input + ": line " + csv.line() + ", " + e.getMessage());
       }
-      writer.accept(row, filter);
+      writer.accept(row, record);
       row++;
       if ((row & 4095) == 0) {
         progress.update(row);
@@ -235,23 +294,28 @@ final class EncodeCommand implements Callable<Integer> {
     return row;
   }
 
-  /** A run of consecutive rows and, once encoded, their filters. */
+  /** A run of consecutive rows and, once encoded, their records. */
   private static final class Batch {
     final long firstRow;
     final String[][] rows = new String[BATCH][];
     final long[] lines = new long[BATCH];
     int size;
-    long[] filters;
+    ExtractRecord[] records;
 
     Batch(long firstRow) {
       this.firstRow = firstRow;
     }
   }
 
-  private long encodeParallel(ClkEncoder encoder, CsvRows csv, FilterWriter writer, PrintWriter err)
+  private long encodeParallel(
+      RecordEncoder encoder,
+      RecordEncoder.Columns columns,
+      ExtractHeader header,
+      CsvRows csv,
+      RecordWriter writer,
+      PrintWriter err)
       throws IOException, BadInput {
     Progress progress = new Progress(err);
-    int words = BitFilters.wordCount(encoder.filterBits());
     ExecutorService pool =
         Executors.newFixedThreadPool(
             threads,
@@ -260,8 +324,9 @@ final class EncodeCommand implements Callable<Integer> {
               t.setDaemon(true);
               return t;
             });
+    // RecordEncoder is thread-confined: each pool thread gets its own copy.
+    ThreadLocal<RecordEncoder> encoders = ThreadLocal.withInitial(encoder::copy);
     Deque<Future<Batch>> pending = new ArrayDeque<>();
-    long[] filter = new long[words];
     long written = 0;
     long row = 0;
     try {
@@ -277,13 +342,12 @@ final class EncodeCommand implements Callable<Integer> {
         more = batch.size == BATCH;
         row += batch.size;
         if (batch.size > 0) {
-          pending.add(pool.submit(() -> encodeBatch(encoder, batch, words)));
+          pending.add(pool.submit(() -> encodeBatch(encoders.get(), columns, header, batch)));
         }
         while (!pending.isEmpty() && (pending.size() >= 2 * threads || !more)) {
           Batch done = await(pending.removeFirst());
           for (int i = 0; i < done.size; i++) {
-            System.arraycopy(done.filters, i * words, filter, 0, words);
-            writer.accept(done.firstRow + i, filter);
+            writer.accept(done.firstRow + i, done.records[i]);
           }
           written += done.size;
           progress.update(written);
@@ -298,19 +362,20 @@ final class EncodeCommand implements Callable<Integer> {
     }
   }
 
-  private Batch encodeBatch(ClkEncoder encoder, Batch batch, int words) throws BadInput {
-    long[] filters = new long[batch.size * words];
-    long[] one = new long[words];
+  private Batch encodeBatch(
+      RecordEncoder encoder, RecordEncoder.Columns columns, ExtractHeader header, Batch batch)
+      throws BadInput {
+    batch.records = new ExtractRecord[batch.size];
     for (int i = 0; i < batch.size; i++) {
+      ExtractRecord record = new ExtractRecord(header);
       try {
-        encoder.encode(batch.rows[i], batch.firstRow + i, one);
+        encoder.encode(columns, batch.rows[i], batch.firstRow + i, record);
       } catch (RecordException e) {
         throw new BadInput(input + ": line " + batch.lines[i] + ", " + e.getMessage());
       }
-      System.arraycopy(one, 0, filters, i * words, words);
+      batch.records[i] = record;
       batch.rows[i] = null;
     }
-    batch.filters = filters;
     return batch;
   }
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "pprl",
     mixinStandardHelpOptions = true,
-    version = "pprl 0.1.0",
+    version = "pprl " + Pprl.VERSION,
     description =
         "Privacy-preserving record linkage: encode, link and share without raw identifiers.",
     subcommands = {
@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class
     })
 public final class Pprl implements Runnable {
+  /** The version written into extracts and printed by --version. */
+  static final String VERSION = "0.1.0";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

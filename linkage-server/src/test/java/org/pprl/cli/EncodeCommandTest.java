@@ -61,7 +61,9 @@ class EncodeCommandTest {
       "--input",
       csv.toString(),
       "--output",
-      out.toString()
+      out.toString(),
+      "--format",
+      "clkhash"
     };
     return pprl(Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new));
   }
@@ -148,7 +150,9 @@ class EncodeCommandTest {
                 "--input",
                 in.toString(),
                 "--output",
-                out2.toString())
+                out2.toString(),
+                "--format",
+                "clkhash")
             .code());
     assertEquals(Files.readString(out1), Files.readString(out2));
   }

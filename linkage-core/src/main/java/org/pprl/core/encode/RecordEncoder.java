@@ -39,6 +39,7 @@ public final class RecordEncoder {
   private final EngineSchema schema;
   private final byte[] secret;
   private final ClkEncoder clk;
+  private final boolean withFieldFilters;
   private final int[] fieldFeatures;
   private final List<BlockingKeyFunction> blocking = new ArrayList<>();
   private final Blip blip;
@@ -51,15 +52,27 @@ public final class RecordEncoder {
   private final long[][] rawFields;
 
   public RecordEncoder(EngineSchema schema, byte[] secret) {
-    this(schema, secret, new ClkEncoder(schema.clkhash(), secret));
+    this(schema, secret, true);
   }
 
-  private RecordEncoder(EngineSchema schema, byte[] secret, ClkEncoder clk) {
+  /**
+   * An encoder that leaves out the field-level filters when {@code fieldFilters} is false (for
+   * output formats that carry only the CLK).
+   */
+  public RecordEncoder(EngineSchema schema, byte[] secret, boolean fieldFilters) {
+    this(schema, secret, new ClkEncoder(schema.clkhash(), secret), fieldFilters);
+  }
+
+  private RecordEncoder(
+      EngineSchema schema, byte[] secret, ClkEncoder clk, boolean withFieldFilters) {
     this.schema = schema;
     this.secret = secret.clone();
     this.clk = clk;
+    this.withFieldFilters = withFieldFilters;
     this.fieldFeatures =
-        schema.fieldFilterFeatures().stream().mapToInt(Integer::intValue).toArray();
+        withFieldFilters
+            ? schema.fieldFilterFeatures().stream().mapToInt(Integer::intValue).toArray()
+            : new int[0];
     for (BlockingKeySpec spec : schema.blockingKeys()) {
       blocking.add(BlockingKeys.derive(spec, secret));
     }
@@ -75,7 +88,7 @@ public final class RecordEncoder {
 
   /** Another encoder for another thread, sharing the schema and the (thread-safe) CLK encoder. */
   public RecordEncoder copy() {
-    return new RecordEncoder(schema, secret, clk);
+    return new RecordEncoder(schema, secret, clk, withFieldFilters);
   }
 
   public EngineSchema schema() {

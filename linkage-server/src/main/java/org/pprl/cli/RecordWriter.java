@@ -2,20 +2,22 @@ package org.pprl.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.pprl.core.extract.ExtractHeader;
+import org.pprl.core.extract.ExtractRecord;
 
 /**
- * Where {@code pprl encode} sends filters: one implementation per {@code --format}.
+ * Where {@code pprl encode} sends encoded records: one implementation per {@code --format}.
  *
  * <p>Contract: {@link #open} once, then {@link #accept} for rows 0, 1, 2, ... in order, then either
  * {@link #commit} (the output appears complete and atomically) or {@link #abort} (no output file
  * remains). Nothing is visible at the output path before {@link #commit}.
  */
-interface FilterWriter {
-  /** Starts writing filters of {@code filterBits} bits to {@code output}. */
-  void open(Path output, int filterBits) throws IOException;
+interface RecordWriter {
+  /** Starts writing records of this header's shape to {@code output}. */
+  void open(Path output, ExtractHeader header) throws IOException;
 
-  /** Writes the filter of data row {@code rowIndex} (0-based; rows arrive in order). */
-  void accept(long rowIndex, long[] filter) throws IOException;
+  /** Writes the record of data row {@code rowIndex} (0-based; rows arrive in order). */
+  void accept(long rowIndex, ExtractRecord record) throws IOException;
 
   /** Finishes the output and moves it into place. */
   void commit() throws IOException;
