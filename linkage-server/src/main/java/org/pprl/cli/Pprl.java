@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       EncodeCommand.class,
       InspectCommand.class,
+      LinkCommand.class,
       EvaluateCommand.class
     })
 public final class Pprl implements Runnable {

@@ -103,6 +103,11 @@ public final class Party {
     return new Party(name, header, ids.clone(), clks, fields.clone(), keys);
   }
 
+  /** The same records under another name (sharing the arrays). */
+  public Party renamed(String newName) {
+    return new Party(newName, header, ids, clks, fields, keys);
+  }
+
   public String name() {
     return name;
   }

@@ -17,10 +17,17 @@ public final class FellegiSunter {
    * & Imai 2019).
    *
    * EM runs on distinct agreement patterns with their counts (ComparisonPatterns), so an iteration
-   * costs O(patterns × fields), not O(pairs). Probabilities are floored at FLOOR so that a level
+   * costs O(patterns × fields), not O(pairs). m is floored at M_FLOOR: a level that no match in
+   * the estimation set shows (say, a different street, when people who moved are rare among the
+   * candidates) would otherwise weigh -20 bits and veto every link, although such matches exist;
+   * the generator's moves and FEBRL's replaced addresses are exactly that. Every probability is
+   * floored at FLOOR so that a level
    * never seen in one class does not make a weight infinite.
    */
   static final double FLOOR = 1e-6;
+
+  /** Smallest m probability of any level: one match in a hundred may differ in any one way. */
+  static final double M_FLOOR = 0.01;
 
   private FellegiSunter() {}
 
@@ -81,7 +88,7 @@ public final class FellegiSunter {
     if (maxIterations < 1) {
       throw new IllegalArgumentException("maxIterations must be at least 1, was " + maxIterations);
     }
-    double[][] m = normalised(mStart);
+    double[][] m = normalised(mStart, M_FLOOR);
     double[][] u = normalised(uStart);
     double lambda = lambda0;
     int n = patterns.size();
@@ -124,7 +131,7 @@ public final class FellegiSunter {
           }
         }
       }
-      m2 = normalised(m2);
+      m2 = normalised(m2, M_FLOOR);
       u2 = fixU ? u : normalised(u2);
       double lambda2 = Math.min(1 - FLOOR, Math.max(FLOOR, matches / total));
       converged =
@@ -170,6 +177,10 @@ public final class FellegiSunter {
 
   /** Each row scaled to sum to 1 after flooring, so no probability is zero. */
   static double[][] normalised(double[][] x) {
+    return normalised(x, FLOOR);
+  }
+
+  static double[][] normalised(double[][] x, double floor) {
     double[][] out = new double[x.length][];
     for (int f = 0; f < x.length; f++) {
       double sum = 0;
@@ -179,7 +190,7 @@ public final class FellegiSunter {
       out[f] = new double[x[f].length];
       for (int l = 0; l < x[f].length; l++) {
         double share = sum > 0 ? Math.max(x[f][l], 0) / sum : 1.0 / x[f].length;
-        out[f][l] = Math.max(share, FLOOR);
+        out[f][l] = Math.max(share, floor);
       }
       double floored = 0;
       for (double v : out[f]) {

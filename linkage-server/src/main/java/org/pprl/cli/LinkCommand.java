@@ -1,0 +1,240 @@
+package org.pprl.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.pprl.core.cluster.Clusters;
+import org.pprl.core.io.AtomicOutput;
+import org.pprl.core.link.Linker;
+import org.pprl.core.link.Party;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pprl link}: finds the records of two or more extracts that belong to the same person. */
+@Command(
+    name = "link",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Links two or more extracts (one extract: finds its duplicates), without labels.",
+      "",
+      "Candidates are each record's nearest records by CLK similarity, among all pairs or among"
+          + " records sharing a keyed blocking key; field-level filters are compared, a"
+          + " Fellegi-Sunter model is estimated by EM, pairs are assigned one-to-one and kept when"
+          + " their estimated match probability is at least --min-posterior. Three or more"
+          + " extracts are grouped into entities with at most one record per extract.",
+      "The pairs file has the header extract_a,id_a,extract_b,id_b,score (score: the match"
+          + " probability); the clusters file entity,extract,id. Extracts are named by their"
+          + " agency, or by file name when two share an agency.",
+      "Exit status: 0 on success, 2 on bad input (one line on stderr); no output is left behind"
+          + " on failure."
+    })
+final class LinkCommand implements Callable<Integer> {
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "EXTRACT",
+      description = "Extract files from `pprl encode`.")
+  List<Path> extracts;
+
+  @Option(
+      names = "--pairs",
+      required = true,
+      paramLabel = "P.csv",
+      description = "Where to write the linked pairs.")
+  Path pairs;
+
+  @Option(
+      names = "--clusters",
+      paramLabel = "C.csv",
+      description = "Also write the entities: one row per linked record.")
+  Path clusters;
+
+  @Option(
+      names = "--blocking",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      description =
+          "auto (keyed blocking when comparing all pairs would be slow), none (compare all"
+              + " pairs) or keys (default: ${DEFAULT-VALUE}).")
+  String blocking;
+
+  @Option(
+      names = "--min-posterior",
+      paramLabel = "P",
+      defaultValue = "0.5",
+      description = "Keep links whose match probability is at least P (default: ${DEFAULT-VALUE}).")
+  double minPosterior;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Threads for the comparisons (default: all cores).")
+  Integer threads;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Linker.Options options = Linker.Options.defaults().withMinPosterior(minPosterior);
+    options = options.withBlocking(parseBlocking());
+    if (threads != null) {
+      if (threads < 1) {
+        throw new CommandFailure("--threads must be at least 1, got " + threads);
+      }
+      options = options.withThreads(threads);
+    }
+    long start = System.nanoTime();
+    List<Party> parties = load(err);
+    Linker.Result result;
+    try {
+      result = new Linker(options, step -> progress(err, step, start)).link(parties);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(e.getMessage());
+    }
+    writePairs(parties, result);
+    if (clusters != null) {
+      writeClusters(parties, result);
+    }
+    for (String line : result.report()) {
+      out.println(line);
+    }
+    out.printf(
+        Locale.ROOT,
+        "wrote %,d pairs to %s%s in %.1f s%n",
+        result.links().size(),
+        pairs,
+        clusters == null ? "" : " and entities to " + clusters,
+        (System.nanoTime() - start) / 1e9);
+    out.flush();
+    return 0;
+  }
+
+  private Linker.Blocking parseBlocking() {
+    switch (blocking.toLowerCase(Locale.ROOT)) {
+      case "auto":
+        return Linker.Blocking.AUTO;
+      case "none":
+        return Linker.Blocking.NONE;
+      case "keys":
+        return Linker.Blocking.KEYS;
+      default:
+        throw new CommandFailure("--blocking must be auto, none or keys, got '" + blocking + "'");
+    }
+  }
+
+  private static void progress(PrintWriter err, String step, long start) {
+    err.printf(Locale.ROOT, "pprl link: [%5.1f s] %s%n", (System.nanoTime() - start) / 1e9, step);
+    err.flush();
+  }
+
+  private List<Party> load(PrintWriter err) throws IOException {
+    Set<String> agencies = new HashSet<>();
+    Set<String> duplicated = new HashSet<>();
+    List<Party> loaded = new ArrayList<>();
+    for (Path file : extracts) {
+      if (!Files.isRegularFile(file)) {
+        throw new CommandFailure(file + ": no such file");
+      }
+    }
+    List<Party> first = new ArrayList<>();
+    for (Path file : extracts) {
+      progress(err, "reading " + file, System.nanoTime());
+      try {
+        first.add(Party.load(file, file.getFileName().toString()));
+      } catch (IOException e) {
+        throw new CommandFailure(file + ": " + e.getMessage(), e);
+      }
+    }
+    for (Party p : first) {
+      if (!agencies.add(p.header().agency())) {
+        duplicated.add(p.header().agency());
+      }
+    }
+    for (int k = 0; k < first.size(); k++) {
+      Party p = first.get(k);
+      String agency = p.header().agency();
+      loaded.add(duplicated.contains(agency) ? p : p.renamed(agency));
+    }
+    return loaded;
+  }
+
+  private void writePairs(List<Party> parties, Linker.Result result) throws IOException {
+    try (AtomicOutput file = AtomicOutput.create(pairs);
+        Writer w =
+            new BufferedWriter(new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8))) {
+      w.write("extract_a,id_a,extract_b,id_b,score\n");
+      for (Linker.Link link : result.links()) {
+        Party a = parties.get(link.a());
+        Party b = parties.get(link.b());
+        w.write(Csv.field(a.name()));
+        w.write(',');
+        w.write(Csv.field(a.id(link.i())));
+        w.write(',');
+        w.write(Csv.field(b.name()));
+        w.write(',');
+        w.write(Csv.field(b.id(link.j())));
+        w.write(',');
+        w.write(String.format(Locale.ROOT, "%.6f", link.score()));
+        w.write('\n');
+      }
+      w.flush();
+      file.commit();
+    }
+  }
+
+  private void writeClusters(List<Party> parties, Linker.Result result) throws IOException {
+    Clusters c = result.clusters();
+    try (AtomicOutput file = AtomicOutput.create(clusters);
+        Writer w =
+            new BufferedWriter(new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8))) {
+      w.write("entity,extract,id\n");
+      if (c == null) {
+        // Two extracts: each link is an entity of two records.
+        int entity = 0;
+        for (Linker.Link link : result.links()) {
+          String name = "E" + entity++;
+          row(w, name, parties.get(link.a()), link.i());
+          row(w, name, parties.get(link.b()), link.j());
+        }
+      } else {
+        int[] sizes = c.sizes();
+        int record = 0;
+        for (Party p : parties) {
+          for (int i = 0; i < p.size(); i++, record++) {
+            int entity = c.clusterOf()[record];
+            if (sizes[entity] > 1) {
+              row(w, "E" + entity, p, i);
+            }
+          }
+        }
+      }
+      w.flush();
+      file.commit();
+    }
+  }
+
+  private static void row(Writer w, String entity, Party p, int i) throws IOException {
+    w.write(entity);
+    w.write(',');
+    w.write(Csv.field(p.name()));
+    w.write(',');
+    w.write(Csv.field(p.id(i)));
+    w.write('\n');
+  }
+}
