@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       EncodeCommand.class,
       InspectCommand.class,
       LinkCommand.class,
-      EvaluateCommand.class
+      EvaluateCommand.class,
+      DemoCommand.class
     })
 public final class Pprl implements Runnable {
   /** The version written into extracts and printed by --version. */
