@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
       "",
       "Candidates are each record's nearest records by CLK similarity, among all pairs or among"
           + " records sharing a keyed blocking key; field-level filters are compared, a"
-          + " Fellegi-Sunter model is estimated by EM, pairs are assigned one-to-one and kept when"
-          + " their estimated match probability is at least --min-posterior. Three or more"
+          + " Fellegi-Sunter model is estimated by EM, pairs are assigned one-to-one and kept above"
+          + " a cut chosen from the data (runner-up candidates show what false links weigh), or"
+          + " at --min-posterior. Three or more"
           + " extracts are grouped into entities with at most one record per extract.",
       "The pairs file has the header extract_a,id_a,extract_b,id_b,score (score: the match"
           + " probability); the clusters file entity,extract,id. Extracts are named by their"
@@ -75,9 +76,10 @@ final class LinkCommand implements Callable<Integer> {
   @Option(
       names = "--min-posterior",
       paramLabel = "P",
-      defaultValue = "0.5",
-      description = "Keep links whose match probability is at least P (default: ${DEFAULT-VALUE}).")
-  double minPosterior;
+      description =
+          "Keep links whose match probability is at least P, in (0, 1). Default: the engine"
+              + " chooses the cut that maximises the estimated F1, and says why.")
+  Double minPosterior;
 
   @Option(
       names = "--threads",
@@ -91,7 +93,13 @@ final class LinkCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Linker.Options options = Linker.Options.defaults().withMinPosterior(minPosterior);
+    Linker.Options options = Linker.Options.defaults();
+    if (minPosterior != null) {
+      if (!(minPosterior > 0 && minPosterior < 1)) {
+        throw new CommandFailure("--min-posterior must be in (0, 1), got " + minPosterior);
+      }
+      options = options.withMinPosterior(minPosterior);
+    }
     options = options.withBlocking(parseBlocking());
     if (threads != null) {
       if (threads < 1) {

@@ -30,19 +30,20 @@ public final class Linker {
    *    levels (LEVEL_CUTS); a field missing on either side is MISSING. Distinct patterns are
    *    counted (ComparisonPatterns).
    *
-   * 3. Estimation: m and u by EM over the candidate patterns, with u started from the level
-   *    frequencies of random pairs and m from a profile favouring agreement, so EM settles on the
-   *    labelling where the "match" class agrees more.
+   * 3. Estimation: u is the level frequencies of random pairs (almost all non-matches) and stays
+   *    fixed; m is estimated by EM over the candidate patterns, started from a profile favouring
+   *    agreement. Letting EM move u too was tried: on NCVR, with four fields, it settled on a
+   *    "match" class of people living in the same place (F1 0.03). With u pinned, the weights
+   *    rank pairs well, but the candidates' prior is not meaningful, which step 5 accounts for.
    *
    * 4. Assignment: for each pair of parties, greedy one-to-one assignment by match weight.
    *
-   * 5. Decision. A pair that survived one-to-one assignment is far more likely a match than a
-   *    candidate in general, so the prior is estimated again among the assigned pairs, by EM on
-   *    lambda alone with m and u fixed (a two-stage empirical Bayes). A link is kept when its
-   *    posterior under that prior is at least 0.5, the choice that minimises expected errors.
-   *    Without this step, FEBRL4's duplicates whose address was replaced get posteriors near
-   *    0.01 although nothing else claims them; with it they are kept, while an unmatched record
-   *    assigned to a random partner keeps its low posterior when many such records exist.
+   * 5. Decision (NullThreshold): the assigned pairs are cut at the match weight that maximises
+   *    the F1 estimated from an empirical null, the weights of every record's runner-up
+   *    candidate. On FEBRL4, where every record has a partner, this keeps the duplicates whose
+   *    address was replaced (weights near -5, which a 0.5 posterior under the candidates' prior
+   *    would drop); on NCVR, where most records have none, it cuts their forced partners. With
+   *    --min-posterior, a fixed cut on the posterior under the assigned pairs' prior is used.
    *
    * 6. Three or more parties: the kept links become edges of Clusterer.cluster with at most one
    *    record per party in a cluster; one party: links are clustered without that constraint.
@@ -66,7 +67,8 @@ public final class Linker {
    * Settings; {@link #defaults()} needs no changes for the usual cases.
    *
    * @param nearest candidates kept per record
-   * @param minPosterior links below this posterior are dropped (0.5 by default)
+   * @param minPosterior 0 (the default) chooses the cut automatically (see NullThreshold);
+   *     otherwise links whose match probability is below this are dropped
    * @param exhaustiveLimit with AUTO, compare everything when a pair of parties has at most this
    *     many record pairs
    * @param maxBlockPairs skip a blocking key block pairing more records than this
@@ -84,7 +86,7 @@ public final class Linker {
           Blocking.AUTO,
           Runtime.getRuntime().availableProcessors(),
           10,
-          0.5,
+          0,
           100_000_000L,
           1_000_000L,
           1L);
@@ -123,9 +125,9 @@ public final class Linker {
     if (options.threads() < 1 || options.nearest() < 1) {
       throw new IllegalArgumentException("threads and nearest must be at least 1");
     }
-    if (!(options.minPosterior() > 0 && options.minPosterior() < 1)) {
+    if (!(options.minPosterior() >= 0 && options.minPosterior() < 1)) {
       throw new IllegalArgumentException(
-          "the minimum posterior must be in (0, 1), was " + options.minPosterior());
+          "the minimum match probability must be in [0, 1), was " + options.minPosterior());
     }
     this.options = options;
     this.progress = progress;
@@ -222,17 +224,17 @@ public final class Linker {
         m0[f][l] = Math.pow(4, l);
       }
     }
-    FellegiSunter.Model model = FellegiSunter.estimate(patterns, m0, u0, 0.1, false, 1000, 1e-7);
+    FellegiSunter.Model model = FellegiSunter.estimate(patterns, m0, u0, 0.1, true, 1000, 1e-7);
     report.add(
         String.format(
             Locale.ROOT,
-            "Fellegi-Sunter model: %d fields, %d agreement patterns, EM %s after %d iterations,"
-                + " %.1f%% of candidates are matches",
+            "Fellegi-Sunter model: %d fields, %d agreement patterns, u from %,d random pairs,"
+                + " m by EM (%s after %d iterations)",
             fields,
             patterns.size(),
+            random.pairs(),
             model.converged() ? "converged" : "stopped",
-            model.iterations(),
-            100 * model.lambda()));
+            model.iterations()));
     for (int f = 0; f < fields; f++) {
       int top = levels[f] - 1;
       report.add(
@@ -357,27 +359,88 @@ public final class Linker {
     } else {
       chosen = Clusterer.oneToOne(edges);
     }
-    double lambda = p == q ? model.lambda() : assignedPrior(chosen, weights);
-    double logPrior = Math.log(lambda / (1 - lambda));
+    String name = parties.get(p).name() + (p == q ? "" : " x " + parties.get(q).name());
     List<Link> out = new ArrayList<>();
+    if (options.minPosterior() > 0 || p == q) {
+      // A fixed probability cut, under the prior among the assigned pairs. De-duplication has no
+      // assignment, hence no runner-ups: it uses the model's own prior and 0.5 by default.
+      double cut = options.minPosterior() > 0 ? options.minPosterior() : 0.5;
+      double lambda = p == q ? model.lambda() : assignedPrior(chosen, weights);
+      double logPrior = Math.log(lambda / (1 - lambda));
+      for (int k : chosen) {
+        double posterior = 1 / (1 + Math.exp(-(weights[k] * Math.log(2) + logPrior)));
+        if (posterior >= cut) {
+          out.add(new Link(p, xs[k], q, ys[k] - offset, posterior));
+        }
+      }
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "%s: %,d pairs assigned, %,d kept at match probability >= %.2f",
+              name,
+              chosen.length,
+              out.size(),
+              cut));
+      return out;
+    }
+    double[] assigned = new double[chosen.length];
+    for (int c = 0; c < chosen.length; c++) {
+      assigned[c] = weights[chosen[c]];
+    }
+    NullThreshold.Choice choice =
+        NullThreshold.choose(assigned, runnersUp(xs, ys, weights, chosen));
+    double logPrior =
+        Math.log(Math.max(1e-6, 1 - choice.nullShare()) / Math.max(1e-6, choice.nullShare()));
     for (int k : chosen) {
-      double posterior = 1 / (1 + Math.exp(-(weights[k] * Math.log(2) + logPrior)));
-      if (posterior >= options.minPosterior()) {
+      if (weights[k] >= choice.threshold()) {
+        double posterior = 1 / (1 + Math.exp(-(weights[k] * Math.log(2) + logPrior)));
         out.add(new Link(p, xs[k], q, ys[k] - offset, posterior));
       }
     }
     report.add(
         String.format(
             Locale.ROOT,
-            "%s%s: %,d pairs assigned one-to-one, %.2f%% of them estimated to be matches;"
-                + " %,d kept at posterior >= %.2f",
-            parties.get(p).name(),
-            p == q ? "" : " x " + parties.get(q).name(),
+            "%s: %,d pairs assigned one-to-one; about %.0f%% of them look like forced partners of"
+                + " records without a match (runner-up weights as the null)",
+            name,
             chosen.length,
-            100 * lambda,
+            100 * choice.nullShare()));
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%s: kept %,d links at match weight >= %.1f, the cut that maximises the estimated F1"
+                + " (about %.0f false links kept, %.0f true ones missed)",
+            name,
             out.size(),
-            options.minPosterior()));
+            choice.threshold(),
+            choice.expectedFalse(),
+            choice.expectedMissed()));
     return out;
+  }
+
+  /**
+   * For every record on either side, the weight of its best candidate other than its assigned
+   * partner: samples of what a best non-match weighs.
+   */
+  private static double[] runnersUp(int[] xs, int[] ys, double[] weights, int[] chosen) {
+    java.util.Map<Integer, Integer> partner = new java.util.HashMap<>();
+    for (int k : chosen) {
+      partner.put(xs[k], ys[k]);
+      partner.put(ys[k], xs[k]);
+    }
+    java.util.Map<Integer, Double> best = new java.util.HashMap<>();
+    for (int k = 0; k < xs.length; k++) {
+      for (int side = 0; side < 2; side++) {
+        int self = side == 0 ? xs[k] : ys[k];
+        int other = side == 0 ? ys[k] : xs[k];
+        Integer assignedTo = partner.get(self);
+        if (assignedTo != null && assignedTo == other) {
+          continue;
+        }
+        best.merge(self, weights[k], Math::max);
+      }
+    }
+    return best.values().stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /** The prior among assigned pairs: EM on lambda alone, m and u fixed (their weights given). */
