@@ -1,0 +1,199 @@
+package org.pprl.core.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pprl.core.encode.CsvRows;
+import org.pprl.core.encode.RecordEncoder;
+import org.pprl.core.extract.ExtractHeader;
+import org.pprl.core.extract.ExtractRecord;
+import org.pprl.core.extract.ExtractWriter;
+import org.pprl.core.schema.EngineSchema;
+import org.pprl.fixtures.Agency;
+import org.pprl.fixtures.CityGenerator;
+import org.pprl.fixtures.Corruption;
+import org.pprl.fixtures.ProgressListener;
+
+class LinkerTest {
+  private static final byte[] SECRET = "linker test secret".getBytes(StandardCharsets.UTF_8);
+  @TempDir static Path dir;
+  static Map<String, String> personOf = new HashMap<>();
+
+  @BeforeAll
+  static void encodeCity() throws Exception {
+    Path city = dir.resolve("city");
+    CityGenerator.builder()
+        .seed(11)
+        .population(12000)
+        .corruption(Corruption.DEFAULT)
+        .agencies(List.of(Agency.PUBLIC_ASSISTANCE, Agency.HOMELESS_SERVICES, Agency.HOUSING))
+        .build()
+        .writeTo(city, ProgressListener.NONE);
+    List<String> truth = Files.readAllLines(city.resolve("truth.csv"));
+    for (String line : truth.subList(1, truth.size())) {
+      String[] f = line.split(",");
+      personOf.put(f[0] + "/" + f[1], f[2]);
+    }
+    Path schema =
+        Paths.get(System.getProperty("pprl.examples", "../examples"), "agency-schema.json");
+    for (Agency agency :
+        List.of(Agency.PUBLIC_ASSISTANCE, Agency.HOMELESS_SERVICES, Agency.HOUSING)) {
+      EngineSchema s = EngineSchema.parse(Files.readAllBytes(schema), agency.datePattern());
+      encode(s, city.resolve(agency.fileName()), dir.resolve(agency.id() + ".pprl"), agency.id());
+    }
+  }
+
+  static void encode(EngineSchema schema, Path csvFile, Path out, String agency) throws Exception {
+    RecordEncoder encoder = new RecordEncoder(schema, SECRET);
+    ExtractHeader header = encoder.header(agency, "test");
+    try (InputStream in = Files.newInputStream(csvFile);
+        CsvRows csv = CsvRows.utf8(in);
+        OutputStream os = Files.newOutputStream(out);
+        ExtractWriter writer = ExtractWriter.create(os, header)) {
+      RecordEncoder.Columns columns = encoder.bind(csv.next(), null);
+      ExtractRecord record = new ExtractRecord(header);
+      long row = 0;
+      for (String[] fields = csv.next(); fields != null; fields = csv.next()) {
+        encoder.encode(columns, fields, row++, record);
+        writer.write(record);
+      }
+      writer.finish();
+    }
+  }
+
+  private static Party party(Agency agency) throws IOException {
+    return Party.load(dir.resolve(agency.id() + ".pprl"), agency.id());
+  }
+
+  /** Correct links and wrong links among {@code result}'s, by the generator's truth. */
+  private static int[] score(List<Party> parties, Linker.Result result) {
+    int right = 0;
+    int wrong = 0;
+    for (Linker.Link link : result.links()) {
+      Party a = parties.get(link.a());
+      Party b = parties.get(link.b());
+      String x = personOf.get(a.name() + "/" + a.id(link.i()));
+      String y = personOf.get(b.name() + "/" + b.id(link.j()));
+      if (x.equals(y)) {
+        right++;
+      } else {
+        wrong++;
+      }
+    }
+    return new int[] {right, wrong};
+  }
+
+  private static Linker linker() {
+    return new Linker(Linker.Options.defaults().withThreads(2), step -> {});
+  }
+
+  @Test
+  void link_twoAgencies_findsMostSharedPersonsWithFewFalseLinks() throws IOException {
+    List<Party> parties = List.of(party(Agency.PUBLIC_ASSISTANCE), party(Agency.HOMELESS_SERVICES));
+    Linker.Result result = linker().link(parties);
+
+    int[] score = score(parties, result);
+    long shared =
+        personOf.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("homeless_services/"))
+            .map(Map.Entry::getValue)
+            .filter(
+                p ->
+                    personOf.entrySet().stream()
+                        .anyMatch(
+                            e ->
+                                e.getKey().startsWith("public_assistance/")
+                                    && e.getValue().equals(p)))
+            .distinct()
+            .count();
+    // Regression guards for this seed (measured: precision 0.99, recall about 0.93).
+    double precision = score[0] / (double) (score[0] + score[1]);
+    double recall = score[0] / (double) shared;
+    assertTrue(precision >= 0.97, "precision " + precision + " " + result.report());
+    assertTrue(recall >= 0.85, "recall " + recall + " " + result.report());
+  }
+
+  @Test
+  void link_sameInputTwice_givesTheSameLinks() throws IOException {
+    List<Party> parties = List.of(party(Agency.HOUSING), party(Agency.HOMELESS_SERVICES));
+    assertEquals(linker().link(parties).links(), linker().link(parties).links());
+  }
+
+  @Test
+  void link_threeAgencies_clustersHoldAtMostOneRecordPerAgency() throws IOException {
+    List<Party> parties =
+        List.of(
+            party(Agency.PUBLIC_ASSISTANCE),
+            party(Agency.HOMELESS_SERVICES),
+            party(Agency.HOUSING));
+    Linker.Result result = linker().link(parties);
+
+    int[] clusterOf = result.clusters().clusterOf();
+    Map<String, Integer> seen = new HashMap<>();
+    int record = 0;
+    for (int p = 0; p < parties.size(); p++) {
+      for (int i = 0; i < parties.get(p).size(); i++, record++) {
+        Integer before = seen.put(clusterOf[record] + "/" + p, i);
+        assertEquals(null, before, "two records of one agency in entity " + clusterOf[record]);
+      }
+    }
+    int[] score = score(parties, result);
+    assertTrue(score[0] > 10 * score[1], "right " + score[0] + ", wrong " + score[1]);
+  }
+
+  @Test
+  void link_extractsOfDifferentSchemas_areRefused() throws Exception {
+    Path schema =
+        Paths.get(System.getProperty("pprl.examples", "../examples"), "agency-schema.json");
+    String other =
+        Files.readString(schema).replace("\"bitsPerFeature\": 40", "\"bitsPerFeature\": 41");
+    EngineSchema s = EngineSchema.parse(other.getBytes(StandardCharsets.UTF_8));
+    Path csv = dir.resolve("city").resolve(Agency.HOUSING.fileName());
+    Path out = dir.resolve("other.pprl");
+    encode(s, csv, out, "housing_other");
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> linker().link(List.of(party(Agency.HOUSING), Party.load(out, "other"))));
+    assertTrue(
+        e.getMessage().startsWith("extract other was encoded with another schema"), e.getMessage());
+  }
+
+  @Test
+  void nullThreshold_separatedMixture_cutsBetweenTheGroups() {
+    SplittableRandom random = new SplittableRandom(3);
+    double[] assigned = new double[1000];
+    double[] runnersUp = new double[1000];
+    for (int k = 0; k < 1000; k++) {
+      assigned[k] = k < 900 ? 20 + 3 * gaussian(random) : 3 * gaussian(random);
+      runnersUp[k] = 3 * gaussian(random);
+    }
+    NullThreshold.Choice choice = NullThreshold.choose(assigned, runnersUp);
+    assertEquals(0.1, choice.nullShare(), 0.03);
+    assertTrue(
+        choice.threshold() > 5 && choice.threshold() < 15, "threshold " + choice.threshold());
+    assertEquals(900, choice.kept(), 10);
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    double u = random.nextDouble();
+    double v = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+  }
+}
