@@ -55,7 +55,7 @@ class EvaluateCommandTest {
     CliRun run = CliRun.of("evaluate", "--pairs", pairs.toString(), "--truth", truth.toString());
 
     assertEquals(2, run.exit());
-    assertTrue(run.err().contains("row 2 has 3 columns, expected 5"), run.err());
+    assertTrue(run.err().contains("line 2 has 3 columns, expected 5"), run.err());
   }
 
   @Test

@@ -1,9 +1,6 @@
 package org.pprl.core.evaluate;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.pprl.core.io.CsvReader;
 
 /**
  * Scores a linkage's output against the ground truth: pairwise precision, recall and F1, and for
@@ -61,12 +57,9 @@ public final class LinkEvaluator {
         pairsFile,
         5,
         row -> {
-          extracts.add(row.get(0));
-          extracts.add(row.get(2));
-          predicted.add(
-              new int[] {
-                records.number(row.get(0), row.get(1)), records.number(row.get(2), row.get(3))
-              });
+          extracts.add(row[0]);
+          extracts.add(row[2]);
+          predicted.add(new int[] {records.number(row[0], row[1]), records.number(row[2], row[3])});
         });
     Scope scope = new Scope(truth, records, extracts);
     PairSet.Builder out = new PairSet.Builder();
@@ -91,10 +84,10 @@ public final class LinkEvaluator {
         clustersFile,
         3,
         row -> {
-          extracts.add(row.get(1));
+          extracts.add(row[1]);
           members
-              .computeIfAbsent(row.get(0), k -> new ArrayList<>())
-              .add(records.number(row.get(1), row.get(2)));
+              .computeIfAbsent(row[0], k -> new ArrayList<>())
+              .add(records.number(row[1], row[2]));
         });
     Scope scope = new Scope(truth, records, extracts);
     PairSet.Builder out = new PairSet.Builder();
@@ -142,32 +135,26 @@ public final class LinkEvaluator {
   }
 
   private interface RowHandler {
-    void accept(List<String> row);
+    void accept(String[] row);
   }
 
   private static void forEachRow(Path file, int columns, RowHandler handler) throws IOException {
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        CsvReader csv = new CsvReader(reader)) {
-      List<String> header = csv.next();
-      if (header == null || header.size() != columns) {
-        throw new IOException(
-            file
-                + ": expected a header of "
-                + columns
-                + " columns, found "
-                + (header == null ? "an empty file" : header.size() + " columns"));
-      }
-      for (List<String> row = csv.next(); row != null; row = csv.next()) {
-        if (row.size() == 1 && row.get(0).isEmpty()) {
-          continue;
-        }
-        if (row.size() != columns) {
-          throw new IOException(
-              file + ": row " + csv.row() + " has " + row.size() + " columns, expected " + columns);
-        }
-        handler.accept(row);
-      }
-    }
+    CsvFile.read(
+        file,
+        new CsvFile.Rows() {
+          @Override
+          public void header(String[] header) throws IOException {
+            if (header.length != columns) {
+              throw new IOException(
+                  file + ": expected a header of " + columns + " columns, found " + header.length);
+            }
+          }
+
+          @Override
+          public void row(String[] row) {
+            handler.accept(row);
+          }
+        });
   }
 
   /** Truth's record numbers, extended with numbers for records only the output names. */

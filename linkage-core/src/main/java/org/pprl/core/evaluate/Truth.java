@@ -1,15 +1,11 @@
 package org.pprl.core.evaluate;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.pprl.core.io.CsvReader;
 
 /**
  * The ground truth of a linkage: which records belong to the same entity.
@@ -84,15 +80,28 @@ public final class Truth {
    *     row with another number of columns than the header (naming the row)
    */
   public static Truth read(Path file) throws IOException {
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        CsvReader csv = new CsvReader(reader)) {
-      List<String> header = csv.next();
-      if (header == null) {
-        throw new IOException(file + ": empty, expected a header row");
-      }
-      int columns = header.size();
-      Shape shape;
-      switch (columns) {
+    Reading r = new Reading(file);
+    CsvFile.read(file, r);
+    return r.finish();
+  }
+
+  /** The state of one {@link #read}. */
+  private static final class Reading implements CsvFile.Rows {
+    private final Path file;
+    private Shape shape;
+    private RecordIndex records;
+    private final UnionFind joined = new UnionFind();
+    private final Map<String, Integer> entityNumbers = new HashMap<>();
+    private final List<Integer> entityOfRecord = new ArrayList<>();
+    private PairSet.Builder pairs;
+
+    Reading(Path file) {
+      this.file = file;
+    }
+
+    @Override
+    public void header(String[] header) throws IOException {
+      switch (header.length) {
         case 3:
           shape = Shape.ENTITIES;
           break;
@@ -107,45 +116,33 @@ public final class Truth {
               file
                   + ": a truth file has 3 columns (extract,id,entity), 4 (extract_a,id_a,"
                   + "extract_b,id_b) or 2 (id_a,id_b); this one has "
-                  + columns);
+                  + header.length);
       }
-      RecordIndex records = new RecordIndex(shape == Shape.ID_PAIRS);
-      UnionFind joined = new UnionFind();
-      Map<String, Integer> entityNumbers = new HashMap<>();
-      List<Integer> entityOfRecord = new ArrayList<>();
-      PairSet.Builder pairs = shape == Shape.ENTITIES ? null : new PairSet.Builder();
-      for (List<String> row = csv.next(); row != null; row = csv.next()) {
-        if (row.size() == 1 && row.get(0).isEmpty()) {
-          continue;
-        }
-        if (row.size() != columns) {
-          throw new IOException(
-              file + ": row " + csv.row() + " has " + row.size() + " columns, expected " + columns);
-        }
-        if (shape == Shape.ENTITIES) {
-          int record = records.intern(row.get(0), row.get(1));
-          Integer entity = entityNumbers.computeIfAbsent(row.get(2), k -> entityNumbers.size());
-          if (record < entityOfRecord.size()) {
-            if (!entityOfRecord.get(record).equals(entity)) {
-              throw new IOException(
-                  file + ": row " + csv.row() + " gives a record a second entity");
-            }
-          } else {
-            entityOfRecord.add(entity);
+      records = new RecordIndex(shape == Shape.ID_PAIRS);
+      pairs = shape == Shape.ENTITIES ? null : new PairSet.Builder();
+    }
+
+    @Override
+    public void row(String[] row) throws IOException {
+      if (shape == Shape.ENTITIES) {
+        int record = records.intern(row[0], row[1]);
+        Integer entity = entityNumbers.computeIfAbsent(row[2], k -> entityNumbers.size());
+        if (record < entityOfRecord.size()) {
+          if (!entityOfRecord.get(record).equals(entity)) {
+            throw new IOException(file + ": a record is given two entities");
           }
         } else {
-          int x =
-              shape == Shape.PAIRS
-                  ? records.intern(row.get(0), row.get(1))
-                  : records.intern("", row.get(0));
-          int y =
-              shape == Shape.PAIRS
-                  ? records.intern(row.get(2), row.get(3))
-                  : records.intern("", row.get(1));
-          joined.union(x, y);
-          pairs.add(x, y);
+          entityOfRecord.add(entity);
         }
+      } else {
+        int x = shape == Shape.PAIRS ? records.intern(row[0], row[1]) : records.intern("", row[0]);
+        int y = shape == Shape.PAIRS ? records.intern(row[2], row[3]) : records.intern("", row[1]);
+        joined.union(x, y);
+        pairs.add(x, y);
       }
+    }
+
+    Truth finish() {
       int[] entityOf;
       if (shape == Shape.ENTITIES) {
         entityOf = entityOfRecord.stream().mapToInt(Integer::intValue).toArray();

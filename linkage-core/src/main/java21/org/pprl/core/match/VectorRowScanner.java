@@ -48,6 +48,7 @@ final class VectorRowScanner extends RowScanner {
       ScoredPairs.Buffer out) {
     long[] bw = b.words;
     int[] bpop = b.popcounts;
+    int[] original = b.original;
     int w = b.wordsPerFilter;
     assert w % LANES == 0;
     for (int j = jFrom; j < jTo; j++) {
@@ -59,10 +60,7 @@ final class VectorRowScanner extends RowScanner {
         counts = counts.add(x.and(y).lanewise(VectorOperators.BIT_COUNT));
       }
       int common = (int) counts.reduceLanes(VectorOperators.ADD);
-      int sum = aPop + bpop[j];
-      if (2.0 * common >= threshold * sum) {
-        out.add(row, b.original[j], 2.0 * common / sum);
-      }
+      offer(out, row, aPop + bpop[j], common, threshold, original, j);
     }
   }
 }

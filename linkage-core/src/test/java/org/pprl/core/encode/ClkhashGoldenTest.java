@@ -13,6 +13,7 @@ import java.util.Base64;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pprl.core.bits.BitFilters;
+import org.pprl.core.io.CsvRows;
 import org.pprl.core.schema.ClkhashSchema;
 
 /**

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractRecord;
+import org.pprl.core.io.CsvRows;
 import org.pprl.core.schema.EngineSchema;
 import org.pprl.core.schema.SchemaException;
 import org.pprl.fixtures.Agency;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.pprl.core.io.CsvRows;
 import org.pprl.core.schema.ClkhashSchema;
 
 /** Record violations are reported by row and column, and the value never reaches the message. */

@@ -107,7 +107,7 @@ class LinkEvaluatorTest {
   void read_wrongColumnCount_namesTheRow() throws IOException {
     Path truth = write("truth.csv", "a,b,c\nx,1,1\ny,2\n");
     IOException e = assertThrows(IOException.class, () -> Truth.read(truth));
-    assertTrue(e.getMessage().endsWith("row 3 has 2 columns, expected 3"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("line 3 has 2 columns, expected 3"), e.getMessage());
   }
 
   @Test

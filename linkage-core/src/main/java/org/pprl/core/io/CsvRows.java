@@ -1,4 +1,4 @@
-package org.pprl.core.encode;
+package org.pprl.core.io;
 
 import java.io.Closeable;
 import java.io.IOException;

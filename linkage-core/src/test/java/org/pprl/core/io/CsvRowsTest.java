@@ -1,4 +1,4 @@
-package org.pprl.core.encode;
+package org.pprl.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
