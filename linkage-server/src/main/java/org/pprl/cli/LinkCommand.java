@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.pprl.core.cluster.Clusters;
+import org.pprl.core.evaluate.Truth;
 import org.pprl.core.io.AtomicOutput;
 import org.pprl.core.link.Linker;
 import org.pprl.core.link.Party;
@@ -82,6 +83,14 @@ final class LinkCommand implements Callable<Integer> {
   Double minPosterior;
 
   @Option(
+      names = "--truth",
+      paramLabel = "T.csv",
+      description =
+          "Ground truth (as for `pprl evaluate`), used only to report how good the blocking was:"
+              + " pairs completeness (true pairs among the candidates) and reduction ratio.")
+  Path truth;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description = "Threads for the comparisons (default: all cores).")
@@ -121,6 +130,9 @@ final class LinkCommand implements Callable<Integer> {
     }
     for (String line : result.report()) {
       out.println(line);
+    }
+    if (truth != null) {
+      reportBlocking(out, parties, result);
     }
     out.printf(
         Locale.ROOT,
@@ -180,6 +192,39 @@ final class LinkCommand implements Callable<Integer> {
       loaded.add(duplicated.contains(agency) ? p : p.renamed(agency));
     }
     return loaded;
+  }
+
+  /** Pairs completeness and reduction ratio of each pair of extracts' candidates. */
+  private void reportBlocking(PrintWriter out, List<Party> parties, Linker.Result result)
+      throws IOException {
+    if (!Files.isRegularFile(truth)) {
+      throw new CommandFailure("--truth " + truth + ": no such file");
+    }
+    Truth known = Truth.read(truth);
+    for (Linker.Candidates c : result.candidates()) {
+      Party a = parties.get(c.a());
+      Party b = parties.get(c.b());
+      long found = 0;
+      for (int k = 0; k < c.pairs().length; k++) {
+        int x = known.entity(a.name(), a.id(c.first(k)));
+        if (x >= 0 && x == known.entity(b.name(), b.id(c.second(k)))) {
+          found++;
+        }
+      }
+      long total = known.truePairs(a.name(), b.name());
+      double space =
+          c.a() == c.b() ? (double) a.size() * (a.size() - 1) / 2 : (double) a.size() * b.size();
+      out.printf(
+          Locale.ROOT,
+          "blocking %s%s: pairs completeness %.4f (%,d of %,d true pairs are candidates),"
+              + " reduction ratio %.6f%n",
+          a.name(),
+          c.a() == c.b() ? "" : " x " + b.name(),
+          total == 0 ? 1.0 : (double) found / total,
+          found,
+          total,
+          1 - c.pairs().length / space);
+    }
   }
 
   private void writePairs(List<Party> parties, Linker.Result result) throws IOException {

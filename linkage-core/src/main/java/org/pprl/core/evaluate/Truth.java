@@ -65,6 +65,53 @@ public final class Truth {
     return records.extracts();
   }
 
+  /**
+   * The entity of record {@code id} of {@code extract} (the extract is ignored when the truth names
+   * ids only), or -1 when the truth does not name the record.
+   */
+  public int entity(String extract, String id) {
+    int record = records.lookup(extract, id);
+    return record < 0 ? -1 : entityOf[record];
+  }
+
+  /**
+   * Number of true pairs with one record in each of the two extracts (or, for the same extract
+   * twice, inside it); with {@link Shape#ID_PAIRS}, all listed pairs.
+   */
+  public long truePairs(String extractA, String extractB) {
+    if (shape == Shape.ID_PAIRS) {
+      return listedPairs.size();
+    }
+    if (shape == Shape.PAIRS) {
+      long[] count = {0};
+      listedPairs.forEach(
+          (x, y) -> {
+            String ex = records.extractOf(x);
+            String ey = records.extractOf(y);
+            if ((ex.equals(extractA) && ey.equals(extractB))
+                || (ex.equals(extractB) && ey.equals(extractA))) {
+              count[0]++;
+            }
+          });
+      return count[0];
+    }
+    java.util.Map<Integer, long[]> perEntity = new java.util.HashMap<>();
+    for (int r = 0; r < entityOf.length; r++) {
+      String e = records.extractOf(r);
+      long[] c = perEntity.computeIfAbsent(entityOf[r], k -> new long[2]);
+      if (e.equals(extractA)) {
+        c[0]++;
+      } else if (e.equals(extractB)) {
+        c[1]++;
+      }
+    }
+    long total = 0;
+    for (long[] c : perEntity.values()) {
+      total += extractA.equals(extractB) ? c[0] * (c[0] - 1) / 2 : c[0] * c[1];
+    }
+    return total;
+  }
+
   int entityOf(int record) {
     return entityOf[record];
   }

@@ -116,7 +116,22 @@ public final class Linker {
    *     parties, where the links are one-to-one already
    * @param report lines describing what was done and decided, for the user
    */
-  public record Result(List<Link> links, Clusters clusters, List<String> report) {}
+  public record Result(
+      List<Link> links, Clusters clusters, List<String> report, List<Candidates> candidates) {}
+
+  /**
+   * The candidate pairs of one pair of parties: record {@code i} of party {@code a} with record
+   * {@code j} of party {@code b}, packed as {@code i << 32 | j}; for judging blocking.
+   */
+  public record Candidates(int a, int b, long[] pairs) {
+    public int first(int k) {
+      return (int) (pairs[k] >>> 32);
+    }
+
+    public int second(int k) {
+      return (int) pairs[k];
+    }
+  }
 
   private final Options options;
   private final Consumer<String> progress;
@@ -152,7 +167,7 @@ public final class Linker {
     // 1. Candidates for each pair of parties.
     List<int[]> partyPairs = new ArrayList<>();
     List<long[]> candidates = new ArrayList<>();
-    Candidates.Stats stats = new Candidates.Stats();
+    CandidateSearch.Stats stats = new CandidateSearch.Stats();
     for (int p = 0; p < parties.size(); p++) {
       for (int q = dedup ? p : p + 1; q < parties.size(); q++) {
         Party a = parties.get(p);
@@ -165,8 +180,10 @@ public final class Linker {
                 + (useKeys ? " (keyed blocking)" : " (all pairs)"));
         long[] found =
             useKeys
-                ? Candidates.byKeys(a, b, dedup, options.nearest(), options.maxBlockPairs(), stats)
-                : Candidates.exhaustive(a, b, dedup, options.nearest(), options.threads(), stats);
+                ? CandidateSearch.byKeys(
+                    a, b, dedup, options.nearest(), options.maxBlockPairs(), stats)
+                : CandidateSearch.exhaustive(
+                    a, b, dedup, options.nearest(), options.threads(), stats);
         partyPairs.add(new int[] {p, q});
         candidates.add(found);
         report.add(
@@ -268,7 +285,11 @@ public final class Linker {
             "%,d comparisons in %.1f s",
             stats.compared,
             (System.nanoTime() - start) / 1e9));
-    return new Result(links, clusters, report);
+    List<Candidates> found = new ArrayList<>();
+    for (int c = 0; c < candidates.size(); c++) {
+      found.add(new Candidates(partyPairs.get(c)[0], partyPairs.get(c)[1], candidates.get(c)));
+    }
+    return new Result(links, clusters, report, found);
   }
 
   private boolean useKeys(Party a, Party b) {

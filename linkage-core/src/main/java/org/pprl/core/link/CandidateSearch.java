@@ -10,7 +10,7 @@ import org.pprl.core.match.ScoredPairs;
  * Candidate pairs between two parties (or inside one, for de-duplication), as sorted packed longs
  * {@code i << 32 | j} with i in the first party and j in the second (i < j inside one).
  */
-final class Candidates {
+final class CandidateSearch {
   /*
    * Two ways to find candidates, then one way to keep them few.
    *
@@ -28,7 +28,7 @@ final class Candidates {
    * the Fellegi-Sunter estimation sees a set where matches are not vanishingly rare and the cost
    * stays linear in the number of records.
    */
-  private Candidates() {}
+  private CandidateSearch() {}
 
   /** What a search did, for the run summary. */
   static final class Stats {
@@ -101,19 +101,19 @@ final class Candidates {
     int i = 0;
     int j = 0;
     while (i < left.length && j < right.length) {
-      long bi = left[i] >>> 32;
-      long bj = right[j] >>> 32;
+      long bi = left[i] >> 32;
+      long bj = right[j] >> 32;
       if (bi < bj) {
         i++;
       } else if (bi > bj) {
         j++;
       } else {
         int iEnd = i;
-        while (iEnd < left.length && left[iEnd] >>> 32 == bi) {
+        while (iEnd < left.length && left[iEnd] >> 32 == bi) {
           iEnd++;
         }
         int jEnd = j;
-        while (jEnd < right.length && right[jEnd] >>> 32 == bj) {
+        while (jEnd < right.length && right[jEnd] >> 32 == bj) {
           jEnd++;
         }
         long size = (long) (iEnd - i) * (jEnd - j);

@@ -1,0 +1,73 @@
+package org.pprl.core.link;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.pprl.core.extract.ExtractHeader;
+import org.pprl.core.match.FilterMatrix;
+
+class CandidateSearchTest {
+
+  private static Party party(String name, SplittableRandom random, int n, long[] values) {
+    ExtractHeader header =
+        ExtractHeader.builder()
+            .schemaFingerprint(new byte[32])
+            .agency(name)
+            .toolVersion("test")
+            .clkBits(64)
+            .blockingKeys("k0", "k1")
+            .build();
+    FilterMatrix.Builder clks = FilterMatrix.builder(64, n);
+    String[] ids = new String[n];
+    long[][] keys = new long[2][n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = name + i;
+      clks.add(new long[] {random.nextLong() | 1});
+      for (int k = 0; k < 2; k++) {
+        keys[k][i] = random.nextInt(4) == 0 ? Party.NO_KEY : values[random.nextInt(values.length)];
+      }
+    }
+    return new Party(name, header, ids, clks.build(), new FilterMatrix[0], keys);
+  }
+
+  @Property(tries = 100)
+  void byKeys_withoutCut_isEveryPairSharingAKey(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 40) int na,
+      @ForAll @IntRange(min = 1, max = 40) int nb,
+      @ForAll boolean same) {
+    SplittableRandom random = new SplittableRandom(seed);
+    // Values on both sides of zero and sharing their top 32 bits in places: the block id is the
+    // top half of the key, and negative keys sort first.
+    long[] values = new long[6];
+    for (int v = 0; v < values.length; v++) {
+      values[v] = random.nextLong();
+    }
+    values[5] = values[4] ^ 1;
+    Party a = party("a", random, na, values);
+    Party b = same ? a : party("b", random, nb, values);
+
+    long[] found =
+        CandidateSearch.byKeys(a, b, same, 1000, Long.MAX_VALUE, new CandidateSearch.Stats());
+
+    TreeSet<Long> expected = new TreeSet<>();
+    for (int i = 0; i < a.size(); i++) {
+      for (int j = same ? i + 1 : 0; j < b.size(); j++) {
+        for (int k = 0; k < 2; k++) {
+          long x = a.keys(k)[i];
+          long y = b.keys(k)[j];
+          if (x != Party.NO_KEY && y != Party.NO_KEY && (x >> 32) == (y >> 32)) {
+            expected.add(LongList.pair(i, j));
+          }
+        }
+      }
+    }
+    assertArrayEquals(
+        expected.stream().mapToLong(Long::longValue).toArray(), found, Arrays.toString(values));
+  }
+}
