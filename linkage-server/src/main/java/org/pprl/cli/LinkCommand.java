@@ -70,8 +70,8 @@ final class LinkCommand implements Callable<Integer> {
       paramLabel = "MODE",
       defaultValue = "auto",
       description =
-          "auto (keyed blocking when comparing all pairs would be slow), none (compare all"
-              + " pairs) or keys (default: ${DEFAULT-VALUE}).")
+          "auto (all pairs when that is cheap, else keyed blocking keys, else Hamming LSH), none"
+              + " (compare all pairs), keys, lsh or keys+lsh (default: ${DEFAULT-VALUE}).")
   String blocking;
 
   @Option(
@@ -153,8 +153,13 @@ final class LinkCommand implements Callable<Integer> {
         return Linker.Blocking.NONE;
       case "keys":
         return Linker.Blocking.KEYS;
+      case "lsh":
+        return Linker.Blocking.LSH;
+      case "keys+lsh":
+        return Linker.Blocking.KEYS_AND_LSH;
       default:
-        throw new CommandFailure("--blocking must be auto, none or keys, got '" + blocking + "'");
+        throw new CommandFailure(
+            "--blocking must be auto, none, keys, lsh or keys+lsh, got '" + blocking + "'");
     }
   }
 

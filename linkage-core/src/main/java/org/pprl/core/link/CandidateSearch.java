@@ -1,7 +1,7 @@
 package org.pprl.core.link;
 
 import java.util.Arrays;
-import org.pprl.core.bits.BitFilters;
+import org.pprl.core.block.HammingLsh;
 import org.pprl.core.match.DiceKernel;
 import org.pprl.core.match.FilterMatrix;
 import org.pprl.core.match.ScoredPairs;
@@ -69,17 +69,127 @@ final class CandidateSearch {
 
   /** Pairs sharing a blocking key value, cut to each record's k best by CLK Dice. */
   static long[] byKeys(Party a, Party b, boolean same, int k, long maxBlockPairs, Stats stats) {
-    int keyCount = a.header().blockingKeys().size();
-    LongList pairs = new LongList();
-    for (int key = 0; key < keyCount; key++) {
-      long[] left = blocks(a.keys(key));
-      long[] right = same ? left : blocks(b.keys(key));
-      join(left, right, same, maxBlockPairs, pairs, stats);
+    return byKeysAndLsh(a, b, same, k, maxBlockPairs, null, 0, true, stats);
+  }
+
+  /**
+   * Pairs found by keyed blocking, Hamming LSH or both, cut to each record's k best by CLK Dice.
+   * Pairs are scored as they are found and only each record's k best are kept, so memory is O(k ·
+   * records) however large the blocks are.
+   */
+  static long[] byKeysAndLsh(
+      Party a,
+      Party b,
+      boolean same,
+      int k,
+      long maxBlockPairs,
+      HammingLsh.Plan plan,
+      long seed,
+      boolean keys,
+      Stats stats) {
+    Nearest nearest = new Nearest(a, b, same, k, stats);
+    if (keys) {
+      int keyCount = a.header().blockingKeys().size();
+      for (int key = 0; key < keyCount; key++) {
+        long[] left = blocks(a.keys(key));
+        long[] right = same ? left : blocks(b.keys(key));
+        join(left, right, same, maxBlockPairs, nearest, stats);
+      }
     }
-    long[] blocked = pairs.sortedDistinct();
-    stats.blockedPairs += blocked.length;
-    stats.compared += blocked.length;
-    return best(a, b, blocked, same, k);
+    if (plan != null) {
+      HammingLsh.candidates(a.clks(), same ? a.clks() : b.clks(), plan, seed, nearest::offer);
+    }
+    return nearest.pairs();
+  }
+
+  /** Each record's k best partners by CLK Dice, on both sides, fed pair by pair. */
+  static final class Nearest {
+    private final FilterMatrix x;
+    private final FilterMatrix y;
+    private final boolean same;
+    private final int k;
+    private final Stats stats;
+    private final int[] leftIds;
+    private final float[] leftScores;
+    private final int[] rightIds;
+    private final float[] rightScores;
+
+    Nearest(Party a, Party b, boolean same, int k, Stats stats) {
+      this.x = a.clks();
+      this.y = b.clks();
+      this.same = same;
+      this.k = k;
+      this.stats = stats;
+      this.leftIds = new int[Math.multiplyExact(a.size(), k)];
+      this.leftScores = new float[leftIds.length];
+      Arrays.fill(leftScores, -1f);
+      if (same) {
+        this.rightIds = leftIds;
+        this.rightScores = leftScores;
+      } else {
+        this.rightIds = new int[Math.multiplyExact(b.size(), k)];
+        this.rightScores = new float[rightIds.length];
+        Arrays.fill(rightScores, -1f);
+      }
+    }
+
+    /** Scores pair (i of a, j of b) and keeps it where it is among a record's k best. */
+    void offer(int i, int j) {
+      if (same && i == j) {
+        return;
+      }
+      int sum = x.popcount(i) + y.popcount(j);
+      float dice = sum == 0 ? 0f : (float) (2.0 * x.intersectionCount(i, y, j) / sum);
+      stats.compared++;
+      keep(leftIds, leftScores, i, j, dice);
+      keep(rightIds, rightScores, j, i, dice);
+    }
+
+    private void keep(int[] ids, float[] scores, int record, int other, float score) {
+      int base = record * k;
+      int last = base + k - 1;
+      if (score < scores[last] || (score == scores[last] && other > ids[last])) {
+        return;
+      }
+      for (int q = base; q <= last && scores[q] >= 0; q++) {
+        if (ids[q] == other) {
+          return; // found before, by another key or table
+        }
+      }
+      int q = last;
+      while (q > base
+          && (scores[q - 1] < score || (scores[q - 1] == score && ids[q - 1] > other))) {
+        scores[q] = scores[q - 1];
+        ids[q] = ids[q - 1];
+        q--;
+      }
+      scores[q] = score;
+      ids[q] = other;
+    }
+
+    long[] pairs() {
+      LongList out = new LongList();
+      collect(leftIds, leftScores, true, out);
+      if (!same) {
+        collect(rightIds, rightScores, false, out);
+      }
+      return out.sortedDistinct();
+    }
+
+    private void collect(int[] ids, float[] scores, boolean recordFirst, LongList out) {
+      for (int p = 0; p < ids.length; p++) {
+        if (scores[p] < 0) {
+          continue;
+        }
+        int record = p / k;
+        int other = ids[p];
+        if (same) {
+          out.add(LongList.pair(Math.min(record, other), Math.max(record, other)));
+        } else {
+          out.add(recordFirst ? LongList.pair(record, other) : LongList.pair(other, record));
+        }
+      }
+    }
   }
 
   /** (block << 32 | record) for every record with the key, sorted. */
@@ -97,7 +207,7 @@ final class CandidateSearch {
   }
 
   private static void join(
-      long[] left, long[] right, boolean same, long maxBlockPairs, LongList out, Stats stats) {
+      long[] left, long[] right, boolean same, long maxBlockPairs, Nearest out, Stats stats) {
     int i = 0;
     int j = 0;
     while (i < left.length && j < right.length) {
@@ -121,82 +231,17 @@ final class CandidateSearch {
           stats.skippedBlocks++;
           stats.skippedPairs += size;
         } else {
+          stats.blockedPairs += size;
           for (int p = i; p < iEnd; p++) {
             for (int q = j; q < jEnd; q++) {
-              add(out, (int) left[p], (int) right[q], same);
+              if (!same || (int) left[p] < (int) right[q]) {
+                out.offer((int) left[p], (int) right[q]);
+              }
             }
           }
         }
         i = iEnd;
         j = jEnd;
-      }
-    }
-  }
-
-  /** Keeps each record's k best candidates by CLK Dice, on either side. */
-  static long[] best(Party a, Party b, long[] pairs, boolean same, int k) {
-    double[] score = new double[pairs.length];
-    FilterMatrix x = a.clks();
-    FilterMatrix y = b.clks();
-    long[] wx = new long[x.wordsPerFilter()];
-    long[] wy = new long[y.wordsPerFilter()];
-    for (int p = 0; p < pairs.length; p++) {
-      x.copyInto(LongList.first(pairs[p]), wx);
-      y.copyInto(LongList.second(pairs[p]), wy);
-      score[p] = BitFilters.dice(wx, wy);
-    }
-    boolean[] keep = new boolean[pairs.length];
-    keepBest(pairs, score, k, keep, true, same ? Math.max(a.size(), b.size()) : a.size());
-    keepBest(pairs, score, k, keep, false, same ? Math.max(a.size(), b.size()) : b.size());
-    LongList out = new LongList();
-    for (int p = 0; p < pairs.length; p++) {
-      if (keep[p]) {
-        out.add(pairs[p]);
-      }
-    }
-    return out.sortedDistinct();
-  }
-
-  /**
-   * Marks each record's k best pairs. For de-duplication a record appears on both sides of its
-   * pairs, and each side is ranked on its own, which keeps at most 2k per record.
-   */
-  private static void keepBest(
-      long[] pairs, double[] score, int k, boolean[] keep, boolean byFirst, int records) {
-    // Group pair indices by record with a counting sort.
-    int[] start = new int[records + 1];
-    for (long pair : pairs) {
-      start[(byFirst ? LongList.first(pair) : LongList.second(pair)) + 1]++;
-    }
-    for (int r = 0; r < records; r++) {
-      start[r + 1] += start[r];
-    }
-    int[] order = new int[pairs.length];
-    int[] next = Arrays.copyOf(start, records);
-    for (int p = 0; p < pairs.length; p++) {
-      int r = byFirst ? LongList.first(pairs[p]) : LongList.second(pairs[p]);
-      order[next[r]++] = p;
-    }
-    int[] top = new int[k];
-    for (int r = 0; r < records; r++) {
-      int n = 0;
-      for (int q = start[r]; q < start[r + 1]; q++) {
-        int p = order[q];
-        // Insert p by descending score; ties keep the earlier (smaller) pair.
-        int pos = Math.min(n, k);
-        while (pos > 0 && score[top[pos - 1]] < score[p]) {
-          if (pos < k) {
-            top[pos] = top[pos - 1];
-          }
-          pos--;
-        }
-        if (pos < k) {
-          top[pos] = p;
-          n = Math.min(n + 1, k);
-        }
-      }
-      for (int q = 0; q < n; q++) {
-        keep[top[q]] = true;
       }
     }
   }

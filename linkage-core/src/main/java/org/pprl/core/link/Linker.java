@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import org.pprl.core.block.HammingLsh;
 import org.pprl.core.cluster.Clusterer;
 import org.pprl.core.cluster.Clusters;
 import org.pprl.core.cluster.Edges;
@@ -55,13 +56,25 @@ public final class Linker {
 
   /** How candidates are found. */
   public enum Blocking {
-    /** Keyed blocking keys when every party has them and comparing everything would be slow. */
+    /**
+     * Every pair when that is cheap; otherwise keyed blocking keys when the extracts have them,
+     * else Hamming LSH.
+     */
     AUTO,
     /** Every pair's CLK is compared. */
     NONE,
     /** Only records sharing a keyed blocking key are compared. */
-    KEYS
+    KEYS,
+    /** Only records sharing a Hamming LSH bucket are compared. */
+    LSH,
+    /** Records sharing a keyed blocking key or an LSH bucket. */
+    KEYS_AND_LSH
   }
+
+  /** LSH plans aim to find this share of pairs whose CLK Dice is {@link #LSH_DICE}. */
+  static final double LSH_RECALL = 0.99;
+
+  static final double LSH_DICE = 0.8;
 
   /**
    * Settings; {@link #defaults()} needs no changes for the usual cases.
@@ -172,18 +185,29 @@ public final class Linker {
       for (int q = dedup ? p : p + 1; q < parties.size(); q++) {
         Party a = parties.get(p);
         Party b = parties.get(q);
-        boolean useKeys = useKeys(a, b);
+        Blocking mode = blockingFor(a, b);
+        HammingLsh.Plan plan = null;
+        if (mode == Blocking.LSH || mode == Blocking.KEYS_AND_LSH) {
+          plan = HammingLsh.plan(a.clks(), b.clks(), LSH_RECALL, LSH_DICE, options.seed());
+          report.add(plan.describe());
+        }
+        String how = describe(mode);
         progress.accept(
-            "candidates "
-                + a.name()
-                + (dedup ? "" : " x " + b.name())
-                + (useKeys ? " (keyed blocking)" : " (all pairs)"));
+            "candidates " + a.name() + (dedup ? "" : " x " + b.name()) + " (" + how + ")");
         long[] found =
-            useKeys
-                ? CandidateSearch.byKeys(
-                    a, b, dedup, options.nearest(), options.maxBlockPairs(), stats)
-                : CandidateSearch.exhaustive(
-                    a, b, dedup, options.nearest(), options.threads(), stats);
+            mode == Blocking.NONE
+                ? CandidateSearch.exhaustive(
+                    a, b, dedup, options.nearest(), options.threads(), stats)
+                : CandidateSearch.byKeysAndLsh(
+                    a,
+                    b,
+                    dedup,
+                    options.nearest(),
+                    options.maxBlockPairs(),
+                    plan,
+                    options.seed(),
+                    mode == Blocking.KEYS || mode == Blocking.KEYS_AND_LSH,
+                    stats);
         partyPairs.add(new int[] {p, q});
         candidates.add(found);
         report.add(
@@ -193,7 +217,7 @@ public final class Linker {
                 a.name(),
                 dedup ? "" : " x " + b.name(),
                 found.length,
-                useKeys ? "keyed blocking" : "all pairs"));
+                how));
       }
     }
     if (stats.skippedBlocks > 0) {
@@ -292,19 +316,36 @@ public final class Linker {
     return new Result(links, clusters, report, found);
   }
 
-  private boolean useKeys(Party a, Party b) {
+  private Blocking blockingFor(Party a, Party b) {
+    boolean hasKeys = !a.header().blockingKeys().isEmpty();
     switch (options.blocking()) {
-      case NONE:
-        return false;
       case KEYS:
-        if (a.header().blockingKeys().isEmpty()) {
+      case KEYS_AND_LSH:
+        if (!hasKeys) {
           throw new IllegalArgumentException(
-              "--blocking keys: extract " + a.name() + " has no blocking keys");
+              "keyed blocking asked for, but extract " + a.name() + " has no blocking keys");
         }
-        return true;
+        return options.blocking();
+      case AUTO:
+        if ((long) a.size() * b.size() <= options.exhaustiveLimit()) {
+          return Blocking.NONE;
+        }
+        return hasKeys ? Blocking.KEYS : Blocking.LSH;
       default:
-        return !a.header().blockingKeys().isEmpty()
-            && (long) a.size() * b.size() > options.exhaustiveLimit();
+        return options.blocking();
+    }
+  }
+
+  private static String describe(Blocking mode) {
+    switch (mode) {
+      case NONE:
+        return "all pairs";
+      case KEYS:
+        return "keyed blocking";
+      case LSH:
+        return "Hamming LSH";
+      default:
+        return "keyed blocking and Hamming LSH";
     }
   }
 

@@ -86,6 +86,12 @@ public final class FilterMatrix {
     return common;
   }
 
+  /** Whether bit {@code bit} of filter {@code i} is set. */
+  public boolean get(int i, int bit) {
+    assert bit >= 0 && bit < bits;
+    return (words[i * wordsPerFilter + (bit >>> 6)] & (1L << bit)) != 0;
+  }
+
   /** Copies filter {@code i} into {@code out}, which has {@link #wordsPerFilter()} words. */
   public void copyInto(int i, long[] out) {
     System.arraycopy(words, i * wordsPerFilter, out, 0, wordsPerFilter);
