@@ -486,11 +486,15 @@ public final class Linker {
    */
   private static double[] runnersUp(int[] xs, int[] ys, double[] weights, int[] chosen) {
     java.util.Map<Integer, Integer> partner = new java.util.HashMap<>();
+    java.util.Map<Integer, Double> assignedWeight = new java.util.HashMap<>();
     for (int k : chosen) {
       partner.put(xs[k], ys[k]);
       partner.put(ys[k], xs[k]);
+      assignedWeight.put(xs[k], weights[k]);
+      assignedWeight.put(ys[k], weights[k]);
     }
-    java.util.Map<Integer, Double> best = new java.util.HashMap<>();
+    // Each record's best other candidate, and that candidate.
+    java.util.Map<Integer, double[]> best = new java.util.HashMap<>();
     for (int k = 0; k < xs.length; k++) {
       for (int side = 0; side < 2; side++) {
         int self = side == 0 ? xs[k] : ys[k];
@@ -499,10 +503,23 @@ public final class Linker {
         if (assignedTo != null && assignedTo == other) {
           continue;
         }
-        best.merge(self, weights[k], Math::max);
+        double[] b = best.get(self);
+        if (b == null || weights[k] > b[0]) {
+          best.put(self, new double[] {weights[k], other});
+        }
       }
     }
-    return best.values().stream().mapToDouble(Double::doubleValue).toArray();
+    // A runner-up that would rather be with this record than with its own partner is likely the
+    // same person again (a duplicate inside its extract), not a sample of a false link: skip it.
+    double[] out = new double[best.size()];
+    int n = 0;
+    for (double[] b : best.values()) {
+      Double theirs = assignedWeight.get((int) b[1]);
+      if (theirs != null && theirs >= b[0]) {
+        out[n++] = b[0];
+      }
+    }
+    return java.util.Arrays.copyOf(out, n);
   }
 
   /** The prior among assigned pairs: EM on lambda alone, m and u fixed (their weights given). */
