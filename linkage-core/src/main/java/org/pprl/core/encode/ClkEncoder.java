@@ -119,7 +119,7 @@ public final class ClkEncoder {
               + " words, expected "
               + BitFilters.wordCount(schema.filterBits()));
     }
-    workers.get().encode(fields, row, out, NO_FIELDS, null);
+    workers.get().encode(fields, row, out, NO_FIELDS, null, null);
   }
 
   private static final int[] NO_FIELDS = new int[0];
@@ -135,6 +135,16 @@ public final class ClkEncoder {
    * @throws RecordException naming the row and column of the first invalid value
    */
   public void encode(String[] fields, long row, long[] out, int[] fieldFeatures, long[][] fieldOut)
+      throws RecordException {
+    encode(fields, row, out, fieldFeatures, fieldOut, null);
+  }
+
+  /**
+   * As {@link #encode(String[], long, long[], int[], long[][])}, with every token salted with
+   * {@code salt} (null or empty: unsalted). Salted filters are not clkhash's.
+   */
+  public void encode(
+      String[] fields, long row, long[] out, int[] fieldFeatures, long[][] fieldOut, String salt)
       throws RecordException {
     int words = BitFilters.wordCount(schema.filterBits());
     if (out.length != words || fieldOut.length != fieldFeatures.length) {
@@ -158,7 +168,7 @@ public final class ClkEncoder {
             "field filter " + k + " has " + fieldOut[k].length + " words, expected " + words);
       }
     }
-    workers.get().encode(fields, row, out, fieldFeatures, fieldOut);
+    workers.get().encode(fields, row, out, fieldFeatures, fieldOut, salt);
   }
 
   /** One thread's mutable state: scratch filter and per-feature encoders. */
@@ -186,7 +196,8 @@ public final class ClkEncoder {
       }
     }
 
-    void encode(String[] fields, long row, long[] out, int[] fieldFeatures, long[][] fieldOut)
+    void encode(
+        String[] fields, long row, long[] out, int[] fieldFeatures, long[][] fieldOut, String salt)
         throws RecordException {
       if (fields.length != encoders.length) {
         throw new RecordException(
@@ -222,7 +233,7 @@ public final class ClkEncoder {
           Arrays.fill(target, 0L);
         }
         try {
-          encoders[i].add(formatted[i], target);
+          encoders[i].add(formatted[i], salt, target);
         } catch (IllegalArgumentException e) {
           throw new RecordException(row, features.get(i).identifier(), e.getMessage());
         }

@@ -26,6 +26,10 @@ final class FeatureEncoder {
   private final int n;
   private final boolean positional;
   private char[] token = new char[64];
+
+  /** The record's salt while {@link #add(String, String, long[])} runs; null when unsalted. */
+  private String salt;
+
   private int[] cps = new int[64];
 
   FeatureEncoder(FeatureSpec spec, byte[][] keys, int hashBits, int cacheSlots) {
@@ -141,9 +145,28 @@ final class FeatureEncoder {
     }
   }
 
+  /**
+   * As {@link #add(String, long[])}, with every token followed by a NUL and {@code salt} before it
+   * is hashed: records with different salts get unrelated bits (salting with a stable attribute).
+   */
+  void add(String value, String salt, long[] words) {
+    this.salt = salt == null || salt.isEmpty() ? null : salt;
+    try {
+      add(value, words);
+    } finally {
+      this.salt = null;
+    }
+  }
+
   private void addToken(int len, int k, long[] words) {
     if (k == 0) {
       return;
+    }
+    if (salt != null) {
+      ensureToken(len + 1 + salt.length());
+      token[len] = '\u0000';
+      salt.getChars(0, salt.length(), token, len + 1);
+      len += 1 + salt.length();
     }
     if (len <= 7) {
       long chars = 0;

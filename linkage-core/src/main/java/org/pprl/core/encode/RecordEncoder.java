@@ -163,6 +163,10 @@ public final class RecordEncoder {
     for (int p = 0; p < consents.length; p++) {
       consents[p] = require(index, schema.consents().get(p).column(), "consent");
     }
+    int salt = -1;
+    if (schema.hardening().saltColumn() != null) {
+      salt = require(index, schema.hardening().saltColumn(), "salt");
+    }
     // A blocking key part reads a feature's normalised value when it names a feature's column.
     int[] featureOfColumn = new int[header.length];
     java.util.Arrays.fill(featureOfColumn, -1);
@@ -184,7 +188,8 @@ public final class RecordEncoder {
         attributes,
         consents,
         featureOfColumn,
-        absent);
+        absent,
+        salt);
   }
 
   private static int require(Map<String, Integer> index, String column, String role)
@@ -208,6 +213,7 @@ public final class RecordEncoder {
     final int[] consents;
     final int[] featureOfColumn;
     private final List<String> absentAttributes;
+    final int salt;
 
     Columns(
         int width,
@@ -218,7 +224,8 @@ public final class RecordEncoder {
         int[] attributes,
         int[] consents,
         int[] featureOfColumn,
-        List<String> absentAttributes) {
+        List<String> absentAttributes,
+        int salt) {
       this.width = width;
       this.id = id;
       this.idName = idName;
@@ -228,6 +235,7 @@ public final class RecordEncoder {
       this.consents = consents;
       this.featureOfColumn = featureOfColumn;
       this.absentAttributes = List.copyOf(absentAttributes);
+      this.salt = salt;
     }
 
     /** The schema's attributes whose column is not in this CSV: absent from every record. */
@@ -259,7 +267,7 @@ public final class RecordEncoder {
       String raw = fields[columns.features[f]];
       values[f] = normalise(schema.normalisers().get(f), raw, row, features.get(f).identifier());
     }
-    clk.encode(values, row, rawClk, fieldFeatures, rawFields);
+    clk.encode(values, row, rawClk, fieldFeatures, rawFields, salt(columns, fields));
     harden(rawClk, id, out.clk());
     for (int k = 0; k < fieldFeatures.length; k++) {
       harden(rawFields[k], id, out.fieldFilter(k));
@@ -301,6 +309,17 @@ public final class RecordEncoder {
       }
     }
     out.setConsent(consent);
+  }
+
+  /** The record's salt: the salt column's (normalised, if a feature's) value, cut to the prefix. */
+  private String salt(Columns columns, String[] fields) {
+    if (columns.salt < 0) {
+      return null;
+    }
+    int f = columns.featureOfColumn[columns.salt];
+    String value = f >= 0 ? values[f] : fields[columns.salt].strip();
+    int prefix = schema.hardening().saltPrefix();
+    return prefix > 0 && value.length() > prefix ? value.substring(0, prefix) : value;
   }
 
   private static String normalise(

@@ -54,12 +54,14 @@ public final class EngineSchema {
    *
    * @param blipF BLIP flip parameter in [0, 1): each bit is flipped with probability f/2; 0 = off
    * @param balance whether filters are balanced (doubled with their keyed-permuted complement)
+   * @param saltColumn column of the stable attribute every token is salted with, or null
+   * @param saltPrefix how many leading characters of its (normalised) value make the salt; 0: all
    */
-  public record Hardening(double blipF, boolean balance) {
-    public static final Hardening NONE = new Hardening(0, false);
+  public record Hardening(double blipF, boolean balance, String saltColumn, int saltPrefix) {
+    public static final Hardening NONE = new Hardening(0, false, null, 0);
 
     public boolean any() {
-      return blipF > 0 || balance;
+      return blipF > 0 || balance || saltColumn != null;
     }
   }
 
@@ -294,12 +296,23 @@ public final class EngineSchema {
     }
     JsonNode hardening = top.node("hardening");
     if (hardening != null) {
-      Block block = new Block(hardening, "pprl.hardening", "blip", "balance");
+      Block block = new Block(hardening, "pprl.hardening", "blip", "balance", "salt");
       double f = block.number("blip", 0);
       if (!(f >= 0 && f < 1)) {
         throw new SchemaException("pprl.hardening.blip", "must be in [0, 1), was " + f);
       }
-      b.hardening = new Hardening(f, block.bool("balance", false));
+      String saltColumn = null;
+      int saltPrefix = 0;
+      if (block.node("salt") != null) {
+        Block salt = new Block(block.node("salt"), "pprl.hardening.salt", "column", "prefix");
+        saltColumn = salt.requiredString("column");
+        saltPrefix = salt.integer("prefix", 0);
+        if (saltPrefix < 0) {
+          throw new SchemaException(
+              "pprl.hardening.salt.prefix", "must be 0 (all) or more, was " + saltPrefix);
+        }
+      }
+      b.hardening = new Hardening(f, block.bool("balance", false), saltColumn, saltPrefix);
     }
   }
 

@@ -164,6 +164,39 @@ class RecordEncoderTest {
   }
 
   @Test
+  void encode_saltedByBirthYear_separatesYearsButNotDays() throws Exception {
+    String json =
+        Files.readString(schemaFile())
+            .replace(
+                "\"recordId\": \"record_id\",",
+                "\"recordId\": \"record_id\", \"hardening\": {\"salt\": {\"column\":"
+                    + " \"date_of_birth\", \"prefix\": 4}},");
+    EngineSchema schema = EngineSchema.parse(json.getBytes(StandardCharsets.UTF_8));
+    assertEquals("date_of_birth", schema.hardening().saltColumn());
+    RecordEncoder encoder = new RecordEncoder(schema, SECRET);
+    String[] header = Agency.HOUSING.columns().toArray(new String[0]);
+    RecordEncoder.Columns columns = encoder.bind(header, null);
+    int given = schema.fieldFilterFeatures().indexOf(1);
+    long[][] filters = new long[3][];
+    String[] dates = {"1990-01-01", "1990-12-31", "1991-01-01"};
+    for (int r = 0; r < 3; r++) {
+      String[] row = new String[header.length];
+      Arrays.fill(row, "");
+      row[0] = "HO-" + r;
+      row[Agency.HOUSING.columns().indexOf("given_name")] = "Ann";
+      row[Agency.HOUSING.columns().indexOf("date_of_birth")] = dates[r];
+      ExtractRecord out = new ExtractRecord(encoder.header("housing", "test"));
+      encoder.encode(columns, row, r, out);
+      filters[r] = out.fieldFilter(given).clone();
+    }
+    EngineSchema plain = EngineSchema.parse(Files.readAllBytes(schemaFile()));
+
+    assertArrayEquals(filters[0], filters[1]);
+    assertFalse(Arrays.equals(filters[0], filters[2]));
+    assertNotEquals(schema.fingerprintHex(), plain.fingerprintHex());
+  }
+
+  @Test
   void bind_missingFeatureColumn_isAHeaderError() throws Exception {
     EngineSchema schema = EngineSchema.parse(Files.readAllBytes(schemaFile()));
     RecordEncoder encoder = new RecordEncoder(schema, SECRET);

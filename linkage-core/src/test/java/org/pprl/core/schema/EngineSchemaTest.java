@@ -83,7 +83,7 @@ class EngineSchemaTest {
     assertEquals("2024-03-01", s.attributes().get(0).normaliser().apply("03/01/2024"));
     assertEquals("shelter_type", s.attributes().get(1).column());
     assertEquals(List.of(new EngineSchema.Consent("research", "consent_research")), s.consents());
-    assertEquals(new EngineSchema.Hardening(0.05, true), s.hardening());
+    assertEquals(new EngineSchema.Hardening(0.05, true, null, 0), s.hardening());
   }
 
   @Test
