@@ -44,12 +44,15 @@ public final class RecordEncoder {
   private final List<BlockingKeyFunction> blocking = new ArrayList<>();
   private final Blip blip;
   private final Balance balance;
+  private final Balance fieldBalance;
   private final int rawBits;
+  private final int fieldBits;
 
   // Scratch.
   private final String[] values;
   private final long[] rawClk;
   private final long[][] rawFields;
+  private final long[] folded;
 
   public RecordEncoder(EngineSchema schema, byte[] secret) {
     this(schema, secret, true);
@@ -80,6 +83,10 @@ public final class RecordEncoder {
     EngineSchema.Hardening h = schema.hardening();
     this.blip = h.blipF() > 0 ? Blip.create(secret, h.blipF()) : null;
     this.balance = h.balance() ? Balance.create(secret, rawBits) : null;
+    this.fieldBits = schema.fieldFilterBits();
+    this.fieldBalance =
+        !h.balance() ? null : fieldBits == rawBits ? balance : Balance.create(secret, fieldBits);
+    this.folded = new long[BitFilters.wordCount(fieldBits)];
     this.values = new String[schema.clkhash().features().size()];
     int words = BitFilters.wordCount(rawBits);
     this.rawClk = new long[words];
@@ -110,7 +117,9 @@ public final class RecordEncoder {
             .clkBits(filterBits());
     List<FeatureSpec> features = schema.clkhash().features();
     for (int f : fieldFeatures) {
-      b.fieldFilter(features.get(f).identifier(), filterBits());
+      b.fieldFilter(
+          features.get(f).identifier(),
+          fieldBalance == null ? fieldBits : fieldBalance.outputBits());
     }
     b.blockingKeys(
         schema.blockingKeys().stream().map(BlockingKeySpec::name).toArray(String[]::new));
@@ -268,9 +277,10 @@ public final class RecordEncoder {
       values[f] = normalise(schema.normalisers().get(f), raw, row, features.get(f).identifier());
     }
     clk.encode(values, row, rawClk, fieldFeatures, rawFields, salt(columns, fields));
-    harden(rawClk, id, out.clk());
+    harden(rawClk, rawBits, balance, id, out.clk());
     for (int k = 0; k < fieldFeatures.length; k++) {
-      harden(rawFields[k], id, out.fieldFilter(k));
+      orFold(rawFields[k], folded);
+      harden(folded, fieldBits, fieldBalance, id, out.fieldFilter(k));
     }
     for (int k = 0; k < blocking.size(); k++) {
       int[] parts = columns.keyParts[k];
@@ -332,14 +342,29 @@ public final class RecordEncoder {
     }
   }
 
-  private void harden(long[] raw, String id, long[] out) {
+  private void harden(long[] raw, int bits, Balance balancer, String id, long[] out) {
     long[] words = raw;
     if (blip != null) {
-      words = blip.apply(words, rawBits, id);
+      words = blip.apply(words, bits, id);
     }
-    if (balance != null) {
-      words = balance.apply(words);
+    if (balancer != null) {
+      words = balancer.apply(words);
     }
     System.arraycopy(words, 0, out, 0, out.length);
+  }
+
+  /**
+   * ORs the words of a CLK-length filter onto {@code out}'s length: bit i lands on i mod the field
+   * filter length (a multiple of 64 dividing the CLK length, checked by the schema).
+   */
+  private static void orFold(long[] in, long[] out) {
+    if (in.length == out.length) {
+      System.arraycopy(in, 0, out, 0, in.length);
+      return;
+    }
+    java.util.Arrays.fill(out, 0L);
+    for (int w = 0; w < in.length; w++) {
+      out[w % out.length] |= in[w];
+    }
   }
 }

@@ -138,6 +138,20 @@ class EngineSchemaTest {
   }
 
   @Test
+  void fieldFilterBits_defaultsTo256AndCanBeSet() throws SchemaException {
+    assertEquals(256, parse(schema("", "")).fieldFilterBits());
+    assertEquals(
+        512, parse(schema("{\"version\": 1, \"fieldFilterBits\": 512}", "")).fieldFilterBits());
+    SchemaException e =
+        assertThrows(
+            SchemaException.class,
+            () -> parse(schema("{\"version\": 1, \"fieldFilterBits\": 100}", "")));
+    assertTrue(
+        e.getMessage().startsWith("pprl.fieldFilterBits: must be a multiple of 64"),
+        e.getMessage());
+  }
+
+  @Test
   void parse_notJson_isRefused() {
     SchemaException e =
         assertThrows(
