@@ -83,6 +83,14 @@ final class LinkCommand implements Callable<Integer> {
   Double minPosterior;
 
   @Option(
+      names = "--known-links",
+      paramLabel = "K.csv",
+      description =
+          "Pairs known to be the same person (extract_a,id_a,extract_b,id_b[,...], with a header),"
+              + " used to estimate the model better; the decision stays label-free.")
+  Path knownLinks;
+
+  @Option(
       names = "--truth",
       paramLabel = "T.csv",
       description =
@@ -120,7 +128,9 @@ final class LinkCommand implements Callable<Integer> {
     List<Party> parties = load(err);
     Linker.Result result;
     try {
-      result = new Linker(options, step -> progress(err, step, start)).link(parties);
+      result =
+          new Linker(options, step -> progress(err, step, start))
+              .link(parties, readKnownLinks(parties));
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage());
     }
@@ -197,6 +207,58 @@ final class LinkCommand implements Callable<Integer> {
       loaded.add(duplicated.contains(agency) ? p : p.renamed(agency));
     }
     return loaded;
+  }
+
+  /** The known links, by party and record number; unknown extracts or ids are refused. */
+  private List<Linker.KnownLink> readKnownLinks(List<Party> parties) throws IOException {
+    if (knownLinks == null) {
+      return List.of();
+    }
+    if (!Files.isRegularFile(knownLinks)) {
+      throw new CommandFailure("--known-links " + knownLinks + ": no such file");
+    }
+    java.util.Map<String, Integer> partyOf = new java.util.HashMap<>();
+    List<java.util.Map<String, Integer>> recordOf = new ArrayList<>();
+    for (int p = 0; p < parties.size(); p++) {
+      partyOf.put(parties.get(p).name(), p);
+      java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+      for (int i = 0; i < parties.get(p).size(); i++) {
+        ids.put(parties.get(p).id(i), i);
+      }
+      recordOf.add(ids);
+    }
+    List<Linker.KnownLink> out = new ArrayList<>();
+    try (java.io.InputStream in = Files.newInputStream(knownLinks);
+        org.pprl.core.io.CsvRows csv = org.pprl.core.io.CsvRows.utf8(in)) {
+      String[] header = csv.next();
+      if (header == null || header.length < 4) {
+        throw new CommandFailure(
+            "--known-links " + knownLinks + ": expected a header extract_a,id_a,extract_b,id_b");
+      }
+      for (String[] row = csv.next(); row != null; row = csv.next()) {
+        if (row.length == 0) {
+          continue;
+        }
+        if (row.length < 4) {
+          throw new CommandFailure(
+              "--known-links " + knownLinks + ": line " + csv.line() + " has fewer than 4 columns");
+        }
+        Integer a = partyOf.get(row[0]);
+        Integer b = partyOf.get(row[2]);
+        Integer i = a == null ? null : recordOf.get(a).get(row[1]);
+        Integer j = b == null ? null : recordOf.get(b).get(row[3]);
+        if (i == null || j == null) {
+          throw new CommandFailure(
+              "--known-links "
+                  + knownLinks
+                  + ": line "
+                  + csv.line()
+                  + " names an extract or record id that is not among the extracts");
+        }
+        out.add(new Linker.KnownLink(a, i, b, j));
+      }
+    }
+    return out;
   }
 
   /** Pairs completeness and reduction ratio of each pair of extracts' candidates. */

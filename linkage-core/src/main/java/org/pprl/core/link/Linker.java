@@ -118,6 +118,9 @@ public final class Linker {
     }
   }
 
+  /** A pair the user knows to be the same person: record i of party a, record j of party b. */
+  public record KnownLink(int a, int i, int b, int j) {}
+
   /** One kept link: record {@code i} of party {@code a} and record {@code j} of party {@code b}. */
   public record Link(int a, int i, int b, int j, double score) {}
 
@@ -168,6 +171,17 @@ public final class Linker {
    *     fields differ from the first one's, or when a party is empty
    */
   public Result link(List<Party> parties) {
+    return link(parties, List.of());
+  }
+
+  /**
+   * Links the parties, with pairs known to match counted as such when m is estimated. Known links
+   * improve the model only; the links kept are decided as without them.
+   *
+   * @throws IllegalArgumentException as for {@link #link(List)}, or for a known link naming a party
+   *     or record that does not exist
+   */
+  public Result link(List<Party> parties, List<KnownLink> known) {
     if (parties.isEmpty()) {
       throw new IllegalArgumentException("no extracts to link");
     }
@@ -265,7 +279,27 @@ public final class Linker {
         m0[f][l] = Math.pow(4, l);
       }
     }
-    FellegiSunter.Model model = FellegiSunter.estimate(patterns, m0, u0, 0.1, true, 1000, 1e-7);
+    ComparisonPatterns knownPatterns = null;
+    if (!known.isEmpty()) {
+      knownPatterns = new ComparisonPatterns(levels);
+      for (KnownLink k : known) {
+        if (k.a() < 0
+            || k.a() >= parties.size()
+            || k.b() < 0
+            || k.b() >= parties.size()
+            || k.i() < 0
+            || k.i() >= parties.get(k.a()).size()
+            || k.j() < 0
+            || k.j() >= parties.get(k.b()).size()) {
+          throw new IllegalArgumentException("a known link names a record that does not exist");
+        }
+        compare(parties.get(k.a()), k.i(), parties.get(k.b()), k.j(), scratch);
+        knownPatterns.add(scratch);
+      }
+      report.add(String.format(Locale.ROOT, "%,d known links inform m", known.size()));
+    }
+    FellegiSunter.Model model =
+        FellegiSunter.estimate(patterns, knownPatterns, m0, u0, 0.1, true, 1000, 1e-7);
     report.add(
         String.format(
             Locale.ROOT,

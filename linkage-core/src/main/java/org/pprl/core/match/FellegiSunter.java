@@ -79,7 +79,30 @@ public final class FellegiSunter {
       boolean fixU,
       int maxIterations,
       double tolerance) {
+    return estimate(patterns, null, mStart, uStart, lambda0, fixU, maxIterations, tolerance);
+  }
+
+  /**
+   * As {@link #estimate(ComparisonPatterns, double[][], double[][], double, boolean, int, double)},
+   * with pairs known to be matches: their patterns count towards m with certainty in every M-step
+   * (semi-supervised EM), which anchors m where the unlabelled pairs alone could mislead it.
+   *
+   * @param known patterns of known matching pairs, with the same fields and levels, or null
+   */
+  public static Model estimate(
+      ComparisonPatterns patterns,
+      ComparisonPatterns known,
+      double[][] mStart,
+      double[][] uStart,
+      double lambda0,
+      boolean fixU,
+      int maxIterations,
+      double tolerance) {
     int fields = patterns.fields();
+    if (known != null && known.fields() != fields) {
+      throw new IllegalArgumentException(
+          "known links have " + known.fields() + " fields, the candidates " + fields);
+    }
     checkShape(patterns, mStart, "m");
     checkShape(patterns, uStart, "u");
     if (!(lambda0 > 0 && lambda0 < 1)) {
@@ -128,6 +151,16 @@ public final class FellegiSunter {
           if (l != ComparisonPatterns.MISSING) {
             m2[f][l] += g[p] * c;
             u2[f][l] += (1 - g[p]) * c;
+          }
+        }
+      }
+      if (known != null) {
+        for (int p = 0; p < known.size(); p++) {
+          for (int f = 0; f < fields; f++) {
+            int l = known.level(p, f);
+            if (l != ComparisonPatterns.MISSING) {
+              m2[f][l] += known.count(p);
+            }
           }
         }
       }

@@ -85,6 +85,35 @@ class FellegiSunterTest {
     assertEquals(0.05, model.lambda(), 0.005);
   }
 
+  @Test
+  void estimate_knownLinks_anchorMWhenMatchesAreRare() {
+    // Very few matches among the candidates: EM alone has little to learn m from.
+    ComparisonPatterns patterns = simulate(13, 20_000, 0.002);
+    ComparisonPatterns known = new ComparisonPatterns(3, 3, 3, 3);
+    SplittableRandom random = new SplittableRandom(99);
+    int[] levels = new int[4];
+    for (int i = 0; i < 500; i++) {
+      for (int f = 0; f < 4; f++) {
+        levels[f] = draw(random, M[f]);
+      }
+      known.add(levels);
+    }
+    FellegiSunter.Model blind = FellegiSunter.estimate(patterns, U, U, 0.5, true, 500, 1e-9);
+    FellegiSunter.Model anchored =
+        FellegiSunter.estimate(patterns, known, U, U, 0.5, true, 500, 1e-9);
+
+    double blindError = 0;
+    double anchoredError = 0;
+    for (int f = 0; f < 4; f++) {
+      for (int l = 0; l < 3; l++) {
+        blindError = Math.max(blindError, Math.abs(blind.m()[f][l] - M[f][l]));
+        anchoredError = Math.max(anchoredError, Math.abs(anchored.m()[f][l] - M[f][l]));
+      }
+    }
+    assertTrue(anchoredError < 0.05, "anchored m is off by " + anchoredError);
+    assertTrue(anchoredError < blindError / 2, anchoredError + " vs " + blindError);
+  }
+
   @Property(tries = 20)
   void posterior_growsWithEveryFieldsAgreement(@ForAll long seed) {
     ComparisonPatterns patterns = simulate(seed, 20_000, 0.2);

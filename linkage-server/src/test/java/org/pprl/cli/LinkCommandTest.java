@@ -1,0 +1,157 @@
+package org.pprl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LinkCommandTest {
+  @TempDir static Path dir;
+  static Path pa;
+  static Path hs;
+
+  @BeforeAll
+  static void encodeTwoAgencies() throws Exception {
+    Path city = dir.resolve("city");
+    assertEquals(
+        0,
+        CliRun.of("generate", "--out", city.toString(), "--population", "3000", "--seed", "3")
+            .exit());
+    Path secret = Files.writeString(dir.resolve("secret"), "link test secret");
+    String schema =
+        Paths.get(System.getProperty("pprl.examples", "../examples"), "agency-schema.json")
+            .toString();
+    pa = dir.resolve("pa.pprl");
+    hs = dir.resolve("hs.pprl");
+    for (String[] a :
+        new String[][] {
+          {"public_assistance", "MM/dd/yyyy", pa.toString()},
+          {"homeless_services", "yyyy-MM-dd", hs.toString()}
+        }) {
+      CliRun run =
+          CliRun.of(
+              "encode",
+              "--schema",
+              schema,
+              "--secret-file",
+              secret.toString(),
+              "--input",
+              city.resolve(a[0] + ".csv").toString(),
+              "--output",
+              a[2],
+              "--date-format",
+              a[1]);
+      assertEquals(0, run.exit(), run.err());
+    }
+  }
+
+  @Test
+  void link_twoExtracts_writesPairsAndClustersAndReportsBlocking() throws Exception {
+    Path pairs = dir.resolve("pairs.csv");
+    Path clusters = dir.resolve("clusters.csv");
+
+    CliRun run =
+        CliRun.of(
+            "link",
+            pa.toString(),
+            hs.toString(),
+            "--pairs",
+            pairs.toString(),
+            "--clusters",
+            clusters.toString(),
+            "--truth",
+            dir.resolve("city/truth.csv").toString());
+
+    assertEquals(0, run.exit(), run.err());
+    List<String> lines = Files.readAllLines(pairs);
+    assertEquals("extract_a,id_a,extract_b,id_b,score", lines.get(0));
+    assertTrue(lines.size() > 10, "only " + lines.size() + " lines");
+    assertTrue(lines.get(1).startsWith("public_assistance,PA-"), lines.get(1));
+    assertEquals("entity,extract,id", Files.readAllLines(clusters).get(0));
+    assertTrue(run.out().contains("pairs completeness"), run.out());
+  }
+
+  @Test
+  void link_knownLinks_areCountedInTheModel() throws Exception {
+    Path pairs = dir.resolve("first.csv");
+    assertEquals(
+        0, CliRun.of("link", pa.toString(), hs.toString(), "--pairs", pairs.toString()).exit());
+    Path known = Files.write(dir.resolve("known.csv"), Files.readAllLines(pairs).subList(0, 6));
+
+    CliRun run =
+        CliRun.of(
+            "link",
+            pa.toString(),
+            hs.toString(),
+            "--pairs",
+            dir.resolve("second.csv").toString(),
+            "--known-links",
+            known.toString());
+
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("5 known links inform m"), run.out());
+  }
+
+  @Test
+  void link_knownLinkWithUnknownId_isRefusedWithoutTheId() throws Exception {
+    Path known =
+        Files.writeString(
+            dir.resolve("bad-known.csv"),
+            "extract_a,id_a,extract_b,id_b\npublic_assistance,PA-NOPE,homeless_services,HS-X\n");
+    Path pairs = dir.resolve("never.csv");
+
+    CliRun run =
+        CliRun.of(
+            "link",
+            pa.toString(),
+            hs.toString(),
+            "--pairs",
+            pairs.toString(),
+            "--known-links",
+            known.toString());
+
+    assertEquals(2, run.exit());
+    assertTrue(run.err().contains("line 2 names an extract or record id"), run.err());
+    assertFalse(run.err().contains("PA-NOPE"), run.err());
+    assertFalse(Files.exists(pairs));
+  }
+
+  @Test
+  void link_badBlockingMode_isRefused() {
+    CliRun run =
+        CliRun.of(
+            "link",
+            pa.toString(),
+            hs.toString(),
+            "--pairs",
+            dir.resolve("x.csv").toString(),
+            "--blocking",
+            "magic");
+    assertEquals(2, run.exit());
+    assertTrue(
+        run.err().contains("--blocking must be auto, none, keys, lsh or keys+lsh"), run.err());
+  }
+
+  @Test
+  void link_corruptExtract_isOneLineAndNoOutput() throws Exception {
+    byte[] bytes = Files.readAllBytes(hs);
+    Path broken =
+        Files.write(dir.resolve("broken.pprl"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Path pairs = dir.resolve("none.csv");
+
+    CliRun run = CliRun.of("link", pa.toString(), broken.toString(), "--pairs", pairs.toString());
+
+    assertEquals(2, run.exit());
+    assertEquals(
+        1, run.err().strip().lines().filter(l -> !l.startsWith("pprl link: [")).count(), run.err());
+    assertTrue(run.err().contains("TRUNCATED"), run.err());
+    assertFalse(Files.exists(pairs));
+  }
+}
