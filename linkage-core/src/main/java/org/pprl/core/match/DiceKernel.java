@@ -76,8 +76,45 @@ public final class DiceKernel {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, was " + k);
     }
+    double[] floors = floors(a, b, k);
     return run(
-        a, b, Double.MIN_VALUE, threads, RowScanner.best(a.wordsPerFilter()), () -> new Best(k));
+        a, b, row -> floors[row], threads, RowScanner.best(a.wordsPerFilter()), () -> new Best(k));
+  }
+
+  /** Rows of B sampled to bound each A row's k-th best score from below. */
+  static final int FLOOR_SAMPLE = 256;
+
+  /**
+   * For each filter of a, the k-th best Dice against an evenly spaced sample of b: a lower bound of
+   * its k-th best against all of b, so scanning with it as the row's threshold still finds every
+   * one of the row's k best, while most pairs fail the threshold test without being kept, and the
+   * popcount bound can skip whole ranges.
+   */
+  private static double[] floors(FilterMatrix a, FilterMatrix b, int k) {
+    double[] floors = new double[a.size()];
+    java.util.Arrays.fill(floors, Double.MIN_VALUE);
+    int sample = Math.max(FLOOR_SAMPLE, 4 * k);
+    if (b.size() <= sample) {
+      return floors;
+    }
+    double[] scores = new double[sample];
+    for (int i = 0; i < a.size(); i++) {
+      for (int s = 0; s < sample; s++) {
+        int j = (int) ((long) s * b.size() / sample);
+        int sum = a.popcount(i) + b.popcount(j);
+        scores[s] = sum == 0 ? 0 : 2.0 * a.intersectionCount(i, b, j) / sum;
+      }
+      java.util.Arrays.sort(scores);
+      // Lowered a little: the kernel's test 2c >= t(p+q) must hold for the sampled pair itself,
+      // and t = 2c/(p+q) rounded may exceed it by an ulp.
+      floors[i] = Math.max(Double.MIN_VALUE, scores[sample - k] - 1e-9);
+    }
+    return floors;
+  }
+
+  /** A threshold per row of A. */
+  private interface RowThreshold {
+    double of(int row);
   }
 
   /** Keeps, per row, the k best pairs seen; rows of one block arrive from one thread. */
@@ -139,22 +176,22 @@ public final class DiceKernel {
   /** {@link #scan} with a chosen inner loop; tests use it to check every implementation. */
   static ScoredPairs scan(
       FilterMatrix a, FilterMatrix b, double threshold, int threads, RowScanner rows) {
-    return run(a, b, threshold, threads, rows, ScoredPairs.Buffer::new);
+    if (!(threshold > 0 && threshold <= 1)) {
+      throw new IllegalArgumentException("threshold must be in (0, 1], was " + threshold);
+    }
+    return run(a, b, row -> threshold, threads, rows, ScoredPairs.Buffer::new);
   }
 
   private static ScoredPairs run(
       FilterMatrix a,
       FilterMatrix b,
-      double threshold,
+      RowThreshold threshold,
       int threads,
       RowScanner rows,
       java.util.function.Supplier<ScoredPairs.Buffer> supplier) {
     if (a.bits() != b.bits()) {
       throw new IllegalArgumentException(
           "filters differ in length: " + a.bits() + " vs " + b.bits() + " bits");
-    }
-    if (!(threshold > 0 && threshold <= 1)) {
-      throw new IllegalArgumentException("threshold must be in (0, 1], was " + threshold);
     }
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, was " + threads);
@@ -249,7 +286,7 @@ public final class DiceKernel {
       FilterMatrix a,
       SortedSide b,
       int block,
-      double threshold,
+      RowThreshold threshold,
       RowScanner rows,
       java.util.function.Supplier<ScoredPairs.Buffer> supplier) {
     int w = a.wordsPerFilter();
@@ -261,13 +298,15 @@ public final class DiceKernel {
     // Each row's candidate range in B's popcount order, from the popcount bound.
     int[] from = new int[count];
     int[] to = new int[count];
-    double low = threshold / (2 - threshold);
-    double high = (2 - threshold) / threshold;
+    double[] t = new double[count];
     for (int r = 0; r < count; r++) {
       int p = apop[first + r];
       if (p == 0) {
         continue; // Dice with an empty filter is 0.
       }
+      t[r] = threshold.of(first + r);
+      double low = t[r] / (2 - t[r]);
+      double high = (2 - t[r]) / t[r];
       // Widened by one popcount on each side; the exact test below decides.
       from[r] = b.lowerBound((int) Math.floor(p * low) - 1);
       // Clamped: with a tiny threshold the bound exceeds every popcount (and int's range).
@@ -284,7 +323,7 @@ public final class DiceKernel {
           continue;
         }
         int row = first + r;
-        rows.scan(aw, row * w, apop[row], row, b, jFrom, jTo, threshold, out);
+        rows.scan(aw, row * w, apop[row], row, b, jFrom, jTo, t[r], out);
       }
     }
     return out.finish();

@@ -140,7 +140,8 @@ class DiceKernelTest {
       @ForAll @IntRange(min = 1, max = 2) int threads) {
     SplittableRandom random = new SplittableRandom(seed);
     FilterMatrix a = randomMatrix(random, 90, 64 * 3);
-    FilterMatrix b = randomMatrix(random, DiceKernel.CHUNK / 16 + 7, 64 * 3);
+    // More than FLOOR_SAMPLE filters, so the sampled per-row floors are used.
+    FilterMatrix b = randomMatrix(random, DiceKernel.FLOOR_SAMPLE + 90, 64 * 3);
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < a.size(); i++) {
       int rowIndex = i;
