@@ -2,7 +2,6 @@ package org.pprl.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,11 +12,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.pprl.core.encode.CsvEncoding;
 import org.pprl.core.encode.RecordEncoder;
 import org.pprl.core.evaluate.Truth;
-import org.pprl.core.extract.ExtractHeader;
-import org.pprl.core.extract.ExtractRecord;
-import org.pprl.core.extract.ExtractWriter;
 import org.pprl.core.io.CsvRows;
 import org.pprl.core.link.Linker;
 import org.pprl.core.link.Party;
@@ -219,21 +216,7 @@ public final class QualityHarness {
   private static void encodeWith(
       EngineSchema schema, byte[] secret, Path csv, Path out, String agency, String idColumn)
       throws Exception {
-    RecordEncoder encoder = new RecordEncoder(schema, secret);
-    ExtractHeader header = encoder.header(agency, "harness");
-    try (InputStream in = Files.newInputStream(csv);
-        CsvRows rows = CsvRows.utf8(in);
-        OutputStream os = Files.newOutputStream(out);
-        ExtractWriter writer = ExtractWriter.create(os, header)) {
-      RecordEncoder.Columns columns = encoder.bind(rows.next(), idColumn);
-      ExtractRecord record = new ExtractRecord(header);
-      long row = 0;
-      for (String[] fields = rows.next(); fields != null; fields = rows.next()) {
-        encoder.encode(columns, fields, row++, record);
-        writer.write(record);
-      }
-      writer.finish();
-    }
+    CsvEncoding.encode(new RecordEncoder(schema, secret), csv, out, agency, idColumn);
   }
 
   /** Links with default settings and scores the links against the truth. */

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +16,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pprl.core.encode.CsvEncoding;
 import org.pprl.core.encode.RecordEncoder;
-import org.pprl.core.extract.ExtractHeader;
-import org.pprl.core.extract.ExtractRecord;
-import org.pprl.core.extract.ExtractWriter;
-import org.pprl.core.io.CsvRows;
 import org.pprl.core.schema.EngineSchema;
 import org.pprl.fixtures.Agency;
 import org.pprl.fixtures.CityGenerator;
@@ -59,21 +54,7 @@ class LinkerTest {
   }
 
   static void encode(EngineSchema schema, Path csvFile, Path out, String agency) throws Exception {
-    RecordEncoder encoder = new RecordEncoder(schema, SECRET);
-    ExtractHeader header = encoder.header(agency, "test");
-    try (InputStream in = Files.newInputStream(csvFile);
-        CsvRows csv = CsvRows.utf8(in);
-        OutputStream os = Files.newOutputStream(out);
-        ExtractWriter writer = ExtractWriter.create(os, header)) {
-      RecordEncoder.Columns columns = encoder.bind(csv.next(), null);
-      ExtractRecord record = new ExtractRecord(header);
-      long row = 0;
-      for (String[] fields = csv.next(); fields != null; fields = csv.next()) {
-        encoder.encode(columns, fields, row++, record);
-        writer.write(record);
-      }
-      writer.finish();
-    }
+    CsvEncoding.encode(new RecordEncoder(schema, SECRET), csvFile, out, agency, null);
   }
 
   private static Party party(Agency agency) throws IOException {
