@@ -234,7 +234,11 @@ public final class ClkEncoder {
         }
         try {
           encoders[i].add(formatted[i], salt, target);
+        } catch (NumberFormatException e) {
+          // A JDK parser's message quotes its input: never let it through.
+          throw new RecordException(row, features.get(i).identifier(), "not a number");
         } catch (IllegalArgumentException e) {
+          // Our tokenizers' and encodings' messages describe the shape only.
           throw new RecordException(row, features.get(i).identifier(), e.getMessage());
         }
         if (k >= 0) {

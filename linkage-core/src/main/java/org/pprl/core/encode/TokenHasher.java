@@ -1,5 +1,7 @@
 package org.pprl.core.encode;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.bouncycastle.crypto.digests.Blake2bDigest;
 import org.bouncycastle.crypto.digests.MD5Digest;
 import org.bouncycastle.crypto.digests.SHA1Digest;
@@ -83,8 +85,7 @@ abstract class TokenHasher {
       int b = mod(md5Out, bits);
       // clkhash issue #33: b == 0 would put every one of the k bits on a.
       for (int i = 0; nonSingular && b == 0; i++) {
-        byte[] suffix =
-            new String(Character.toChars(i)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] suffix = new String(Character.toChars(i)).getBytes(StandardCharsets.UTF_8);
         md5.update(m, 0, m.length);
         md5.update(suffix, 0, suffix.length);
         md5.doFinal(md5Out, 0);
@@ -166,11 +167,11 @@ abstract class TokenHasher {
 
     private Blake2bDigest mac(int i) {
       if (i >= macs.length) {
-        macs = java.util.Arrays.copyOf(macs, i + 1);
+        macs = Arrays.copyOf(macs, i + 1);
       }
       if (macs[i] == null) {
         byte[] salt = new byte[16];
-        byte[] digits = Integer.toString(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] digits = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(digits, 0, salt, 0, digits.length);
         macs[i] = new Blake2bDigest(key, 64, salt, null);
       }
@@ -222,7 +223,7 @@ abstract class TokenHasher {
         if (poolUsed + data.length > POOL_LIMIT) {
           return FULL;
         }
-        pool = java.util.Arrays.copyOf(pool, Math.min(POOL_LIMIT, 2 * (poolUsed + data.length)));
+        pool = Arrays.copyOf(pool, Math.min(POOL_LIMIT, 2 * (poolUsed + data.length)));
       }
       System.arraycopy(data, 0, pool, poolUsed, data.length);
       long stored = (long) poolUsed << 32 | data.length;

@@ -6,12 +6,14 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -152,7 +154,7 @@ public final class CsvRows implements Closeable {
         throw new IOException(
             "line " + line + ": field larger than the limit of " + FIELD_LIMIT + " characters");
       }
-      field = java.util.Arrays.copyOf(field, Math.min(2 * field.length, FIELD_LIMIT));
+      field = Arrays.copyOf(field, Math.min(2 * field.length, FIELD_LIMIT));
     }
     field[fieldLen++] = (char) c;
   }
@@ -179,7 +181,7 @@ public final class CsvRows implements Closeable {
           c = readChar();
         }
       }
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       throw new IOException("line " + line + ": not valid UTF-8", e);
     }
     if (c == -1) {
@@ -188,7 +190,7 @@ public final class CsvRows implements Closeable {
     rowLine = line;
     try {
       return parseRow(c);
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       throw new IOException("line " + line + ": not valid UTF-8", e);
     }
   }

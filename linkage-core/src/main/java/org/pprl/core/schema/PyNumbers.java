@@ -103,7 +103,12 @@ final class PyNumbers {
   static Double parseFloat(String s) {
     String t = normalise(s);
     if (FLOAT.matcher(t).matches()) {
-      return Double.valueOf(t.replace("_", ""));
+      try {
+        return Double.valueOf(t.replace("_", ""));
+      } catch (NumberFormatException e) {
+        // Unreachable for text the pattern admits; its message would quote the value, so drop it.
+        return null;
+      }
     }
     String lower = t.toLowerCase(java.util.Locale.ROOT);
     if (SPECIAL.matcher(lower).matches()) {

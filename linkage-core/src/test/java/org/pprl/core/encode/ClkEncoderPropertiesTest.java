@@ -33,7 +33,7 @@ class ClkEncoderPropertiesTest {
     String cmp =
         "ngram".equals(comparison)
             ? "{\"type\": \"ngram\", \"n\": " + n + ", \"positional\": " + positional + "}"
-            : "{\"type\": \"exact\"}";
+            : comparison.startsWith("{") ? comparison : "{\"type\": \"exact\"}";
     String json =
         "{\"version\": 3, \"clkConfig\": {\"l\": "
             + (1 << logL)
@@ -96,6 +96,49 @@ class ClkEncoderPropertiesTest {
         assertArrayEquals(expected, encoder.encode(row, r), () -> "row " + row[1]);
       }
     }
+  }
+
+  @Property(tries = 100)
+  void encode_numeric_agreesWithNaiveClkhash(
+      @ForAll @IntRange(min = -100000, max = 100000) int whole,
+      @ForAll @IntRange(min = 0, max = 999) int fraction,
+      @ForAll boolean asFloat,
+      @ForAll @IntRange(min = 1, max = 50) int threshold,
+      @ForAll @IntRange(min = 1, max = 5) int resolution,
+      @ForAll @IntRange(min = 0, max = 3) int precision,
+      @ForAll @IntRange(min = 0, max = 1) int hash)
+      throws Exception {
+    String numeric =
+        "{\"type\": \"numeric\", \"thresholdDistance\": "
+            + threshold
+            + ", \"resolution\": "
+            + resolution
+            + ", \"fractional_precision\": "
+            + precision
+            + "}";
+    ClkhashSchema s = schema(9, 0, 1, false, HASHES[hash], "bitsPerToken", 7, numeric);
+    byte[] secret = {9};
+    String value =
+        asFloat ? whole + "." + String.format("%03d", fraction) : Integer.toString(whole);
+    String[] row = {"x", value};
+    assertArrayEquals(
+        NaiveClkhash.encode(s, secret, row), new ClkEncoder(s, secret).encode(row, 0));
+  }
+
+  @Property(tries = 20)
+  void encode_numericOfNonNumber_namesColumnNotValue(
+      @ForAll @StringLength(min = 1, max = 10) String word) throws Exception {
+    Assume.that(TextEncoding.UTF_8.canEncode(word) && !word.isBlank());
+    Assume.that(
+        word.codePoints().noneMatch(Character::isDigit)
+            && !word.toLowerCase(java.util.Locale.ROOT).contains("inf"));
+    String numeric = "{\"type\": \"numeric\", \"thresholdDistance\": 5, \"resolution\": 2}";
+    ClkhashSchema s = schema(9, 0, 1, false, HASHES[0], "bitsPerToken", 7, numeric);
+    RecordException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            RecordException.class,
+            () -> new ClkEncoder(s, new byte[] {1}).encode(new String[] {"x", word}, 4));
+    assertEquals("row 4, column 'v': not a finite number", e.getMessage());
   }
 
   @Property(tries = 50)

@@ -92,6 +92,20 @@ class ValueSemanticsTest {
   }
 
   @Test
+  void textEncoding_matchesPythonCodecs() {
+    // Python: "ab".encode("utf-16") == b"\xff\xfea\x00b\x00"; "utf-32" likewise with 4 bytes.
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new byte[] {(byte) 0xFF, (byte) 0xFE, 'a', 0, 'b', 0}, TextEncoding.UTF_16.encode("ab"));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 0, 'a', 0, 0, 0}, TextEncoding.UTF_32.encode("a"));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new byte[] {(byte) 0xC3, (byte) 0xA9}, TextEncoding.UTF_8.encode("é"));
+    assertEquals(false, TextEncoding.ASCII.canEncode("é"));
+    assertEquals(false, TextEncoding.UTF_8.canEncode("a\uD800"));
+    assertThrows(IllegalArgumentException.class, () -> TextEncoding.ASCII.encode("é"));
+  }
+
+  @Test
   void pythonInt_acceptsWhatPythonAccepts() {
     assertEquals(BigInteger.valueOf(-42), PyNumbers.parseInt(" \t-0042\n"));
     assertEquals(BigInteger.valueOf(1000), PyNumbers.parseInt("1_000"));
