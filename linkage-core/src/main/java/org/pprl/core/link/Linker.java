@@ -445,23 +445,16 @@ public final class Linker {
       weights[k] = model.weight(patterns, patternOf[k]);
     }
     Edges edges = Edges.of(xs, ys, weights);
-    // De-duplication keeps every pair on its own merits; linking assigns one-to-one first.
-    int[] chosen;
-    if (p == q) {
-      chosen = new int[pairs.length];
-      for (int k = 0; k < chosen.length; k++) {
-        chosen[k] = k;
-      }
-    } else {
-      chosen = Clusterer.oneToOne(edges);
-    }
+    // Each record keeps at most one partner: across two extracts, and inside one as well, where
+    // most records have no duplicate and few have more than one (a third copy still joins its
+    // entity through clustering when its own best partner is kept).
+    int[] chosen = Clusterer.oneToOne(edges);
     String name = parties.get(p).name() + (p == q ? "" : " x " + parties.get(q).name());
     List<Link> out = new ArrayList<>();
-    if (options.minPosterior() > 0 || p == q) {
-      // A fixed probability cut, under the prior among the assigned pairs. De-duplication has no
-      // assignment, hence no runner-ups: it uses the model's own prior and 0.5 by default.
-      double cut = options.minPosterior() > 0 ? options.minPosterior() : 0.5;
-      double lambda = p == q ? model.lambda() : assignedPrior(chosen, weights);
+    if (options.minPosterior() > 0) {
+      // A fixed probability cut, under the prior among the assigned pairs.
+      double cut = options.minPosterior();
+      double lambda = assignedPrior(chosen, weights);
       double logPrior = Math.log(lambda / (1 - lambda));
       for (int k : chosen) {
         double posterior = 1 / (1 + Math.exp(-(weights[k] * Math.log(2) + logPrior)));
