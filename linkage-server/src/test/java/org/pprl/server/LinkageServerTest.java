@@ -308,6 +308,23 @@ class LinkageServerTest {
   }
 
   @Test
+  void upload_overLimitWithoutLength_isTooLargeAndNothingIsStored() throws Exception {
+    long project = newProject();
+    byte[] big = extract("dhs", FINGERPRINT, 1000, 12);
+    Reply r =
+        send(
+            client,
+            request(server.port(), "/projects/" + project + "/extracts/dhs", dhsSteward)
+                .PUT(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(big)))
+                .build());
+    assertEquals(413, r.status());
+    assertEquals("too_large", r.code());
+    assertNothingStored(project, "dhs");
+  }
+
+  @Test
   void refusals_haveCodeAndMessageOnly() {
     Reply r = postProject(null, "{}");
     assertEquals(List.of("code", "message"), fieldNames(r));
