@@ -151,14 +151,26 @@ final class Endpoints {
     }
   }
 
-  /** Copies the body to {@code temp}, refusing once it passes the size limit. */
+  /**
+   * Copies the body to {@code temp}, refusing once it passes the size limit. A body that breaks off
+   * (the client went away) is the client's fault; a file that cannot be written is ours.
+   */
   private void receive(InputStream body, Path temp) throws IOException {
     byte[] buffer = new byte[1 << 16];
     long total = 0;
     try (InputStream in = body;
         OutputStream out = Files.newOutputStream(temp)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
+      while (true) {
+        int n;
+        try {
+          n = in.read(buffer);
+        } catch (IOException e) {
+          throw new ApiException(
+              Code.BAD_REQUEST, "the upload broke off after " + total + " bytes");
+        }
+        if (n < 0) {
+          return;
+        }
         total += n;
         if (total > maxUploadBytes) {
           throw tooLarge();

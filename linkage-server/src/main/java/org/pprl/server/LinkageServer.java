@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class LinkageServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LinkageServer.class);
   private static final String PRINCIPAL = "pprl.principal";
+  private static final String REFUSED = "pprl.refused";
 
   private final Store store;
   private final Javalin app;
@@ -120,6 +121,7 @@ public final class LinkageServer implements AutoCloseable {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", code.id());
     body.put("message", message);
+    ctx.attribute(REFUSED, Boolean.TRUE);
     ctx.status(code.status()).json(body);
   }
 
@@ -127,9 +129,9 @@ public final class LinkageServer implements AutoCloseable {
     refuse(ctx, code, defaultMessage(code));
   }
 
+  /** For a status Javalin set itself (no route matched): the same JSON body as any refusal. */
   private static void refuseIfEmpty(Context ctx, ApiException.Code code) {
-    String current = ctx.result();
-    if (current == null || !current.startsWith("{\"code\"")) {
+    if (ctx.attribute(REFUSED) == null) {
       refuse(ctx, code);
     }
   }

@@ -133,6 +133,7 @@ class LinkageServerTest {
     Reply known = send(client, request(server.port(), "/nothing", analyst).GET().build());
     assertEquals(404, known.status());
     assertEquals("not_found", known.code());
+    assertEquals("no such endpoint or object", known.body().get("message").asText());
   }
 
   @Test
@@ -200,6 +201,7 @@ class LinkageServerTest {
     Reply outsider = upload(dheSteward, project, "dhe", extract("dhe", FINGERPRINT, 3, 2));
     assertEquals(404, outsider.status());
     assertEquals("not_found", outsider.code());
+    assertEquals("no such project", outsider.body().get("message").asText());
     Reply missing = upload(dhsSteward, 999_999, "dhs", good);
     assertEquals(404, missing.status());
     assertNothingStored(project, "dhs");
