@@ -59,4 +59,17 @@ class AdminCommandTest {
       assertEquals("", run.out());
     }
   }
+
+  @Test
+  void serve_badOptions_exit2WithOneLine() {
+    for (String[] args :
+        new String[][] {
+          {"serve", "--port", "70000", "--data-dir", "x"},
+          {"serve", "--port", "0", "--max-upload-bytes", "0", "--data-dir", "x"}
+        }) {
+      CliRun run = CliRun.of(args);
+      assertEquals(2, run.exit(), String.join(" ", args));
+      assertEquals(1, run.err().strip().lines().count(), run.err());
+    }
+  }
 }

@@ -327,6 +327,40 @@ class LinkageServerTest {
   }
 
   @Test
+  void upload_bodyEndsEarly_isBadRequest_previousVersionStaysAndTempFileIsDeleted()
+      throws Exception {
+    long project = newProject();
+    byte[] good = extract("dhs", FINGERPRINT, 20, 13);
+    assertEquals(201, upload(dhsSteward, project, "dhs", good).status());
+    byte[] next = extract("dhs", FINGERPRINT, 20, 14);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      String head =
+          "PUT /projects/"
+              + project
+              + "/extracts/dhs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+              + dhsSteward
+              + "\r\nContent-Length: "
+              + next.length
+              + "\r\n\r\n";
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(next, 0, next.length / 2);
+      out.flush();
+      // Half-close: the server reads the end of the body early and still answers.
+      socket.shutdownOutput();
+      String answer =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+      assertTrue(answer.contains("\"code\":\"bad_request\""), answer);
+    }
+    // The temporary file is deleted before the answer is sent.
+    assertIncomingEmpty();
+    assertEquals(1, store.extractVersions(project, "dhs").size());
+    assertEquals(1, store.currentExtract(project, "dhs").orElseThrow().version());
+  }
+
+  @Test
   void refusals_haveCodeAndMessageOnly() {
     Reply r = postProject(null, "{}");
     assertEquals(List.of("code", "message"), fieldNames(r));
