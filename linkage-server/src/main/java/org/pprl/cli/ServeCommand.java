@@ -52,7 +52,8 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       server = LinkageServer.start(store, port, maxUploadBytes);
     } catch (RuntimeException e) {
-      throw new CommandFailure("cannot start the service on port " + port, e);
+      throw new CommandFailure(
+          "cannot start the service on port " + port + ": " + e.getMessage(), e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
