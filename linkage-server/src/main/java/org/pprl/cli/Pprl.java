@@ -20,7 +20,9 @@ import picocli.CommandLine.Command;
       InspectCommand.class,
       LinkCommand.class,
       EvaluateCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      ServeCommand.class,
+      AdminCommand.class
     })
 public final class Pprl implements Runnable {
   /** The version written into extracts and printed by --version. */

@@ -1,0 +1,67 @@
+package org.pprl.server;
+
+import java.util.Objects;
+
+/**
+ * A request the service refuses: an {@link Code} (which fixes the HTTP status) and a one-line
+ * message that never holds a record's value. {@link LinkageServer} turns it into the JSON body
+ * {@code {"code": "...", "message": "..."}}, in one place.
+ */
+public final class ApiException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** The machine-readable refusal codes and the HTTP status of each: the one mapping table. */
+  public enum Code {
+    /** No bearer token, or one the service does not know. */
+    UNAUTHENTICATED(401),
+    /** The caller's role or agency may not do this. */
+    FORBIDDEN(403),
+    /** No such endpoint, or no such object the caller may see. */
+    NOT_FOUND(404),
+    /** The request is malformed: bad JSON, a missing or invalid field. */
+    BAD_REQUEST(400),
+    /** The object exists already (a project of that name). */
+    CONFLICT(409),
+    /** The upload is not a valid extract file. */
+    CORRUPT_EXTRACT(422),
+    /** The extract was encoded with another schema than the project's. */
+    WRONG_FINGERPRINT(422),
+    /** The extract's header names another agency than the one uploaded to. */
+    WRONG_AGENCY(422),
+    /** The upload is larger than the service accepts. */
+    TOO_LARGE(413),
+    /** The method is not allowed on this path. */
+    METHOD_NOT_ALLOWED(405),
+    /** A fault in the service; details are in its log, not the response. */
+    INTERNAL(500);
+
+    private final int status;
+
+    Code(int status) {
+      this.status = status;
+    }
+
+    /** The HTTP status that goes with this code. */
+    public int status() {
+      return status;
+    }
+
+    /** The code as it appears in JSON: lower case. */
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private final Code code;
+
+  /** A refusal with its code and a message that holds no record content. */
+  public ApiException(Code code, String message) {
+    super(message);
+    this.code = Objects.requireNonNull(code, "code");
+  }
+
+  /** What was refused, machine-readably. */
+  public Code code() {
+    return code;
+  }
+}

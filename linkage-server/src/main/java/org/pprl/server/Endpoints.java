@@ -1,0 +1,238 @@
+package org.pprl.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pprl.core.extract.CorruptExtractException;
+import org.pprl.core.extract.ExtractReader;
+import org.pprl.core.extract.ExtractSummary;
+import org.pprl.server.ApiException.Code;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's endpoints beyond the health check: each checks the caller's role and agency first,
+ * then its input, and refuses with an {@link ApiException}.
+ */
+final class Endpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int DEFAULT_MIN_CELL_SIZE = 6;
+
+  private final Store store;
+  private final long maxUploadBytes;
+
+  Endpoints(Store store, long maxUploadBytes) {
+    this.store = store;
+    this.maxUploadBytes = maxUploadBytes;
+  }
+
+  void register(Javalin app) {
+    app.post("/projects", this::createProject);
+    app.put("/projects/{project}/extracts/{agency}", this::uploadExtract);
+  }
+
+  /** {@code POST /projects} (admin): name, agencies, schemaFingerprint, minCellSize (default 6). */
+  private void createProject(Context ctx) {
+    requireRole(ctx, Role.ADMIN);
+    JsonNode body;
+    try {
+      body = JSON.readTree(ctx.bodyInputStream());
+    } catch (IOException e) {
+      throw new ApiException(Code.BAD_REQUEST, "the body is not JSON");
+    }
+    if (body == null || !body.isObject()) {
+      throw new ApiException(Code.BAD_REQUEST, "the body must be a JSON object");
+    }
+    String name = text(body, "name");
+    String fingerprint = text(body, "schemaFingerprint");
+    JsonNode agencyNodes = body.get("agencies");
+    if (agencyNodes == null || !agencyNodes.isArray()) {
+      throw new ApiException(Code.BAD_REQUEST, "'agencies' must be an array of agency ids");
+    }
+    List<String> agencies = new ArrayList<>();
+    for (JsonNode a : agencyNodes) {
+      if (!a.isTextual()) {
+        throw new ApiException(Code.BAD_REQUEST, "'agencies' must be an array of agency ids");
+      }
+      agencies.add(a.asText());
+    }
+    int minCellSize = DEFAULT_MIN_CELL_SIZE;
+    JsonNode min = body.get("minCellSize");
+    if (min != null && !min.isNull()) {
+      if (!min.canConvertToInt() || !min.isIntegralNumber()) {
+        throw new ApiException(Code.BAD_REQUEST, "'minCellSize' must be an integer");
+      }
+      minCellSize = min.asInt();
+    }
+    Store.Project project;
+    try {
+      project = store.createProject(name, agencies, fingerprint, minCellSize);
+    } catch (Store.AlreadyExists e) {
+      throw new ApiException(Code.CONFLICT, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(Code.BAD_REQUEST, e.getMessage());
+    }
+    LOG.info("project {} created by principal {}", project.id(), principalId(ctx));
+    ctx.status(201).json(projectJson(project));
+  }
+
+  /**
+   * {@code PUT /projects/{project}/extracts/{agency}} (the agency's steward): the body is an
+   * extract file, plain or gzip-compressed. It is received into a temporary file in the data
+   * directory, checked completely, and only then recorded as the current version.
+   */
+  private void uploadExtract(Context ctx) throws IOException {
+    String agency = ctx.pathParam("agency");
+    Principal caller = requireRole(ctx, Role.STEWARD);
+    if (!agency.equals(caller.agency())) {
+      throw new ApiException(Code.FORBIDDEN, "a steward uploads only its own agency's extract");
+    }
+    Store.Project project = visibleProject(ctx, caller);
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxUploadBytes) {
+      throw tooLarge();
+    }
+    Path temp = Files.createTempFile(store.incomingDir(), "upload-", ".part");
+    try {
+      receive(ctx.bodyInputStream(), temp);
+      ExtractSummary summary;
+      try {
+        summary = ExtractReader.verify(temp);
+      } catch (CorruptExtractException e) {
+        throw new ApiException(
+            Code.CORRUPT_EXTRACT,
+            "the extract is corrupt: "
+                + e.reason().name().toLowerCase(java.util.Locale.ROOT)
+                + " at byte "
+                + e.offset());
+      }
+      if (!summary.header().agency().equals(agency)) {
+        throw new ApiException(
+            Code.WRONG_AGENCY, "the extract's header names another agency than '" + agency + "'");
+      }
+      String fingerprint = summary.header().schemaFingerprintHex();
+      if (!fingerprint.equals(project.schemaFingerprint())) {
+        throw new ApiException(
+            Code.WRONG_FINGERPRINT,
+            "the extract's schema fingerprint "
+                + fingerprint
+                + " differs from the project's "
+                + project.schemaFingerprint());
+      }
+      Store.ExtractVersion version =
+          store.addExtract(
+              project.id(), agency, summary.recordCount(), summary.fileSha256(), fingerprint, temp);
+      LOG.info(
+          "extract version {} accepted for project {} from principal {}",
+          version.version(),
+          project.id(),
+          caller.id());
+      Map<String, Object> receipt = new LinkedHashMap<>();
+      receipt.put("project", project.id());
+      receipt.put("agency", agency);
+      receipt.put("version", version.version());
+      receipt.put("records", version.recordCount());
+      receipt.put("sha256", version.sha256());
+      receipt.put("uploadedAt", version.uploadedAt());
+      ctx.status(201).json(receipt);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Copies the body to {@code temp}, refusing once it passes the size limit. A body that breaks off
+   * (the client went away) is the client's fault; a file that cannot be written is ours.
+   */
+  private void receive(InputStream body, Path temp) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    long total = 0;
+    try (InputStream in = body;
+        OutputStream out = Files.newOutputStream(temp)) {
+      while (true) {
+        int n;
+        try {
+          n = in.read(buffer);
+        } catch (IOException e) {
+          throw new ApiException(
+              Code.BAD_REQUEST, "the upload broke off after " + total + " bytes");
+        }
+        if (n < 0) {
+          return;
+        }
+        total += n;
+        if (total > maxUploadBytes) {
+          throw tooLarge();
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+  }
+
+  private ApiException tooLarge() {
+    return new ApiException(
+        Code.TOO_LARGE, "the upload is larger than the limit of " + maxUploadBytes + " bytes");
+  }
+
+  /**
+   * The project in the path, if the caller may see it: a steward sees only projects its agency
+   * takes part in. Any other answer is {@code not_found}, so that a caller learns nothing of
+   * projects it may not see.
+   */
+  private Store.Project visibleProject(Context ctx, Principal caller) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("project"));
+    } catch (NumberFormatException e) {
+      throw new ApiException(Code.NOT_FOUND, "no such project");
+    }
+    Store.Project project =
+        store.project(id).orElseThrow(() -> new ApiException(Code.NOT_FOUND, "no such project"));
+    if (caller.role() == Role.STEWARD && !project.agencies().contains(caller.agency())) {
+      throw new ApiException(Code.NOT_FOUND, "no such project");
+    }
+    return project;
+  }
+
+  private static Principal requireRole(Context ctx, Role role) {
+    Principal p = LinkageServer.principal(ctx);
+    if (p.role() != role) {
+      throw new ApiException(Code.FORBIDDEN, "this needs the " + role.id() + " role");
+    }
+    return p;
+  }
+
+  private static long principalId(Context ctx) {
+    return LinkageServer.principal(ctx).id();
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode n = body.get(field);
+    if (n == null || !n.isTextual()) {
+      throw new ApiException(Code.BAD_REQUEST, "'" + field + "' must be a string");
+    }
+    return n.asText();
+  }
+
+  private static Map<String, Object> projectJson(Store.Project p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", p.id());
+    m.put("name", p.name());
+    m.put("agencies", p.agencies());
+    m.put("schemaFingerprint", p.schemaFingerprint());
+    m.put("minCellSize", p.minCellSize());
+    m.put("created", p.created());
+    return m;
+  }
+}

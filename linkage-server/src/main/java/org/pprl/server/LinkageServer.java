@@ -1,0 +1,172 @@
+package org.pprl.server;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The linkage service over HTTP: a Javalin server on a {@link Store}. Every endpoint but {@code GET
+ * /health} needs {@code Authorization: Bearer <token>}; refusals are JSON {@code {"code",
+ * "message"}}, mapped from {@link ApiException.Code} in {@link #refuse} and nowhere else.
+ *
+ * <p>Logs name endpoints, principals' numbers and codes, never a token, a record id or a value.
+ */
+public final class LinkageServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LinkageServer.class);
+  private static final String PRINCIPAL = "pprl.principal";
+  private static final String REFUSED = "pprl.refused";
+
+  private final Store store;
+  private final Javalin app;
+
+  private LinkageServer(Store store, Javalin app) {
+    this.store = store;
+    this.app = app;
+  }
+
+  /**
+   * Starts the service on {@code port} (0 picks a free one) on every interface.
+   *
+   * @param maxUploadBytes the largest extract upload accepted, in bytes as sent
+   */
+  public static LinkageServer start(Store store, int port, long maxUploadBytes) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port is " + port + ", expected 0 to 65535");
+    }
+    if (maxUploadBytes <= 0) {
+      throw new IllegalArgumentException("upload limit is " + maxUploadBytes + ", expected > 0");
+    }
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.http.defaultContentType = "application/json";
+            });
+    LinkageServer server = new LinkageServer(store, app);
+    Endpoints endpoints = new Endpoints(store, maxUploadBytes);
+    app.before(server::authenticate);
+    app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+    endpoints.register(app);
+    app.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.code(), e.getMessage()));
+    app.exception(HttpResponseException.class, (e, ctx) -> refuse(ctx, fromStatus(e.getStatus())));
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          // The message may quote input; only the type and place are logged.
+          StackTraceElement[] where = e.getStackTrace();
+          LOG.error(
+              "internal error {} at {} on {} {}",
+              e.getClass().getName(),
+              where.length > 0 ? where[0] : "?",
+              ctx.method(),
+              ctx.matchedPath());
+          refuse(ctx, ApiException.Code.INTERNAL, "internal error");
+        });
+    app.error(404, ctx -> refuseIfEmpty(ctx, ApiException.Code.NOT_FOUND));
+    app.error(405, ctx -> refuseIfEmpty(ctx, ApiException.Code.METHOD_NOT_ALLOWED));
+    app.start(port);
+    LOG.info("linkage service listening on port {}", app.port());
+    return server;
+  }
+
+  /** The port the server is bound to. */
+  public int port() {
+    return app.port();
+  }
+
+  /** The store the server works on. */
+  public Store store() {
+    return store;
+  }
+
+  /** Stops the server; the store needs no closing. */
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  /** Finds the caller from its bearer token, for every path but the health check. */
+  private void authenticate(Context ctx) {
+    if (ctx.path().equals("/health")) {
+      return;
+    }
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new ApiException(
+          ApiException.Code.UNAUTHENTICATED, "an 'Authorization: Bearer <token>' header is needed");
+    }
+    Optional<Principal> principal = store.principalForToken(header.substring(7).trim());
+    if (principal.isEmpty()) {
+      throw new ApiException(ApiException.Code.UNAUTHENTICATED, "the token is not known");
+    }
+    ctx.attribute(PRINCIPAL, principal.get());
+  }
+
+  /** The caller, as found by {@link #authenticate}. */
+  static Principal principal(Context ctx) {
+    Principal p = ctx.attribute(PRINCIPAL);
+    if (p == null) {
+      throw new IllegalStateException("no principal: the endpoint is not behind authentication");
+    }
+    return p;
+  }
+
+  /** The one place a refusal becomes a response. */
+  private static void refuse(Context ctx, ApiException.Code code, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("code", code.id());
+    body.put("message", message);
+    ctx.attribute(REFUSED, Boolean.TRUE);
+    ctx.status(code.status()).json(body);
+  }
+
+  private static void refuse(Context ctx, ApiException.Code code) {
+    refuse(ctx, code, defaultMessage(code));
+  }
+
+  /** For a status Javalin set itself (no route matched): the same JSON body as any refusal. */
+  private static void refuseIfEmpty(Context ctx, ApiException.Code code) {
+    if (ctx.attribute(REFUSED) == null) {
+      refuse(ctx, code);
+    }
+  }
+
+  private static ApiException.Code fromStatus(int status) {
+    switch (status) {
+      case 400:
+        return ApiException.Code.BAD_REQUEST;
+      case 401:
+        return ApiException.Code.UNAUTHENTICATED;
+      case 403:
+        return ApiException.Code.FORBIDDEN;
+      case 404:
+        return ApiException.Code.NOT_FOUND;
+      case 405:
+        return ApiException.Code.METHOD_NOT_ALLOWED;
+      case 409:
+        return ApiException.Code.CONFLICT;
+      case 413:
+        return ApiException.Code.TOO_LARGE;
+      default:
+        return status >= 500 ? ApiException.Code.INTERNAL : ApiException.Code.BAD_REQUEST;
+    }
+  }
+
+  private static String defaultMessage(ApiException.Code code) {
+    switch (code) {
+      case NOT_FOUND:
+        return "no such endpoint or object";
+      case METHOD_NOT_ALLOWED:
+        return "method not allowed on this path";
+      case INTERNAL:
+        return "internal error";
+      default:
+        return "request refused";
+    }
+  }
+}

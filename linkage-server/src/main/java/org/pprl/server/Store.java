@@ -1,0 +1,567 @@
+package org.pprl.server;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The service's storage: one data directory holding an embedded SQLite database ({@code
+ * pprl.sqlite}) and the uploaded extract files ({@code extracts/}). Opening a store applies any
+ * schema migration it has not seen (Flyway, scripts in {@code org/pprl/server/migration}), so a
+ * store opened twice is migrated once.
+ *
+ * <p>Every method opens its own connection; SQLite serialises writers, and each write runs in one
+ * transaction that takes the write lock when it begins. Safe for use from several threads.
+ */
+public final class Store {
+  /** The database file inside the data directory. */
+  public static final String DATABASE_FILE = "pprl.sqlite";
+
+  /** The directory inside the data directory where accepted extracts are kept. */
+  static final String EXTRACTS_DIR = "extracts";
+
+  /** The directory inside the data directory for uploads being received and checked. */
+  static final String INCOMING_DIR = "incoming";
+
+  private static final Pattern AGENCY_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
+
+  private final Path dataDir;
+  private final SQLiteDataSource source;
+
+  private Store(Path dataDir, SQLiteDataSource source) {
+    this.dataDir = dataDir;
+    this.source = source;
+  }
+
+  /**
+   * Opens the store in {@code dataDir}, creating the directory and the database if needed, and
+   * migrates the database to the current schema.
+   *
+   * @throws IOException if the directory cannot be made
+   * @throws StoreException if the database cannot be opened or migrated
+   */
+  public static Store open(Path dataDir) throws IOException {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    Files.createDirectories(dir.resolve(EXTRACTS_DIR));
+    Files.createDirectories(dir.resolve(INCOMING_DIR));
+    SQLiteConfig config = new SQLiteConfig();
+    config.enforceForeignKeys(true);
+    config.setBusyTimeout(10_000);
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    SQLiteDataSource source = new SQLiteDataSource(config);
+    source.setUrl("jdbc:sqlite:" + dir.resolve(DATABASE_FILE));
+    try {
+      Flyway.configure()
+          .dataSource(source)
+          .locations("classpath:org/pprl/server/migration")
+          .failOnMissingLocations(true)
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot migrate the database in " + dir, e);
+    }
+    return new Store(dir, source);
+  }
+
+  /** The data directory, absolute. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Where uploads are received before they are checked: inside the data directory. */
+  Path incomingDir() {
+    return dataDir.resolve(INCOMING_DIR);
+  }
+
+  private Connection connect() throws SQLException {
+    return source.getConnection();
+  }
+
+  // ---- agencies and principals ----
+
+  /**
+   * Adds an agency.
+   *
+   * @param id 1 to 64 characters: lower-case letters, digits, '-' and '_', starting with a letter
+   *     or digit
+   * @throws IllegalArgumentException if the id is malformed or already exists
+   */
+  public void createAgency(String id) {
+    requireAgencyId(id);
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement("INSERT OR IGNORE INTO agencies (id, created) VALUES (?, ?)")) {
+      s.setString(1, id);
+      s.setString(2, now());
+      if (s.executeUpdate() == 0) {
+        throw new AlreadyExists("agency '" + id + "' already exists");
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot create an agency", e);
+    }
+  }
+
+  /** Whether an agency with this id exists. */
+  public boolean agencyExists(String id) {
+    try (Connection c = connect();
+        PreparedStatement s = c.prepareStatement("SELECT 1 FROM agencies WHERE id = ?")) {
+      s.setString(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read agencies", e);
+    }
+  }
+
+  /**
+   * A new bearer token and the principal it identifies. The token is returned here and nowhere
+   * else: only its SHA-256 is stored.
+   *
+   * @param token the bearer token, to be shown once
+   * @param principal what the store keeps about it
+   */
+  public record NewToken(String token, Principal principal) {}
+
+  /**
+   * Creates a principal with a fresh token.
+   *
+   * @param agency required for a steward (an existing agency), null for every other role
+   * @param name an optional label, or null
+   * @throws IllegalArgumentException if the agency is missing, unexpected or unknown
+   */
+  public NewToken createToken(Role role, String agency, String name) {
+    if (role.hasAgency() && agency == null) {
+      throw new IllegalArgumentException("a steward token needs --agency");
+    }
+    if (!role.hasAgency() && agency != null) {
+      throw new IllegalArgumentException("a " + role.id() + " token must not have an agency");
+    }
+    if (agency != null && !agencyExists(agency)) {
+      throw new IllegalArgumentException("no agency '" + agency + "': create it first");
+    }
+    String token = Tokens.generate();
+    String created = now();
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO principals (name, role, agency, token_hash, created)"
+                    + " VALUES (?, ?, ?, ?, ?)")) {
+      s.setString(1, name);
+      s.setString(2, role.id());
+      s.setString(3, agency);
+      s.setString(4, Tokens.hash(token));
+      s.setString(5, created);
+      s.executeUpdate();
+      try (ResultSet keys = s.getGeneratedKeys()) {
+        keys.next();
+        return new NewToken(token, new Principal(keys.getLong(1), name, role, agency, created));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot create a token", e);
+    }
+  }
+
+  /** Every principal, oldest first. Tokens are not stored, so none is listed. */
+  public List<Principal> principals() {
+    List<Principal> out = new ArrayList<>();
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id, name, role, agency, created FROM principals ORDER BY id");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        out.add(principal(r));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read principals", e);
+    }
+    return out;
+  }
+
+  /** The principal whose token this is, if any. */
+  public Optional<Principal> principalForToken(String token) {
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id, name, role, agency, created FROM principals WHERE token_hash = ?")) {
+      s.setString(1, Tokens.hash(token));
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(principal(r)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read principals", e);
+    }
+  }
+
+  private static Principal principal(ResultSet r) throws SQLException {
+    return new Principal(
+        r.getLong("id"),
+        r.getString("name"),
+        Role.parse(r.getString("role")),
+        r.getString("agency"),
+        r.getString("created"));
+  }
+
+  // ---- projects ----
+
+  /**
+   * A linkage project as stored.
+   *
+   * @param id the project's number
+   * @param name unique name
+   * @param agencies the participating agencies, sorted
+   * @param schemaFingerprint SHA-256 of the schema every extract must carry, 64 lowercase hex
+   * @param minCellSize the smallest count published; counts 1 to {@code minCellSize - 1} are
+   *     suppressed
+   * @param created when it was made, ISO-8601 UTC
+   */
+  public record Project(
+      long id,
+      String name,
+      List<String> agencies,
+      String schemaFingerprint,
+      int minCellSize,
+      String created) {
+    /** Copies the agency list. */
+    public Project {
+      agencies = List.copyOf(agencies);
+    }
+  }
+
+  /**
+   * Creates a project.
+   *
+   * @throws IllegalArgumentException if the name is blank or taken, an agency is unknown or listed
+   *     twice, there is no agency, the fingerprint is not 64 lowercase hex digits, or the minimum
+   *     cell size is below 1
+   */
+  public Project createProject(
+      String name, List<String> agencies, String schemaFingerprint, int minCellSize) {
+    if (name == null || name.isBlank() || name.length() > 200) {
+      throw new IllegalArgumentException("project name must be 1 to 200 characters");
+    }
+    if (agencies == null || agencies.isEmpty()) {
+      throw new IllegalArgumentException("a project needs at least one agency");
+    }
+    List<String> sorted = new ArrayList<>(agencies);
+    sorted.sort(null);
+    for (int i = 1; i < sorted.size(); i++) {
+      if (sorted.get(i).equals(sorted.get(i - 1))) {
+        throw new IllegalArgumentException("agency '" + sorted.get(i) + "' is listed twice");
+      }
+    }
+    if (!isFingerprint(schemaFingerprint)) {
+      throw new IllegalArgumentException(
+          "schema fingerprint must be 64 lowercase hex digits (SHA-256)");
+    }
+    if (minCellSize < 1) {
+      throw new IllegalArgumentException("min cell size is " + minCellSize + ", expected >= 1");
+    }
+    String created = now();
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try {
+        for (String agency : sorted) {
+          if (!agencyExists(c, agency)) {
+            throw new IllegalArgumentException("no agency '" + agency + "'");
+          }
+        }
+        long id;
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT OR IGNORE INTO projects (name, schema_fingerprint, min_cell_size, created)"
+                    + " VALUES (?, ?, ?, ?)")) {
+          s.setString(1, name);
+          s.setString(2, schemaFingerprint);
+          s.setInt(3, minCellSize);
+          s.setString(4, created);
+          if (s.executeUpdate() == 0) {
+            throw new AlreadyExists("a project named '" + name + "' exists");
+          }
+          try (ResultSet keys = s.getGeneratedKeys()) {
+            keys.next();
+            id = keys.getLong(1);
+          }
+        }
+        try (PreparedStatement s =
+            c.prepareStatement("INSERT INTO project_agencies (project, agency) VALUES (?, ?)")) {
+          for (String agency : sorted) {
+            s.setLong(1, id);
+            s.setString(2, agency);
+            s.executeUpdate();
+          }
+        }
+        c.commit();
+        return new Project(id, name, sorted, schemaFingerprint, minCellSize, created);
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot create a project", e);
+    }
+  }
+
+  /** The project with this number, if any. */
+  public Optional<Project> project(long id) {
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT name, schema_fingerprint, min_cell_size, created FROM projects"
+                    + " WHERE id = ?")) {
+      s.setLong(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          return Optional.empty();
+        }
+        List<String> agencies = new ArrayList<>();
+        try (PreparedStatement a =
+            c.prepareStatement(
+                "SELECT agency FROM project_agencies WHERE project = ? ORDER BY agency")) {
+          a.setLong(1, id);
+          try (ResultSet ar = a.executeQuery()) {
+            while (ar.next()) {
+              agencies.add(ar.getString(1));
+            }
+          }
+        }
+        return Optional.of(
+            new Project(
+                id,
+                r.getString("name"),
+                agencies,
+                r.getString("schema_fingerprint"),
+                r.getInt("min_cell_size"),
+                r.getString("created")));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read projects", e);
+    }
+  }
+
+  private static boolean agencyExists(Connection c, String id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM agencies WHERE id = ?")) {
+      s.setString(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
+  // ---- extracts ----
+
+  /**
+   * One accepted upload of an agency's extract to a project.
+   *
+   * @param project the project's number
+   * @param agency the agency whose records these are
+   * @param version 1 for the first upload, then one more for each
+   * @param recordCount number of records
+   * @param sha256 SHA-256 of the file as uploaded (gzip-compressed if it was sent so)
+   * @param fingerprint the schema fingerprint in its header
+   * @param fileName where it is kept, relative to the data directory
+   * @param uploadedAt when it was accepted, ISO-8601 UTC
+   */
+  public record ExtractVersion(
+      long project,
+      String agency,
+      int version,
+      long recordCount,
+      String sha256,
+      String fingerprint,
+      String fileName,
+      String uploadedAt) {}
+
+  /**
+   * Records a checked extract file as the current version for {@code (project, agency)} and moves
+   * it into the data directory, in one transaction: the previous version is kept but no longer
+   * current. If anything fails, neither the database nor the extracts directory changes (the caller
+   * still owns and deletes {@code checkedFile}).
+   *
+   * @param checkedFile a fully validated extract inside the data directory's incoming directory
+   */
+  ExtractVersion addExtract(
+      long project,
+      String agency,
+      long recordCount,
+      String sha256,
+      String fingerprint,
+      Path checkedFile)
+      throws IOException {
+    String uploadedAt = now();
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      Path target = null;
+      try {
+        int version;
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT COALESCE(MAX(version), 0) + 1 FROM extract_versions"
+                    + " WHERE project = ? AND agency = ?")) {
+          s.setLong(1, project);
+          s.setString(2, agency);
+          try (ResultSet r = s.executeQuery()) {
+            r.next();
+            version = r.getInt(1);
+          }
+        }
+        String fileName = EXTRACTS_DIR + "/" + project + "/" + agency + "-v" + version + ".pprl";
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE extract_versions SET current = 0"
+                    + " WHERE project = ? AND agency = ? AND current = 1")) {
+          s.setLong(1, project);
+          s.setString(2, agency);
+          s.executeUpdate();
+        }
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO extract_versions (project, agency, version, record_count, sha256,"
+                    + " fingerprint, file_name, uploaded_at, current)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+          s.setLong(1, project);
+          s.setString(2, agency);
+          s.setInt(3, version);
+          s.setLong(4, recordCount);
+          s.setString(5, sha256);
+          s.setString(6, fingerprint);
+          s.setString(7, fileName);
+          s.setString(8, uploadedAt);
+          s.executeUpdate();
+        }
+        Path destination = dataDir.resolve(fileName);
+        moveInto(checkedFile, destination);
+        target = destination;
+        c.commit();
+        return new ExtractVersion(
+            project, agency, version, recordCount, sha256, fingerprint, fileName, uploadedAt);
+      } catch (SQLException | IOException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        if (target != null) {
+          // The row was not committed: put the file back for the caller to delete.
+          Files.move(target, checkedFile, StandardCopyOption.REPLACE_EXISTING);
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot record an extract", e);
+    }
+  }
+
+  /** Every version of the extracts of one project's agency, oldest first. */
+  public List<ExtractVersion> extractVersions(long project, String agency) {
+    List<ExtractVersion> out = new ArrayList<>();
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT version, record_count, sha256, fingerprint, file_name, uploaded_at"
+                    + " FROM extract_versions WHERE project = ? AND agency = ? ORDER BY version")) {
+      s.setLong(1, project);
+      s.setString(2, agency);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(
+              new ExtractVersion(
+                  project,
+                  agency,
+                  r.getInt(1),
+                  r.getLong(2),
+                  r.getString(3),
+                  r.getString(4),
+                  r.getString(5),
+                  r.getString(6)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read extract versions", e);
+    }
+    return out;
+  }
+
+  /** The current version of one project's agency's extract, if one was uploaded. */
+  public Optional<ExtractVersion> currentExtract(long project, String agency) {
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT version FROM extract_versions"
+                    + " WHERE project = ? AND agency = ? AND current = 1")) {
+      s.setLong(1, project);
+      s.setString(2, agency);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          return Optional.empty();
+        }
+        int version = r.getInt(1);
+        return extractVersions(project, agency).stream()
+            .filter(v -> v.version() == version)
+            .findFirst();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read extract versions", e);
+    }
+  }
+
+  static void requireAgencyId(String id) {
+    if (id == null || !AGENCY_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException(
+          "agency id must be 1 to 64 characters of a-z, 0-9, '-' and '_', starting with a letter"
+              + " or digit");
+    }
+  }
+
+  static String now() {
+    return Instant.now().toString();
+  }
+
+  /** The object to create exists already: bad input, reported like any other. */
+  public static final class AlreadyExists extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    AlreadyExists(String message) {
+      super(message);
+    }
+  }
+
+  /** A database operation failed: the store is unusable or the disk is full, not bad input. */
+  public static final class StoreException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoreException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  static boolean isFingerprint(String hex) {
+    return hex != null && FINGERPRINT.matcher(hex).matches();
+  }
+
+  static void moveInto(Path from, Path to) throws IOException {
+    Files.createDirectories(to.getParent());
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
+  }
+}

@@ -1,0 +1,374 @@
+package org.pprl.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pprl.server.ServiceFixture.FINGERPRINT;
+import static org.pprl.server.ServiceFixture.OTHER_FINGERPRINT;
+import static org.pprl.server.ServiceFixture.extract;
+import static org.pprl.server.ServiceFixture.request;
+import static org.pprl.server.ServiceFixture.send;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pprl.server.ServiceFixture.Reply;
+
+/** The service on a random port over a real SQLite file, called with Java's HTTP client. */
+class LinkageServerTest {
+  private static final long UPLOAD_LIMIT = 64 * 1024;
+  private static final AtomicInteger PROJECT_NAMES = new AtomicInteger();
+
+  @TempDir static Path dir;
+  private static Store store;
+  private static LinkageServer server;
+  private static HttpClient client;
+  private static String admin;
+  private static String analyst;
+  private static String auditor;
+  private static String dhsSteward;
+  private static String acsSteward;
+  private static String dheSteward;
+
+  @BeforeAll
+  static void start() throws IOException {
+    store = Store.open(dir);
+    for (String agency : List.of("dhs", "acs", "dhe")) {
+      store.createAgency(agency);
+    }
+    admin = store.createToken(Role.ADMIN, null, "admin").token();
+    analyst = store.createToken(Role.ANALYST, null, null).token();
+    auditor = store.createToken(Role.AUDITOR, null, null).token();
+    dhsSteward = store.createToken(Role.STEWARD, "dhs", null).token();
+    acsSteward = store.createToken(Role.STEWARD, "acs", null).token();
+    dheSteward = store.createToken(Role.STEWARD, "dhe", null).token();
+    server = LinkageServer.start(store, 0, UPLOAD_LIMIT);
+    client = HttpClient.newHttpClient();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static Reply postProject(String token, String json) {
+    return send(
+        client,
+        request(server.port(), "/projects", token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
+  /** A new project of dhs and acs with the test fingerprint; returns its id. */
+  private static long newProject() {
+    String json =
+        "{\"name\":\"p"
+            + PROJECT_NAMES.incrementAndGet()
+            + "\",\"agencies\":[\"dhs\",\"acs\"],\"schemaFingerprint\":\""
+            + FINGERPRINT
+            + "\"}";
+    Reply r = postProject(admin, json);
+    assertEquals(201, r.status(), r.body().toString());
+    return r.body().get("id").asLong();
+  }
+
+  private static Reply upload(String token, long project, String agency, byte[] body) {
+    return send(
+        client,
+        request(server.port(), "/projects/" + project + "/extracts/" + agency, token)
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build());
+  }
+
+  private static void assertNothingStored(long project, String agency) throws IOException {
+    assertEquals(List.of(), store.extractVersions(project, agency));
+    Path extracts = dir.resolve(Store.EXTRACTS_DIR).resolve(Long.toString(project));
+    if (Files.exists(extracts)) {
+      try (Stream<Path> files = Files.list(extracts)) {
+        assertEquals(List.of(), files.toList());
+      }
+    }
+    assertIncomingEmpty();
+  }
+
+  private static void assertIncomingEmpty() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve(Store.INCOMING_DIR))) {
+      assertEquals(List.of(), files.toList(), "temporary upload files are deleted");
+    }
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  // ---- health and authentication ----
+
+  @Test
+  void health_withoutToken_isOk() {
+    Reply r = send(client, request(server.port(), "/health", null).GET().build());
+    assertEquals(200, r.status());
+    assertEquals("ok", r.body().get("status").asText());
+  }
+
+  @Test
+  void unknownPath_withoutToken_isUnauthenticated_andWithToken_isNotFound() {
+    Reply anonymous = send(client, request(server.port(), "/nothing", null).GET().build());
+    assertEquals(401, anonymous.status());
+    assertEquals("unauthenticated", anonymous.code());
+    Reply known = send(client, request(server.port(), "/nothing", analyst).GET().build());
+    assertEquals(404, known.status());
+    assertEquals("not_found", known.code());
+    assertEquals("no such endpoint or object", known.body().get("message").asText());
+  }
+
+  @Test
+  void unknownToken_isUnauthenticated() {
+    Reply r = postProject(Tokens.generate(), "{}");
+    assertEquals(401, r.status());
+    assertEquals("unauthenticated", r.code());
+    assertTrue(r.body().get("message").isTextual());
+  }
+
+  // ---- POST /projects ----
+
+  @Test
+  void createProject_byRole_onlyAdminSucceeds() {
+    String json =
+        "{\"name\":\"roles\",\"agencies\":[\"dhs\"],\"schemaFingerprint\":\"" + FINGERPRINT + "\"}";
+    assertEquals(401, postProject(null, json).status());
+    for (String token : List.of(analyst, auditor, dhsSteward)) {
+      Reply r = postProject(token, json);
+      assertEquals(403, r.status());
+      assertEquals("forbidden", r.code());
+    }
+    Reply ok = postProject(admin, json);
+    assertEquals(201, ok.status(), ok.body().toString());
+    assertEquals(6, ok.body().get("minCellSize").asInt());
+    assertEquals(List.of("dhs"), List.of(ok.body().get("agencies").get(0).asText()));
+    Reply again = postProject(admin, json);
+    assertEquals(409, again.status());
+    assertEquals("conflict", again.code());
+  }
+
+  @Test
+  void createProject_badInput_isBadRequest() {
+    for (String json :
+        List.of(
+            "not json",
+            "[]",
+            "{\"name\":\"x\",\"agencies\":[\"dhs\"],\"schemaFingerprint\":\"ABC\"}",
+            "{\"name\":\"x\",\"agencies\":[\"nope\"],\"schemaFingerprint\":\""
+                + FINGERPRINT
+                + "\"}",
+            "{\"name\":\"x\",\"agencies\":[],\"schemaFingerprint\":\"" + FINGERPRINT + "\"}",
+            "{\"name\":\"x\",\"agencies\":[\"dhs\"],\"schemaFingerprint\":\""
+                + FINGERPRINT
+                + "\",\"minCellSize\":0}")) {
+      Reply r = postProject(admin, json);
+      assertEquals(400, r.status(), json);
+      assertEquals("bad_request", r.code(), json);
+    }
+  }
+
+  // ---- PUT /projects/{id}/extracts/{agency} ----
+
+  @Test
+  void upload_byRoleAndAgency_onlyOwnStewardSucceeds() throws Exception {
+    long project = newProject();
+    byte[] good = extract("dhs", FINGERPRINT, 20, 1);
+    assertEquals(401, upload(null, project, "dhs", good).status());
+    for (String token : List.of(admin, analyst, auditor, acsSteward)) {
+      Reply r = upload(token, project, "dhs", good);
+      assertEquals(403, r.status());
+      assertEquals("forbidden", r.code());
+    }
+    // A steward whose agency is not in the project learns nothing about it.
+    Reply outsider = upload(dheSteward, project, "dhe", extract("dhe", FINGERPRINT, 3, 2));
+    assertEquals(404, outsider.status());
+    assertEquals("not_found", outsider.code());
+    assertEquals("no such project", outsider.body().get("message").asText());
+    Reply missing = upload(dhsSteward, 999_999, "dhs", good);
+    assertEquals(404, missing.status());
+    assertNothingStored(project, "dhs");
+    Reply ok = upload(dhsSteward, project, "dhs", good);
+    assertEquals(201, ok.status(), ok.body().toString());
+  }
+
+  @Test
+  void upload_good_returnsReceipt_andNewVersionsKeepTheOld() throws Exception {
+    long project = newProject();
+    byte[] first = extract("dhs", FINGERPRINT, 20, 3);
+    Reply r = upload(dhsSteward, project, "dhs", first);
+    assertEquals(201, r.status(), r.body().toString());
+    assertEquals(20, r.body().get("records").asLong());
+    assertEquals(sha256(first), r.body().get("sha256").asText());
+    assertEquals(1, r.body().get("version").asInt());
+
+    byte[] second = extract("dhs", FINGERPRINT, 7, 4);
+    Reply r2 = upload(dhsSteward, project, "dhs", second);
+    assertEquals(2, r2.body().get("version").asInt());
+    List<Store.ExtractVersion> versions = store.extractVersions(project, "dhs");
+    assertEquals(2, versions.size());
+    Store.ExtractVersion current = store.currentExtract(project, "dhs").orElseThrow();
+    assertEquals(2, current.version());
+    assertEquals(7, current.recordCount());
+    assertTrue(Arrays.equals(first, Files.readAllBytes(dir.resolve(versions.get(0).fileName()))));
+    assertTrue(Arrays.equals(second, Files.readAllBytes(dir.resolve(current.fileName()))));
+    assertIncomingEmpty();
+  }
+
+  @Test
+  void upload_gzip_isAccepted() throws Exception {
+    long project = newProject();
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
+      gz.write(extract("acs", FINGERPRINT, 12, 5));
+    }
+    byte[] body = zipped.toByteArray();
+    Reply r =
+        send(
+            client,
+            request(server.port(), "/projects/" + project + "/extracts/acs", acsSteward)
+                .header("Content-Encoding", "gzip")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+    assertEquals(201, r.status(), r.body().toString());
+    assertEquals(12, r.body().get("records").asLong());
+    assertEquals(sha256(body), r.body().get("sha256").asText());
+  }
+
+  @Test
+  void upload_truncated_isCorruptAndNothingIsStored() throws Exception {
+    long project = newProject();
+    byte[] good = extract("dhs", FINGERPRINT, 20, 6);
+    for (int length : new int[] {0, 5, good.length / 2, good.length - 1}) {
+      Reply r = upload(dhsSteward, project, "dhs", Arrays.copyOf(good, length));
+      assertEquals(422, r.status(), "length " + length);
+      assertEquals("corrupt_extract", r.code(), "length " + length);
+    }
+    assertNothingStored(project, "dhs");
+  }
+
+  @Test
+  void upload_corruptByte_isCorruptAndPreviousVersionStaysCurrent() throws Exception {
+    long project = newProject();
+    byte[] good = extract("dhs", FINGERPRINT, 20, 7);
+    assertEquals(201, upload(dhsSteward, project, "dhs", good).status());
+    byte[] bad = extract("dhs", FINGERPRINT, 20, 8);
+    bad[bad.length / 2] ^= 0x10;
+    Reply r = upload(dhsSteward, project, "dhs", bad);
+    assertEquals(422, r.status());
+    assertEquals("corrupt_extract", r.code());
+    assertFalse(r.body().get("message").asText().contains("r1"), "no record ids in messages");
+    assertEquals(1, store.extractVersions(project, "dhs").size());
+    assertEquals(1, store.currentExtract(project, "dhs").orElseThrow().version());
+    assertIncomingEmpty();
+  }
+
+  @Test
+  void upload_wrongFingerprint_isRefusedAndNothingIsStored() throws Exception {
+    long project = newProject();
+    Reply r = upload(dhsSteward, project, "dhs", extract("dhs", OTHER_FINGERPRINT, 5, 9));
+    assertEquals(422, r.status());
+    assertEquals("wrong_fingerprint", r.code());
+    assertNothingStored(project, "dhs");
+  }
+
+  @Test
+  void upload_headerOfAnotherAgency_isRefusedAndNothingIsStored() throws Exception {
+    long project = newProject();
+    Reply r = upload(dhsSteward, project, "dhs", extract("acs", FINGERPRINT, 5, 10));
+    assertEquals(422, r.status());
+    assertEquals("wrong_agency", r.code());
+    assertNothingStored(project, "dhs");
+  }
+
+  @Test
+  void upload_overLimit_isTooLargeAndNothingIsStored() throws Exception {
+    long project = newProject();
+    byte[] big = extract("dhs", FINGERPRINT, 1000, 11);
+    assertTrue(big.length > UPLOAD_LIMIT);
+    Reply r = upload(dhsSteward, project, "dhs", big);
+    assertEquals(413, r.status());
+    assertEquals("too_large", r.code());
+    assertNothingStored(project, "dhs");
+  }
+
+  @Test
+  void upload_overLimitWithoutLength_isTooLargeAndNothingIsStored() throws Exception {
+    long project = newProject();
+    byte[] big = extract("dhs", FINGERPRINT, 1000, 12);
+    Reply r =
+        send(
+            client,
+            request(server.port(), "/projects/" + project + "/extracts/dhs", dhsSteward)
+                .PUT(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(big)))
+                .build());
+    assertEquals(413, r.status());
+    assertEquals("too_large", r.code());
+    assertNothingStored(project, "dhs");
+  }
+
+  @Test
+  void upload_bodyEndsEarly_isBadRequest_previousVersionStaysAndTempFileIsDeleted()
+      throws Exception {
+    long project = newProject();
+    byte[] good = extract("dhs", FINGERPRINT, 20, 13);
+    assertEquals(201, upload(dhsSteward, project, "dhs", good).status());
+    byte[] next = extract("dhs", FINGERPRINT, 20, 14);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      String head =
+          "PUT /projects/"
+              + project
+              + "/extracts/dhs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+              + dhsSteward
+              + "\r\nContent-Length: "
+              + next.length
+              + "\r\n\r\n";
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(next, 0, next.length / 2);
+      out.flush();
+      // Half-close: the server reads the end of the body early and still answers.
+      socket.shutdownOutput();
+      String answer =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+      assertTrue(answer.contains("\"code\":\"bad_request\""), answer);
+    }
+    // The temporary file is deleted before the answer is sent.
+    assertIncomingEmpty();
+    assertEquals(1, store.extractVersions(project, "dhs").size());
+    assertEquals(1, store.currentExtract(project, "dhs").orElseThrow().version());
+  }
+
+  @Test
+  void refusals_haveCodeAndMessageOnly() {
+    Reply r = postProject(null, "{}");
+    assertEquals(List.of("code", "message"), fieldNames(r));
+  }
+
+  private static List<String> fieldNames(Reply r) {
+    List<String> names = new java.util.ArrayList<>();
+    r.body().fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}

@@ -1,0 +1,85 @@
+package org.pprl.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+import org.pprl.core.extract.ExtractHeader;
+import org.pprl.core.extract.ExtractRecord;
+import org.pprl.core.extract.ExtractWriter;
+
+/** Test helpers: extracts made with the core writer, and JSON requests to a running service. */
+final class ServiceFixture {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String FINGERPRINT = "ab".repeat(32);
+  static final String OTHER_FINGERPRINT = "cd".repeat(32);
+
+  private ServiceFixture() {}
+
+  /** An extract of {@code records} records with 1024-bit CLKs, seeded, in memory. */
+  static byte[] extract(String agency, String fingerprintHex, int records, long seed) {
+    ExtractHeader header =
+        ExtractHeader.builder()
+            .schemaFingerprint(HexFormat.of().parseHex(fingerprintHex))
+            .agency(agency)
+            .toolVersion("pprl test")
+            .clkBits(1024)
+            .purposes("research")
+            .build();
+    SplittableRandom random = new SplittableRandom(seed);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ExtractWriter w = ExtractWriter.create(bytes, header)) {
+      ExtractRecord r = new ExtractRecord(header);
+      for (int i = 0; i < records; i++) {
+        r.setId("r" + i);
+        long[] clk = r.clk();
+        for (int k = 0; k < clk.length; k++) {
+          clk[k] = random.nextLong();
+        }
+        r.setConsent(1);
+        w.write(r);
+      }
+      w.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** A response: status and parsed JSON body. */
+  record Reply(int status, JsonNode body) {
+    String code() {
+      return body.path("code").asText(null);
+    }
+  }
+
+  /** Sends a request and parses the JSON answer. */
+  static Reply send(HttpClient client, HttpRequest request) {
+    try {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      String body = response.body();
+      return new Reply(
+          response.statusCode(), body.isEmpty() ? JSON.nullNode() : JSON.readTree(body));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static HttpRequest.Builder request(int port, String path, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+}

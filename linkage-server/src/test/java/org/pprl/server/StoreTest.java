@@ -1,0 +1,96 @@
+package org.pprl.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreTest {
+  @TempDir Path dir;
+
+  private long count(String sql) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  @Test
+  void open_twice_migratesOnceAndKeepsData() throws Exception {
+    Store first = Store.open(dir);
+    first.createAgency("dhs");
+    Store.NewToken token = first.createToken(Role.ANALYST, null, "a");
+    Store second = Store.open(dir);
+    assertEquals(1, count("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1"));
+    assertTrue(second.agencyExists("dhs"));
+    assertEquals(token.principal(), second.principalForToken(token.token()).orElseThrow());
+  }
+
+  @Test
+  void createToken_storesOnlyTheHash() throws Exception {
+    Store store = Store.open(dir);
+    store.createAgency("dhs");
+    Store.NewToken t = store.createToken(Role.STEWARD, "dhs", "steward");
+    assertTrue(t.token().matches("pprl_[A-Za-z0-9_-]{43}"), "format of " + t.token().length());
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT token_hash FROM principals")) {
+      assertTrue(r.next());
+      assertEquals(Tokens.hash(t.token()), r.getString(1));
+      assertFalse(r.next());
+    }
+    // Nor is it anywhere in the database files (WAL included).
+    String secretPart = t.token().substring(Tokens.PREFIX.length());
+    try (var files = Files.list(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains(secretPart), f.getFileName() + " holds the token");
+      }
+    }
+  }
+
+  @Test
+  void createToken_agencyRules_areEnforced() throws IOException {
+    Store store = Store.open(dir);
+    store.createAgency("dhs");
+    assertThrows(IllegalArgumentException.class, () -> store.createToken(Role.STEWARD, null, null));
+    assertThrows(
+        IllegalArgumentException.class, () -> store.createToken(Role.ANALYST, "dhs", null));
+    assertThrows(
+        IllegalArgumentException.class, () -> store.createToken(Role.STEWARD, "nope", null));
+    assertEquals(List.of(), store.principals());
+  }
+
+  @Test
+  void createAgency_badOrRepeatedId_isRefused() throws IOException {
+    Store store = Store.open(dir);
+    store.createAgency("acs-1");
+    assertThrows(Store.AlreadyExists.class, () -> store.createAgency("acs-1"));
+    assertThrows(IllegalArgumentException.class, () -> store.createAgency("../x"));
+    assertThrows(IllegalArgumentException.class, () -> store.createAgency("Upper"));
+  }
+
+  @Test
+  void principalForToken_unknownToken_isEmpty() throws IOException {
+    Store store = Store.open(dir);
+    store.createToken(Role.ADMIN, null, null);
+    assertTrue(store.principalForToken(Tokens.generate()).isEmpty());
+  }
+}
