@@ -176,31 +176,7 @@ public final class BlockingKeyFunction {
             + e.getMessage());
   }
 
-  /** Most code combinations whose keys are remembered; the table is emptied when it fills. */
-  static final int CACHE_ENTRIES = 1 << 16;
-
-  /*
-   * Codes repeat heavily across records (a few thousand Soundex codes, a hundred birth years),
-   * so each combination's key is remembered instead of running HMAC-SHA256 again: the cache is
-   * this thread-confined function's own, in memory only, like the encoder's token caches.
-   */
-  private final java.util.HashMap<String, Long> cache = new java.util.HashMap<>();
-
   private long hash(String[] parts) {
-    String combination = parts.length == 1 ? parts[0] : String.join("\u0000", parts);
-    Long known = cache.get(combination);
-    if (known != null) {
-      return known;
-    }
-    long key = mac(parts);
-    if (cache.size() >= CACHE_ENTRIES) {
-      cache.clear();
-    }
-    cache.put(combination, key);
-    return key;
-  }
-
-  private long mac(String[] parts) {
     mac.update(prefix);
     for (int i = 0; i < parts.length; i++) {
       if (i > 0) {
