@@ -198,7 +198,7 @@ final class EncodeCommand implements Callable<Integer> {
       throw new BadInput("--agency: " + e.getMessage());
     }
     RecordWriter writer = format.writer.get();
-    try (InputStream in = Files.newInputStream(input);
+    try (InputStream in = counted(Files.newInputStream(input));
         CsvRows csv = CsvRows.utf8(in)) {
       String[] names = csv.next();
       if (names == null) {
@@ -276,7 +276,19 @@ final class EncodeCommand implements Callable<Integer> {
       RecordWriter writer,
       PrintWriter err)
       throws IOException, BadInput {
-    Progress progress = new Progress(err);
+    try (Progress progress = new Progress(err)) {
+      return encodeSerial(encoder, columns, header, csv, writer, progress);
+    }
+  }
+
+  private long encodeSerial(
+      RecordEncoder encoder,
+      RecordEncoder.Columns columns,
+      ExtractHeader header,
+      CsvRows csv,
+      RecordWriter writer,
+      Progress progress)
+      throws IOException, BadInput {
     ExtractRecord record = new ExtractRecord(header);
     long row = 0;
     for (String[] fields = csv.next(); fields != null; fields = csv.next()) {
@@ -315,7 +327,19 @@ final class EncodeCommand implements Callable<Integer> {
       RecordWriter writer,
       PrintWriter err)
       throws IOException, BadInput {
-    Progress progress = new Progress(err);
+    try (Progress progress = new Progress(err)) {
+      return encodeParallel(encoder, columns, header, csv, writer, progress);
+    }
+  }
+
+  private long encodeParallel(
+      RecordEncoder encoder,
+      RecordEncoder.Columns columns,
+      ExtractHeader header,
+      CsvRows csv,
+      RecordWriter writer,
+      Progress progress)
+      throws IOException, BadInput {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             threads,
@@ -408,11 +432,42 @@ final class EncodeCommand implements Callable<Integer> {
     return m == null ? e.getClass().getSimpleName() : m;
   }
 
-  /** A progress line on stderr every few seconds, for long runs only. */
-  private static final class Progress {
+  /** Bytes of the input read so far, for the progress bar. */
+  private final java.util.concurrent.atomic.AtomicLong bytesRead =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private InputStream counted(InputStream in) {
+    return new java.io.FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          bytesRead.incrementAndGet();
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buffer, int off, int len) throws IOException {
+        int n = super.read(buffer, off, len);
+        if (n > 0) {
+          bytesRead.addAndGet(n);
+        }
+        return n;
+      }
+    };
+  }
+
+  /**
+   * Progress of a long run on stderr: a progress bar over the input's bytes at a terminal, else a
+   * line every few seconds (logs and pipes get no control characters).
+   */
+  private final class Progress implements AutoCloseable {
     private final PrintWriter err;
     private final long start = System.nanoTime();
     private long last = start;
+    private long lastLine = start;
+    private me.tongfei.progressbar.ProgressBar bar;
 
     Progress(PrintWriter err) {
       this.err = err;
@@ -420,8 +475,25 @@ final class EncodeCommand implements Callable<Integer> {
 
     void update(long records) {
       long now = System.nanoTime();
-      if (now - last >= 5_000_000_000L) {
-        last = now;
+      if (now - last < 1_000_000_000L) {
+        return;
+      }
+      last = now;
+      if (System.console() != null) {
+        if (bar == null) {
+          long size = sizeOf(input);
+          bar =
+              new me.tongfei.progressbar.ProgressBarBuilder()
+                  .setTaskName("pprl encode")
+                  .setInitialMax(size > 0 ? size : -1)
+                  .setUnit(" MB", 1 << 20)
+                  .setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
+                  .build();
+        }
+        bar.stepTo(bytesRead.get());
+        bar.setExtraMessage(String.format(Locale.ROOT, "%,d records", records));
+      } else if (now - lastLine >= 5_000_000_000L) {
+        lastLine = now;
         double seconds = (now - start) / 1e9;
         err.printf(
             Locale.ROOT,
@@ -430,6 +502,22 @@ final class EncodeCommand implements Callable<Integer> {
             records / seconds);
         err.flush();
       }
+    }
+
+    @Override
+    public void close() {
+      if (bar != null) {
+        bar.stepTo(bytesRead.get());
+        bar.close();
+      }
+    }
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
     }
   }
 }
