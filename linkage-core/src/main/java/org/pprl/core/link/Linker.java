@@ -190,6 +190,11 @@ public final class Linker {
     long start = System.nanoTime();
     boolean dedup = parties.size() == 1;
     int fields = parties.get(0).fieldCount();
+    if (fields == 0) {
+      throw new IllegalArgumentException(
+          "the extracts have no field-level filters, which probabilistic matching needs;"
+              + " encode them with a schema that keeps field filters");
+    }
 
     // 1. Candidates for each pair of parties.
     List<int[]> partyPairs = new ArrayList<>();
@@ -241,12 +246,6 @@ public final class Linker {
               "blocking skipped %,d oversized blocks (%,d pairs)",
               stats.skippedBlocks,
               stats.skippedPairs));
-    }
-
-    if (fields == 0) {
-      throw new IllegalArgumentException(
-          "the extracts have no field-level filters, which probabilistic matching needs;"
-              + " encode them with a schema that keeps field filters");
     }
 
     // 2. Comparison patterns.
