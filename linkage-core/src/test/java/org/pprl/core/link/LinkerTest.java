@@ -178,6 +178,25 @@ class LinkerTest {
   }
 
   @Test
+  void link_extractsWithoutFieldFilters_areRefusedWithTheReason() {
+    org.pprl.core.extract.ExtractHeader header =
+        org.pprl.core.extract.ExtractHeader.builder()
+            .schemaFingerprint(new byte[32])
+            .agency("x")
+            .toolVersion("test")
+            .clkBits(64)
+            .build();
+    org.pprl.core.match.FilterMatrix clks =
+        org.pprl.core.match.FilterMatrix.of(64, new long[] {3L});
+    Party x = Party.of("x", header, new String[] {"1"}, clks);
+    Party y = Party.of("y", header, new String[] {"2"}, clks);
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> linker().link(List.of(x, y)));
+    assertTrue(e.getMessage().contains("no field-level filters"), e.getMessage());
+  }
+
+  @Test
   void nullThreshold_separatedMixture_cutsBetweenTheGroups() {
     SplittableRandom random = new SplittableRandom(3);
     double[] assigned = new double[1000];
