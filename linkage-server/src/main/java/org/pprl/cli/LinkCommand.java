@@ -125,7 +125,7 @@ final class LinkCommand implements Callable<Integer> {
       options = options.withThreads(threads);
     }
     long start = System.nanoTime();
-    List<Party> parties = load(err);
+    List<Party> parties = load(err, start);
     Linker.Result result;
     try {
       result =
@@ -178,7 +178,7 @@ final class LinkCommand implements Callable<Integer> {
     err.flush();
   }
 
-  private List<Party> load(PrintWriter err) throws IOException {
+  private List<Party> load(PrintWriter err, long start) throws IOException {
     Set<String> agencies = new HashSet<>();
     Set<String> duplicated = new HashSet<>();
     List<Party> loaded = new ArrayList<>();
@@ -189,7 +189,7 @@ final class LinkCommand implements Callable<Integer> {
     }
     List<Party> first = new ArrayList<>();
     for (Path file : extracts) {
-      progress(err, "reading " + file, System.nanoTime());
+      progress(err, "reading " + file, start);
       try {
         first.add(Party.load(file, file.getFileName().toString()));
       } catch (IOException e) {
