@@ -339,9 +339,10 @@ public final class Linker {
     report.add(
         String.format(
             Locale.ROOT,
-            "%,d comparisons in %.1f s",
+            "%,d comparisons in %.1f s (%,.0f per second, all stages included)",
             stats.compared,
-            (System.nanoTime() - start) / 1e9));
+            (System.nanoTime() - start) / 1e9,
+            stats.compared / Math.max(1e-9, (System.nanoTime() - start) / 1e9)));
     List<Candidates> found = new ArrayList<>();
     for (int c = 0; c < candidates.size(); c++) {
       found.add(new Candidates(partyPairs.get(c)[0], partyPairs.get(c)[1], candidates.get(c)));
