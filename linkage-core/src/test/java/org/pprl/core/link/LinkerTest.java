@@ -196,6 +196,46 @@ class LinkerTest {
     assertTrue(e.getMessage().contains("no field-level filters"), e.getMessage());
   }
 
+  private static Party tiny(String name, int clkBits, int records) {
+    org.pprl.core.extract.ExtractHeader header =
+        org.pprl.core.extract.ExtractHeader.builder()
+            .schemaFingerprint(new byte[32])
+            .agency(name)
+            .toolVersion("test")
+            .clkBits(clkBits)
+            .fieldFilter("f", 64)
+            .build();
+    org.pprl.core.match.FilterMatrix.Builder clks =
+        org.pprl.core.match.FilterMatrix.builder(clkBits, records);
+    org.pprl.core.match.FilterMatrix.Builder field =
+        org.pprl.core.match.FilterMatrix.builder(64, records);
+    String[] ids = new String[records];
+    for (int i = 0; i < records; i++) {
+      ids[i] = name + i;
+      clks.add(new long[(clkBits + 63) / 64]);
+      field.add(new long[1]);
+    }
+    return Party.of(name, header, ids, clks.build(), field.build());
+  }
+
+  @Test
+  void link_emptyExtract_isRefusedByName() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> linker().link(List.of(tiny("full", 64, 3), tiny("empty", 64, 0))));
+    assertEquals("extract empty has no records", e.getMessage());
+  }
+
+  @Test
+  void link_differentFilterSizes_areRefusedByName() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> linker().link(List.of(tiny("a", 64, 3), tiny("b", 128, 3))));
+    assertEquals("extract b has other filter sizes or fields than the first", e.getMessage());
+  }
+
   @Test
   void nullThreshold_separatedMixture_cutsBetweenTheGroups() {
     SplittableRandom random = new SplittableRandom(3);
