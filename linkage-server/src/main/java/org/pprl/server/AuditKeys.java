@@ -58,6 +58,9 @@ final class AuditKeys {
       Path temp = Files.createTempFile(dataDir, PUBLIC_FILE, ".part");
       try {
         Files.write(temp, publicText);
+        if (!temp.toFile().setReadable(true, false)) {
+          throw new IOException("cannot make " + temp + " readable by everyone");
+        }
         Store.moveInto(temp, publicFile);
       } finally {
         Files.deleteIfExists(temp);

@@ -249,6 +249,10 @@ class AuditTest {
     CommandLine cli = Pprl.commandLine();
     cli.setOut(new PrintWriter(out, true));
     assertEquals(0, cli.execute("admin", "audit-public-key", "--data-dir", dir.toString()));
+    assertEquals(
+        "rw-r--r--",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(dir.resolve(AuditKeys.PUBLIC_FILE))));
     String published = Files.readString(dir.resolve(AuditKeys.PUBLIC_FILE)).trim();
     assertEquals(published, out.toString().trim());
     assertFalse(published.isEmpty());

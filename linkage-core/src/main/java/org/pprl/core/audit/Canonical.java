@@ -30,10 +30,7 @@ final class Canonical {
       return n;
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
-          "not JSON at line "
-              + e.getLocation().getLineNr()
-              + " column "
-              + e.getLocation().getColumnNr());
+          "not JSON (at column " + e.getLocation().getColumnNr() + ")");
     }
   }
 
