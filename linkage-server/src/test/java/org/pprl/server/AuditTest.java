@@ -169,6 +169,41 @@ class AuditTest {
   }
 
   @Test
+  void audit_refusedProjectAndForbiddenUpload_leaveNoHalfWrittenEvent() throws Exception {
+    long project = createProject();
+    // A duplicate name is refused inside the transaction: its event is rolled back with it.
+    ServiceFixture.Reply duplicate =
+        send(
+            client,
+            request(server.port(), "/projects", tokens.get(Role.ADMIN))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"p\",\"agencies\":[\"dhs\"],\"schemaFingerprint\":\""
+                            + FINGERPRINT
+                            + "\"}"))
+                .build());
+    assertEquals(409, duplicate.status());
+    // An analyst may not upload: refused, and the refusal is logged with the analyst's role.
+    ServiceFixture.Reply forbidden =
+        send(
+            client,
+            request(
+                    server.port(),
+                    "/projects/" + project + "/extracts/dhs",
+                    tokens.get(Role.ANALYST))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(extract("dhs", FINGERPRINT, 2, 5)))
+                .build());
+    assertEquals(403, forbidden.status());
+    List<String> lines = exportedLines();
+    assertEquals(2, lines.size(), lines.toString());
+    JsonNode refused = ServiceFixture.JSON.readTree(lines.get(1));
+    assertEquals("extract.refuse", refused.get("action").asText());
+    assertEquals("analyst", refused.get("role").asText());
+    assertEquals("forbidden", refused.get("detail").get("code").asText());
+    assertEquals(project, refused.get("detail").get("project").asLong());
+  }
+
+  @Test
   void getAudit_byRole_onlyAuditorReads() {
     assertEquals(401, getAudit(null).statusCode());
     assertEquals(401, getAudit("not-a-token").statusCode());
