@@ -265,6 +265,7 @@ public final class Store {
   /**
    * Creates a project and its {@code project.create} audit event, in one transaction.
    *
+   * @param actor who asked for it, recorded in the audit event
    * @throws IllegalArgumentException if the name is blank or taken, an agency is unknown or listed
    *     twice, there is no agency, the fingerprint is not 64 lowercase hex digits, or the minimum
    *     cell size is below 1
@@ -424,6 +425,7 @@ public final class Store {
    * database nor the extracts directory changes (the caller still owns and deletes {@code
    * checkedFile}).
    *
+   * @param actor the uploading steward, recorded in the audit event
    * @param checkedFile a fully validated extract inside the data directory's incoming directory
    */
   ExtractVersion addExtract(
@@ -703,7 +705,11 @@ public final class Store {
     try (Connection c = connect()) {
       long head;
       try (PreparedStatement s =
-              c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM audit_events");
+              c.prepareStatement(
+                  // A checkpoint never names an event after the last one; if the newest events were
+                  // deleted, their checkpoint is still exported and shows the gap.
+                  "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM audit_events),"
+                      + " (SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoints))");
           ResultSet r = s.executeQuery()) {
         r.next();
         head = r.getLong(1);
@@ -733,6 +739,11 @@ public final class Store {
               writeCheckpoint(out, k);
               moreCheckpoints = k.next();
             }
+          }
+          // Only in a damaged log: checkpoints past the last event, written so that they show it.
+          while (moreCheckpoints) {
+            writeCheckpoint(out, k);
+            moreCheckpoints = k.next();
           }
         }
       }

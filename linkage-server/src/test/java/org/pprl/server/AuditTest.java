@@ -249,6 +249,22 @@ class AuditTest {
   }
 
   @Test
+  void verify_rowDeletedInTheDatabase_isMissing() throws Exception {
+    long project = createProject();
+    assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 5, 6)));
+    assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 6, 7)));
+    checkpoint(tokens.get(Role.ADMIN), 201);
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+        Statement s = c.createStatement()) {
+      assertEquals(1, s.executeUpdate("DELETE FROM audit_events WHERE seq = 3"));
+    }
+    String[] r = verifyWithCli(exportedLines());
+    assertEquals("1", r[0], r[2]);
+    assertTrue(r[1].startsWith("MISSING at seq 3:"), r[1]);
+  }
+
+  @Test
   void verify_eventsAfterTheLastCheckpoint_areReportedAsAnUnsignedTail() throws Exception {
     createProject();
     String[] r = verifyWithCli(exportedLines());
