@@ -291,6 +291,37 @@ class AuditTest {
   }
 
   @Test
+  void audit_concurrentAppends_formOneUnbrokenChain() throws Exception {
+    Principal admin = store.principals().get(0);
+    int threads = 4;
+    int each = 15;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    store.audit(admin, "test.event", Map.of("thread", thread, "i", i));
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    store.checkpoint();
+    Verification v = Verifier.verify(exportedLines(), store.auditPublicKey());
+    assertTrue(v.ok(), v.toString());
+    assertEquals(threads * each, v.events());
+  }
+
+  @Test
   void auditKey_isOwnerOnlyAndMatchesThePublishedPublicKey() throws Exception {
     assertEquals(
         "rw-------",
