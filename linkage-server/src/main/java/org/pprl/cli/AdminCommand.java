@@ -1,6 +1,7 @@
 package org.pprl.cli;
 
 import java.io.PrintWriter;
+import java.util.Base64;
 import java.util.concurrent.Callable;
 import org.pprl.server.Principal;
 import org.pprl.server.Role;
@@ -19,11 +20,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "admin",
     mixinStandardHelpOptions = true,
-    description = "Administer the service's data directory: agencies and tokens.",
+    description =
+        "Administer the service's data directory: agencies, tokens and the audit public key.",
     subcommands = {
       AdminCommand.CreateAgency.class,
       AdminCommand.CreateToken.class,
-      AdminCommand.ListTokens.class
+      AdminCommand.ListTokens.class,
+      AdminCommand.AuditPublicKey.class
     })
 public final class AdminCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -126,6 +129,27 @@ public final class AdminCommand implements Runnable {
                 + "\t"
                 + p.created());
       }
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code pprl admin audit-public-key}: what auditors verify checkpoints with. */
+  @Command(
+      name = "audit-public-key",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the public key (base64) that verifies the audit log's checkpoints; give it to"
+              + " auditors for 'pprl audit verify'.")
+  static final class AuditPublicKey implements Callable<Integer> {
+    @Mixin DataDirOption data;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(Base64.getEncoder().encodeToString(data.open().auditPublicKey()));
       out.flush();
       return 0;
     }

@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       DemoCommand.class,
       ServeCommand.class,
-      AdminCommand.class
+      AdminCommand.class,
+      AuditCommand.class
     })
 public final class Pprl implements Runnable {
   /** The version written into extracts and printed by --version. */

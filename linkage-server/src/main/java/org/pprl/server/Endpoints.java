@@ -4,15 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.pprl.core.audit.Checkpoint;
 import org.pprl.core.extract.CorruptExtractException;
 import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.extract.ExtractSummary;
@@ -28,6 +34,7 @@ final class Endpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int DEFAULT_MIN_CELL_SIZE = 6;
+  private static final Pattern AGENCY_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   private final Store store;
   private final long maxUploadBytes;
@@ -40,6 +47,8 @@ final class Endpoints {
   void register(Javalin app) {
     app.post("/projects", this::createProject);
     app.put("/projects/{project}/extracts/{agency}", this::uploadExtract);
+    app.get("/audit", this::exportAudit);
+    app.post("/audit/checkpoint", this::checkpoint);
   }
 
   /** {@code POST /projects} (admin): name, agencies, schemaFingerprint, minCellSize (default 6). */
@@ -77,7 +86,7 @@ final class Endpoints {
     }
     Store.Project project;
     try {
-      project = store.createProject(name, agencies, fingerprint, minCellSize);
+      project = store.createProject(principal(ctx), name, agencies, fingerprint, minCellSize);
     } catch (Store.AlreadyExists e) {
       throw new ApiException(Code.CONFLICT, e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -90,9 +99,53 @@ final class Endpoints {
   /**
    * {@code PUT /projects/{project}/extracts/{agency}} (the agency's steward): the body is an
    * extract file, plain or gzip-compressed. It is received into a temporary file in the data
-   * directory, checked completely, and only then recorded as the current version.
+   * directory, checked completely, and only then recorded as the current version. An accepted
+   * upload is audited with the change itself; a refused one is audited as {@code extract.refuse}
+   * with its code.
    */
   private void uploadExtract(Context ctx) throws IOException {
+    try {
+      receiveExtract(ctx);
+    } catch (ApiException e) {
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("project", projectNumber(ctx));
+      String agency = ctx.pathParam("agency");
+      detail.put("agency", AGENCY_ID.matcher(agency).matches() ? agency : null);
+      detail.put("code", e.code().id());
+      store.audit(principal(ctx), "extract.refuse", detail);
+      throw e;
+    }
+  }
+
+  /**
+   * {@code GET /audit} (auditor): the audit log as JSON lines, events and checkpoints, for {@code
+   * pprl audit verify}.
+   */
+  private void exportAudit(Context ctx) throws IOException {
+    requireRole(ctx, Role.AUDITOR);
+    ctx.status(200).contentType("application/x-ndjson");
+    Writer out =
+        new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));
+    store.exportAudit(out);
+  }
+
+  /**
+   * {@code POST /audit/checkpoint} (auditor or admin): signs a checkpoint over the latest event.
+   */
+  private void checkpoint(Context ctx) {
+    Principal caller = principal(ctx);
+    if (caller.role() != Role.AUDITOR && caller.role() != Role.ADMIN) {
+      throw new ApiException(Code.FORBIDDEN, "this needs the auditor or admin role");
+    }
+    Checkpoint c = store.checkpoint();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("seq", c.seq());
+    body.put("hash", c.hash());
+    body.put("signature", c.signature());
+    ctx.status(201).json(body);
+  }
+
+  private void receiveExtract(Context ctx) throws IOException {
     String agency = ctx.pathParam("agency");
     Principal caller = requireRole(ctx, Role.STEWARD);
     if (!agency.equals(caller.agency())) {
@@ -132,7 +185,13 @@ final class Endpoints {
       }
       Store.ExtractVersion version =
           store.addExtract(
-              project.id(), agency, summary.recordCount(), summary.fileSha256(), fingerprint, temp);
+              caller,
+              project.id(),
+              agency,
+              summary.recordCount(),
+              summary.fileSha256(),
+              fingerprint,
+              temp);
       LOG.info(
           "extract version {} accepted for project {} from principal {}",
           version.version(),
@@ -215,6 +274,19 @@ final class Endpoints {
 
   private static long principalId(Context ctx) {
     return LinkageServer.principal(ctx).id();
+  }
+
+  private static Principal principal(Context ctx) {
+    return LinkageServer.principal(ctx);
+  }
+
+  /** The project number in the path, or null if it is not one. */
+  private static Long projectNumber(Context ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("project"));
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static String text(JsonNode body, String field) {

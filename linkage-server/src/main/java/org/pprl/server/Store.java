@@ -1,6 +1,9 @@
 package org.pprl.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +14,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
+import org.pprl.core.audit.AuditChain;
+import org.pprl.core.audit.AuditEvent;
+import org.pprl.core.audit.AuditLog;
+import org.pprl.core.audit.AuditSigner;
+import org.pprl.core.audit.Checkpoint;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -37,22 +47,29 @@ public final class Store {
   /** The directory inside the data directory for uploads being received and checked. */
   static final String INCOMING_DIR = "incoming";
 
+  /** A checkpoint is signed after every this many audit events. */
+  static final int CHECKPOINT_EVERY = 100;
+
   private static final Pattern AGENCY_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
+  private static final ObjectMapper AUDIT_JSON = new ObjectMapper();
 
   private final Path dataDir;
   private final SQLiteDataSource source;
+  private final AuditSigner signer;
 
-  private Store(Path dataDir, SQLiteDataSource source) {
+  private Store(Path dataDir, SQLiteDataSource source, AuditSigner signer) {
     this.dataDir = dataDir;
     this.source = source;
+    this.signer = signer;
   }
 
   /**
    * Opens the store in {@code dataDir}, creating the directory and the database if needed, and
-   * migrates the database to the current schema.
+   * migrates the database to the current schema. The audit key pair ({@link AuditKeys}) is made on
+   * first open.
    *
-   * @throws IOException if the directory cannot be made
+   * @throws IOException if the directory cannot be made or the audit key cannot be read or written
    * @throws StoreException if the database cannot be opened or migrated
    */
   public static Store open(Path dataDir) throws IOException {
@@ -76,7 +93,7 @@ public final class Store {
     } catch (RuntimeException e) {
       throw new StoreException("cannot migrate the database in " + dir, e);
     }
-    return new Store(dir, source);
+    return new Store(dir, source, AuditKeys.loadOrCreate(dir));
   }
 
   /** The data directory, absolute. */
@@ -246,14 +263,19 @@ public final class Store {
   }
 
   /**
-   * Creates a project.
+   * Creates a project and its {@code project.create} audit event, in one transaction.
    *
+   * @param actor who asked for it, recorded in the audit event
    * @throws IllegalArgumentException if the name is blank or taken, an agency is unknown or listed
    *     twice, there is no agency, the fingerprint is not 64 lowercase hex digits, or the minimum
    *     cell size is below 1
    */
   public Project createProject(
-      String name, List<String> agencies, String schemaFingerprint, int minCellSize) {
+      Principal actor,
+      String name,
+      List<String> agencies,
+      String schemaFingerprint,
+      int minCellSize) {
     if (name == null || name.isBlank() || name.length() > 200) {
       throw new IllegalArgumentException("project name must be 1 to 200 characters");
     }
@@ -308,6 +330,13 @@ public final class Store {
             s.executeUpdate();
           }
         }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("project", id);
+        detail.put("name", name);
+        detail.put("agencies", sorted);
+        detail.put("schemaFingerprint", schemaFingerprint);
+        detail.put("minCellSize", minCellSize);
+        appendAudit(c, actor, "project.create", detail);
         c.commit();
         return new Project(id, name, sorted, schemaFingerprint, minCellSize, created);
       } catch (SQLException | RuntimeException e) {
@@ -392,12 +421,15 @@ public final class Store {
   /**
    * Records a checked extract file as the current version for {@code (project, agency)} and moves
    * it into the data directory, in one transaction: the previous version is kept but no longer
-   * current. If anything fails, neither the database nor the extracts directory changes (the caller
-   * still owns and deletes {@code checkedFile}).
+   * current, and the {@code extract.upload} audit event is appended. If anything fails, neither the
+   * database nor the extracts directory changes (the caller still owns and deletes {@code
+   * checkedFile}).
    *
+   * @param actor the uploading steward, recorded in the audit event
    * @param checkedFile a fully validated extract inside the data directory's incoming directory
    */
   ExtractVersion addExtract(
+      Principal actor,
       long project,
       String agency,
       long recordCount,
@@ -446,6 +478,13 @@ public final class Store {
           s.setString(8, uploadedAt);
           s.executeUpdate();
         }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("project", project);
+        detail.put("agency", agency);
+        detail.put("version", version);
+        detail.put("records", recordCount);
+        detail.put("sha256", sha256);
+        appendAudit(c, actor, "extract.upload", detail);
         Path destination = dataDir.resolve(fileName);
         moveInto(checkedFile, destination);
         target = destination;
@@ -520,6 +559,226 @@ public final class Store {
     } catch (SQLException e) {
       throw new StoreException("cannot read extract versions", e);
     }
+  }
+
+  // ---- audit log ----
+
+  /** The 32-byte Ed25519 public key that verifies this store's audit checkpoints. */
+  public byte[] auditPublicKey() {
+    return signer.publicKey();
+  }
+
+  /**
+   * Appends an audit event for an action that changes nothing else (a refusal), in its own
+   * transaction.
+   *
+   * @param detail what was asked and released: counts, ids and codes, never record content
+   */
+  void audit(Principal actor, String action, Map<String, Object> detail) {
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try {
+        appendAudit(c, actor, action, detail);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot append to the audit log", e);
+    }
+  }
+
+  /**
+   * Appends an event to the chain inside the caller's transaction (which holds SQLite's write lock
+   * from its start, so the head read here stays the head), and signs a checkpoint after every
+   * {@link #CHECKPOINT_EVERY} events.
+   */
+  private void appendAudit(Connection c, Principal actor, String action, Map<String, Object> detail)
+      throws SQLException {
+    long seq = 0;
+    byte[] previous = AuditChain.genesis();
+    try (PreparedStatement s =
+            c.prepareStatement("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+        ResultSet r = s.executeQuery()) {
+      if (r.next()) {
+        seq = r.getLong(1);
+        previous = AuditChain.parseHex(r.getString(2));
+      }
+    }
+    String detailJson;
+    try {
+      detailJson = AUDIT_JSON.writeValueAsString(detail);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an audit detail could not be written as JSON", e);
+    }
+    AuditEvent event =
+        new AuditEvent(
+            seq + 1,
+            now(),
+            actor.id(),
+            actor.role().id(),
+            actor.agency(),
+            null,
+            action,
+            detailJson);
+    byte[] hash = AuditChain.next(previous, event);
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO audit_events (seq, time, actor, role, agency, purpose, action, detail,"
+                + " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      s.setLong(1, event.seq());
+      s.setString(2, event.time());
+      s.setLong(3, event.actor());
+      s.setString(4, event.role());
+      s.setString(5, event.agency());
+      s.setString(6, event.purpose());
+      s.setString(7, event.action());
+      s.setString(8, event.detail());
+      s.setString(9, AuditChain.hex(previous));
+      s.setString(10, AuditChain.hex(hash));
+      s.executeUpdate();
+    }
+    if (event.seq() % CHECKPOINT_EVERY == 0) {
+      insertCheckpoint(c, signer.sign(event.seq(), hash));
+    }
+  }
+
+  private static void insertCheckpoint(Connection c, Checkpoint cp) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT OR IGNORE INTO audit_checkpoints (seq, hash, signature, created)"
+                + " VALUES (?, ?, ?, ?)")) {
+      s.setLong(1, cp.seq());
+      s.setString(2, cp.hash());
+      s.setString(3, cp.signature());
+      s.setString(4, now());
+      s.executeUpdate();
+    }
+  }
+
+  /**
+   * Signs a checkpoint over the latest event now (seq 0 and the genesis hash if the log is empty).
+   * If one exists at that event already, it is returned instead.
+   */
+  public Checkpoint checkpoint() {
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try {
+        long seq = 0;
+        byte[] hash = AuditChain.genesis();
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+            ResultSet r = s.executeQuery()) {
+          if (r.next()) {
+            seq = r.getLong(1);
+            hash = AuditChain.parseHex(r.getString(2));
+          }
+        }
+        insertCheckpoint(c, signer.sign(seq, hash));
+        Checkpoint stored;
+        try (PreparedStatement s =
+            c.prepareStatement("SELECT hash, signature FROM audit_checkpoints WHERE seq = ?")) {
+          s.setLong(1, seq);
+          try (ResultSet r = s.executeQuery()) {
+            r.next();
+            stored = new Checkpoint(seq, r.getString(1), r.getString(2));
+          }
+        }
+        c.commit();
+        return stored;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot make an audit checkpoint", e);
+    }
+  }
+
+  /**
+   * Writes the audit log as JSON lines ({@link AuditLog}): every event in order, each checkpoint
+   * right after the event it covers. The events present when the export starts are written; later
+   * ones are left for the next export, so the lines are a consistent prefix of the log.
+   */
+  public void exportAudit(Writer out) throws IOException {
+    try (Connection c = connect()) {
+      long head;
+      try (PreparedStatement s =
+              c.prepareStatement(
+                  // A checkpoint never names an event after the last one; if the newest events were
+                  // deleted, their checkpoint is still exported and shows the gap.
+                  "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM audit_events),"
+                      + " (SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoints))");
+          ResultSet r = s.executeQuery()) {
+        r.next();
+        head = r.getLong(1);
+      }
+      try (PreparedStatement events =
+              c.prepareStatement(
+                  "SELECT seq, time, actor, role, agency, purpose, action, detail, hash"
+                      + " FROM audit_events WHERE seq <= ? ORDER BY seq");
+          PreparedStatement checkpoints =
+              c.prepareStatement(
+                  "SELECT seq, hash, signature FROM audit_checkpoints WHERE seq <= ? ORDER BY seq")) {
+        events.setLong(1, head);
+        checkpoints.setLong(1, head);
+        try (ResultSet e = events.executeQuery();
+            ResultSet k = checkpoints.executeQuery()) {
+          boolean moreCheckpoints = k.next();
+          // Checkpoint 0 (the empty log) comes before every event.
+          while (moreCheckpoints && k.getLong(1) == 0) {
+            writeCheckpoint(out, k);
+            moreCheckpoints = k.next();
+          }
+          while (e.next()) {
+            long seq = e.getLong(1);
+            out.write(AuditLog.eventLine(storedEvent(e), e.getString(9)));
+            out.write('\n');
+            while (moreCheckpoints && k.getLong(1) <= seq) {
+              writeCheckpoint(out, k);
+              moreCheckpoints = k.next();
+            }
+          }
+          // Only in a damaged log: checkpoints past the last event, written so that they show it.
+          while (moreCheckpoints) {
+            writeCheckpoint(out, k);
+            moreCheckpoints = k.next();
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the audit log", e);
+    }
+    out.flush();
+  }
+
+  /**
+   * An event as stored. A row edited into a shape no event can have is written with its content
+   * replaced by an empty detail: it then fails verification as edited, as it should.
+   */
+  private static AuditEvent storedEvent(ResultSet e) throws SQLException {
+    long actor = e.getObject(3) == null ? -1 : e.getLong(3);
+    try {
+      return new AuditEvent(
+          e.getLong(1),
+          e.getString(2),
+          actor,
+          e.getString(4),
+          e.getString(5),
+          e.getString(6),
+          e.getString(7),
+          e.getString(8));
+    } catch (IllegalArgumentException | NullPointerException malformed) {
+      return new AuditEvent(
+          Math.max(1, e.getLong(1)), now(), -1, "?", null, null, "audit.unreadable", "{}");
+    }
+  }
+
+  private static void writeCheckpoint(Writer out, ResultSet k) throws SQLException, IOException {
+    out.write(
+        AuditLog.checkpointLine(new Checkpoint(k.getLong(1), k.getString(2), k.getString(3))));
+    out.write('\n');
   }
 
   static void requireAgencyId(String id) {

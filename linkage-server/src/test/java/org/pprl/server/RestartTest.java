@@ -1,17 +1,22 @@
 package org.pprl.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pprl.server.ServiceFixture.FINGERPRINT;
 import static org.pprl.server.ServiceFixture.extract;
 import static org.pprl.server.ServiceFixture.request;
 import static org.pprl.server.ServiceFixture.send;
 
+import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pprl.core.audit.Verification;
+import org.pprl.core.audit.Verifier;
 
 class RestartTest {
   @TempDir Path dir;
@@ -21,7 +26,8 @@ class RestartTest {
     Store store = Store.open(dir);
     store.createAgency("dhs");
     String steward = store.createToken(Role.STEWARD, "dhs", null).token();
-    Store.Project project = store.createProject("p", List.of("dhs"), FINGERPRINT, 6);
+    Principal admin = store.createToken(Role.ADMIN, null, null).principal();
+    Store.Project project = store.createProject(admin, "p", List.of("dhs"), FINGERPRINT, 6);
     HttpClient client = HttpClient.newHttpClient();
     try (LinkageServer server = LinkageServer.start(store, 0, 1 << 20)) {
       ServiceFixture.Reply r =
@@ -45,5 +51,14 @@ class RestartTest {
     }
     assertEquals(project, reopened.project(project.id()).orElseThrow());
     assertEquals(2, reopened.extractVersions(project.id(), "dhs").size());
+    // The key made on first open is the one used after the restart: the log still verifies.
+    assertEquals(
+        List.of(Base64.getEncoder().encodeToString(store.auditPublicKey())),
+        List.of(Base64.getEncoder().encodeToString(reopened.auditPublicKey())));
+    StringWriter log = new StringWriter();
+    reopened.exportAudit(log);
+    Verification v = Verifier.verify(log.toString().lines().toList(), reopened.auditPublicKey());
+    assertTrue(v.ok(), v.toString());
+    assertEquals(3, v.events());
   }
 }

@@ -1,0 +1,119 @@
+package org.pprl.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import org.pprl.core.audit.MalformedLogException;
+import org.pprl.core.audit.Verification;
+import org.pprl.core.audit.Verifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pprl audit}: the auditor's commands, run offline on an exported audit log. */
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    description = "Check the service's audit log offline.",
+    subcommands = {AuditCommand.Verify.class})
+public final class AuditCommand implements Runnable {
+  /** Exit code of {@code pprl audit verify} when the log was tampered with. */
+  static final int TAMPERED = 1;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code pprl audit verify --log LOG.jsonl --public-key KEY}. */
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Verify an audit log exported with GET /audit: its hash chain and its signed checkpoints.",
+        "Prints 'verified N events, M checkpoints' and exits 0, or prints the first problem"
+            + " (EDITED, MISSING, REORDERED or BAD_SIGNATURE) with its sequence number and exits 1."
+            + " Events after the last checkpoint are not signed: a warning (UNSIGNED_TAIL), not a"
+            + " failure. Exits 2 on unreadable input."
+      })
+  static final class Verify implements Callable<Integer> {
+    @Option(
+        names = "--log",
+        required = true,
+        paramLabel = "LOG.jsonl",
+        description = "The exported log: JSON lines of events and checkpoints.")
+    Path log;
+
+    @Option(
+        names = "--public-key",
+        required = true,
+        paramLabel = "KEY",
+        description =
+            "A file holding the service's public key in base64 (its audit-key.pub, or the output"
+                + " of 'pprl admin audit-public-key').")
+    Path publicKey;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      byte[] key = readKey(publicKey);
+      Verification v;
+      try {
+        v = Verifier.verify(log, key);
+      } catch (NoSuchFileException e) {
+        throw new CommandFailure("no log file " + log);
+      } catch (IOException e) {
+        throw new CommandFailure("cannot read " + log + ": " + e.getMessage(), e);
+      } catch (MalformedLogException e) {
+        throw new CommandFailure(log + " is not an audit log: " + e.getMessage(), e);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (!v.ok()) {
+        out.println(v.problem() + " at seq " + v.seq() + ": " + v.message());
+        out.flush();
+        return TAMPERED;
+      }
+      out.println("verified " + v.events() + " events, " + v.checkpoints() + " checkpoints");
+      if (v.warning() != null) {
+        out.println(
+            v.warning()
+                + ": "
+                + v.unsignedTail()
+                + " events after the last checkpoint are not signed");
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  private static byte[] readKey(Path file) {
+    String text;
+    try {
+      text = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).trim();
+    } catch (NoSuchFileException e) {
+      throw new CommandFailure("no public key file " + file);
+    } catch (IOException e) {
+      throw new CommandFailure("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(file + " does not hold a base64 public key");
+    }
+    if (key.length != 32) {
+      throw new CommandFailure(
+          file + " holds " + key.length + " bytes, expected a 32-byte Ed25519 public key");
+    }
+    return key;
+  }
+}

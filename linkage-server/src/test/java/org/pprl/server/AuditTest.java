@@ -1,0 +1,342 @@
+package org.pprl.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pprl.server.ServiceFixture.FINGERPRINT;
+import static org.pprl.server.ServiceFixture.OTHER_FINGERPRINT;
+import static org.pprl.server.ServiceFixture.extract;
+import static org.pprl.server.ServiceFixture.request;
+import static org.pprl.server.ServiceFixture.send;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pprl.cli.Pprl;
+import org.pprl.core.audit.Verification;
+import org.pprl.core.audit.Verifier;
+import picocli.CommandLine;
+
+/**
+ * The audit log through the running service: what is recorded, who may read it, and that the export
+ * verifies offline with {@code pprl audit verify} until a row is edited in the database.
+ */
+class AuditTest {
+  @TempDir Path dir;
+  @TempDir Path work;
+  private Store store;
+  private LinkageServer server;
+  private HttpClient client;
+  private final Map<Role, String> tokens = new HashMap<>();
+  private String dhsSteward;
+
+  @BeforeEach
+  void start() throws IOException {
+    store = Store.open(dir);
+    store.createAgency("dhs");
+    store.createAgency("acs");
+    for (Role role : List.of(Role.ADMIN, Role.ANALYST, Role.AUDITOR)) {
+      tokens.put(role, store.createToken(role, null, null).token());
+    }
+    dhsSteward = store.createToken(Role.STEWARD, "dhs", null).token();
+    tokens.put(Role.STEWARD, dhsSteward);
+    server = LinkageServer.start(store, 0, 1 << 20);
+    client = HttpClient.newHttpClient();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private long createProject() {
+    ServiceFixture.Reply r =
+        send(
+            client,
+            request(server.port(), "/projects", tokens.get(Role.ADMIN))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"p\",\"agencies\":[\"dhs\",\"acs\"],\"schemaFingerprint\":\""
+                            + FINGERPRINT
+                            + "\"}"))
+                .build());
+    assertEquals(201, r.status(), r.body().toString());
+    return r.body().get("id").asLong();
+  }
+
+  private int upload(long project, byte[] body) {
+    return send(
+            client,
+            request(server.port(), "/projects/" + project + "/extracts/dhs", dhsSteward)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build())
+        .status();
+  }
+
+  private HttpResponse<String> getAudit(String token) {
+    try {
+      return client.send(
+          request(server.port(), "/audit", token).GET().build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private List<String> exportedLines() {
+    HttpResponse<String> r = getAudit(tokens.get(Role.AUDITOR));
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body().lines().toList();
+  }
+
+  /** Runs {@code pprl audit verify} in-process on an export; returns exit code and output. */
+  private String[] verifyWithCli(List<String> lines) throws IOException {
+    Path log = work.resolve("audit.jsonl");
+    Files.write(log, lines, StandardCharsets.UTF_8);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Pprl.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit =
+        cli.execute(
+            "audit",
+            "verify",
+            "--log",
+            log.toString(),
+            "--public-key",
+            dir.resolve(AuditKeys.PUBLIC_FILE).toString());
+    return new String[] {Integer.toString(exit), out.toString().trim(), err.toString().trim()};
+  }
+
+  private void checkpoint(String token, int expectedStatus) {
+    ServiceFixture.Reply r =
+        send(
+            client,
+            request(server.port(), "/audit/checkpoint", token)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+    assertEquals(expectedStatus, r.status(), r.body().toString());
+  }
+
+  @Test
+  void audit_projectUploadAndRefusal_eachAppendOneEvent() throws Exception {
+    long project = createProject();
+    assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 7, 1)));
+    assertEquals(422, upload(project, extract("dhs", OTHER_FINGERPRINT, 3, 2)));
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : exportedLines()) {
+      events.add(ServiceFixture.JSON.readTree(line));
+    }
+    assertEquals(3, events.size(), events.toString());
+    JsonNode create = events.get(0);
+    assertEquals("project.create", create.get("action").asText());
+    assertEquals("admin", create.get("role").asText());
+    assertEquals(project, create.get("detail").get("project").asLong());
+    JsonNode accepted = events.get(1);
+    assertEquals("extract.upload", accepted.get("action").asText());
+    assertEquals("steward", accepted.get("role").asText());
+    assertEquals("dhs", accepted.get("agency").asText());
+    assertEquals(7, accepted.get("detail").get("records").asLong());
+    assertEquals(1, accepted.get("detail").get("version").asInt());
+    JsonNode refused = events.get(2);
+    assertEquals("extract.refuse", refused.get("action").asText());
+    assertEquals("wrong_fingerprint", refused.get("detail").get("code").asText());
+    assertEquals(List.of(1L, 2L, 3L), events.stream().map(e -> e.get("seq").asLong()).toList());
+  }
+
+  @Test
+  void audit_refusedProjectAndForbiddenUpload_leaveNoHalfWrittenEvent() throws Exception {
+    long project = createProject();
+    // A duplicate name is refused inside the transaction: its event is rolled back with it.
+    ServiceFixture.Reply duplicate =
+        send(
+            client,
+            request(server.port(), "/projects", tokens.get(Role.ADMIN))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"p\",\"agencies\":[\"dhs\"],\"schemaFingerprint\":\""
+                            + FINGERPRINT
+                            + "\"}"))
+                .build());
+    assertEquals(409, duplicate.status());
+    // An analyst may not upload: refused, and the refusal is logged with the analyst's role.
+    ServiceFixture.Reply forbidden =
+        send(
+            client,
+            request(
+                    server.port(),
+                    "/projects/" + project + "/extracts/dhs",
+                    tokens.get(Role.ANALYST))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(extract("dhs", FINGERPRINT, 2, 5)))
+                .build());
+    assertEquals(403, forbidden.status());
+    List<String> lines = exportedLines();
+    assertEquals(2, lines.size(), lines.toString());
+    JsonNode refused = ServiceFixture.JSON.readTree(lines.get(1));
+    assertEquals("extract.refuse", refused.get("action").asText());
+    assertEquals("analyst", refused.get("role").asText());
+    assertEquals("forbidden", refused.get("detail").get("code").asText());
+    assertEquals(project, refused.get("detail").get("project").asLong());
+  }
+
+  @Test
+  void getAudit_byRole_onlyAuditorReads() {
+    assertEquals(401, getAudit(null).statusCode());
+    assertEquals(401, getAudit("not-a-token").statusCode());
+    for (Role role : List.of(Role.ADMIN, Role.ANALYST, Role.STEWARD)) {
+      HttpResponse<String> r = getAudit(tokens.get(role));
+      assertEquals(403, r.statusCode(), role + " " + r.body());
+      assertTrue(r.body().contains("\"forbidden\""), r.body());
+    }
+    assertEquals(200, getAudit(tokens.get(Role.AUDITOR)).statusCode());
+  }
+
+  @Test
+  void postCheckpoint_byRole_auditorOrAdmin() {
+    checkpoint(null, 401);
+    checkpoint(tokens.get(Role.ANALYST), 403);
+    checkpoint(tokens.get(Role.STEWARD), 403);
+    checkpoint(tokens.get(Role.ADMIN), 201);
+    checkpoint(tokens.get(Role.AUDITOR), 201);
+  }
+
+  @Test
+  void verify_exportedLog_verifiesThenFailsAfterARowIsEdited() throws Exception {
+    long project = createProject();
+    assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 5, 3)));
+    assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 6, 4)));
+    checkpoint(tokens.get(Role.AUDITOR), 201);
+    String[] ok = verifyWithCli(exportedLines());
+    assertEquals("0", ok[0], ok[2]);
+    assertEquals("verified 3 events, 1 checkpoints", ok[1]);
+
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+        Statement s = c.createStatement()) {
+      assertEquals(
+          1,
+          s.executeUpdate(
+              "UPDATE audit_events SET detail = REPLACE(detail, '\"records\":5', '\"records\":50')"
+                  + " WHERE seq = 2"));
+    }
+    String[] tampered = verifyWithCli(exportedLines());
+    assertEquals("1", tampered[0], tampered[2]);
+    assertTrue(tampered[1].startsWith("EDITED at seq 2:"), tampered[1]);
+  }
+
+  @Test
+  void verify_rowDeletedInTheDatabase_isMissing() throws Exception {
+    long project = createProject();
+    assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 5, 6)));
+    assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 6, 7)));
+    checkpoint(tokens.get(Role.ADMIN), 201);
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+        Statement s = c.createStatement()) {
+      assertEquals(1, s.executeUpdate("DELETE FROM audit_events WHERE seq = 3"));
+    }
+    String[] r = verifyWithCli(exportedLines());
+    assertEquals("1", r[0], r[2]);
+    assertTrue(r[1].startsWith("MISSING at seq 3:"), r[1]);
+  }
+
+  @Test
+  void verify_eventsAfterTheLastCheckpoint_areReportedAsAnUnsignedTail() throws Exception {
+    createProject();
+    String[] r = verifyWithCli(exportedLines());
+    assertEquals("0", r[0], r[2]);
+    assertEquals(
+        "verified 1 events, 0 checkpoints\n"
+            + "UNSIGNED_TAIL: 1 events after the last checkpoint are not signed",
+        r[1]);
+  }
+
+  @Test
+  void audit_everyHundredEvents_isCheckpointed() {
+    Principal admin = store.principals().get(0);
+    for (int i = 0; i < Store.CHECKPOINT_EVERY + 1; i++) {
+      store.audit(admin, "test.event", Map.of("i", i));
+    }
+    List<String> lines = exportedLines();
+    assertEquals(Store.CHECKPOINT_EVERY + 2, lines.size());
+    assertTrue(lines.get(Store.CHECKPOINT_EVERY).contains("\"type\":\"checkpoint\""));
+    Verification v = Verifier.verify(lines, store.auditPublicKey());
+    assertTrue(v.ok(), v.toString());
+    assertEquals(1, v.checkpoints());
+    assertEquals(1, v.unsignedTail());
+  }
+
+  @Test
+  void audit_concurrentAppends_formOneUnbrokenChain() throws Exception {
+    Principal admin = store.principals().get(0);
+    int threads = 4;
+    int each = 15;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    store.audit(admin, "test.event", Map.of("thread", thread, "i", i));
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    store.checkpoint();
+    Verification v = Verifier.verify(exportedLines(), store.auditPublicKey());
+    assertTrue(v.ok(), v.toString());
+    assertEquals(threads * each, v.events());
+  }
+
+  @Test
+  void auditKey_isOwnerOnlyAndMatchesThePublishedPublicKey() throws Exception {
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(dir.resolve(AuditKeys.PRIVATE_FILE))));
+    StringWriter out = new StringWriter();
+    CommandLine cli = Pprl.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    assertEquals(0, cli.execute("admin", "audit-public-key", "--data-dir", dir.toString()));
+    assertEquals(
+        "rw-r--r--",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(dir.resolve(AuditKeys.PUBLIC_FILE))));
+    String published = Files.readString(dir.resolve(AuditKeys.PUBLIC_FILE)).trim();
+    assertEquals(published, out.toString().trim());
+    assertFalse(published.isEmpty());
+  }
+}
