@@ -61,6 +61,14 @@ public final class AuditCommand implements Runnable {
                 + " of 'pprl admin audit-public-key').")
     Path publicKey;
 
+    @Option(
+        names = "--previous",
+        paramLabel = "OLD.jsonl",
+        description =
+            "An export kept from before: the log must still hold every event of it, unchanged"
+                + " (catches a log cut short together with its last checkpoints).")
+    Path previous;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -81,6 +89,24 @@ public final class AuditCommand implements Runnable {
         out.println(v.problem() + " at seq " + v.seq() + ": " + v.message());
         out.flush();
         return TAMPERED;
+      }
+      if (previous != null) {
+        Verification c;
+        try {
+          c = Verifier.continues(Files.readAllLines(previous), Files.readAllLines(log));
+        } catch (NoSuchFileException e) {
+          throw new CommandFailure("no log file " + previous);
+        } catch (IOException e) {
+          throw new CommandFailure("cannot read " + previous + ": " + e.getMessage(), e);
+        } catch (MalformedLogException e) {
+          throw new CommandFailure(previous + " is not an audit log: " + e.getMessage(), e);
+        }
+        if (!c.ok()) {
+          out.println(c.problem() + " at seq " + c.seq() + ": " + c.message());
+          out.flush();
+          return TAMPERED;
+        }
+        out.println("continues " + previous + " (" + c.events() + " earlier events unchanged)");
       }
       out.println("verified " + v.events() + " events, " + v.checkpoints() + " checkpoints");
       if (v.warning() != null) {

@@ -265,6 +265,47 @@ class AuditTest {
   }
 
   @Test
+  void verifyPrevious_newestEventsAndCheckpointDeleted_isTruncated() throws Exception {
+    long project = createProject();
+    assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 5, 6)));
+    checkpoint(tokens.get(Role.ADMIN), 201);
+    List<String> earlier = exportedLines();
+    Path previous = work.resolve("earlier.jsonl");
+    Files.write(previous, earlier, StandardCharsets.UTF_8);
+    // Cut the newest event and every checkpoint: the export alone still verifies.
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM audit_checkpoints");
+      s.executeUpdate("DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)");
+    }
+    Path log = work.resolve("audit.jsonl");
+    Files.write(log, exportedLines(), StandardCharsets.UTF_8);
+    String pub = dir.resolve(AuditKeys.PUBLIC_FILE).toString();
+
+    assertEquals(
+        0,
+        Pprl.commandLine()
+            .execute("audit", "verify", "--log", log.toString(), "--public-key", pub));
+    StringWriter out = new StringWriter();
+    CommandLine cli = Pprl.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    int exit =
+        cli.execute(
+            "audit",
+            "verify",
+            "--log",
+            log.toString(),
+            "--public-key",
+            pub,
+            "--previous",
+            previous.toString());
+
+    assertEquals(1, exit, out.toString());
+    assertTrue(out.toString().startsWith("TRUNCATED at seq "), out.toString());
+  }
+
+  @Test
   void verify_eventsAfterTheLastCheckpoint_areReportedAsAnUnsignedTail() throws Exception {
     createProject();
     String[] r = verifyWithCli(exportedLines());

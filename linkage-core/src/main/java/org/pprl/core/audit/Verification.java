@@ -25,7 +25,11 @@ public record Verification(
     /** A checkpoint's signature is not the public key's over its sequence number and hash. */
     BAD_SIGNATURE,
     /** A warning, not a failure: events after the last checkpoint are not signed. */
-    UNSIGNED_TAIL
+    UNSIGNED_TAIL,
+    /** Against an earlier export: this log ends before events the earlier one had. */
+    TRUNCATED,
+    /** Against an earlier export: an event the earlier one had now has another hash. */
+    REWRITTEN
   }
 
   /** Whether the log verified (an unsigned tail is only a warning). */

@@ -78,6 +78,66 @@ public final class Verifier {
     return walk.result();
   }
 
+  /**
+   * Checks that {@code current} continues {@code previous}, an export the auditor kept from before:
+   * every event of the earlier export is still there with the same hash. This catches what one
+   * export alone cannot: cutting off the end of the log together with its last checkpoints, or
+   * rewriting unsigned events. Verify each log on its own as well.
+   *
+   * @return a verification whose problem is {@link Reason#TRUNCATED} or {@link Reason#REWRITTEN} at
+   *     the first such event, or none
+   * @throws MalformedLogException if a line is not an event or checkpoint line
+   */
+  public static Verification continues(List<String> previous, List<String> current) {
+    java.util.Map<Long, String> now = new java.util.HashMap<>();
+    long last = 0;
+    long number = 0;
+    for (String text : current) {
+      number++;
+      if (!text.isBlank()) {
+        AuditLog.Line line = AuditLog.parse(text, number);
+        if (line.event() != null) {
+          now.put(line.event().seq(), line.hash());
+          last = Math.max(last, line.event().seq());
+        }
+      }
+    }
+    number = 0;
+    long earlier = 0;
+    for (String text : previous) {
+      number++;
+      if (text.isBlank()) {
+        continue;
+      }
+      AuditLog.Line line = AuditLog.parse(text, number);
+      if (line.event() == null) {
+        continue;
+      }
+      earlier++;
+      long seq = line.event().seq();
+      String hash = now.get(seq);
+      if (hash == null && seq > last) {
+        return new Verification(
+            Reason.TRUNCATED,
+            seq,
+            "the log ends at seq " + last + ", the earlier export had seq " + seq,
+            earlier - 1,
+            0,
+            0);
+      }
+      if (hash == null || !hash.equals(line.hash())) {
+        return new Verification(
+            Reason.REWRITTEN,
+            seq,
+            "the event differs from the earlier export's",
+            earlier - 1,
+            0,
+            0);
+      }
+    }
+    return new Verification(null, 0, null, earlier, 0, 0);
+  }
+
   /** Every event's sequence number, sorted. */
   private static long[] presentSeqs(Lines lines) {
     long[][] seqs = {new long[64]};
