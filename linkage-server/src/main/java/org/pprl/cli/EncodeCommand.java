@@ -215,6 +215,9 @@ final class EncodeCommand implements Callable<Integer> {
             "pprl encode: not in this CSV, so absent from every record: "
                 + String.join(", ", columns.absentAttributes()));
       }
+      if (columns.idsAreRowNumbers()) {
+        writer.idsAreUnique(); // memory stays flat however long the input
+      }
       try {
         writer.open(output, header);
       } catch (IOException e) {

@@ -11,11 +11,17 @@ import org.pprl.core.io.AtomicOutput;
 final class ExtractFileWriter implements RecordWriter {
   private AtomicOutput file;
   private ExtractWriter writer;
+  private boolean checkIds = true;
+
+  @Override
+  public void idsAreUnique() {
+    checkIds = false;
+  }
 
   @Override
   public void open(Path output, ExtractHeader header) throws IOException {
     file = AtomicOutput.create(output);
-    writer = ExtractWriter.create(file.stream(), header);
+    writer = ExtractWriter.create(file.stream(), header, checkIds);
   }
 
   @Override

@@ -84,6 +84,12 @@ public final class Pprl implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    try {
+      System.exit(commandLine().execute(args));
+    } catch (OutOfMemoryError e) {
+      System.err.println(
+          "pprl: out of memory; give the JVM more heap, e.g. PPRL_JAVA_OPTS=-Xmx4g ./pprl ...");
+      System.exit(INTERNAL_ERROR);
+    }
   }
 }

@@ -13,6 +13,12 @@ import org.pprl.core.extract.ExtractRecord;
  * remains). Nothing is visible at the output path before {@link #commit}.
  */
 interface RecordWriter {
+  /**
+   * Tells the writer, before {@link #open}, that record ids are row numbers and so unique: it need
+   * not remember them all to refuse repeats.
+   */
+  default void idsAreUnique() {}
+
   /** Starts writing records of this header's shape to {@code output}. */
   void open(Path output, ExtractHeader header) throws IOException;
 

@@ -247,6 +247,11 @@ public final class RecordEncoder {
       this.salt = salt;
     }
 
+    /** Whether record ids are the rows' numbers (no id column): unique by construction. */
+    public boolean idsAreRowNumbers() {
+      return id < 0;
+    }
+
     /** The schema's attributes whose column is not in this CSV: absent from every record. */
     public List<String> absentAttributes() {
       return absentAttributes;

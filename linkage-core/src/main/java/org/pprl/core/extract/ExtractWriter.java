@@ -52,7 +52,10 @@ public final class ExtractWriter implements Closeable {
   private final MessageDigest sha = Shape.sha256();
   private final byte[] buf = new byte[BUFFER_BYTES];
   private int pos;
-  private final IdSet ids = new IdSet();
+
+  /** Every id written so far, to refuse repeats; null when the caller guarantees unique ids. */
+  private IdSet ids;
+
   private final byte[] idBytes = new byte[ExtractHeader.MAX_STRING_BYTES];
   private final int[] attributeBytes;
   private long count;
@@ -70,7 +73,19 @@ public final class ExtractWriter implements Closeable {
    * takes over the stream and closes it in {@link #close}.
    */
   public static ExtractWriter create(OutputStream out, ExtractHeader header) throws IOException {
+    return create(out, header, true);
+  }
+
+  /**
+   * As {@link #create(OutputStream, ExtractHeader)}; with {@code checkIds} false the writer does
+   * not keep every id to refuse repeats, so its memory stays flat however many records it writes.
+   * Only for ids unique by construction (row numbers): a repeated id would make a file that {@link
+   * ExtractReader} refuses.
+   */
+  public static ExtractWriter create(OutputStream out, ExtractHeader header, boolean checkIds)
+      throws IOException {
     ExtractWriter w = new ExtractWriter(out, header);
+    w.ids = checkIds ? new IdSet() : null;
     byte[] body = Format.encodeHeader(header);
     System.arraycopy(Format.MAGIC, 0, w.buf, 0, Format.MAGIC.length);
     w.pos = Format.MAGIC.length;
@@ -124,11 +139,13 @@ public final class ExtractWriter implements Closeable {
     if (index >= IdSet.MAX_IDS) {
       throw new IllegalStateException("an extract holds at most " + IdSet.MAX_IDS + " records");
     }
-    int earlier = ids.add(idBytes, 0, idLength);
-    if (earlier >= 0) {
-      throw refuse(index, "id repeats the id of record " + earlier);
+    if (ids != null) {
+      int earlier = ids.add(idBytes, 0, idLength);
+      if (earlier >= 0) {
+        throw refuse(index, "id repeats the id of record " + earlier);
+      }
+      assert ids.size() == index + 1 : "the id set numbers records as the writer does";
     }
-    assert ids.size() == index + 1 : "the id set numbers records as the writer does";
     try {
       writeRecord(record, idLength);
     } catch (IOException | RuntimeException e) {

@@ -99,6 +99,29 @@ class ExtractWriterTest {
   }
 
   @Test
+  void write_withoutIdCheck_writesRepeatsThatTheReaderRefuses() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ExtractWriter w = ExtractWriter.create(bytes, HEADER, false);
+    w.write(valid(SECRET + "0"));
+    w.write(valid(SECRET + "0"));
+    w.finish();
+
+    CorruptExtractException e =
+        assertThrows(
+            CorruptExtractException.class,
+            () -> {
+              try (ExtractReader r =
+                  ExtractReader.open(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                ExtractRecord record = r.newRecord();
+                while (r.next(record)) {
+                  // read to the end
+                }
+              }
+            });
+    assertEquals(CorruptExtractException.Reason.DUPLICATE_ID, e.reason());
+  }
+
+  @Test
   void write_duplicateId_isRefused() throws IOException {
     assertRefused(r -> r.setId(SECRET + "0"), "record 1: id repeats the id of record 0");
   }
