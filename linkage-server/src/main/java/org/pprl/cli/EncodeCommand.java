@@ -223,10 +223,13 @@ final class EncodeCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new BadInput("cannot write " + output + ": " + describe(e));
       }
-      long records =
-          threads == 1
-              ? encodeSerial(encoder, columns, header, csv, writer, err)
-              : encodeParallel(encoder, columns, header, csv, writer, err);
+      long records;
+      try (Progress progress = new Progress(err)) {
+        records =
+            threads == 1
+                ? encodeSerial(encoder, columns, header, csv, writer, progress)
+                : encodeParallel(encoder, columns, header, csv, writer, progress);
+      }
       writer.commit();
       return records;
     } catch (BadInput e) {
@@ -277,19 +280,6 @@ final class EncodeCommand implements Callable<Integer> {
       ExtractHeader header,
       CsvRows csv,
       RecordWriter writer,
-      PrintWriter err)
-      throws IOException, BadInput {
-    try (Progress progress = new Progress(err)) {
-      return encodeSerial(encoder, columns, header, csv, writer, progress);
-    }
-  }
-
-  private long encodeSerial(
-      RecordEncoder encoder,
-      RecordEncoder.Columns columns,
-      ExtractHeader header,
-      CsvRows csv,
-      RecordWriter writer,
       Progress progress)
       throws IOException, BadInput {
     ExtractRecord record = new ExtractRecord(header);
@@ -319,19 +309,6 @@ final class EncodeCommand implements Callable<Integer> {
 
     Batch(long firstRow) {
       this.firstRow = firstRow;
-    }
-  }
-
-  private long encodeParallel(
-      RecordEncoder encoder,
-      RecordEncoder.Columns columns,
-      ExtractHeader header,
-      CsvRows csv,
-      RecordWriter writer,
-      PrintWriter err)
-      throws IOException, BadInput {
-    try (Progress progress = new Progress(err)) {
-      return encodeParallel(encoder, columns, header, csv, writer, progress);
     }
   }
 
