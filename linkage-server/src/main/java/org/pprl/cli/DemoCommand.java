@@ -1,5 +1,6 @@
 package org.pprl.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,6 +17,9 @@ import org.pprl.core.evaluate.Truth;
 import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.extract.ExtractSummary;
 import org.pprl.fixtures.Agency;
+import org.pprl.server.LinkageServer;
+import org.pprl.server.Role;
+import org.pprl.server.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,11 +36,14 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Runs the engine end to end on a generated city: generate five agencies' client extracts,"
-          + " encode each locally (only encodings leave the agency), then link public assistance"
-          + " with homeless services and score the links against the generator's truth.",
+          + " encode each locally (only encodings leave the agency), upload them to the embedded"
+          + " linkage service with each steward's token, verify the service's audit log offline,"
+          + " then link public assistance with homeless services and score the links against the"
+          + " generator's truth.",
       "Everything is written under --dir, which is replaced: the CSVs and truth (city/), the"
           + " shared secret, the schema, each agency's extract (*.pprl) and the linked pairs.",
-      "The linkage service (upload, analyst questions, audit) is not part of the demo yet."
+      "Linkage runs inside the service, analysts' questions and stewards' matches are not part"
+          + " of the demo yet: the link step runs locally."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String SCHEMA_RESOURCE = "/org/pprl/examples/agency-schema.json";
@@ -66,6 +73,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // The embedded service's own log lines would interleave with the demo's story; keep warnings.
+    System.setProperty("org.slf4j.simpleLogger.log.org.pprl.server", "warn");
     PrintWriter out = spec.commandLine().getOut();
     if (population < 100 || population > 2_000_000) {
       throw new CommandFailure("--population must be between 100 and 2,000,000, got " + population);
@@ -135,7 +144,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     out.println();
-    out.println("3. Linking public_assistance with homeless_services (no labels used)");
+    out.println("3. Uploading every extract to the linkage service, each with its steward's token");
+    service(out, schemaFingerprint(extracts.get(0)), extracts);
+
+    out.println();
+    out.println("4. Linking public_assistance with homeless_services (no labels used)");
     Path pairs = dir.resolve("pairs.csv");
     run(
         "link",
@@ -145,7 +158,7 @@ final class DemoCommand implements Callable<Integer> {
         pairs.toString());
 
     out.println();
-    out.println("4. Scoring the links against the generator's ground truth");
+    out.println("5. Scoring the links against the generator's ground truth");
     LinkEvaluator.Report report = LinkEvaluator.pairs(Truth.read(city.resolve("truth.csv")), pairs);
     PairMetrics m = report.pairs();
     out.printf(
@@ -163,6 +176,147 @@ final class DemoCommand implements Callable<Integer> {
         dir);
     out.flush();
     return 0;
+  }
+
+  private static String schemaFingerprint(Path extract) throws IOException {
+    return ExtractReader.verify(extract).header().schemaFingerprintHex();
+  }
+
+  /**
+   * Runs the embedded service on a free port: an administrator creates the project, each agency's
+   * steward uploads its extract, one upload with the wrong steward's token is refused, and an
+   * auditor exports the audit log, which is then verified offline.
+   */
+  private void service(PrintWriter out, String fingerprint, List<Path> extracts)
+      throws IOException {
+    Path data = dir.resolve("service");
+    deleteTree(data);
+    Store store = Store.open(data);
+    java.util.Map<String, String> stewards = new java.util.LinkedHashMap<>();
+    for (Agency agency : Agency.values()) {
+      store.createAgency(agency.id());
+      stewards.put(agency.id(), store.createToken(Role.STEWARD, agency.id(), "demo").token());
+    }
+    String admin = store.createToken(Role.ADMIN, null, "demo").token();
+    String auditor = store.createToken(Role.AUDITOR, null, "demo").token();
+    try (LinkageServer server = LinkageServer.start(store, 0, 1L << 30)) {
+      String base = "http://localhost:" + server.port();
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String agencies =
+          String.join(",", stewards.keySet().stream().map(a -> '"' + a + '"').toList());
+      JsonNode project =
+          send(
+              http,
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/projects"))
+                  .header("Authorization", "Bearer " + admin)
+                  .POST(
+                      java.net.http.HttpRequest.BodyPublishers.ofString(
+                          "{\"name\": \"demo\", \"agencies\": ["
+                              + agencies
+                              + "], \"schemaFingerprint\": \""
+                              + fingerprint
+                              + "\"}")),
+              201);
+      long id = project.get("id").asLong();
+      out.printf(
+          Locale.ROOT,
+          "   project %d created by the administrator on port %d%n",
+          id,
+          server.port());
+      for (Path extract : extracts) {
+        String agency = ExtractReader.verify(extract).header().agency();
+        JsonNode receipt =
+            send(
+                http,
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + "/projects/" + id + "/extracts/" + agency))
+                    .header("Authorization", "Bearer " + stewards.get(agency))
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofFile(extract)),
+                201);
+        out.printf(
+            Locale.ROOT,
+            "   %-20s receipt: version %d, %,d records, sha256 %s...%n",
+            agency,
+            receipt.get("version").asInt(),
+            receipt.get("records").asLong(),
+            receipt.get("sha256").asText().substring(0, 16));
+      }
+      JsonNode refused =
+          send(
+              http,
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(
+                          base + "/projects/" + id + "/extracts/" + Agency.HOUSING.id()))
+                  .header("Authorization", "Bearer " + stewards.get(Agency.EDUCATION.id()))
+                  .PUT(java.net.http.HttpRequest.BodyPublishers.ofFile(extracts.get(0))),
+              403);
+      out.println(
+          "   education's steward uploading for housing is refused: "
+              + refused.get("code").asText());
+      send(
+          http,
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/audit/checkpoint"))
+              .header("Authorization", "Bearer " + auditor)
+              .POST(java.net.http.HttpRequest.BodyPublishers.noBody()),
+          201);
+      java.net.http.HttpResponse<Path> log =
+          sendTo(
+              http,
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/audit"))
+                  .header("Authorization", "Bearer " + auditor)
+                  .GET()
+                  .build(),
+              dir.resolve("audit.jsonl"));
+      Path key = dir.resolve("audit-key.pub");
+      Files.writeString(key, java.util.Base64.getEncoder().encodeToString(store.auditPublicKey()));
+      out.println(
+          "   the auditor exported the audit log to " + log.body() + " and verifies it offline:");
+      run("audit", "verify", "--log", log.body().toString(), "--public-key", key.toString());
+    }
+  }
+
+  private static JsonNode send(
+      java.net.http.HttpClient http, java.net.http.HttpRequest.Builder request, int expected)
+      throws IOException {
+    try {
+      java.net.http.HttpResponse<String> r =
+          http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != expected) {
+        throw new CommandFailure(
+            "the service answered " + r.statusCode() + " where " + expected + " was expected");
+      }
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommandFailure("interrupted while talking to the service", e);
+    }
+  }
+
+  private static java.net.http.HttpResponse<Path> sendTo(
+      java.net.http.HttpClient http, java.net.http.HttpRequest request, Path file)
+      throws IOException {
+    try {
+      java.net.http.HttpResponse<Path> r =
+          http.send(request, java.net.http.HttpResponse.BodyHandlers.ofFile(file));
+      if (r.statusCode() != 200) {
+        throw new CommandFailure("the service answered " + r.statusCode() + " to GET /audit");
+      }
+      return r;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommandFailure("interrupted while talking to the service", e);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static byte[] sha256(String text) {
