@@ -141,11 +141,11 @@ public final class Linker {
    */
   public record Candidates(int a, int b, long[] pairs) {
     public int first(int k) {
-      return (int) (pairs[k] >>> 32);
+      return LongList.first(pairs[k]);
     }
 
     public int second(int k) {
-      return (int) pairs[k];
+      return LongList.second(pairs[k]);
     }
   }
 

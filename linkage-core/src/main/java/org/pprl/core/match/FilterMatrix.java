@@ -92,11 +92,6 @@ public final class FilterMatrix {
     return (words[i * wordsPerFilter + (bit >>> 6)] & (1L << bit)) != 0;
   }
 
-  /** Copies filter {@code i} into {@code out}, which has {@link #wordsPerFilter()} words. */
-  public void copyInto(int i, long[] out) {
-    System.arraycopy(words, i * wordsPerFilter, out, 0, wordsPerFilter);
-  }
-
   /** The backing words; the kernel reads them directly and never writes. */
   long[] words() {
     return words;
