@@ -132,8 +132,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.println();
     out.printf(Locale.ROOT, "   %-20s %8s %10s  %s%n", "agency", "records", "bytes", "fingerprint");
+    List<ExtractSummary> summaries = new ArrayList<>();
     for (Path extract : extracts) {
       ExtractSummary s = ExtractReader.verify(extract);
+      summaries.add(s);
       out.printf(
           Locale.ROOT,
           "   %-20s %,8d %,10d  %s...%n",
@@ -145,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
 
     out.println();
     out.println("3. Uploading every extract to the linkage service, each with its steward's token");
-    service(out, schemaFingerprint(extracts.get(0)), extracts);
+    service(out, extracts, summaries);
 
     out.println();
     out.println("4. Linking public_assistance with homeless_services (no labels used)");
@@ -178,17 +180,14 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String schemaFingerprint(Path extract) throws IOException {
-    return ExtractReader.verify(extract).header().schemaFingerprintHex();
-  }
-
   /**
    * Runs the embedded service on a free port: an administrator creates the project, each agency's
    * steward uploads its extract, one upload with the wrong steward's token is refused, and an
    * auditor exports the audit log, which is then verified offline.
    */
-  private void service(PrintWriter out, String fingerprint, List<Path> extracts)
+  private void service(PrintWriter out, List<Path> extracts, List<ExtractSummary> summaries)
       throws IOException {
+    String fingerprint = summaries.get(0).header().schemaFingerprintHex();
     Path data = dir.resolve("service");
     deleteTree(data);
     Store store = Store.open(data);
@@ -223,8 +222,9 @@ final class DemoCommand implements Callable<Integer> {
           "   project %d created by the administrator on port %d%n",
           id,
           server.port());
-      for (Path extract : extracts) {
-        String agency = ExtractReader.verify(extract).header().agency();
+      for (int e = 0; e < extracts.size(); e++) {
+        Path extract = extracts.get(e);
+        String agency = summaries.get(e).header().agency();
         JsonNode receipt =
             send(
                 http,
