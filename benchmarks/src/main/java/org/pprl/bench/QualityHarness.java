@@ -228,8 +228,7 @@ public final class QualityHarness {
     for (Linker.Link link : result.links()) {
       Party a = parties.get(link.a());
       Party b = parties.get(link.b());
-      int x = truth.entity(a.name(), a.id(link.i()));
-      if (x >= 0 && x == truth.entity(b.name(), b.id(link.j()))) {
+      if (truth.sameEntity(a.name(), a.id(link.i()), b.name(), b.id(link.j()))) {
         right++;
       }
     }

@@ -273,8 +273,7 @@ final class LinkCommand implements Callable<Integer> {
       Party b = parties.get(c.b());
       long found = 0;
       for (int k = 0; k < c.pairs().length; k++) {
-        int x = known.entity(a.name(), a.id(c.first(k)));
-        if (x >= 0 && x == known.entity(b.name(), b.id(c.second(k)))) {
+        if (known.sameEntity(a.name(), a.id(c.first(k)), b.name(), b.id(c.second(k)))) {
           found++;
         }
       }

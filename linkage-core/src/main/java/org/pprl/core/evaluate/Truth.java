@@ -74,6 +74,12 @@ public final class Truth {
     return record < 0 ? -1 : entityOf[record];
   }
 
+  /** Whether the truth names both records and puts them in the same entity. */
+  public boolean sameEntity(String extractA, String idA, String extractB, String idB) {
+    int x = entity(extractA, idA);
+    return x >= 0 && x == entity(extractB, idB);
+  }
+
   /**
    * Number of true pairs with one record in each of the two extracts (or, for the same extract
    * twice, inside it); with {@link Shape#ID_PAIRS}, all listed pairs.
