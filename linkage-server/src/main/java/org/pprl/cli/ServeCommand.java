@@ -1,6 +1,9 @@
 package org.pprl.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.pprl.server.LinkageServer;
@@ -26,27 +29,46 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       paramLabel = "PORT",
-      defaultValue = "8080",
-      description = "TCP port (default: 8080; 0 picks a free one, printed on start).")
-  int port;
+      description =
+          "TCP port (default: $PPRL_PORT, else 'port' in the configuration file, else 8080; 0 picks"
+              + " a free one, printed on start).")
+  Long port;
 
   @Option(
       names = "--max-upload-bytes",
       paramLabel = "BYTES",
-      defaultValue = "1073741824",
-      description = "Largest extract upload accepted, in bytes as sent (default: 1 GiB).")
-  long maxUploadBytes;
+      description =
+          "Largest extract upload accepted, in bytes as sent (default: $PPRL_MAX_UPLOAD_BYTES, else"
+              + " 'max-upload-bytes' in the configuration file, else 1 GiB).")
+  Long maxUploadBytes;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Configuration file of 'key = value' lines: port, max-upload-bytes (default: "
+              + ServeSettings.FILE_NAME
+              + " in the data directory, if there is one). A flag beats an environment variable,"
+              + " which beats the file.")
+  Path config;
+
+  /** The environment the settings are read from; tests replace it. */
+  Map<String, String> env = System.getenv();
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
-    if (port < 0 || port > 65535) {
-      throw new CommandFailure("--port must be 0 to 65535, was " + port);
+    Map<String, Long> flags = new HashMap<>();
+    if (port != null) {
+      flags.put(ServeSettings.PORT.flag(), port);
     }
-    if (maxUploadBytes <= 0) {
-      throw new CommandFailure("--max-upload-bytes must be positive, was " + maxUploadBytes);
+    if (maxUploadBytes != null) {
+      flags.put(ServeSettings.MAX_UPLOAD_BYTES.flag(), maxUploadBytes);
     }
+    ServeSettings settings = ServeSettings.read(flags, env, config, data.dataDir);
+    int port = (int) settings.get(ServeSettings.PORT);
+    long maxUploadBytes = settings.get(ServeSettings.MAX_UPLOAD_BYTES);
     Store store = data.open();
     LinkageServer server;
     try {
