@@ -119,10 +119,12 @@ final class Endpoints {
 
   /**
    * {@code GET /audit} (auditor): the audit log as JSON lines, events and checkpoints, for {@code
-   * pprl audit verify}.
+   * pprl audit verify}. The read itself is logged first ({@code audit.export}), so the export ends
+   * with the event of its own reading.
    */
   private void exportAudit(Context ctx) throws IOException {
-    requireRole(ctx, Role.AUDITOR);
+    Principal caller = requireRole(ctx, Role.AUDITOR);
+    store.audit(caller, "audit.export", Map.of());
     ctx.status(200).contentType("application/x-ndjson");
     Writer out =
         new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));

@@ -25,7 +25,7 @@ class DemoCommandTest {
       assertTrue(Files.isRegularFile(dir.resolve(agency + ".pprl")), agency);
     }
     assertTrue(run.out().contains("is refused: forbidden"), run.out());
-    assertTrue(run.out().contains("verified 7 events, 1 checkpoints"), run.out());
+    assertTrue(run.out().contains("verified 8 events, 1 checkpoints"), run.out());
     Matcher m = Pattern.compile("precision ([0-9.]+), recall ([0-9.]+)").matcher(run.out());
     assertTrue(m.find(), run.out());
     // A regression guard on linkage quality for this seed, not a benchmark.

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -106,10 +107,18 @@ class AuditTest {
     }
   }
 
-  private List<String> exportedLines() {
+  /**
+   * An export by the auditor, without its last line: the event of its own reading, checked here.
+   * What is left is a prefix of the log, as an export made a moment earlier would have been.
+   */
+  private List<String> exportedLines() throws IOException {
     HttpResponse<String> r = getAudit(tokens.get(Role.AUDITOR));
     assertEquals(200, r.statusCode(), r.body());
-    return r.body().lines().toList();
+    List<String> lines = r.body().lines().toList();
+    JsonNode read = ServiceFixture.JSON.readTree(lines.get(lines.size() - 1));
+    assertEquals("audit.export", read.get("action").asText(), read.toString());
+    assertEquals("auditor", read.get("role").asText());
+    return lines.subList(0, lines.size() - 1);
   }
 
   /** Runs {@code pprl audit verify} in-process on an export; returns exit code and output. */
@@ -204,6 +213,17 @@ class AuditTest {
   }
 
   @Test
+  void getAudit_eachRead_isItselfLoggedBeforeTheExport() throws Exception {
+    createProject();
+    exportedLines();
+    List<String> second = exportedLines();
+    assertEquals(2, second.size(), second.toString());
+    assertEquals(
+        "audit.export", ServiceFixture.JSON.readTree(second.get(1)).get("action").asText());
+    assertTrue(Verifier.verify(second, store.auditPublicKey()).ok());
+  }
+
+  @Test
   void getAudit_byRole_onlyAuditorReads() {
     assertEquals(401, getAudit(null).statusCode());
     assertEquals(401, getAudit("not-a-token").statusCode());
@@ -257,11 +277,11 @@ class AuditTest {
     try (Connection c =
             DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
         Statement s = c.createStatement()) {
-      assertEquals(1, s.executeUpdate("DELETE FROM audit_events WHERE seq = 3"));
+      assertEquals(1, s.executeUpdate("DELETE FROM audit_events WHERE seq = 2"));
     }
     String[] r = verifyWithCli(exportedLines());
     assertEquals("1", r[0], r[2]);
-    assertTrue(r[1].startsWith("MISSING at seq 3:"), r[1]);
+    assertTrue(r[1].startsWith("MISSING at seq 2:"), r[1]);
   }
 
   @Test
@@ -277,10 +297,14 @@ class AuditTest {
             DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
         Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM audit_checkpoints");
-      s.executeUpdate("DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)");
+      // The upload (seq 2) and the earlier export's own read (seq 3).
+      assertEquals(2, s.executeUpdate("DELETE FROM audit_events WHERE seq >= 2"));
     }
+    // Exported from the store directly: an export over the API would append its own read.
     Path log = work.resolve("audit.jsonl");
-    Files.write(log, exportedLines(), StandardCharsets.UTF_8);
+    try (Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+      store.exportAudit(w);
+    }
     String pub = dir.resolve(AuditKeys.PUBLIC_FILE).toString();
 
     assertEquals(
@@ -317,7 +341,7 @@ class AuditTest {
   }
 
   @Test
-  void audit_everyHundredEvents_isCheckpointed() {
+  void audit_everyHundredEvents_isCheckpointed() throws Exception {
     Principal admin = store.principals().get(0);
     for (int i = 0; i < Store.CHECKPOINT_EVERY + 1; i++) {
       store.audit(admin, "test.event", Map.of("i", i));
