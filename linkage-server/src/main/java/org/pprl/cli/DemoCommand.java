@@ -1,15 +1,24 @@
 package org.pprl.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.pprl.core.evaluate.LinkEvaluator;
 import org.pprl.core.evaluate.PairMetrics;
@@ -46,6 +55,7 @@ import picocli.CommandLine.Spec;
           + " of the demo yet: the link step runs locally."
     })
 final class DemoCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final String SCHEMA_RESOURCE = "/org/pprl/examples/agency-schema.json";
 
   @Option(
@@ -191,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
     Path data = dir.resolve("service");
     deleteTree(data);
     Store store = Store.open(data);
-    java.util.Map<String, String> stewards = new java.util.LinkedHashMap<>();
+    Map<String, String> stewards = new LinkedHashMap<>();
     for (Agency agency : Agency.values()) {
       store.createAgency(agency.id());
       stewards.put(agency.id(), store.createToken(Role.STEWARD, agency.id(), "demo").token());
@@ -200,21 +210,25 @@ final class DemoCommand implements Callable<Integer> {
     String auditor = store.createToken(Role.AUDITOR, null, "demo").token();
     try (LinkageServer server = LinkageServer.start(store, 0, 1L << 30)) {
       String base = "http://localhost:" + server.port();
-      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-      String agencies =
-          String.join(",", stewards.keySet().stream().map(a -> '"' + a + '"').toList());
+      HttpClient http = HttpClient.newHttpClient();
+      TreeSet<String> attributes = new TreeSet<>();
+      TreeSet<String> purposes = new TreeSet<>();
+      for (ExtractSummary s : summaries) {
+        attributes.addAll(s.header().attributes());
+        purposes.addAll(s.header().purposes());
+      }
+      ObjectNode request = JSON.createObjectNode();
+      request.put("name", "demo");
+      stewards.keySet().forEach(request.putArray("agencies")::add);
+      request.put("schemaFingerprint", fingerprint);
+      purposes.forEach(request.putArray("purposes")::add);
+      attributes.forEach(request.putArray("attributes")::add);
       JsonNode project =
           send(
               http,
-              java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/projects"))
+              HttpRequest.newBuilder(URI.create(base + "/projects"))
                   .header("Authorization", "Bearer " + admin)
-                  .POST(
-                      java.net.http.HttpRequest.BodyPublishers.ofString(
-                          "{\"name\": \"demo\", \"agencies\": ["
-                              + agencies
-                              + "], \"schemaFingerprint\": \""
-                              + fingerprint
-                              + "\"}")),
+                  .POST(HttpRequest.BodyPublishers.ofString(request.toString())),
               201);
       long id = project.get("id").asLong();
       out.printf(
@@ -228,10 +242,9 @@ final class DemoCommand implements Callable<Integer> {
         JsonNode receipt =
             send(
                 http,
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(base + "/projects/" + id + "/extracts/" + agency))
+                HttpRequest.newBuilder(URI.create(base + "/projects/" + id + "/extracts/" + agency))
                     .header("Authorization", "Bearer " + stewards.get(agency))
-                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofFile(extract)),
+                    .PUT(HttpRequest.BodyPublishers.ofFile(extract)),
                 201);
         out.printf(
             Locale.ROOT,
@@ -244,25 +257,24 @@ final class DemoCommand implements Callable<Integer> {
       JsonNode refused =
           send(
               http,
-              java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create(
-                          base + "/projects/" + id + "/extracts/" + Agency.HOUSING.id()))
+              HttpRequest.newBuilder(
+                      URI.create(base + "/projects/" + id + "/extracts/" + Agency.HOUSING.id()))
                   .header("Authorization", "Bearer " + stewards.get(Agency.EDUCATION.id()))
-                  .PUT(java.net.http.HttpRequest.BodyPublishers.ofFile(extracts.get(0))),
+                  .PUT(HttpRequest.BodyPublishers.ofFile(extracts.get(0))),
               403);
       out.println(
           "   education's steward uploading for housing is refused: "
               + refused.get("code").asText());
       send(
           http,
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/audit/checkpoint"))
+          HttpRequest.newBuilder(URI.create(base + "/audit/checkpoint"))
               .header("Authorization", "Bearer " + auditor)
-              .POST(java.net.http.HttpRequest.BodyPublishers.noBody()),
+              .POST(HttpRequest.BodyPublishers.noBody()),
           201);
-      java.net.http.HttpResponse<Path> log =
+      HttpResponse<Path> log =
           sendTo(
               http,
-              java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/audit"))
+              HttpRequest.newBuilder(URI.create(base + "/audit"))
                   .header("Authorization", "Bearer " + auditor)
                   .GET()
                   .build(),
@@ -275,29 +287,25 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static JsonNode send(
-      java.net.http.HttpClient http, java.net.http.HttpRequest.Builder request, int expected)
+  private static JsonNode send(HttpClient http, HttpRequest.Builder request, int expected)
       throws IOException {
     try {
-      java.net.http.HttpResponse<String> r =
-          http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != expected) {
         throw new CommandFailure(
             "the service answered " + r.statusCode() + " where " + expected + " was expected");
       }
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+      return JSON.readTree(r.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CommandFailure("interrupted while talking to the service", e);
     }
   }
 
-  private static java.net.http.HttpResponse<Path> sendTo(
-      java.net.http.HttpClient http, java.net.http.HttpRequest request, Path file)
+  private static HttpResponse<Path> sendTo(HttpClient http, HttpRequest request, Path file)
       throws IOException {
     try {
-      java.net.http.HttpResponse<Path> r =
-          http.send(request, java.net.http.HttpResponse.BodyHandlers.ofFile(file));
+      HttpResponse<Path> r = http.send(request, HttpResponse.BodyHandlers.ofFile(file));
       if (r.statusCode() != 200) {
         throw new CommandFailure("the service answered " + r.statusCode() + " to GET /audit");
       }

@@ -65,17 +65,10 @@ final class Endpoints {
     }
     String name = text(body, "name");
     String fingerprint = text(body, "schemaFingerprint");
-    JsonNode agencyNodes = body.get("agencies");
-    if (agencyNodes == null || !agencyNodes.isArray()) {
-      throw new ApiException(Code.BAD_REQUEST, "'agencies' must be an array of agency ids");
+    if (!body.path("agencies").isArray()) {
+      throw new ApiException(Code.BAD_REQUEST, "'agencies' must be an array of strings");
     }
-    List<String> agencies = new ArrayList<>();
-    for (JsonNode a : agencyNodes) {
-      if (!a.isTextual()) {
-        throw new ApiException(Code.BAD_REQUEST, "'agencies' must be an array of agency ids");
-      }
-      agencies.add(a.asText());
-    }
+    List<String> agencies = names(body, "agencies");
     int minCellSize = DEFAULT_MIN_CELL_SIZE;
     JsonNode min = body.get("minCellSize");
     if (min != null && !min.isNull()) {
@@ -84,9 +77,13 @@ final class Endpoints {
       }
       minCellSize = min.asInt();
     }
+    List<String> purposes = names(body, "purposes");
+    List<String> attributes = names(body, "attributes");
     Store.Project project;
     try {
-      project = store.createProject(principal(ctx), name, agencies, fingerprint, minCellSize);
+      project =
+          store.createProject(
+              principal(ctx), name, agencies, fingerprint, minCellSize, purposes, attributes);
     } catch (Store.AlreadyExists e) {
       throw new ApiException(Code.CONFLICT, e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -184,6 +181,16 @@ final class Endpoints {
                 + fingerprint
                 + " differs from the project's "
                 + project.schemaFingerprint());
+      }
+      for (String attribute : summary.header().attributes()) {
+        if (!project.attributes().contains(attribute)) {
+          throw new ApiException(
+              Code.ATTRIBUTE_NOT_ALLOWED,
+              "the extract carries attribute '"
+                  + attribute
+                  + "', which the project does not allow; allowed: "
+                  + project.attributes());
+        }
       }
       Store.ExtractVersion version =
           store.addExtract(
@@ -299,6 +306,25 @@ final class Endpoints {
     return n.asText();
   }
 
+  /** The strings of an optional array field; absent or null is empty. */
+  private static List<String> names(JsonNode body, String field) {
+    JsonNode n = body.get(field);
+    List<String> names = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return names;
+    }
+    if (!n.isArray()) {
+      throw new ApiException(Code.BAD_REQUEST, "'" + field + "' must be an array of strings");
+    }
+    for (JsonNode a : n) {
+      if (!a.isTextual()) {
+        throw new ApiException(Code.BAD_REQUEST, "'" + field + "' must be an array of strings");
+      }
+      names.add(a.asText());
+    }
+    return names;
+  }
+
   private static Map<String, Object> projectJson(Store.Project p) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", p.id());
@@ -306,6 +332,8 @@ final class Endpoints {
     m.put("agencies", p.agencies());
     m.put("schemaFingerprint", p.schemaFingerprint());
     m.put("minCellSize", p.minCellSize());
+    m.put("purposes", p.purposes());
+    m.put("attributes", p.attributes());
     m.put("created", p.created());
     return m;
   }

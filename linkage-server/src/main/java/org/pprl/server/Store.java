@@ -50,7 +50,9 @@ public final class Store {
   /** A checkpoint is signed after every this many audit events. */
   static final int CHECKPOINT_EVERY = 100;
 
-  private static final Pattern AGENCY_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  /** Agency ids, purposes and attribute names. */
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
   private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
   private static final ObjectMapper AUDIT_JSON = new ObjectMapper();
 
@@ -248,6 +250,8 @@ public final class Store {
    * @param minCellSize the smallest count published; counts 1 to {@code minCellSize - 1} are
    *     suppressed
    * @param created when it was made, ISO-8601 UTC
+   * @param purposes the purposes questions and consented matches may state, sorted
+   * @param attributes the attributes an extract may carry, sorted
    */
   public record Project(
       long id,
@@ -255,11 +259,26 @@ public final class Store {
       List<String> agencies,
       String schemaFingerprint,
       int minCellSize,
-      String created) {
-    /** Copies the agency list. */
+      String created,
+      List<String> purposes,
+      List<String> attributes) {
+    /** Copies the lists. */
     public Project {
       agencies = List.copyOf(agencies);
+      purposes = List.copyOf(purposes);
+      attributes = List.copyOf(attributes);
     }
+  }
+
+  /** Creates a project that allows no purpose and no attribute; see the full overload. */
+  public Project createProject(
+      Principal actor,
+      String name,
+      List<String> agencies,
+      String schemaFingerprint,
+      int minCellSize) {
+    return createProject(
+        actor, name, agencies, schemaFingerprint, minCellSize, List.of(), List.of());
   }
 
   /**
@@ -275,20 +294,18 @@ public final class Store {
       String name,
       List<String> agencies,
       String schemaFingerprint,
-      int minCellSize) {
+      int minCellSize,
+      List<String> purposes,
+      List<String> attributes) {
     if (name == null || name.isBlank() || name.length() > 200) {
       throw new IllegalArgumentException("project name must be 1 to 200 characters");
     }
     if (agencies == null || agencies.isEmpty()) {
       throw new IllegalArgumentException("a project needs at least one agency");
     }
-    List<String> sorted = new ArrayList<>(agencies);
-    sorted.sort(null);
-    for (int i = 1; i < sorted.size(); i++) {
-      if (sorted.get(i).equals(sorted.get(i - 1))) {
-        throw new IllegalArgumentException("agency '" + sorted.get(i) + "' is listed twice");
-      }
-    }
+    List<String> sorted = sortedNames("agency", agencies);
+    List<String> sortedPurposes = sortedNames("purpose", purposes);
+    List<String> sortedAttributes = sortedNames("attribute", attributes);
     if (!isFingerprint(schemaFingerprint)) {
       throw new IllegalArgumentException(
           "schema fingerprint must be 64 lowercase hex digits (SHA-256)");
@@ -330,15 +347,32 @@ public final class Store {
             s.executeUpdate();
           }
         }
+        insertNames(
+            c, "INSERT INTO project_purposes (project, purpose) VALUES (?, ?)", id, sortedPurposes);
+        insertNames(
+            c,
+            "INSERT INTO project_attributes (project, attribute) VALUES (?, ?)",
+            id,
+            sortedAttributes);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("project", id);
         detail.put("name", name);
         detail.put("agencies", sorted);
         detail.put("schemaFingerprint", schemaFingerprint);
         detail.put("minCellSize", minCellSize);
+        detail.put("purposes", sortedPurposes);
+        detail.put("attributes", sortedAttributes);
         appendAudit(c, actor, "project.create", detail);
         c.commit();
-        return new Project(id, name, sorted, schemaFingerprint, minCellSize, created);
+        return new Project(
+            id,
+            name,
+            sorted,
+            schemaFingerprint,
+            minCellSize,
+            created,
+            sortedPurposes,
+            sortedAttributes);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -360,29 +394,68 @@ public final class Store {
         if (!r.next()) {
           return Optional.empty();
         }
-        List<String> agencies = new ArrayList<>();
-        try (PreparedStatement a =
-            c.prepareStatement(
-                "SELECT agency FROM project_agencies WHERE project = ? ORDER BY agency")) {
-          a.setLong(1, id);
-          try (ResultSet ar = a.executeQuery()) {
-            while (ar.next()) {
-              agencies.add(ar.getString(1));
-            }
-          }
-        }
         return Optional.of(
             new Project(
                 id,
                 r.getString("name"),
-                agencies,
+                names(c, "SELECT agency FROM project_agencies WHERE project = ? ORDER BY 1", id),
                 r.getString("schema_fingerprint"),
                 r.getInt("min_cell_size"),
-                r.getString("created")));
+                r.getString("created"),
+                names(c, "SELECT purpose FROM project_purposes WHERE project = ? ORDER BY 1", id),
+                names(
+                    c,
+                    "SELECT attribute FROM project_attributes WHERE project = ? ORDER BY 1",
+                    id)));
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read projects", e);
     }
+  }
+
+  /** The names, sorted, refusing a repeat, a null and a name not 1 to 64 of a-z 0-9 - _. */
+  private static List<String> sortedNames(String what, List<String> names) {
+    if (names == null) {
+      throw new IllegalArgumentException("the " + what + " list is missing");
+    }
+    List<String> sorted = new ArrayList<>(names);
+    for (String n : sorted) {
+      if (n == null || !NAME.matcher(n).matches()) {
+        throw new IllegalArgumentException(
+            "each " + what + " must be 1 to 64 of a-z 0-9 - _, starting with a letter or digit");
+      }
+    }
+    sorted.sort(null);
+    for (int i = 1; i < sorted.size(); i++) {
+      if (sorted.get(i).equals(sorted.get(i - 1))) {
+        throw new IllegalArgumentException(what + " '" + sorted.get(i) + "' is listed twice");
+      }
+    }
+    return sorted;
+  }
+
+  private static void insertNames(Connection c, String sql, long project, List<String> names)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (String n : names) {
+        s.setLong(1, project);
+        s.setString(2, n);
+        s.executeUpdate();
+      }
+    }
+  }
+
+  private static List<String> names(Connection c, String sql, long project) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setLong(1, project);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          names.add(r.getString(1));
+        }
+      }
+    }
+    return names;
   }
 
   private static boolean agencyExists(Connection c, String id) throws SQLException {
@@ -782,7 +855,7 @@ public final class Store {
   }
 
   static void requireAgencyId(String id) {
-    if (id == null || !AGENCY_ID.matcher(id).matches()) {
+    if (id == null || !NAME.matcher(id).matches()) {
       throw new IllegalArgumentException(
           "agency id must be 1 to 64 characters of a-z, 0-9, '-' and '_', starting with a letter"
               + " or digit");

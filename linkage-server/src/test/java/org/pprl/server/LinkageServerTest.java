@@ -185,7 +185,50 @@ class LinkageServerTest {
     }
   }
 
+  @Test
+  void createProject_purposesAndAttributes_areKeptSortedAndRefusedWhenMalformed() {
+    Reply r =
+        postProject(
+            admin,
+            "{\"name\":\"with-attributes\",\"agencies\":[\"dhs\"],\"schemaFingerprint\":\""
+                + FINGERPRINT
+                + "\",\"purposes\":[\"research\",\"audit\"],\"attributes\":[\"shelter_type\",\"age_band\"]}");
+    assertEquals(201, r.status(), r.body().toString());
+    assertEquals("[\"audit\",\"research\"]", r.body().get("purposes").toString());
+    assertEquals("[\"age_band\",\"shelter_type\"]", r.body().get("attributes").toString());
+    assertEquals(
+        List.of("age_band", "shelter_type"),
+        store.project(r.body().get("id").asLong()).orElseThrow().attributes());
+    for (String extra :
+        List.of(
+            "\"purposes\":\"research\"",
+            "\"purposes\":[1]",
+            "\"attributes\":[\"Age Band\"]",
+            "\"attributes\":[\"a\",\"a\"]")) {
+      Reply bad =
+          postProject(
+              admin,
+              "{\"name\":\"bad\",\"agencies\":[\"dhs\"],\"schemaFingerprint\":\""
+                  + FINGERPRINT
+                  + "\","
+                  + extra
+                  + "}");
+      assertEquals(400, bad.status(), extra);
+      assertEquals("bad_request", bad.code(), extra);
+    }
+  }
+
   // ---- PUT /projects/{id}/extracts/{agency} ----
+
+  @Test
+  void upload_attributeTheProjectDoesNotAllow_isRefusedAndNothingIsStored() throws Exception {
+    long project = newProject();
+    Reply r = upload(dhsSteward, project, "dhs", extract("dhs", FINGERPRINT, 5, 11, "gender"));
+    assertEquals(422, r.status());
+    assertEquals("attribute_not_allowed", r.code());
+    assertTrue(r.body().get("message").asText().contains("'gender'"));
+    assertNothingStored(project, "dhs");
+  }
 
   @Test
   void upload_byRoleAndAgency_onlyOwnStewardSucceeds() throws Exception {

@@ -25,12 +25,19 @@ final class ServiceFixture {
 
   /** An extract of {@code records} records with 1024-bit CLKs, seeded, in memory. */
   static byte[] extract(String agency, String fingerprintHex, int records, long seed) {
+    return extract(agency, fingerprintHex, records, seed, new String[0]);
+  }
+
+  /** As {@link #extract(String, String, int, long)}, with these attributes, all missing. */
+  static byte[] extract(
+      String agency, String fingerprintHex, int records, long seed, String... attributes) {
     ExtractHeader header =
         ExtractHeader.builder()
             .schemaFingerprint(HexFormat.of().parseHex(fingerprintHex))
             .agency(agency)
             .toolVersion("pprl test")
             .clkBits(1024)
+            .attributes(attributes)
             .purposes("research")
             .build();
     SplittableRandom random = new SplittableRandom(seed);
