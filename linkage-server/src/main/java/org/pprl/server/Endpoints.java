@@ -46,6 +46,8 @@ final class Endpoints {
 
   void register(Javalin app) {
     app.post("/projects", this::createProject);
+    app.get("/projects", this::listProjects);
+    app.get("/projects/{project}", this::getProject);
     app.put("/projects/{project}/extracts/{agency}", this::uploadExtract);
     app.get("/audit", this::exportAudit);
     app.post("/audit/checkpoint", this::checkpoint);
@@ -91,6 +93,49 @@ final class Endpoints {
     }
     LOG.info("project {} created by principal {}", project.id(), principalId(ctx));
     ctx.status(201).json(projectJson(project));
+  }
+
+  /**
+   * {@code GET /projects} (any role): the projects the caller may see, each with its agencies'
+   * current extract versions (numbers, record counts and times; never content). A steward sees the
+   * projects its agency takes part in; every other role sees all.
+   */
+  private void listProjects(Context ctx) {
+    Principal caller = principal(ctx);
+    List<Map<String, Object>> visible = new ArrayList<>();
+    for (Store.Project p : store.projects()) {
+      if (caller.role() != Role.STEWARD || p.agencies().contains(caller.agency())) {
+        visible.add(projectWithExtracts(p));
+      }
+    }
+    ctx.json(Map.of("projects", visible));
+  }
+
+  /** {@code GET /projects/{project}} (any role that may see it): as one entry of the list. */
+  private void getProject(Context ctx) {
+    ctx.json(projectWithExtracts(visibleProject(ctx, principal(ctx))));
+  }
+
+  private Map<String, Object> projectWithExtracts(Store.Project p) {
+    Map<String, Object> m = projectJson(p);
+    Map<String, Object> extracts = new LinkedHashMap<>();
+    for (String agency : p.agencies()) {
+      extracts.put(
+          agency,
+          store
+              .currentExtract(p.id(), agency)
+              .map(
+                  v -> {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("version", v.version());
+                    e.put("records", v.recordCount());
+                    e.put("uploadedAt", v.uploadedAt());
+                    return e;
+                  })
+              .orElse(null));
+    }
+    m.put("extracts", extracts);
+    return m;
   }
 
   /**

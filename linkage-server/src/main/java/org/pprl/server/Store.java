@@ -382,6 +382,25 @@ public final class Store {
     }
   }
 
+  /** Every project, by number. */
+  public List<Project> projects() {
+    List<Long> ids = new ArrayList<>();
+    try (Connection c = connect();
+        PreparedStatement s = c.prepareStatement("SELECT id FROM projects ORDER BY id");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        ids.add(r.getLong(1));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read projects", e);
+    }
+    List<Project> projects = new ArrayList<>();
+    for (long id : ids) {
+      project(id).ifPresent(projects::add);
+    }
+    return projects;
+  }
+
   /** The project with this number, if any. */
   public Optional<Project> project(long id) {
     try (Connection c = connect();

@@ -218,6 +218,34 @@ class LinkageServerTest {
     }
   }
 
+  @Test
+  void getProjects_stewardSeesOnlyItsAgencysProjects_othersSeeAll() throws Exception {
+    long project = newProject();
+    assertEquals(
+        201, upload(dhsSteward, project, "dhs", extract("dhs", FINGERPRINT, 9, 12)).status());
+    for (String token : List.of(admin, analyst, auditor, dhsSteward, acsSteward)) {
+      Reply list = send(client, request(server.port(), "/projects", token).GET().build());
+      assertEquals(200, list.status(), list.body().toString());
+      boolean listed = false;
+      for (com.fasterxml.jackson.databind.JsonNode p : list.body().get("projects")) {
+        listed |= p.get("id").asLong() == project;
+      }
+      assertTrue(listed, "listed for the caller");
+      Reply one = send(client, request(server.port(), "/projects/" + project, token).GET().build());
+      assertEquals(200, one.status());
+      assertEquals(9, one.body().get("extracts").get("dhs").get("records").asInt());
+      assertTrue(one.body().get("extracts").get("acs").isNull(), "acs has uploaded nothing");
+    }
+    Reply outsider = send(client, request(server.port(), "/projects", dheSteward).GET().build());
+    for (com.fasterxml.jackson.databind.JsonNode p : outsider.body().get("projects")) {
+      assertTrue(p.get("agencies").toString().contains("\"dhe\""), p.toString());
+    }
+    Reply hidden =
+        send(client, request(server.port(), "/projects/" + project, dheSteward).GET().build());
+    assertEquals(404, hidden.status());
+    assertEquals("not_found", hidden.code());
+  }
+
   // ---- PUT /projects/{id}/extracts/{agency} ----
 
   @Test
