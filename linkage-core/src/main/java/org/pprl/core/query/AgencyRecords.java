@@ -184,6 +184,26 @@ public final class AgencyRecords {
     return a;
   }
 
+  /**
+   * The index of an attribute that at least one record holds: an extract written with a schema
+   * shared by several agencies names every agency's attributes, and one that no record of this
+   * agency holds is as good as absent to a question.
+   *
+   * @throws IllegalArgumentException naming the attribute and the agency if it is not carried
+   */
+  int carriedAttributeIndex(String attribute) {
+    int a = attributeIndex(attribute);
+    if (codes[a] == null) {
+      throw new IllegalArgumentException(
+          "agency "
+              + agency
+              + " does not carry attribute '"
+              + attribute
+              + "': its extract names it but no record holds a value");
+    }
+    return a;
+  }
+
   /** The code of attribute {@code a} of record {@code r}, or {@link #MISSING}. */
   int code(int a, int r) {
     int[] c = codes[a];

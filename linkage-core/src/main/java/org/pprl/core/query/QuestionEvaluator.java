@@ -142,8 +142,8 @@ public final class QuestionEvaluator {
     Persons persons = new Persons(pop, q.cohort());
     int fromAgency = pop.agencyIndex(q.from().agency());
     int toAgency = pop.agencyIndex(q.to().agency());
-    int fromAttribute = pop.records(fromAgency).attributeIndex(q.from().attribute());
-    int toAttribute = pop.records(toAgency).attributeIndex(q.to().attribute());
+    int fromAttribute = pop.records(fromAgency).carriedAttributeIndex(q.from().attribute());
+    int toAttribute = pop.records(toAgency).carriedAttributeIndex(q.to().attribute());
     int[] fromDays = epochDays(pop.records(fromAgency).dictionary(fromAttribute));
     int[] toDays = epochDays(pop.records(toAgency).dictionary(toAttribute));
     int[] days = new int[q.days().size()];
@@ -240,7 +240,7 @@ public final class QuestionEvaluator {
       }
       agency = pop.agencyIndex(ref.get().agency());
       records = pop.records(agency);
-      attribute = records.attributeIndex(ref.get().attribute());
+      attribute = records.carriedAttributeIndex(ref.get().attribute());
       String[] dictionary = records.dictionary(attribute);
       TreeSet<String> sorted = new TreeSet<>(Arrays.asList(dictionary));
       if (sorted.contains(MISSING_ROW) || sorted.contains(NO_RECORD_ROW)) {
@@ -254,7 +254,7 @@ public final class QuestionEvaluator {
                 + " or "
                 + NO_RECORD_ROW);
       }
-      if (records.anyMissing(attribute) || sorted.isEmpty()) {
+      if (records.anyMissing(attribute)) {
         sorted.add(MISSING_ROW);
       }
       boolean needNoRecord = noRecord && !ref.get().agency().equals(cohort);
@@ -312,7 +312,7 @@ public final class QuestionEvaluator {
       allowed = new boolean[whereAttribute.length][];
       int w = 0;
       for (Map.Entry<String, List<String>> e : cohort.where().entrySet()) {
-        int a = cohortRecords.attributeIndex(e.getKey());
+        int a = cohortRecords.carriedAttributeIndex(e.getKey());
         String[] dictionary = cohortRecords.dictionary(a);
         whereAttribute[w] = a;
         allowed[w] = new boolean[dictionary.length];

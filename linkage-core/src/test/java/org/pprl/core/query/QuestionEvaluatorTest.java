@@ -261,6 +261,21 @@ class QuestionEvaluatorTest {
   }
 
   @Test
+  void evaluate_attributeNamedByTheExtractButHeldByNoRecord_refused() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ask(
+                    WINDOW + ", 'rows': {'agency': 'childrens_services', 'attribute': 'gender'}}",
+                    windowPopulation()));
+    assertEquals(
+        "agency childrens_services does not carry attribute 'gender': its extract names it but"
+            + " no record holds a value",
+        e.getMessage());
+  }
+
+  @Test
   void evaluate_unknownAgency_namesIt() {
     IllegalArgumentException e =
         assertThrows(
