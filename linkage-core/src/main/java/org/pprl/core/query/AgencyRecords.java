@@ -52,16 +52,9 @@ public final class AgencyRecords {
     this.dictionaries = dictionaries;
     this.codes = codes;
     this.consent = consent;
-    Integer[] boxed = new Integer[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      boxed[i] = i;
-    }
-    // Sorting once at load; a primitive sort by a String key would need a hand-written sort.
-    Arrays.sort(boxed, (x, y) -> ids[x].compareTo(ids[y]));
-    idOrder = new int[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      idOrder[i] = boxed[i];
-      if (i > 0 && ids[idOrder[i]].equals(ids[idOrder[i - 1]])) {
+    idOrder = sortedById(ids);
+    for (int i = 1; i < ids.length; i++) {
+      if (ids[idOrder[i]].equals(ids[idOrder[i - 1]])) {
         throw new IllegalArgumentException(
             "agency "
                 + agency
@@ -71,6 +64,35 @@ public final class AgencyRecords {
                 + idOrder[i - 1]);
       }
     }
+  }
+
+  /** The record indices sorted by id: a merge sort over {@code int}s, no boxed index per record. */
+  private static int[] sortedById(String[] ids) {
+    int[] order = new int[ids.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    int[] buffer = new int[ids.length];
+    for (int width = 1; width < order.length; width <<= 1) {
+      for (int lo = 0; lo < order.length - width; lo += width << 1) {
+        int mid = lo + width;
+        int hi = Math.min(lo + (width << 1), order.length);
+        int i = lo;
+        int j = mid;
+        int k = lo;
+        while (i < mid && j < hi) {
+          buffer[k++] = ids[order[j]].compareTo(ids[order[i]]) < 0 ? order[j++] : order[i++];
+        }
+        while (i < mid) {
+          buffer[k++] = order[i++];
+        }
+        while (j < hi) {
+          buffer[k++] = order[j++];
+        }
+        System.arraycopy(buffer, lo, order, lo, hi - lo);
+      }
+    }
+    return order;
   }
 
   /**

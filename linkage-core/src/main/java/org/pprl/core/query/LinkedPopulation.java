@@ -113,6 +113,25 @@ public final class LinkedPopulation {
     }
     memberStart[e] = m;
     assert e == linkIds.length && m == members;
+    assert membersMatchEntityOf();
+  }
+
+  /** Checks the class invariant: entityOf and the member lists describe the same entities. */
+  private boolean membersMatchEntityOf() {
+    int linked = 0;
+    for (int[] perRecord : entityOf) {
+      for (int e : perRecord) {
+        linked += e >= 0 ? 1 : 0;
+      }
+    }
+    for (int e = 0; e < linkIds.length; e++) {
+      for (int m = memberStart[e]; m < memberStart[e + 1]; m++) {
+        if (entityOf[memberAgency[m]][memberRecord[m]] != e) {
+          return false;
+        }
+      }
+    }
+    return linked == memberAgency.length;
   }
 
   /**

@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -264,9 +265,9 @@ public final class QuestionEvaluator {
       labels = List.copyOf(sorted);
       rowOfCode = new int[dictionary.length];
       for (int c = 0; c < dictionary.length; c++) {
-        rowOfCode[c] = labels.indexOf(dictionary[c]);
+        rowOfCode[c] = Collections.binarySearch(labels, dictionary[c]);
       }
-      missingRow = labels.indexOf(MISSING_ROW);
+      missingRow = Collections.binarySearch(labels, MISSING_ROW); // negative when absent: unused
       noRecordRow = needNoRecord ? labels.indexOf(NO_RECORD_ROW) : -1;
     }
 
@@ -284,6 +285,7 @@ public final class QuestionEvaluator {
         return noRecordRow;
       }
       int code = records.code(attribute, r);
+      assert code >= 0 || missingRow >= 0 : "a missing value implies a (missing) row";
       return code < 0 ? missingRow : rowOfCode[code];
     }
   }
