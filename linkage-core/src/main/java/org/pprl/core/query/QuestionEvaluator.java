@@ -90,7 +90,8 @@ public final class QuestionEvaluator {
       for (int mask = 0; mask < masks.length; mask++) {
         masks[mask] = mask;
       }
-      Arrays.sort(masks, Comparator.comparingInt(Integer::bitCount).thenComparing(m -> colex(m)));
+      Arrays.sort(
+          masks, Comparator.comparingInt(Integer::bitCount).thenComparing(m -> positionsKey(m)));
       for (int c = 0; c < masks.length; c++) {
         int mask = masks[c];
         columnOfMask[mask] = c;
@@ -129,7 +130,7 @@ public final class QuestionEvaluator {
   }
 
   /** A sort key ordering masks of one size by the with-positions they hold, lowest first. */
-  private static String colex(int mask) {
+  private static String positionsKey(int mask) {
     StringBuilder key = new StringBuilder();
     for (int i = 0; i < 31; i++) {
       if ((mask & (1 << i)) != 0) {

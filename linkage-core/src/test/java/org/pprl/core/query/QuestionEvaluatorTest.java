@@ -11,7 +11,9 @@ import static org.pprl.core.query.Populations.PA;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.pprl.core.disclose.CountTable;
 
@@ -85,6 +87,32 @@ class QuestionEvaluatorTest {
             p.build());
     assertEquals(List.of("none", HS, CS, HS + " + " + CS), t.columns());
     assertArrayEquals(new long[] {1, 0, 0, 0}, t.counts()[0]);
+  }
+
+  @Test
+  void overlap_fourAgencies_sevenCombinationsBySizeThenPosition() {
+    List<AgencyRecords> agencies = new ArrayList<>();
+    List<LinkedPopulation.Link> links = new ArrayList<>();
+    for (String name : List.of("a", "b", "c", "d")) {
+      AgencyRecords.Builder builder = AgencyRecords.builder(name, List.of(), List.of());
+      // Person m holds a record of "a" and of each other agency whose bit is set in m.
+      for (int m = 0; m < 8; m++) {
+        int bit = "bcd".indexOf(name);
+        if (bit < 0 || (m & (1 << bit)) != 0) {
+          builder.add(name + m, Map.of(), List.of());
+          links.add(new LinkedPopulation.Link(name, name + m, "P" + m));
+        }
+      }
+      agencies.add(builder.build());
+    }
+    CountTable t =
+        ask(
+            "{'cohort': {'agency': 'a'}, 'with': ['b', 'c', 'd']}",
+            LinkedPopulation.of(agencies, links));
+    assertEquals(
+        List.of("none", "b", "c", "d", "b + c", "b + d", "c + d", "b + c + d"), t.columns());
+    assertArrayEquals(new long[] {1, 1, 1, 1, 1, 1, 1, 1}, t.counts()[0]);
+    assertEquals(8, t.base());
   }
 
   @Test
