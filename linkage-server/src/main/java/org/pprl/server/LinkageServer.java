@@ -23,18 +23,32 @@ public final class LinkageServer implements AutoCloseable {
 
   private final Store store;
   private final Javalin app;
+  private final RunWorker worker;
 
-  private LinkageServer(Store store, Javalin app) {
+  private LinkageServer(Store store, Javalin app, RunWorker worker) {
     this.store = store;
     this.app = app;
+    this.worker = worker;
   }
 
   /**
-   * Starts the service on {@code port} (0 picks a free one) on every interface.
+   * Starts the service on {@code port} (0 picks a free one) on every interface. Runs left queued or
+   * running by a service that stopped without finishing them are marked failed ({@code
+   * interrupted}) and uploads it left half-received in {@code incoming/} are deleted: only one
+   * service may work on a data directory at a time.
    *
    * @param maxUploadBytes the largest extract upload accepted, in bytes as sent
    */
   public static LinkageServer start(Store store, int port, long maxUploadBytes) {
+    return start(store, port, maxUploadBytes, phase -> {});
+  }
+
+  /**
+   * As {@link #start(Store, int, long)}, with a hook the run worker calls with each phase of a run
+   * before recording it (tests hold a run at a phase with it).
+   */
+  static LinkageServer start(
+      Store store, int port, long maxUploadBytes, java.util.function.Consumer<String> phaseHook) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port is " + port + ", expected 0 to 65535");
     }
@@ -47,8 +61,18 @@ public final class LinkageServer implements AutoCloseable {
               config.showJavalinBanner = false;
               config.http.defaultContentType = "application/json";
             });
-    LinkageServer server = new LinkageServer(store, app);
-    Endpoints endpoints = new Endpoints(store, maxUploadBytes);
+    int interrupted = store.interruptRuns();
+    if (interrupted > 0) {
+      LOG.warn(
+          "{} runs left unfinished by an earlier service were marked interrupted", interrupted);
+    }
+    int stale = store.clearIncoming();
+    if (stale > 0) {
+      LOG.warn("{} uploads left half-received by an earlier service were deleted", stale);
+    }
+    RunWorker worker = new RunWorker(store, phaseHook);
+    LinkageServer server = new LinkageServer(store, app, worker);
+    Endpoints endpoints = new Endpoints(store, maxUploadBytes, worker);
     app.before(server::authenticate);
     app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
     endpoints.register(app);
@@ -84,10 +108,14 @@ public final class LinkageServer implements AutoCloseable {
     return store;
   }
 
-  /** Stops the server; the store needs no closing. */
+  /**
+   * Stops the server, then its run worker: a running run is cancelled at its next phase, queued
+   * ones are cancelled. The store needs no closing.
+   */
   @Override
   public void close() {
     app.stop();
+    worker.close();
   }
 
   /** Finds the caller from its bearer token, for every path but the health check. */
