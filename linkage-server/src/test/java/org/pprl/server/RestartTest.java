@@ -105,4 +105,19 @@ class RestartTest {
     assertEquals(8, v.events());
     assertEquals(2, log.toString().lines().filter(l -> l.contains("\"run.fail\"")).count());
   }
+
+  @Test
+  void start_whileAnotherServiceRunsOnTheDataDir_isRefused() throws Exception {
+    Store store = Store.open(dir);
+    try (LinkageServer first = LinkageServer.start(store, 0, 1 << 20)) {
+      IllegalStateException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class,
+              () -> LinkageServer.start(Store.open(dir), 0, 1 << 20).close());
+      assertTrue(e.getMessage().startsWith("another service is running on"), e.getMessage());
+      assertTrue(first.port() > 0);
+    }
+    // Released on close: a new service starts.
+    LinkageServer.start(store, 0, 1 << 20).close();
+  }
 }
