@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.pprl.core.cluster.Clusters;
 import org.pprl.core.evaluate.Truth;
 import org.pprl.core.io.AtomicOutput;
+import org.pprl.core.link.Entities;
 import org.pprl.core.link.Linker;
 import org.pprl.core.link.Party;
 import picocli.CommandLine.Command;
@@ -318,29 +318,15 @@ final class LinkCommand implements Callable<Integer> {
   }
 
   private void writeClusters(List<Party> parties, Linker.Result result) throws IOException {
-    Clusters c = result.clusters();
+    Entities entities = Entities.of(result, parties);
     try (AtomicOutput file = AtomicOutput.create(clusters);
         Writer w =
             new BufferedWriter(new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8))) {
       w.write("entity,extract,id\n");
-      if (c == null) {
-        // Two extracts: each link is an entity of two records.
-        int entity = 0;
-        for (Linker.Link link : result.links()) {
-          String name = "E" + entity++;
-          row(w, name, parties.get(link.a()), link.i());
-          row(w, name, parties.get(link.b()), link.j());
-        }
-      } else {
-        int[] sizes = c.sizes();
-        int record = 0;
-        for (Party p : parties) {
-          for (int i = 0; i < p.size(); i++, record++) {
-            int entity = c.clusterOf()[record];
-            if (sizes[entity] > 1) {
-              row(w, "E" + entity, p, i);
-            }
-          }
+      for (int e = 0; e < entities.count(); e++) {
+        String name = "E" + e;
+        for (int k = entities.start(e); k < entities.end(e); k++) {
+          row(w, name, parties.get(entities.party(k)), entities.record(k));
         }
       }
       w.flush();

@@ -22,6 +22,12 @@ public final class ApiException extends RuntimeException {
     BAD_REQUEST(400),
     /** The object exists already (a project of that name). */
     CONFLICT(409),
+    /** A run of the project is queued or running already. */
+    RUN_ACTIVE(409),
+    /** An agency of the project has uploaded no extract, so it cannot be linked yet. */
+    NO_EXTRACT(409),
+    /** The run has finished: it cannot be cancelled. */
+    RUN_FINISHED(409),
     /** The upload is not a valid extract file. */
     CORRUPT_EXTRACT(422),
     /** The extract was encoded with another schema than the project's. */

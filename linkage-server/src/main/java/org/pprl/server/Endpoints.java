@@ -38,10 +38,12 @@ final class Endpoints {
 
   private final Store store;
   private final long maxUploadBytes;
+  private final RunWorker worker;
 
-  Endpoints(Store store, long maxUploadBytes) {
+  Endpoints(Store store, long maxUploadBytes, RunWorker worker) {
     this.store = store;
     this.maxUploadBytes = maxUploadBytes;
+    this.worker = worker;
   }
 
   void register(Javalin app) {
@@ -49,6 +51,10 @@ final class Endpoints {
     app.get("/projects", this::listProjects);
     app.get("/projects/{project}", this::getProject);
     app.put("/projects/{project}/extracts/{agency}", this::uploadExtract);
+    app.post("/projects/{project}/runs", this::startRun);
+    app.get("/projects/{project}/runs", this::listRuns);
+    app.get("/projects/{project}/runs/{run}", this::getRun);
+    app.post("/projects/{project}/runs/{run}/cancel", this::cancelRun);
     app.get("/audit", this::exportAudit);
     app.post("/audit/checkpoint", this::checkpoint);
   }
@@ -157,6 +163,117 @@ final class Endpoints {
       store.audit(principal(ctx), "extract.refuse", detail);
       throw e;
     }
+  }
+
+  /**
+   * {@code POST /projects/{project}/runs} (admin): queues a run over the agencies' current
+   * extracts; 202 with its number. A refusal to an authenticated caller is audited as {@code
+   * run.refuse} with its code.
+   */
+  private void startRun(Context ctx) {
+    Store.Run run;
+    try {
+      Principal caller = principal(ctx);
+      Store.Project project = visibleProject(ctx, caller);
+      requireRole(ctx, Role.ADMIN);
+      try {
+        run = store.queueRun(caller, project);
+      } catch (Store.RunRefused e) {
+        throw new ApiException(
+            e.reason() == Store.RunRefused.Reason.ACTIVE_RUN ? Code.RUN_ACTIVE : Code.NO_EXTRACT,
+            e.getMessage());
+      }
+    } catch (ApiException e) {
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("project", projectNumber(ctx));
+      detail.put("code", e.code().id());
+      store.audit(principal(ctx), "run.refuse", detail);
+      throw e;
+    }
+    worker.submit(run);
+    LOG.info(
+        "run {} of project {} queued by principal {}", run.id(), run.project(), principalId(ctx));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("run", run.id());
+    body.put("status", run.status().id());
+    ctx.status(202).json(body);
+  }
+
+  /** {@code GET /projects/{project}/runs} (admin): every run of the project, newest first. */
+  private void listRuns(Context ctx) {
+    Store.Project project = visibleProject(ctx, principal(ctx));
+    requireRole(ctx, Role.ADMIN);
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (Store.Run run : store.runs(project.id())) {
+      runs.add(runJson(run));
+    }
+    ctx.json(Map.of("runs", runs));
+  }
+
+  /** {@code GET /projects/{project}/runs/{run}} (admin): status, phase, times and summary. */
+  private void getRun(Context ctx) {
+    Store.Project project = visibleProject(ctx, principal(ctx));
+    requireRole(ctx, Role.ADMIN);
+    ctx.json(runJson(pathRun(ctx, project)));
+  }
+
+  /**
+   * {@code POST /projects/{project}/runs/{run}/cancel} (admin): a queued run is cancelled at once,
+   * a running one at its next phase; 202 with the status right after the request.
+   */
+  private void cancelRun(Context ctx) {
+    Principal caller = principal(ctx);
+    Store.Project project = visibleProject(ctx, caller);
+    requireRole(ctx, Role.ADMIN);
+    Store.Run run = pathRun(ctx, project);
+    if (!run.status().active()) {
+      throw new ApiException(
+          Code.RUN_FINISHED, "run " + run.id() + " has finished (" + run.status().id() + ")");
+    }
+    Store.RunStatus status = worker.cancel(run, caller);
+    LOG.info(
+        "run {} of project {} cancel asked by principal {}", run.id(), project.id(), caller.id());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("run", run.id());
+    body.put("status", status.id());
+    body.put("cancelRequested", true);
+    ctx.status(202).json(body);
+  }
+
+  private Store.Run pathRun(Context ctx, Store.Project project) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("run"));
+    } catch (NumberFormatException e) {
+      throw new ApiException(Code.NOT_FOUND, "no such run");
+    }
+    return store
+        .run(project.id(), id)
+        .orElseThrow(() -> new ApiException(Code.NOT_FOUND, "no such run"));
+  }
+
+  private static Map<String, Object> runJson(Store.Run run) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run", run.id());
+    m.put("project", run.project());
+    m.put("status", run.status().id());
+    m.put("phase", run.phase());
+    m.put("requestedBy", run.requestedBy());
+    m.put("queuedAt", run.queuedAt());
+    m.put("startedAt", run.startedAt());
+    m.put("finishedAt", run.finishedAt());
+    m.put("extracts", run.extracts());
+    JsonNode summary = null;
+    if (run.summaryJson() != null) {
+      try {
+        summary = JSON.readTree(run.summaryJson());
+      } catch (IOException e) {
+        throw new IllegalStateException("run " + run.id() + " has an unreadable summary", e);
+      }
+    }
+    m.put("summary", summary);
+    m.put("error", run.error());
+    return m;
   }
 
   /**

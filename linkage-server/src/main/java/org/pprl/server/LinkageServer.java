@@ -3,6 +3,13 @@ package org.pprl.server;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,20 +28,39 @@ public final class LinkageServer implements AutoCloseable {
   private static final String PRINCIPAL = "pprl.principal";
   private static final String REFUSED = "pprl.refused";
 
+  /** The file in the data directory that a running service holds a lock on. */
+  static final String LOCK_FILE = "service.lock";
+
   private final Store store;
   private final Javalin app;
+  private final RunWorker worker;
+  private final FileChannel lock;
 
-  private LinkageServer(Store store, Javalin app) {
+  private LinkageServer(Store store, Javalin app, RunWorker worker, FileChannel lock) {
     this.store = store;
     this.app = app;
+    this.worker = worker;
+    this.lock = lock;
   }
 
   /**
-   * Starts the service on {@code port} (0 picks a free one) on every interface.
+   * Starts the service on {@code port} (0 picks a free one) on every interface. Runs left queued or
+   * running by a service that stopped without finishing them are marked failed ({@code
+   * interrupted}) and uploads it left half-received in {@code incoming/} are deleted: only one
+   * service may work on a data directory at a time.
    *
    * @param maxUploadBytes the largest extract upload accepted, in bytes as sent
    */
   public static LinkageServer start(Store store, int port, long maxUploadBytes) {
+    return start(store, port, maxUploadBytes, phase -> {});
+  }
+
+  /**
+   * As {@link #start(Store, int, long)}, with a hook the run worker calls with each phase of a run
+   * before recording it (tests hold a run at a phase with it).
+   */
+  static LinkageServer start(
+      Store store, int port, long maxUploadBytes, java.util.function.Consumer<String> phaseHook) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port is " + port + ", expected 0 to 65535");
     }
@@ -47,8 +73,19 @@ public final class LinkageServer implements AutoCloseable {
               config.showJavalinBanner = false;
               config.http.defaultContentType = "application/json";
             });
-    LinkageServer server = new LinkageServer(store, app);
-    Endpoints endpoints = new Endpoints(store, maxUploadBytes);
+    FileChannel lock = lockDataDir(store);
+    int interrupted = store.interruptRuns();
+    if (interrupted > 0) {
+      LOG.warn(
+          "{} runs left unfinished by an earlier service were marked interrupted", interrupted);
+    }
+    int stale = store.clearIncoming();
+    if (stale > 0) {
+      LOG.warn("{} uploads left half-received by an earlier service were deleted", stale);
+    }
+    RunWorker worker = new RunWorker(store, phaseHook);
+    LinkageServer server = new LinkageServer(store, app, worker, lock);
+    Endpoints endpoints = new Endpoints(store, maxUploadBytes, worker);
     app.before(server::authenticate);
     app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
     endpoints.register(app);
@@ -69,7 +106,13 @@ public final class LinkageServer implements AutoCloseable {
         });
     app.error(404, ctx -> refuseIfEmpty(ctx, ApiException.Code.NOT_FOUND));
     app.error(405, ctx -> refuseIfEmpty(ctx, ApiException.Code.METHOD_NOT_ALLOWED));
-    app.start(port);
+    try {
+      app.start(port);
+    } catch (RuntimeException e) {
+      worker.close();
+      closeQuietly(lock);
+      throw e;
+    }
     LOG.info("linkage service listening on port {}", app.port());
     return server;
   }
@@ -84,10 +127,54 @@ public final class LinkageServer implements AutoCloseable {
     return store;
   }
 
-  /** Stops the server; the store needs no closing. */
+  /**
+   * Stops the server, then its run worker: a running run is cancelled at its next phase, queued
+   * ones are cancelled. The store needs no closing.
+   */
   @Override
   public void close() {
     app.stop();
+    worker.close();
+    closeQuietly(lock);
+  }
+
+  /**
+   * Locks the data directory for this service (released when it closes or its process dies), so
+   * that marking runs interrupted and clearing {@code incoming/} never hits another live service.
+   *
+   * @throws IllegalStateException if another service holds the lock
+   */
+  private static FileChannel lockDataDir(Store store) {
+    Path file = store.dataDir().resolve(LOCK_FILE);
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock held = channel.tryLock();
+      if (held == null) {
+        throw new IllegalStateException("another service is running on " + store.dataDir());
+      }
+      return channel;
+    } catch (OverlappingFileLockException e) {
+      closeQuietly(channel);
+      throw new IllegalStateException("another service is running on " + store.dataDir(), e);
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new UncheckedIOException("cannot lock " + file, e);
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.warn("cannot release the data directory lock: {}", e.getClass().getName());
+    }
   }
 
   /** Finds the caller from its bearer token, for every path but the health check. */

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,26 @@ public final class Store {
   /** Where uploads are received before they are checked: inside the data directory. */
   Path incomingDir() {
     return dataDir.resolve(INCOMING_DIR);
+  }
+
+  /**
+   * Deletes every file in the incoming directory: uploads a stopped service left half-received.
+   * Only for a service starting on this data directory (an upload may be in flight otherwise).
+   *
+   * @return how many files were deleted
+   */
+  int clearIncoming() {
+    int deleted = 0;
+    try (java.util.stream.Stream<Path> files = Files.list(incomingDir())) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(f) && Files.deleteIfExists(f)) {
+          deleted++;
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot clear " + incomingDir(), e);
+    }
+    return deleted;
   }
 
   private Connection connect() throws SQLException {
@@ -650,6 +671,601 @@ public final class Store {
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read extract versions", e);
+    }
+  }
+
+  // ---- runs ----
+
+  /** Where a run is: queued, then running, then one of the three final states. */
+  public enum RunStatus {
+    /** Asked for; waiting for the worker. */
+    QUEUED,
+    /** The worker is linking it. */
+    RUNNING,
+    /** Finished; its links are the project's current links (until a later run succeeds). */
+    SUCCEEDED,
+    /** Stopped by a fault or a restart; see its error code. The links were not touched. */
+    FAILED,
+    /** Stopped on request. The links were not touched. */
+    CANCELLED;
+
+    /** The status as stored and sent: lower case. */
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether the run can still change. */
+    public boolean active() {
+      return this == QUEUED || this == RUNNING;
+    }
+
+    static RunStatus parse(String id) {
+      return valueOf(id.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
+  /**
+   * A linkage run as stored.
+   *
+   * @param id the run's number (unique over all projects)
+   * @param project the project it links
+   * @param status where it is
+   * @param phase what it is doing or last did (the linker's progress lines), or null
+   * @param requestedBy the principal number of the admin who asked for it
+   * @param queuedAt when it was asked for, ISO-8601 UTC
+   * @param startedAt when the worker started it, or null
+   * @param finishedAt when it reached a final state, or null
+   * @param extracts the extract version it links for each agency, sorted by agency
+   * @param summaryJson counts of what it found (JSON object), or null until it succeeded
+   * @param error why it failed ({@code interrupted}, {@code extract_unreadable}, {@code
+   *     unlinkable}, {@code internal}), or null
+   */
+  public record Run(
+      long id,
+      long project,
+      RunStatus status,
+      String phase,
+      long requestedBy,
+      String queuedAt,
+      String startedAt,
+      String finishedAt,
+      Map<String, Integer> extracts,
+      String summaryJson,
+      String error) {
+    /** Copies the extract map. */
+    public Run {
+      extracts = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(extracts));
+    }
+  }
+
+  /** Why a run was not queued: another is active, or an agency has no extract yet. */
+  public static final class RunRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** The two reasons. */
+    public enum Reason {
+      /** A run of the project is queued or running. */
+      ACTIVE_RUN,
+      /** An agency of the project has uploaded no extract. */
+      NO_EXTRACT
+    }
+
+    private final Reason reason;
+
+    RunRefused(Reason reason, String message) {
+      super(message);
+      this.reason = reason;
+    }
+
+    /** Why. */
+    public Reason reason() {
+      return reason;
+    }
+  }
+
+  private static final String RUN_COLUMNS =
+      "id, project, status, phase, requested_by, queued_at, started_at, finished_at, extracts,"
+          + " summary, error";
+
+  /**
+   * Queues a run of {@code project} over its agencies' current extracts and appends its {@code
+   * run.start} audit event (who, the project, the extract versions), in one transaction.
+   *
+   * @throws RunRefused if a run of the project is queued or running, or an agency has no extract
+   */
+  Run queueRun(Principal actor, Project project) {
+    String queuedAt = now();
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id FROM runs WHERE project = ? AND status IN ('queued', 'running')")) {
+          s.setLong(1, project.id());
+          try (ResultSet r = s.executeQuery()) {
+            if (r.next()) {
+              throw new RunRefused(
+                  RunRefused.Reason.ACTIVE_RUN,
+                  "run " + r.getLong(1) + " of project " + project.id() + " is queued or running");
+            }
+          }
+        }
+        Map<String, Integer> versions = new java.util.TreeMap<>();
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT version FROM extract_versions"
+                    + " WHERE project = ? AND agency = ? AND current = 1")) {
+          for (String agency : project.agencies()) {
+            s.setLong(1, project.id());
+            s.setString(2, agency);
+            try (ResultSet r = s.executeQuery()) {
+              if (!r.next()) {
+                throw new RunRefused(
+                    RunRefused.Reason.NO_EXTRACT,
+                    "agency '" + agency + "' has uploaded no extract to project " + project.id());
+              }
+              versions.put(agency, r.getInt(1));
+            }
+          }
+        }
+        long id;
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO runs (project, status, requested_by, queued_at, extracts)"
+                    + " VALUES (?, 'queued', ?, ?, ?)")) {
+          s.setLong(1, project.id());
+          s.setLong(2, actor.id());
+          s.setString(3, queuedAt);
+          s.setString(4, json(versions));
+          s.executeUpdate();
+          try (ResultSet keys = s.getGeneratedKeys()) {
+            keys.next();
+            id = keys.getLong(1);
+          }
+        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("project", project.id());
+        detail.put("run", id);
+        detail.put("extracts", versions);
+        appendAudit(c, actor, "run.start", detail);
+        c.commit();
+        return new Run(
+            id,
+            project.id(),
+            RunStatus.QUEUED,
+            null,
+            actor.id(),
+            queuedAt,
+            null,
+            null,
+            versions,
+            null,
+            null);
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot queue a run", e);
+    }
+  }
+
+  /** The run with this number in this project, if any. */
+  public Optional<Run> run(long project, long run) {
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ? AND project = ?")) {
+      s.setLong(1, run);
+      s.setLong(2, project);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(run(r)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read runs", e);
+    }
+  }
+
+  /** Every run of a project, newest first. */
+  public List<Run> runs(long project) {
+    List<Run> out = new ArrayList<>();
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT " + RUN_COLUMNS + " FROM runs WHERE project = ? ORDER BY id DESC")) {
+      s.setLong(1, project);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(run(r));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read runs", e);
+    }
+    return out;
+  }
+
+  private static Run run(ResultSet r) throws SQLException {
+    Map<String, Integer> extracts = new java.util.TreeMap<>();
+    try {
+      AUDIT_JSON
+          .readTree(r.getString("extracts"))
+          .fields()
+          .forEachRemaining(f -> extracts.put(f.getKey(), f.getValue().asInt()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("run " + r.getLong("id") + " has unreadable extracts", e);
+    }
+    return new Run(
+        r.getLong("id"),
+        r.getLong("project"),
+        RunStatus.parse(r.getString("status")),
+        r.getString("phase"),
+        r.getLong("requested_by"),
+        r.getString("queued_at"),
+        r.getString("started_at"),
+        r.getString("finished_at"),
+        extracts,
+        r.getString("summary"),
+        r.getString("error"));
+  }
+
+  /** Moves a queued run to running; empty if it is no longer queued (cancelled meanwhile). */
+  Optional<Run> beginRun(long run) {
+    try (Connection c = connect()) {
+      long project;
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "UPDATE runs SET status = 'running', started_at = ?, phase = 'starting'"
+                  + " WHERE id = ? AND status = 'queued' RETURNING project")) {
+        s.setString(1, now());
+        s.setLong(2, run);
+        try (ResultSet r = s.executeQuery()) {
+          if (!r.next()) {
+            return Optional.empty();
+          }
+          project = r.getLong(1);
+        }
+      }
+      return run(project, run);
+    } catch (SQLException e) {
+      throw new StoreException("cannot start a run", e);
+    }
+  }
+
+  /** Records what a running run is doing now. */
+  void setPhase(long run, String phase) {
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement("UPDATE runs SET phase = ? WHERE id = ? AND status = 'running'")) {
+      s.setString(1, phase);
+      s.setLong(2, run);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("cannot record a run's phase", e);
+    }
+  }
+
+  /** The stored version {@code version} of an agency's extract to a project. */
+  ExtractVersion extractVersion(long project, String agency, int version) {
+    return extractVersions(project, agency).stream()
+        .filter(v -> v.version() == version)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no version " + version + " of agency '" + agency + "' in project " + project));
+  }
+
+  /**
+   * Ends a running run successfully: gives its entities their stable ids ({@link LinkIds}) against
+   * the project's current links, replaces those links with the new set, stores the summary, marks
+   * the run succeeded and appends its {@code run.finish} event, all in one transaction. If the run
+   * is no longer running (cancelled by a shutdown), nothing changes and false is returned.
+   *
+   * @param summary the run's summary, stored with the run
+   * @param auditCounts the counts that go into the audit event (no id, no score)
+   */
+  boolean finishRun(
+      Run run,
+      LinkIds.Members entities,
+      Map<String, Object> summary,
+      Map<String, Object> auditCounts) {
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try {
+        if (!isRunning(c, run.id())) {
+          c.rollback();
+          return false;
+        }
+        Map<String, Map<String, String>> previous = new HashMap<>();
+        try (PreparedStatement s =
+            c.prepareStatement("SELECT agency, record_id, link_id FROM links WHERE project = ?")) {
+          s.setLong(1, run.project());
+          try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              previous
+                  .computeIfAbsent(r.getString(1), a -> new HashMap<>())
+                  .put(r.getString(2), r.getString(3));
+            }
+          }
+        }
+        long next = 1;
+        try (PreparedStatement s =
+            c.prepareStatement("SELECT next FROM link_counters WHERE project = ?")) {
+          s.setLong(1, run.project());
+          try (ResultSet r = s.executeQuery()) {
+            if (r.next()) {
+              next = r.getLong(1);
+            }
+          }
+        }
+        LinkIds.Assignment ids = LinkIds.assign(entities, previous, next);
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM links WHERE project = ?")) {
+          s.setLong(1, run.project());
+          s.executeUpdate();
+        }
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO links (project, agency, record_id, link_id, run)"
+                    + " VALUES (?, ?, ?, ?, ?)")) {
+          for (int e = 0; e < entities.count(); e++) {
+            for (int k = entities.start()[e]; k < entities.start()[e + 1]; k++) {
+              s.setLong(1, run.project());
+              s.setString(2, entities.agency()[k]);
+              s.setString(3, entities.recordId()[k]);
+              s.setString(4, ids.ids()[e]);
+              s.setLong(5, run.id());
+              s.addBatch();
+            }
+          }
+          s.executeBatch();
+        }
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO link_counters (project, next) VALUES (?, ?)"
+                    + " ON CONFLICT (project) DO UPDATE SET next = excluded.next")) {
+          s.setLong(1, run.project());
+          s.setLong(2, ids.next());
+          s.executeUpdate();
+        }
+        Map<String, Object> stored = new LinkedHashMap<>(summary);
+        stored.put("linkIdsKept", ids.reused());
+        stored.put("linkIdsNew", entities.count() - ids.reused());
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE runs SET status = 'succeeded', phase = 'done', finished_at = ?,"
+                    + " summary = ? WHERE id = ?")) {
+          s.setString(1, now());
+          s.setString(2, json(stored));
+          s.setLong(3, run.id());
+          s.executeUpdate();
+        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("project", run.project());
+        detail.put("run", run.id());
+        detail.putAll(auditCounts);
+        detail.put("linkIdsKept", ids.reused());
+        detail.put("linkIdsNew", entities.count() - ids.reused());
+        appendAudit(c, requester(c, run), "run.finish", detail);
+        c.commit();
+        return true;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot store a run's links", e);
+    }
+  }
+
+  /**
+   * Ends an active run as failed with {@code error} and appends its {@code run.fail} event, in one
+   * transaction; false if it is not active any more.
+   */
+  boolean failRun(Run run, String error) {
+    return endRun(run.id(), RunStatus.FAILED, error, null, "run.fail");
+  }
+
+  /**
+   * Ends an active run (queued or running) as cancelled and appends its {@code run.cancel} event
+   * with {@code actor} as who cancelled it (null: its requester, as when the service stops), in one
+   * transaction; false if it is not active any more.
+   */
+  boolean cancelRun(long run, Principal actor) {
+    return endRun(run, RunStatus.CANCELLED, null, actor, "run.cancel");
+  }
+
+  private boolean endRun(long run, RunStatus status, String error, Principal actor, String action) {
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try {
+        long project;
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE runs SET status = ?, error = ?, finished_at = ?"
+                    + " WHERE id = ? AND status IN ('queued', 'running') RETURNING project")) {
+          s.setString(1, status.id());
+          s.setString(2, error);
+          s.setString(3, now());
+          s.setLong(4, run);
+          try (ResultSet r = s.executeQuery()) {
+            if (!r.next()) {
+              c.rollback();
+              return false;
+            }
+            project = r.getLong(1);
+          }
+        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("project", project);
+        detail.put("run", run);
+        if (error != null) {
+          detail.put("error", error);
+        }
+        appendAudit(c, actor != null ? actor : requester(c, run), action, detail);
+        c.commit();
+        return true;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot end a run", e);
+    }
+  }
+
+  /**
+   * Marks every run left queued or running (by a service that stopped without finishing them) as
+   * failed with error {@code interrupted}, each audited as {@code run.fail}. Only for a service
+   * starting on this data directory: no other service may be running on it.
+   *
+   * @return how many runs were marked
+   */
+  int interruptRuns() {
+    List<Long> active = new ArrayList<>();
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id FROM runs WHERE status IN ('queued', 'running') ORDER BY id");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        active.add(r.getLong(1));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read runs", e);
+    }
+    int marked = 0;
+    for (long run : active) {
+      if (endRun(run, RunStatus.FAILED, "interrupted", null, "run.fail")) {
+        marked++;
+      }
+    }
+    return marked;
+  }
+
+  private static boolean isRunning(Connection c, long run) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT 1 FROM runs WHERE id = ? AND status = 'running'")) {
+      s.setLong(1, run);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
+  /** The principal who asked for a run: the actor of the events the worker appends for it. */
+  private static Principal requester(Connection c, Run run) throws SQLException {
+    return requester(c, run.id());
+  }
+
+  private static Principal requester(Connection c, long run) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT p.id, p.name, p.role, p.agency, p.created FROM runs r"
+                + " JOIN principals p ON p.id = r.requested_by WHERE r.id = ?")) {
+      s.setLong(1, run);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          throw new IllegalStateException("run " + run + " has no requester");
+        }
+        return principal(r);
+      }
+    }
+  }
+
+  // ---- links ----
+
+  /**
+   * One record in a project's current link set.
+   *
+   * @param agency the agency holding the record
+   * @param recordId the record's id in that agency's extract
+   * @param linkId the stable id of its entity, shared with the other records of that entity
+   * @param run the run that produced the current link set
+   */
+  public record Link(String agency, String recordId, String linkId, long run) {}
+
+  /** Number of records in the project's current link set (0 before its first successful run). */
+  public long linkCount(long project) {
+    try (Connection c = connect();
+        PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM links WHERE project = ?")) {
+      s.setLong(1, project);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read links", e);
+    }
+  }
+
+  /**
+   * Calls {@code each} with every record of the project's current link set, ordered by link id,
+   * then agency, then record id. The set is read in one transaction: a run finishing meanwhile is
+   * seen entirely or not at all.
+   */
+  public void forEachLink(long project, java.util.function.Consumer<Link> each) {
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT agency, record_id, link_id, run FROM links WHERE project = ?"
+                    + " ORDER BY link_id, agency, record_id")) {
+      s.setLong(1, project);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          each.accept(new Link(r.getString(1), r.getString(2), r.getString(3), r.getLong(4)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read links", e);
+    }
+  }
+
+  /** The current link of one agency's record, if the record is linked. */
+  public Optional<Link> link(long project, String agency, String recordId) {
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT link_id, run FROM links WHERE project = ? AND agency = ? AND record_id = ?")) {
+      s.setLong(1, project);
+      s.setString(2, agency);
+      s.setString(3, recordId);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next()
+            ? Optional.of(new Link(agency, recordId, r.getString(1), r.getLong(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read links", e);
+    }
+  }
+
+  /** Every record of one entity of the project's current link set, by agency then record id. */
+  public List<Link> linkMembers(long project, String linkId) {
+    List<Link> out = new ArrayList<>();
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT agency, record_id, run FROM links WHERE project = ? AND link_id = ?"
+                    + " ORDER BY agency, record_id")) {
+      s.setLong(1, project);
+      s.setString(2, linkId);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(new Link(r.getString(1), r.getString(2), linkId, r.getLong(3)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read links", e);
+    }
+    return out;
+  }
+
+  private static String json(Object value) {
+    try {
+      return AUDIT_JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a value could not be written as JSON", e);
     }
   }
 

@@ -61,4 +61,63 @@ class RestartTest {
     assertTrue(v.ok(), v.toString());
     assertEquals(3, v.events());
   }
+
+  @Test
+  void start_runLeftRunningAndQueued_marksThemInterruptedAndTheLogVerifies() throws Exception {
+    Store store = Store.open(dir);
+    store.createAgency("dhs");
+    store.createAgency("acs");
+    String steward = store.createToken(Role.STEWARD, "dhs", null).token();
+    Principal admin = store.createToken(Role.ADMIN, null, null).principal();
+    Store.Project p = store.createProject(admin, "p", List.of("dhs"), FINGERPRINT, 6);
+    Store.Project q = store.createProject(admin, "q", List.of("dhs"), FINGERPRINT, 6);
+    HttpClient client = HttpClient.newHttpClient();
+    try (LinkageServer server = LinkageServer.start(store, 0, 1 << 20)) {
+      for (Store.Project project : List.of(p, q)) {
+        ServiceFixture.Reply r =
+            send(
+                client,
+                request(server.port(), "/projects/" + project.id() + "/extracts/dhs", steward)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(extract("dhs", FINGERPRINT, 4, 1)))
+                    .build());
+        assertEquals(201, r.status());
+      }
+    }
+    // What a killed service leaves: one run running, one queued.
+    Store.Run running = store.queueRun(admin, p);
+    store.beginRun(running.id()).orElseThrow();
+    Store.Run queued = store.queueRun(admin, q);
+
+    Store reopened = Store.open(dir);
+    try (LinkageServer server = LinkageServer.start(reopened, 0, 1 << 20)) {
+      for (Store.Run run : List.of(running, queued)) {
+        Store.Run now = server.store().run(run.project(), run.id()).orElseThrow();
+        assertEquals(Store.RunStatus.FAILED, now.status());
+        assertEquals("interrupted", now.error());
+        assertTrue(now.finishedAt() != null);
+      }
+    }
+    StringWriter log = new StringWriter();
+    reopened.exportAudit(log);
+    Verification v = Verifier.verify(log.toString().lines().toList(), reopened.auditPublicKey());
+    assertTrue(v.ok(), v.toString());
+    // Two projects, two uploads, two runs started, two failed.
+    assertEquals(8, v.events());
+    assertEquals(2, log.toString().lines().filter(l -> l.contains("\"run.fail\"")).count());
+  }
+
+  @Test
+  void start_whileAnotherServiceRunsOnTheDataDir_isRefused() throws Exception {
+    Store store = Store.open(dir);
+    try (LinkageServer first = LinkageServer.start(store, 0, 1 << 20)) {
+      IllegalStateException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class,
+              () -> LinkageServer.start(Store.open(dir), 0, 1 << 20).close());
+      assertTrue(e.getMessage().startsWith("another service is running on"), e.getMessage());
+      assertTrue(first.port() > 0);
+    }
+    // Released on close: a new service starts.
+    LinkageServer.start(store, 0, 1 << 20).close();
+  }
 }

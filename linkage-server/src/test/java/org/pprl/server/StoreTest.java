@@ -42,7 +42,7 @@ class StoreTest {
     try (var files = Files.list(Path.of(Store.class.getResource("migration").toURI()))) {
       scripts = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
     }
-    assertTrue(scripts >= 3, "scripts found: " + scripts);
+    assertTrue(scripts >= 4, "scripts found: " + scripts);
     assertEquals(scripts, count("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1"));
     assertEquals(
         scripts,

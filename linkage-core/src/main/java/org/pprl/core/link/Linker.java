@@ -131,9 +131,24 @@ public final class Linker {
    * @param clusters entities over all records (records numbered party by party), or null for two
    *     parties, where the links are one-to-one already
    * @param report lines describing what was done and decided, for the user
+   * @param candidates each pair of parties' candidate pairs
+   * @param comparisons CLK comparisons made while finding candidates
+   * @param cuts the cut chosen for each pair of parties, in the order of {@code candidates}
    */
   public record Result(
-      List<Link> links, Clusters clusters, List<String> report, List<Candidates> candidates) {}
+      List<Link> links,
+      Clusters clusters,
+      List<String> report,
+      List<Candidates> candidates,
+      long comparisons,
+      List<Cut> cuts) {}
+
+  /**
+   * The decision rule for one pair of parties: links of party {@code a} with party {@code b} were
+   * kept when their match weight (log2) is at least {@code matchWeight}, or, when {@code
+   * minPosterior} is above 0, when their match probability is at least that.
+   */
+  public record Cut(int a, int b, double matchWeight, double minPosterior) {}
 
   /**
    * The candidate pairs of one pair of parties: record {@code i} of party {@code a} with record
@@ -322,11 +337,13 @@ public final class Linker {
 
     // 4-5. Assignment and decision, per pair of parties.
     List<Link> links = new ArrayList<>();
+    List<Cut> cuts = new ArrayList<>();
     for (int c = 0; c < candidates.size(); c++) {
       int p = partyPairs.get(c)[0];
       int q = partyPairs.get(c)[1];
       links.addAll(
-          decide(parties, p, q, candidates.get(c), patternOf.get(c), patterns, model, report));
+          decide(
+              parties, p, q, candidates.get(c), patternOf.get(c), patterns, model, report, cuts));
     }
 
     // 6. Clusters.
@@ -347,7 +364,7 @@ public final class Linker {
     for (int c = 0; c < candidates.size(); c++) {
       found.add(new Candidates(partyPairs.get(c)[0], partyPairs.get(c)[1], candidates.get(c)));
     }
-    return new Result(links, clusters, report, found);
+    return new Result(links, clusters, report, found, stats.compared, cuts);
   }
 
   private Blocking blockingFor(Party a, Party b) {
@@ -434,7 +451,8 @@ public final class Linker {
       int[] patternOf,
       ComparisonPatterns patterns,
       FellegiSunter.Model model,
-      List<String> report) {
+      List<String> report,
+      List<Cut> cuts) {
     int offset = p == q ? 0 : parties.get(p).size();
     int[] xs = new int[pairs.length];
     int[] ys = new int[pairs.length];
@@ -454,6 +472,7 @@ public final class Linker {
     if (options.minPosterior() > 0) {
       // A fixed probability cut, under the prior among the assigned pairs.
       double cut = options.minPosterior();
+      cuts.add(new Cut(p, q, Double.NEGATIVE_INFINITY, cut));
       double lambda = assignedPrior(chosen, weights);
       double logPrior = Math.log(lambda / (1 - lambda));
       for (int k : chosen) {
@@ -478,6 +497,7 @@ public final class Linker {
     }
     NullThreshold.Choice choice =
         NullThreshold.choose(assigned, runnersUp(xs, ys, weights, chosen));
+    cuts.add(new Cut(p, q, choice.threshold(), 0));
     double logPrior =
         Math.log(Math.max(1e-6, 1 - choice.nullShare()) / Math.max(1e-6, choice.nullShare()));
     for (int k : chosen) {
