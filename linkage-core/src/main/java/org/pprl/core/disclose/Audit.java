@@ -1,0 +1,215 @@
+package org.pprl.core.disclose;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.math3.optim.MaxIter;
+import org.apache.commons.math3.optim.PointValuePair;
+import org.apache.commons.math3.optim.linear.LinearConstraint;
+import org.apache.commons.math3.optim.linear.LinearConstraintSet;
+import org.apache.commons.math3.optim.linear.LinearObjectiveFunction;
+import org.apache.commons.math3.optim.linear.NoFeasibleSolutionException;
+import org.apache.commons.math3.optim.linear.NonNegativeConstraint;
+import org.apache.commons.math3.optim.linear.PivotSelectionRule;
+import org.apache.commons.math3.optim.linear.Relationship;
+import org.apache.commons.math3.optim.linear.SimplexSolver;
+import org.apache.commons.math3.optim.linear.UnboundedSolutionException;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+
+/**
+ * An exact answer to "can a reader pin this item to one value?" for one choice of published
+ * numbers: whether the non-negative integer tables consistent with every published number give the
+ * item at least two different values.
+ *
+ * <p>Why linear programming is exact here. The published numbers are equations {@code sum over S_p
+ * of u = v_p} over non-negative unknowns {@code u}. Their subsets {@code S_p} fall into two laminar
+ * families (any two sets in a family are nested or disjoint): for disjoint columns, {cells, rows,
+ * all cells, all cells plus the remainder} and {columns}; for cumulative columns, {each row's
+ * prefixes} and {the column totals' prefixes, all bands plus the remainder}. The incidence matrix
+ * of the union of two laminar families is totally unimodular (Edmonds; Schrijver, <i>Combinatorial
+ * Optimization</i>, Thm 41.11), and dropping columns for unknowns already fixed keeps it so. So the
+ * polyhedron of consistent tables has integral vertices and the minimum and maximum of any item
+ * over it are attained at integer tables; the item takes two integer values exactly when its LP
+ * range is not a single point. The brute-force test checks this argument on random tables.
+ *
+ * <p>How. A presolve fixes every unknown that a published number with a single unfixed unknown
+ * pins, and every unknown of a published number whose unfixed part must sum to zero, until nothing
+ * changes; an item whose unknowns are all fixed is pinned. The rest of the system splits into
+ * connected components (unknowns sharing a published number), and only the components holding the
+ * item's unknowns go to the simplex solver: maximise, then minimise, and compare with the true
+ * value. The true table is always feasible, so a fixed unknown's value is its true value.
+ *
+ * <p>Monotone: publishing fewer numbers only enlarges the set of consistent tables, so an item that
+ * can vary keeps varying as suppression grows. The suppressor relies on this to audit each item
+ * only until it first passes.
+ */
+final class Audit {
+  private static final double HALF = 0.5;
+  private static final int MAX_PIVOTS = 100_000;
+
+  private final TableModel m;
+  private final boolean[] fixed;
+
+  /** For each unfixed unknown, its component's representative. */
+  private final int[] parent;
+
+  /** Published numbers left with two or more unfixed unknowns. */
+  private final int[] open;
+
+  /**
+   * Prepares the audit of one publication.
+   *
+   * @param published for each number item, whether it is published
+   */
+  Audit(TableModel m, boolean[] published) {
+    assert published.length == m.numberCount;
+    this.m = m;
+    int n = m.unknownCount();
+    fixed = new boolean[n];
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (int p = 0; p < m.numberCount; p++) {
+        if (!published[p]) {
+          continue;
+        }
+        int free = 0;
+        int last = -1;
+        long residual = m.value[p];
+        for (int u : m.support[p]) {
+          if (fixed[u]) {
+            residual -= m.unknownValue[u];
+          } else {
+            free++;
+            last = u;
+          }
+        }
+        if (free == 1) {
+          fixed[last] = true;
+          changed = true;
+        } else if (free > 1 && residual == 0) {
+          for (int u : m.support[p]) {
+            fixed[u] = true;
+          }
+          changed = true;
+        }
+      }
+    }
+    parent = new int[n];
+    for (int u = 0; u < n; u++) {
+      parent[u] = u;
+    }
+    int[] openList = new int[m.numberCount];
+    int opened = 0;
+    for (int p = 0; p < m.numberCount; p++) {
+      if (!published[p]) {
+        continue;
+      }
+      int first = -1;
+      for (int u : m.support[p]) {
+        if (!fixed[u]) {
+          if (first < 0) {
+            first = u;
+          } else {
+            parent[find(u)] = find(first);
+          }
+        }
+      }
+      if (first >= 0) {
+        openList[opened++] = p;
+      }
+    }
+    open = Arrays.copyOf(openList, opened);
+  }
+
+  /** Whether the consistent integer tables give {@code item} at least two different values. */
+  boolean canVary(int item) {
+    int n = m.unknownCount();
+    boolean[] inItem = new boolean[n];
+    boolean[] rootWanted = new boolean[n];
+    long trueFree = 0;
+    boolean anyFree = false;
+    for (int u : m.support[item]) {
+      if (!fixed[u]) {
+        inItem[u] = true;
+        rootWanted[find(u)] = true;
+        trueFree += m.unknownValue[u];
+        anyFree = true;
+      }
+    }
+    if (!anyFree) {
+      return false;
+    }
+    int[] column = new int[n];
+    Arrays.fill(column, -1);
+    int vars = 0;
+    for (int u = 0; u < n; u++) {
+      if (!fixed[u] && rootWanted[find(u)]) {
+        column[u] = vars++;
+      }
+    }
+    List<LinearConstraint> constraints = new ArrayList<>();
+    for (int p : open) {
+      double[] row = null;
+      double residual = m.value[p];
+      for (int u : m.support[p]) {
+        if (fixed[u]) {
+          residual -= m.unknownValue[u];
+        } else if (column[u] >= 0) {
+          if (row == null) {
+            row = new double[vars];
+          }
+          row[column[u]] = 1;
+        }
+      }
+      if (row != null) {
+        constraints.add(new LinearConstraint(row, Relationship.EQ, residual));
+      }
+    }
+    if (constraints.isEmpty()) {
+      return true; // the item's unknowns appear in no published number: unbounded
+    }
+    double[] objective = new double[vars];
+    for (int u = 0; u < n; u++) {
+      if (inItem[u]) {
+        objective[column[u]] = 1;
+      }
+    }
+    Double max = optimum(objective, constraints, GoalType.MAXIMIZE);
+    if (max == null || max > trueFree + HALF) {
+      return true;
+    }
+    Double min = optimum(objective, constraints, GoalType.MINIMIZE);
+    assert min != null;
+    return min < trueFree - HALF;
+  }
+
+  /** The optimum of the objective, or null when it is unbounded. */
+  private static Double optimum(
+      double[] objective, List<LinearConstraint> constraints, GoalType goal) {
+    try {
+      PointValuePair p =
+          new SimplexSolver()
+              .optimize(
+                  new MaxIter(MAX_PIVOTS),
+                  new LinearObjectiveFunction(objective, 0),
+                  new LinearConstraintSet(constraints),
+                  goal,
+                  new NonNegativeConstraint(true),
+                  PivotSelectionRule.BLAND);
+      return p.getValue();
+    } catch (UnboundedSolutionException e) {
+      return null;
+    } catch (NoFeasibleSolutionException e) {
+      throw new IllegalStateException("the true table is infeasible: a bug in the audit", e);
+    }
+  }
+
+  private int find(int u) {
+    while (parent[u] != u) {
+      parent[u] = parent[parent[u]];
+      u = parent[u];
+    }
+    return u;
+  }
+}

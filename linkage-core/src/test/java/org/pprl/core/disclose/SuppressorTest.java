@@ -1,0 +1,253 @@
+package org.pprl.core.disclose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class SuppressorTest {
+
+  private static CountTable table(long[][] counts, boolean cumulative, long base) {
+    List<String> rows = new ArrayList<>();
+    for (int r = 0; r < counts.length; r++) {
+      rows.add("r" + r);
+    }
+    List<String> columns = new ArrayList<>();
+    for (int c = 0; c < counts[0].length; c++) {
+      columns.add("c" + c);
+    }
+    return new CountTable(rows, columns, counts, cumulative, base);
+  }
+
+  private static long persons(long[][] counts, boolean cumulative) {
+    long s = 0;
+    for (long[] row : counts) {
+      if (cumulative) {
+        s += row[row.length - 1];
+      } else {
+        for (long v : row) {
+          s += v;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** The positions suppressed, as "cell r,c", "row r", "column c", "grand", "base". */
+  private static Set<String> suppressed(DisclosedTable d) {
+    Set<String> s = new TreeSet<>();
+    for (int r = 0; r < d.rows().size(); r++) {
+      for (int c = 0; c < d.columns().size(); c++) {
+        if (d.cell(r, c).isEmpty()) {
+          s.add("cell " + r + "," + c);
+        }
+      }
+      if (!d.cumulativeColumns() && d.rowTotal(r).isEmpty()) {
+        s.add("row " + r);
+      }
+    }
+    for (int c = 0; c < d.columns().size(); c++) {
+      if (d.columnTotal(c).isEmpty()) {
+        s.add("column " + c);
+      }
+    }
+    if (!d.cumulativeColumns() && d.grandTotal().isEmpty()) {
+      s.add("grand");
+    }
+    if (d.base().isEmpty()) {
+      s.add("base");
+    }
+    return s;
+  }
+
+  private static void assertSafe(CountTable t, DisclosedTable d, int min) {
+    assertEquals(List.of(), BruteForce.smallPublished(t, d, min), "small counts published");
+    assertEquals(List.of(), BruteForce.pinned(t, d, min), "suppressed values a reader can pin");
+    assertEquals(
+        suppressed(d).size(),
+        d.primarySuppressions() + d.complementarySuppressions(),
+        "suppression counts");
+  }
+
+  @Test
+  void apply_singleSmallCell_suppressesARectangleAndKeepsTotals() {
+    long[][] counts = {{3, 20, 30}, {25, 40, 50}, {35, 45, 60}};
+    CountTable t = table(counts, false, persons(counts, false));
+    DisclosedTable d = new Suppressor(6).apply(t);
+    assertEquals(Set.of("cell 0,0", "cell 0,1", "cell 1,0", "cell 1,1"), suppressed(d));
+    assertEquals(1, d.primarySuppressions());
+    assertEquals(3, d.complementarySuppressions());
+    assertEquals(OptionalLong.of(53), d.rowTotal(0));
+    assertEquals(OptionalDouble.empty(), d.cellPercent(0, 1));
+    assertEquals(OptionalDouble.of(17.2), d.rowTotalPercent(0)); // 53 / 308
+    assertSafe(t, d, 6);
+  }
+
+  @Test
+  void apply_cellOfThree_isSuppressedWithItsPercentage() {
+    long[][] counts = {{3, 20}, {25, 40}};
+    CountTable t = table(counts, false, 100);
+    DisclosedTable d = new Suppressor(6).apply(t);
+    assertTrue(d.cell(0, 0).isEmpty());
+    assertTrue(d.cellPercent(0, 0).isEmpty());
+    assertSafe(t, d, 6);
+  }
+
+  @Test
+  void apply_smallRemainder_isProtectedAndBaseStaysPublished() {
+    long[][] counts = {{10, 20}, {30, 40}};
+    CountTable t = table(counts, false, 103); // 3 persons of the cohort counted in no cell
+    DisclosedTable d = new Suppressor(6).apply(t);
+    assertEquals(0, d.primarySuppressions());
+    assertTrue(d.grandTotal().isEmpty(), "grand total plus base would give the remainder");
+    assertEquals(OptionalLong.of(103), d.base());
+    assertSafe(t, d, 6);
+  }
+
+  @Test
+  void apply_smallBase_suppressesBaseAndEveryPercentage() {
+    long[][] counts = {{0, 0}, {0, 4}};
+    CountTable t = table(counts, false, 4);
+    DisclosedTable d = new Suppressor(6).apply(t);
+    assertTrue(d.base().isEmpty());
+    assertTrue(d.cellPercent(0, 0).isEmpty(), "a percentage beside a hidden base reveals it");
+    assertSafe(t, d, 6);
+  }
+
+  @Test
+  void apply_cumulativeColumns_protectsSmallCellsAndSmallBands() {
+    // Within 30, 90, 180, 365 days; row 0 has 2 persons by day 30 and 3 between days 180 and 365.
+    long[][] counts = {{2, 8, 15, 18}, {7, 12, 20, 30}, {9, 16, 25, 33}};
+    CountTable t = table(counts, true, 200);
+    DisclosedTable d = new Suppressor(6).apply(t);
+    assertTrue(d.cell(0, 0).isEmpty());
+    assertTrue(d.cell(0, 2).isEmpty() || d.cell(0, 3).isEmpty(), "band 15..18 of 3");
+    assertEquals(d.cell(0, 3), d.rowTotal(0), "a cumulative row's total is its last cell");
+    assertFalse(d.toJson().containsKey("rowTotals"));
+    assertSafe(t, d, 6);
+  }
+
+  @Test
+  void apply_allCountsZeroOrAtLeastMin_suppressesNothing() {
+    long[][] counts = {{0, 6, 12}, {7, 0, 9}};
+    CountTable t = table(counts, false, persons(counts, false) + 40);
+    DisclosedTable d = new Suppressor(6).apply(t);
+    assertEquals(Set.of(), suppressed(d));
+    assertEquals(0, d.primarySuppressions() + d.complementarySuppressions());
+    assertEquals(OptionalLong.of(0), d.cell(0, 0));
+    assertEquals(OptionalDouble.of(0.0), d.cellPercent(0, 0));
+    assertEquals(OptionalDouble.of(100.0), d.basePercent());
+    long[][] cumulative = {{0, 6, 6}, {6, 12, 20}};
+    CountTable c = table(cumulative, true, 26);
+    assertEquals(Set.of(), suppressed(new Suppressor(6).apply(c)));
+  }
+
+  @Test
+  void toJson_suppressedCount_isTheSymbol() {
+    long[][] counts = {{3, 20}, {25, 40}};
+    Map<String, Object> json = new Suppressor(6).apply(table(counts, false, 88)).toJson();
+    List<?> row0 = (List<?>) ((List<?>) json.get("cells")).get(0);
+    assertEquals(DisclosedTable.SUPPRESSED, row0.get(0));
+    assertEquals(
+        DisclosedTable.SUPPRESSED, ((List<?>) ((List<?>) json.get("cellPercents")).get(0)).get(0));
+    assertEquals(88L, json.get("base"));
+    assertEquals(100.0, json.get("basePercent"));
+    assertEquals(6, json.get("minCellSize"));
+  }
+
+  @Test
+  void apply_sameTable_givesTheSameAnswer() {
+    Random random = new Random(20261123);
+    long[][] counts = new long[30][12];
+    for (long[] row : counts) {
+      for (int c = 0; c < row.length; c++) {
+        row[c] = random.nextInt(4) == 0 ? random.nextInt(6) : random.nextInt(200);
+      }
+    }
+    CountTable t = table(counts, false, persons(counts, false) + 4);
+    DisclosedTable first = new Suppressor(6).apply(t);
+    DisclosedTable second = new Suppressor(6).apply(table(t.counts(), false, t.base()));
+    assertEquals(first.toJson(), second.toJson());
+    assertTrue(first.primarySuppressions() > 0);
+  }
+
+  @Test
+  void suppressor_minCellSizeBelowOne_isRejected() {
+    assertThrows(IllegalArgumentException.class, () -> new Suppressor(0));
+  }
+
+  @Test
+  void cell_outsideTheTable_isRejected() {
+    DisclosedTable d = new Suppressor(6).apply(table(new long[][] {{7}}, false, 7));
+    assertThrows(IndexOutOfBoundsException.class, () -> d.cell(1, 0));
+  }
+
+  // ---- The brute-force oracle on random small tables ----
+
+  @Provide
+  Arbitrary<CountTable> smallTables() {
+    return tables(9);
+  }
+
+  @Provide
+  Arbitrary<CountTable> mediumTables() {
+    return tables(12);
+  }
+
+  /**
+   * 2-3 rows x 2-3 columns, disjoint or cumulative, cells (or bands) up to max, base >= persons.
+   */
+  private static Arbitrary<CountTable> tables(int max) {
+    Arbitrary<Integer> dims = Arbitraries.integers().between(2, 3);
+    return Combinators.combine(
+            dims,
+            dims,
+            Arbitraries.of(false, true),
+            Arbitraries.integers().between(0, max).list().ofSize(9),
+            Arbitraries.integers().between(0, max))
+        .as(
+            (rows, columns, cumulative, values, extra) -> {
+              long[][] counts = new long[rows][columns];
+              int k = 0;
+              for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < columns; c++) {
+                  long v = values.get(k++);
+                  // Cumulative: bands of up to max / 2, so the last column stays near max.
+                  counts[r][c] = cumulative ? (c > 0 ? counts[r][c - 1] : 0) + v / 2 : v;
+                }
+              }
+              return table(counts, cumulative, persons(counts, cumulative) + extra);
+            });
+  }
+
+  @Property(tries = 300, seed = "7301")
+  void apply_minCellSize3_nothingSuppressedCanBePinned(@ForAll("smallTables") CountTable t) {
+    assertSafe(t, new Suppressor(3).apply(t), 3);
+  }
+
+  @Property(tries = 300, seed = "7302")
+  void apply_minCellSize4_nothingSuppressedCanBePinned(@ForAll("smallTables") CountTable t) {
+    assertSafe(t, new Suppressor(4).apply(t), 4);
+  }
+
+  @Property(tries = 300, seed = "7303")
+  void apply_minCellSize6_nothingSuppressedCanBePinned(@ForAll("mediumTables") CountTable t) {
+    assertSafe(t, new Suppressor(6).apply(t), 6);
+  }
+}
