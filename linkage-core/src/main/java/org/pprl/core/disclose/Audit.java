@@ -1,20 +1,6 @@
 package org.pprl.core.disclose;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import org.apache.commons.math3.optim.MaxIter;
-import org.apache.commons.math3.optim.PointValuePair;
-import org.apache.commons.math3.optim.linear.LinearConstraint;
-import org.apache.commons.math3.optim.linear.LinearConstraintSet;
-import org.apache.commons.math3.optim.linear.LinearObjectiveFunction;
-import org.apache.commons.math3.optim.linear.NoFeasibleSolutionException;
-import org.apache.commons.math3.optim.linear.NonNegativeConstraint;
-import org.apache.commons.math3.optim.linear.PivotSelectionRule;
-import org.apache.commons.math3.optim.linear.Relationship;
-import org.apache.commons.math3.optim.linear.SimplexSolver;
-import org.apache.commons.math3.optim.linear.UnboundedSolutionException;
-import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 
 /**
  * An exact answer to "can a reader pin this item to one value?" for one choice of published
@@ -44,9 +30,6 @@ import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
  * only until it first passes.
  */
 final class Audit {
-  private static final double HALF = 0.5;
-  private static final int MAX_PIVOTS = 100_000;
-
   private final TableModel m;
   private final boolean[] fixed;
 
@@ -148,61 +131,47 @@ final class Audit {
         column[u] = vars++;
       }
     }
-    List<LinearConstraint> constraints = new ArrayList<>();
+    int[][] rows = new int[open.length][];
+    long[] residuals = new long[open.length];
+    int constraints = 0;
     for (int p : open) {
-      double[] row = null;
-      double residual = m.value[p];
+      int[] row = null;
+      long residual = m.value[p];
       for (int u : m.support[p]) {
         if (fixed[u]) {
           residual -= m.unknownValue[u];
         } else if (column[u] >= 0) {
           if (row == null) {
-            row = new double[vars];
+            row = new int[vars];
           }
           row[column[u]] = 1;
         }
       }
       if (row != null) {
-        constraints.add(new LinearConstraint(row, Relationship.EQ, residual));
+        rows[constraints] = row;
+        residuals[constraints++] = residual;
       }
     }
-    if (constraints.isEmpty()) {
+    if (constraints == 0) {
       return true; // the item's unknowns appear in no published number: unbounded
     }
-    double[] objective = new double[vars];
+    int[][] a = Arrays.copyOf(rows, constraints);
+    long[] b = Arrays.copyOf(residuals, constraints);
+    long[] objective = new long[vars];
     for (int u = 0; u < n; u++) {
       if (inItem[u]) {
         objective[column[u]] = 1;
       }
     }
-    Double max = optimum(objective, constraints, GoalType.MAXIMIZE);
-    if (max == null || max > trueFree + HALF) {
+    long max = UnimodularSimplex.maximize(a, b, objective);
+    if (max == UnimodularSimplex.UNBOUNDED || max > trueFree) {
       return true;
     }
-    Double min = optimum(objective, constraints, GoalType.MINIMIZE);
-    assert min != null;
-    return min < trueFree - HALF;
-  }
-
-  /** The optimum of the objective, or null when it is unbounded. */
-  private static Double optimum(
-      double[] objective, List<LinearConstraint> constraints, GoalType goal) {
-    try {
-      PointValuePair p =
-          new SimplexSolver()
-              .optimize(
-                  new MaxIter(MAX_PIVOTS),
-                  new LinearObjectiveFunction(objective, 0),
-                  new LinearConstraintSet(constraints),
-                  goal,
-                  new NonNegativeConstraint(true),
-                  PivotSelectionRule.BLAND);
-      return p.getValue();
-    } catch (UnboundedSolutionException e) {
-      return null;
-    } catch (NoFeasibleSolutionException e) {
-      throw new IllegalStateException("the true table is infeasible: a bug in the audit", e);
+    for (int j = 0; j < vars; j++) {
+      objective[j] = -objective[j];
     }
+    long min = -UnimodularSimplex.maximize(a, b, objective);
+    return min < trueFree;
   }
 
   private int find(int u) {

@@ -9,7 +9,9 @@ import java.util.OptionalLong;
  * The test oracle for suppression, independent of the suppressor's model and audit: a depth-first
  * enumeration of the non-negative integer tables consistent with a disclosed table, in the
  * analyst's own terms (cells as published, cumulative or not, then the base), every disjoint
- * unknown bounded by the true base.
+ * unknown (cell, band, remainder) bounded by the true base plus one. A published base implies the
+ * bound anyway; the one spare unit keeps a hidden count free to move up even when the cohort is
+ * empty, as it is for a reader who does not know the base.
  *
  * <p>For each target (a suppressed count, a small remainder, a small cumulative band) it searches
  * for one consistent table in which the target differs from its true value; a target with none is
@@ -33,7 +35,7 @@ final class BruteForce {
     rows = t.rows().size();
     columns = t.columns().size();
     cumulative = t.cumulativeColumns();
-    bound = t.base();
+    bound = t.base() + 1;
     x = new long[rows][columns];
   }
 
@@ -84,7 +86,12 @@ final class BruteForce {
     BAND
   }
 
-  private record Target(Kind kind, int r, int c, long truth) {}
+  private record Target(Kind kind, int r, int c, long truth) {
+    @Override
+    public String toString() {
+      return kind + " " + r + "," + c;
+    }
+  }
 
   private List<Target> targets(int min) {
     List<Target> targets = new ArrayList<>();

@@ -250,4 +250,79 @@ class SuppressorTest {
   void apply_minCellSize6_nothingSuppressedCanBePinned(@ForAll("mediumTables") CountTable t) {
     assertSafe(t, new Suppressor(6).apply(t), 6);
   }
+
+  /** The brute force's name for a model item, matching {@code BruteForce}'s targets. */
+  private static String targetName(TableModel m, int item) {
+    int cells = m.rows * m.columns;
+    if (item < cells) {
+      return "CELL " + item / m.columns + "," + item % m.columns;
+    }
+    if (item == m.base()) {
+      return "BASE 0,0";
+    }
+    if (item == m.numberCount) {
+      return "REMAINDER 0,0";
+    }
+    if (item > m.numberCount) { // cumulative bands, row-major from column 1
+      int k = item - m.numberCount - 1;
+      return "BAND " + k / (m.columns - 1) + "," + (1 + k % (m.columns - 1));
+    }
+    if (!m.cumulative && item < cells + m.rows) {
+      return "ROW " + (item - cells) + ",0";
+    }
+    if (item == m.grandTotal() && !m.cumulative) {
+      return "GRAND 0,0";
+    }
+    return "COLUMN 0," + (item - m.columnTotal(0));
+  }
+
+  @Property(tries = 400, seed = "7304")
+  void audit_randomPublication_agreesWithBruteForce(
+      @ForAll("smallTables") CountTable t, @ForAll("seeds") long seed) {
+    int min = 4;
+    TableModel m = TableModel.of(t);
+    Random random = new Random(seed);
+    boolean[] published = new boolean[m.numberCount];
+    for (int i = 0; i < published.length; i++) {
+      published[i] = random.nextInt(3) > 0;
+    }
+    DisclosedTable d = new DisclosedTable(t, m, published, min, 0, 0);
+    Audit audit = new Audit(m, published);
+    Set<String> pinnedByAudit = new TreeSet<>();
+    for (int i = 0; i < m.itemCount(); i++) {
+      boolean target = i < m.numberCount ? !published[i] : m.value[i] >= 1 && m.value[i] < min;
+      if (target && !audit.canVary(i)) {
+        pinnedByAudit.add(targetName(m, i));
+      }
+    }
+    assertEquals(
+        new TreeSet<>(BruteForce.pinned(t, d, min)),
+        pinnedByAudit,
+        () ->
+            java.util.Arrays.deepToString(t.counts())
+                + " base "
+                + t.base()
+                + " cumulative "
+                + t.cumulativeColumns()
+                + " published "
+                + java.util.Arrays.toString(published));
+  }
+
+  @Provide
+  Arbitrary<Long> seeds() {
+    return Arbitraries.longs();
+  }
+
+  @Test
+  void bruteForce_primarySuppressionOnly_findsTheCellPinnedByItsRow() {
+    long[][] counts = {{3, 20}, {25, 40}};
+    CountTable t = table(counts, false, 88);
+    TableModel m = TableModel.of(t);
+    boolean[] published = new boolean[m.numberCount];
+    java.util.Arrays.fill(published, true);
+    published[m.cell(0, 0)] = false;
+    DisclosedTable d = new DisclosedTable(t, m, published, 6, 1, 0);
+    assertEquals(List.of("CELL 0,0"), BruteForce.pinned(t, d, 6));
+    assertFalse(new Audit(m, published).canVary(m.cell(0, 0)));
+  }
 }
