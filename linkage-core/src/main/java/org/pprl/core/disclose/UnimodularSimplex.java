@@ -9,10 +9,10 @@ import java.util.Arrays;
  *
  * <p>Why integers suffice: pivoting keeps a totally unimodular tableau totally unimodular, so every
  * pivot element is +1 or -1 and every tableau entry stays in {-1, 0, 1}; the right-hand sides and
- * reduced costs stay integers. Each pivot checks its element is a unit and throws otherwise, so a
- * matrix that is not totally unimodular is caught rather than solved wrongly. Bland's rule
- * (smallest index enters, smallest basic index leaves among ties) prevents cycling on these very
- * degenerate problems.
+ * reduced costs stay integers. Each pivot checks that its element is a unit and that the entries it
+ * produces stay in {-1, 0, 1}, and throws otherwise, so a matrix that is not totally unimodular is
+ * caught rather than solved wrongly. Bland's rule (smallest index enters, smallest basic index
+ * leaves among ties) prevents cycling on these very degenerate problems.
  *
  * <p>Written here rather than taken from Apache Commons Math 3.6.1, whose {@code SimplexSolver}
  * returns 0 for {@code max x2 s.t. x1 + x2 + x3 + x4 = 1, x >= 0} (the optimum is 1).
@@ -147,9 +147,15 @@ final class UnimodularSimplex {
       long f = t[i][col];
       if (i != row && f != 0) {
         long[] ti = t[i];
-        for (int j = 0; j < ti.length; j++) {
+        int rhs = ti.length - 1;
+        for (int j = 0; j < rhs; j++) {
           ti[j] -= f * pr[j];
+          if (ti[j] > 1 || ti[j] < -1) {
+            throw new IllegalStateException(
+                "tableau entry " + ti[j] + ": the matrix is not totally unimodular");
+          }
         }
+        ti[rhs] -= f * pr[rhs];
       }
     }
     long f = z[col];
