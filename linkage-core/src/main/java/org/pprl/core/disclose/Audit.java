@@ -1,6 +1,8 @@
 package org.pprl.core.disclose;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An exact answer to "can a reader pin this item to one value?" for one choice of published
@@ -25,6 +27,10 @@ import java.util.Arrays;
  * item's unknowns go to the simplex solver: maximise, then minimise, and compare with the true
  * value. The true table is always feasible, so a fixed unknown's value is its true value.
  *
+ * <p>Every optimum the solver returns is an integer table consistent with the publication; those
+ * that differ from the true table are kept as witnesses, and an item whose value differs in a
+ * witness can vary without solving anything. Most items are settled this way.
+ *
  * <p>Monotone: publishing fewer numbers only enlarges the set of consistent tables, so an item that
  * can vary keeps varying as suppression grows. The suppressor relies on this to audit each item
  * only until it first passes.
@@ -40,13 +46,28 @@ final class Audit {
   private final int[] open;
 
   /**
-   * Prepares the audit of one publication.
+   * Known consistent tables other than the true one, each as its difference from the true unknowns.
+   * Any item whose value differs in one of them can vary, without a linear program.
+   */
+  private final List<long[]> witnesses;
+
+  /** Prepares the audit of one publication. */
+  Audit(TableModel m, boolean[] published) {
+    this(m, published, new ArrayList<>());
+  }
+
+  /**
+   * Prepares the audit of one publication, sharing witnesses with earlier audits.
    *
    * @param published for each number item, whether it is published
+   * @param witnesses differences from the true table of tables consistent with this publication
+   *     (any found under a publication that published a superset of these numbers qualifies, as
+   *     publishing less only admits more tables); this audit adds the ones it finds
    */
-  Audit(TableModel m, boolean[] published) {
+  Audit(TableModel m, boolean[] published, List<long[]> witnesses) {
     assert published.length == m.numberCount;
     this.m = m;
+    this.witnesses = witnesses;
     int n = m.unknownCount();
     fixed = new boolean[n];
     boolean changed = true;
@@ -123,6 +144,15 @@ final class Audit {
     if (!anyFree) {
       return false;
     }
+    for (long[] delta : witnesses) {
+      long change = 0;
+      for (int u : m.support[item]) {
+        change += delta[u];
+      }
+      if (change != 0) {
+        return true;
+      }
+    }
     int[] column = new int[n];
     Arrays.fill(column, -1);
     int vars = 0;
@@ -163,15 +193,36 @@ final class Audit {
         objective[column[u]] = 1;
       }
     }
-    long max = UnimodularSimplex.maximize(a, b, objective);
-    if (max == UnimodularSimplex.UNBOUNDED || max > trueFree) {
+    long[] x = new long[vars];
+    long max = UnimodularSimplex.maximize(a, b, objective, x);
+    if (max == UnimodularSimplex.UNBOUNDED) {
+      return true;
+    }
+    keepWitness(column, x);
+    if (max > trueFree) {
       return true;
     }
     for (int j = 0; j < vars; j++) {
       objective[j] = -objective[j];
     }
-    long min = -UnimodularSimplex.maximize(a, b, objective);
+    long min = -UnimodularSimplex.maximize(a, b, objective, x);
+    keepWitness(column, x);
     return min < trueFree;
+  }
+
+  /** Adds the table with unknown {@code u} at {@code x[column[u]]}, if it is not the true one. */
+  private void keepWitness(int[] column, long[] x) {
+    long[] delta = new long[m.unknownCount()];
+    boolean differs = false;
+    for (int u = 0; u < delta.length; u++) {
+      if (column[u] >= 0) {
+        delta[u] = x[column[u]] - m.unknownValue[u];
+        differs |= delta[u] != 0;
+      }
+    }
+    if (differs) {
+      witnesses.add(delta);
+    }
   }
 
   private int find(int u) {

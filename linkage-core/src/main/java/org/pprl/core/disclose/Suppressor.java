@@ -1,5 +1,8 @@
 package org.pprl.core.disclose;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Small-cell and complementary suppression: turns a {@link CountTable} into the {@link
  * DisclosedTable} an analyst may see.
@@ -63,11 +66,12 @@ public final class Suppressor {
       }
     }
     boolean[] canVary = new boolean[items];
+    List<long[]> witnesses = new ArrayList<>(); // valid for every later round: see Audit
     int complementary = 0;
     while (true) {
       int pinned = firstAlone(m, needsProtection, published);
       if (pinned < 0) {
-        Audit audit = new Audit(m, published);
+        Audit audit = new Audit(m, published, witnesses);
         for (int i = 0; i < items && pinned < 0; i++) {
           if (needsProtection[i] && !canVary[i]) {
             if (audit.canVary(i)) {

@@ -29,10 +29,12 @@ final class UnimodularSimplex {
    * @param a {@code m} rows of {@code n} entries in {0, 1}
    * @param b {@code m} right-hand sides, each at least zero
    * @param c {@code n} objective coefficients
+   * @param solution when not null and the maximum is finite, receives an optimal vertex, {@code n}
+   *     integers
    * @throws IllegalStateException if the system is infeasible or {@code a} is not totally
    *     unimodular
    */
-  static long maximize(int[][] a, long[] b, long[] c) {
+  static long maximize(int[][] a, long[] b, long[] c, long[] solution) {
     int m = a.length;
     int n = c.length;
     int width = n + m + 1; // structural columns, artificial columns, right-hand side
@@ -94,7 +96,18 @@ final class UnimodularSimplex {
         }
       }
     }
-    return run(t, basis, live, z, n) ? z[rhs] : UNBOUNDED;
+    if (!run(t, basis, live, z, n)) {
+      return UNBOUNDED;
+    }
+    if (solution != null) {
+      Arrays.fill(solution, 0);
+      for (int i = 0; i < m; i++) {
+        if (live[i] && basis[i] < n) {
+          solution[basis[i]] = t[i][rhs];
+        }
+      }
+    }
+    return z[rhs];
   }
 
   /**
