@@ -19,6 +19,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 
 class SuppressorTest {
@@ -236,19 +237,31 @@ class SuppressorTest {
             });
   }
 
+  /** Makes sure the random tables exercise complementary suppression, not only the easy cases. */
+  private static void coverComplements(DisclosedTable d) {
+    Statistics.label("complements").collect(d.complementarySuppressions() > 0);
+    Statistics.label("complements").coverage(c -> c.check(true).percentage(p -> p > 50));
+  }
+
   @Property(tries = 300, seed = "7301")
   void apply_minCellSize3_nothingSuppressedCanBePinned(@ForAll("smallTables") CountTable t) {
-    assertSafe(t, new Suppressor(3).apply(t), 3);
+    DisclosedTable d = new Suppressor(3).apply(t);
+    assertSafe(t, d, 3);
+    coverComplements(d);
   }
 
   @Property(tries = 300, seed = "7302")
   void apply_minCellSize4_nothingSuppressedCanBePinned(@ForAll("smallTables") CountTable t) {
-    assertSafe(t, new Suppressor(4).apply(t), 4);
+    DisclosedTable d = new Suppressor(4).apply(t);
+    assertSafe(t, d, 4);
+    coverComplements(d);
   }
 
   @Property(tries = 300, seed = "7303")
   void apply_minCellSize6_nothingSuppressedCanBePinned(@ForAll("mediumTables") CountTable t) {
-    assertSafe(t, new Suppressor(6).apply(t), 6);
+    DisclosedTable d = new Suppressor(6).apply(t);
+    assertSafe(t, d, 6);
+    coverComplements(d);
   }
 
   /** The brute force's name for a model item, matching {@code BruteForce}'s targets. */
