@@ -338,4 +338,25 @@ class SuppressorTest {
     assertEquals(List.of("CELL 0,0"), BruteForce.pinned(t, d, 6));
     assertFalse(new Audit(m, published).canVary(m.cell(0, 0)));
   }
+
+  /**
+   * Regression: found by {@code audit_randomPublication_agreesWithBruteForce} while the audit used
+   * Commons Math's simplex, which reported the cell (2, 0) pinned although the base of 1 can move
+   * from cell (2, 1) to it.
+   */
+  @Test
+  void audit_cellSharingOnlyTheBase_canVary() {
+    long[][] counts = {{0, 0}, {0, 0}, {0, 1}};
+    CountTable t = table(counts, true, 1);
+    TableModel m = TableModel.of(t);
+    boolean[] published = {true, false, true, true, false, false, false, false, true};
+    Audit audit = new Audit(m, published);
+    assertTrue(audit.canVary(m.cell(2, 0)));
+    assertTrue(audit.canVary(m.columnTotal(0)));
+    assertEquals(
+        List.of(),
+        BruteForce.pinned(t, new DisclosedTable(t, m, published, 4, 0, 0), 4).stream()
+            .filter(name -> name.startsWith("CELL 2,0") || name.startsWith("COLUMN 0,0"))
+            .toList());
+  }
 }
