@@ -14,11 +14,14 @@ import java.util.List;
  * families (any two sets in a family are nested or disjoint): for disjoint columns, {cells, rows,
  * all cells, all cells plus the remainder} and {columns}; for cumulative columns, {each row's
  * prefixes} and {the column totals' prefixes, all bands plus the remainder}. The incidence matrix
- * of the union of two laminar families is totally unimodular (Edmonds; Schrijver, <i>Combinatorial
- * Optimization</i>, Thm 41.11), and dropping columns for unknowns already fixed keeps it so. So the
- * polyhedron of consistent tables has integral vertices and the minimum and maximum of any item
- * over it are attained at integer tables; the item takes two integer values exactly when its LP
- * range is not a single point. The brute-force test checks this argument on random tables.
+ * of the union of two laminar families is totally unimodular (a classical result going back to
+ * Edmonds), and dropping columns for unknowns already fixed keeps it so. So the polyhedron of
+ * consistent tables has integral vertices and the minimum and maximum of any item over it are
+ * attained at integer tables; the item takes two integer values exactly when its LP range is not a
+ * single point. The answer does not rest on this argument alone: {@link UnimodularSimplex} throws
+ * unless every pivot is a unit, and when every pivot is a unit the optimal vertex it returns is an
+ * integer table, so a finished solve is exact whatever the matrix. The brute-force test checks the
+ * whole audit on random tables.
  *
  * <p>How. A presolve fixes every unknown that a published number with a single unfixed unknown
  * pins, and every unknown of a published number whose unfixed part must sum to zero, until nothing
