@@ -39,7 +39,34 @@ public final class DisclosedTable {
   /** Percentage in tenths per item, {@link #HIDDEN} when suppressed or undefined. */
   private final long[] tenths;
 
-  private final TableModel layout;
+  /**
+   * Where each position sits in {@link #count} and {@link #tenths}. Kept instead of the model: a
+   * disclosed table holds no true value of anything it suppresses.
+   */
+  private final Layout layout;
+
+  /** The item numbering of {@link TableModel}, without its values. */
+  private record Layout(int rows, int columns, boolean cumulative) {
+    int cell(int r, int c) {
+      return r * columns + c;
+    }
+
+    int rowTotal(int r) {
+      return cumulative ? cell(r, columns - 1) : rows * columns + r;
+    }
+
+    int columnTotal(int c) {
+      return rows * columns + (cumulative ? 0 : rows) + c;
+    }
+
+    int grandTotal() {
+      return cumulative ? columnTotal(columns - 1) : columnTotal(columns);
+    }
+
+    int base() {
+      return grandTotal() + 1;
+    }
+  }
 
   DisclosedTable(
       CountTable table,
@@ -54,7 +81,8 @@ public final class DisclosedTable {
     this.minCellSize = minCellSize;
     this.primarySuppressions = primarySuppressions;
     this.complementarySuppressions = complementarySuppressions;
-    this.layout = m;
+    this.layout = new Layout(m.rows, m.columns, m.cumulative);
+    assert layout.base() == m.base();
     long base = table.base();
     boolean basePublished = published[m.base()];
     count = new long[m.numberCount];
