@@ -215,7 +215,7 @@ class SuppressorTest {
    * 2-3 rows x 2-3 columns, disjoint or cumulative, cells (or bands) up to max, base >= persons.
    */
   private static Arbitrary<CountTable> tables(int max) {
-    Arbitrary<Integer> dims = Arbitraries.integers().between(2, 3);
+    Arbitrary<Integer> dims = Arbitraries.integers().between(1, 3);
     return Combinators.combine(
             dims,
             dims,
@@ -240,7 +240,7 @@ class SuppressorTest {
   /** Makes sure the random tables exercise complementary suppression, not only the easy cases. */
   private static void coverComplements(DisclosedTable d) {
     Statistics.label("complements").collect(d.complementarySuppressions() > 0);
-    Statistics.label("complements").coverage(c -> c.check(true).percentage(p -> p > 50));
+    Statistics.label("complements").coverage(c -> c.check(true).percentage(p -> p > 40));
   }
 
   @Property(tries = 300, seed = "7301")
