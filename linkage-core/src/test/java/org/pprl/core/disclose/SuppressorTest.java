@@ -243,21 +243,21 @@ class SuppressorTest {
     Statistics.label("complements").coverage(c -> c.check(true).percentage(p -> p > 40));
   }
 
-  @Property(tries = 300, seed = "7301")
+  @Property(tries = 1000, seed = "7301")
   void apply_minCellSize3_nothingSuppressedCanBePinned(@ForAll("smallTables") CountTable t) {
     DisclosedTable d = new Suppressor(3).apply(t);
     assertSafe(t, d, 3);
     coverComplements(d);
   }
 
-  @Property(tries = 300, seed = "7302")
+  @Property(tries = 1000, seed = "7302")
   void apply_minCellSize4_nothingSuppressedCanBePinned(@ForAll("smallTables") CountTable t) {
     DisclosedTable d = new Suppressor(4).apply(t);
     assertSafe(t, d, 4);
     coverComplements(d);
   }
 
-  @Property(tries = 300, seed = "7303")
+  @Property(tries = 1000, seed = "7303")
   void apply_minCellSize6_nothingSuppressedCanBePinned(@ForAll("mediumTables") CountTable t) {
     DisclosedTable d = new Suppressor(6).apply(t);
     assertSafe(t, d, 6);
@@ -289,7 +289,7 @@ class SuppressorTest {
     return "COLUMN 0," + (item - m.columnTotal(0));
   }
 
-  @Property(tries = 400, seed = "7304")
+  @Property(tries = 1000, seed = "7304")
   void audit_randomPublication_agreesWithBruteForce(
       @ForAll("smallTables") CountTable t, @ForAll("seeds") long seed) {
     int min = 4;
