@@ -28,6 +28,10 @@ public final class ApiException extends RuntimeException {
     NO_EXTRACT(409),
     /** The run has finished: it cannot be cancelled. */
     RUN_FINISHED(409),
+    /** The project has no finished run to answer from. */
+    NO_LINKS(409),
+    /** The stated purpose is not one the project allows. */
+    PURPOSE_NOT_ALLOWED(403),
     /** The upload is not a valid extract file. */
     CORRUPT_EXTRACT(422),
     /** The extract was encoded with another schema than the project's. */

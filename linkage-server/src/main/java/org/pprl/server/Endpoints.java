@@ -61,22 +61,14 @@ final class Endpoints {
 
   /** {@code POST /projects} (admin): name, agencies, schemaFingerprint, minCellSize (default 6). */
   private void createProject(Context ctx) {
-    requireRole(ctx, Role.ADMIN);
-    JsonNode body;
-    try {
-      body = JSON.readTree(ctx.bodyInputStream());
-    } catch (IOException e) {
-      throw new ApiException(Code.BAD_REQUEST, "the body is not JSON");
-    }
-    if (body == null || !body.isObject()) {
-      throw new ApiException(Code.BAD_REQUEST, "the body must be a JSON object");
-    }
-    String name = text(body, "name");
-    String fingerprint = text(body, "schemaFingerprint");
+    Requests.requireRole(ctx, Role.ADMIN);
+    JsonNode body = Requests.jsonObject(ctx);
+    String name = Requests.text(body, "name");
+    String fingerprint = Requests.text(body, "schemaFingerprint");
     if (!body.path("agencies").isArray()) {
       throw new ApiException(Code.BAD_REQUEST, "'agencies' must be an array of strings");
     }
-    List<String> agencies = names(body, "agencies");
+    List<String> agencies = Requests.names(body, "agencies");
     int minCellSize = DEFAULT_MIN_CELL_SIZE;
     JsonNode min = body.get("minCellSize");
     if (min != null && !min.isNull()) {
@@ -85,19 +77,25 @@ final class Endpoints {
       }
       minCellSize = min.asInt();
     }
-    List<String> purposes = names(body, "purposes");
-    List<String> attributes = names(body, "attributes");
+    List<String> purposes = Requests.names(body, "purposes");
+    List<String> attributes = Requests.names(body, "attributes");
     Store.Project project;
     try {
       project =
           store.createProject(
-              principal(ctx), name, agencies, fingerprint, minCellSize, purposes, attributes);
+              Requests.principal(ctx),
+              name,
+              agencies,
+              fingerprint,
+              minCellSize,
+              purposes,
+              attributes);
     } catch (Store.AlreadyExists e) {
       throw new ApiException(Code.CONFLICT, e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ApiException(Code.BAD_REQUEST, e.getMessage());
     }
-    LOG.info("project {} created by principal {}", project.id(), principalId(ctx));
+    LOG.info("project {} created by principal {}", project.id(), Requests.principalId(ctx));
     ctx.status(201).json(projectJson(project));
   }
 
@@ -107,7 +105,7 @@ final class Endpoints {
    * projects its agency takes part in; every other role sees all.
    */
   private void listProjects(Context ctx) {
-    Principal caller = principal(ctx);
+    Principal caller = Requests.principal(ctx);
     List<Map<String, Object>> visible = new ArrayList<>();
     for (Store.Project p : store.projects()) {
       if (caller.role() != Role.STEWARD || p.agencies().contains(caller.agency())) {
@@ -119,7 +117,7 @@ final class Endpoints {
 
   /** {@code GET /projects/{project}} (any role that may see it): as one entry of the list. */
   private void getProject(Context ctx) {
-    ctx.json(projectWithExtracts(visibleProject(ctx, principal(ctx))));
+    ctx.json(projectWithExtracts(Requests.visibleProject(store, ctx, Requests.principal(ctx))));
   }
 
   private Map<String, Object> projectWithExtracts(Store.Project p) {
@@ -156,11 +154,11 @@ final class Endpoints {
       receiveExtract(ctx);
     } catch (ApiException e) {
       Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("project", projectNumber(ctx));
+      detail.put("project", Requests.projectNumber(ctx));
       String agency = ctx.pathParam("agency");
       detail.put("agency", AGENCY_ID.matcher(agency).matches() ? agency : null);
       detail.put("code", e.code().id());
-      store.audit(principal(ctx), "extract.refuse", detail);
+      store.audit(Requests.principal(ctx), "extract.refuse", detail);
       throw e;
     }
   }
@@ -173,9 +171,9 @@ final class Endpoints {
   private void startRun(Context ctx) {
     Store.Run run;
     try {
-      Principal caller = principal(ctx);
-      Store.Project project = visibleProject(ctx, caller);
-      requireRole(ctx, Role.ADMIN);
+      Principal caller = Requests.principal(ctx);
+      Store.Project project = Requests.visibleProject(store, ctx, caller);
+      Requests.requireRole(ctx, Role.ADMIN);
       try {
         run = store.queueRun(caller, project);
       } catch (Store.RunRefused e) {
@@ -185,14 +183,17 @@ final class Endpoints {
       }
     } catch (ApiException e) {
       Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("project", projectNumber(ctx));
+      detail.put("project", Requests.projectNumber(ctx));
       detail.put("code", e.code().id());
-      store.audit(principal(ctx), "run.refuse", detail);
+      store.audit(Requests.principal(ctx), "run.refuse", detail);
       throw e;
     }
     worker.submit(run);
     LOG.info(
-        "run {} of project {} queued by principal {}", run.id(), run.project(), principalId(ctx));
+        "run {} of project {} queued by principal {}",
+        run.id(),
+        run.project(),
+        Requests.principalId(ctx));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("run", run.id());
     body.put("status", run.status().id());
@@ -201,8 +202,8 @@ final class Endpoints {
 
   /** {@code GET /projects/{project}/runs} (admin): every run of the project, newest first. */
   private void listRuns(Context ctx) {
-    Store.Project project = visibleProject(ctx, principal(ctx));
-    requireRole(ctx, Role.ADMIN);
+    Store.Project project = Requests.visibleProject(store, ctx, Requests.principal(ctx));
+    Requests.requireRole(ctx, Role.ADMIN);
     List<Map<String, Object>> runs = new ArrayList<>();
     for (Store.Run run : store.runs(project.id())) {
       runs.add(runJson(run));
@@ -212,8 +213,8 @@ final class Endpoints {
 
   /** {@code GET /projects/{project}/runs/{run}} (admin): status, phase, times and summary. */
   private void getRun(Context ctx) {
-    Store.Project project = visibleProject(ctx, principal(ctx));
-    requireRole(ctx, Role.ADMIN);
+    Store.Project project = Requests.visibleProject(store, ctx, Requests.principal(ctx));
+    Requests.requireRole(ctx, Role.ADMIN);
     ctx.json(runJson(pathRun(ctx, project)));
   }
 
@@ -222,9 +223,9 @@ final class Endpoints {
    * a running one at its next phase; 202 with the status right after the request.
    */
   private void cancelRun(Context ctx) {
-    Principal caller = principal(ctx);
-    Store.Project project = visibleProject(ctx, caller);
-    requireRole(ctx, Role.ADMIN);
+    Principal caller = Requests.principal(ctx);
+    Store.Project project = Requests.visibleProject(store, ctx, caller);
+    Requests.requireRole(ctx, Role.ADMIN);
     Store.Run run = pathRun(ctx, project);
     if (!run.status().active()) {
       throw new ApiException(
@@ -282,7 +283,7 @@ final class Endpoints {
    * with the event of its own reading.
    */
   private void exportAudit(Context ctx) throws IOException {
-    Principal caller = requireRole(ctx, Role.AUDITOR);
+    Principal caller = Requests.requireRole(ctx, Role.AUDITOR);
     store.audit(caller, "audit.export", Map.of());
     ctx.status(200).contentType("application/x-ndjson");
     Writer out =
@@ -294,7 +295,7 @@ final class Endpoints {
    * {@code POST /audit/checkpoint} (auditor or admin): signs a checkpoint over the latest event.
    */
   private void checkpoint(Context ctx) {
-    Principal caller = principal(ctx);
+    Principal caller = Requests.principal(ctx);
     if (caller.role() != Role.AUDITOR && caller.role() != Role.ADMIN) {
       throw new ApiException(Code.FORBIDDEN, "this needs the auditor or admin role");
     }
@@ -308,11 +309,11 @@ final class Endpoints {
 
   private void receiveExtract(Context ctx) throws IOException {
     String agency = ctx.pathParam("agency");
-    Principal caller = requireRole(ctx, Role.STEWARD);
+    Principal caller = Requests.requireRole(ctx, Role.STEWARD);
     if (!agency.equals(caller.agency())) {
       throw new ApiException(Code.FORBIDDEN, "a steward uploads only its own agency's extract");
     }
-    Store.Project project = visibleProject(ctx, caller);
+    Store.Project project = Requests.visibleProject(store, ctx, caller);
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxUploadBytes) {
       throw tooLarge();
@@ -413,78 +414,6 @@ final class Endpoints {
   private ApiException tooLarge() {
     return new ApiException(
         Code.TOO_LARGE, "the upload is larger than the limit of " + maxUploadBytes + " bytes");
-  }
-
-  /**
-   * The project in the path, if the caller may see it: a steward sees only projects its agency
-   * takes part in. Any other answer is {@code not_found}, so that a caller learns nothing of
-   * projects it may not see.
-   */
-  private Store.Project visibleProject(Context ctx, Principal caller) {
-    long id;
-    try {
-      id = Long.parseLong(ctx.pathParam("project"));
-    } catch (NumberFormatException e) {
-      throw new ApiException(Code.NOT_FOUND, "no such project");
-    }
-    Store.Project project =
-        store.project(id).orElseThrow(() -> new ApiException(Code.NOT_FOUND, "no such project"));
-    if (caller.role() == Role.STEWARD && !project.agencies().contains(caller.agency())) {
-      throw new ApiException(Code.NOT_FOUND, "no such project");
-    }
-    return project;
-  }
-
-  private static Principal requireRole(Context ctx, Role role) {
-    Principal p = LinkageServer.principal(ctx);
-    if (p.role() != role) {
-      throw new ApiException(Code.FORBIDDEN, "this needs the " + role.id() + " role");
-    }
-    return p;
-  }
-
-  private static long principalId(Context ctx) {
-    return LinkageServer.principal(ctx).id();
-  }
-
-  private static Principal principal(Context ctx) {
-    return LinkageServer.principal(ctx);
-  }
-
-  /** The project number in the path, or null if it is not one. */
-  private static Long projectNumber(Context ctx) {
-    try {
-      return Long.parseLong(ctx.pathParam("project"));
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private static String text(JsonNode body, String field) {
-    JsonNode n = body.get(field);
-    if (n == null || !n.isTextual()) {
-      throw new ApiException(Code.BAD_REQUEST, "'" + field + "' must be a string");
-    }
-    return n.asText();
-  }
-
-  /** The strings of an optional array field; absent or null is empty. */
-  private static List<String> names(JsonNode body, String field) {
-    JsonNode n = body.get(field);
-    List<String> names = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return names;
-    }
-    if (!n.isArray()) {
-      throw new ApiException(Code.BAD_REQUEST, "'" + field + "' must be an array of strings");
-    }
-    for (JsonNode a : n) {
-      if (!a.isTextual()) {
-        throw new ApiException(Code.BAD_REQUEST, "'" + field + "' must be an array of strings");
-      }
-      names.add(a.asText());
-    }
-    return names;
   }
 
   private static Map<String, Object> projectJson(Store.Project p) {

@@ -28,6 +28,12 @@ public final class LinkageServer implements AutoCloseable {
   private static final String PRINCIPAL = "pprl.principal";
   private static final String REFUSED = "pprl.refused";
 
+  /**
+   * How many records (over all agencies) the cache of loaded runs behind answers may hold: about
+   * 100 bytes each.
+   */
+  static final long CACHED_RECORDS = 4_000_000;
+
   /** The file in the data directory that a running service holds a lock on. */
   static final String LOCK_FILE = "service.lock";
 
@@ -89,6 +95,7 @@ public final class LinkageServer implements AutoCloseable {
     app.before(server::authenticate);
     app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
     endpoints.register(app);
+    new Disclosures(store, CACHED_RECORDS).register(app);
     app.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.code(), e.getMessage()));
     app.exception(HttpResponseException.class, (e, ctx) -> refuse(ctx, fromStatus(e.getStatus())));
     app.exception(

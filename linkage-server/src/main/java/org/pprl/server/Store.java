@@ -1283,10 +1283,21 @@ public final class Store {
    * @param detail what was asked and released: counts, ids and codes, never record content
    */
   void audit(Principal actor, String action, Map<String, Object> detail) {
+    audit(actor, null, action, detail);
+  }
+
+  /**
+   * Appends an audit event for a release made for a stated purpose (an answer, a steward's
+   * matches), in its own transaction; the release is sent only after it is logged.
+   *
+   * @param purpose the purpose the caller stated, or null
+   * @param detail what was asked and released: counts, ids and codes, never record content
+   */
+  void audit(Principal actor, String purpose, String action, Map<String, Object> detail) {
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       try {
-        appendAudit(c, actor, action, detail);
+        appendAudit(c, actor, purpose, action, detail);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -1303,6 +1314,12 @@ public final class Store {
    * {@link #CHECKPOINT_EVERY} events.
    */
   private void appendAudit(Connection c, Principal actor, String action, Map<String, Object> detail)
+      throws SQLException {
+    appendAudit(c, actor, null, action, detail);
+  }
+
+  private void appendAudit(
+      Connection c, Principal actor, String purpose, String action, Map<String, Object> detail)
       throws SQLException {
     long seq = 0;
     byte[] previous = AuditChain.genesis();
@@ -1327,7 +1344,7 @@ public final class Store {
             actor.id(),
             actor.role().id(),
             actor.agency(),
-            null,
+            purpose,
             action,
             detailJson);
     byte[] hash = AuditChain.next(previous, event);

@@ -1,0 +1,300 @@
+package org.pprl.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pprl.server.ServiceFixture.request;
+import static org.pprl.server.ServiceFixture.send;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pprl.core.audit.Verifier;
+import org.pprl.core.disclose.Suppressor;
+import org.pprl.core.query.AgencyRecords;
+import org.pprl.core.query.LinkedPopulation;
+import org.pprl.core.query.OverlapQuestion;
+import org.pprl.core.query.QuestionEvaluator;
+import org.pprl.fixtures.Agency;
+import org.pprl.server.ServiceFixture.Reply;
+
+/**
+ * The analyst's questions and the steward's consented matches over HTTP, after a real run over
+ * generated children's services and homeless services extracts.
+ */
+class DisclosuresTest {
+  private static final Agency CS = Agency.CHILDRENS_SERVICES;
+  private static final Agency HS = Agency.HOMELESS_SERVICES;
+  private static final String WINDOW =
+      "{\"cohort\":{\"agency\":\"childrens_services\",\"where\":{\"foster_care\":[\"Y\"]}},"
+          + "\"from\":{\"agency\":\"childrens_services\",\"attribute\":\"foster_discharge_date\"},"
+          + "\"to\":{\"agency\":\"homeless_services\",\"attribute\":\"shelter_entry_date\"},"
+          + "\"days\":[30,90,180,365],"
+          + "\"rows\":{\"agency\":\"homeless_services\",\"attribute\":\"shelter_type\"}}";
+
+  @TempDir static Path dir;
+  private static RunFixture.City city;
+  private static Store store;
+  private static LinkageServer server;
+  private static HttpClient client;
+  private static String admin;
+  private static String analyst;
+  private static String auditor;
+  private static final Map<String, String> stewards = new HashMap<>();
+  private static long project;
+  private static long unlinkedProject;
+
+  @BeforeAll
+  static void start() throws Exception {
+    city = RunFixture.city(dir.resolve("work"), 12000, 5, CS, HS);
+    store = Store.open(dir.resolve("data"));
+    for (Agency a : List.of(CS, HS, Agency.EDUCATION)) {
+      store.createAgency(a.id());
+      stewards.put(a.id(), store.createToken(Role.STEWARD, a.id(), null).token());
+    }
+    Store.NewToken adminToken = store.createToken(Role.ADMIN, null, "admin");
+    admin = adminToken.token();
+    analyst = store.createToken(Role.ANALYST, null, null).token();
+    auditor = store.createToken(Role.AUDITOR, null, null).token();
+    server = LinkageServer.start(store, 0, 64L << 20);
+    client = HttpClient.newHttpClient();
+    project = newProject(adminToken.principal(), "linked");
+    unlinkedProject = newProject(adminToken.principal(), "unlinked");
+    for (Agency a : List.of(CS, HS)) {
+      Reply r =
+          send(
+              client,
+              request(
+                      server.port(),
+                      "/projects/" + project + "/extracts/" + a.id(),
+                      stewards.get(a.id()))
+                  .PUT(HttpRequest.BodyPublishers.ofFile(city.extract(a)))
+                  .build());
+      assertEquals(201, r.status(), r.body().toString());
+    }
+    long run =
+        RunFixture.startRun(client, server.port(), admin, project).body().get("run").asLong();
+    assertEquals(
+        "succeeded",
+        RunFixture.awaitFinal(client, server.port(), admin, project, run).get("status").asText());
+  }
+
+  private static long newProject(Principal admin, String name) {
+    return store
+        .createProject(
+            admin,
+            name,
+            List.of(CS.id(), HS.id()),
+            city.fingerprint(),
+            6,
+            List.of("research"),
+            city.attributes())
+        .id();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static Reply ask(String token, long project, String purpose, String question) {
+    String body = "{\"purpose\":\"" + purpose + "\",\"question\":" + question + "}";
+    return send(
+        client,
+        request(server.port(), "/projects/" + project + "/questions", token)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  private static Reply matches(String token, long project, String purpose) {
+    return send(
+        client,
+        request(
+                server.port(),
+                "/projects/"
+                    + project
+                    + "/matches"
+                    + (purpose == null ? "" : "?purpose=" + purpose),
+                token)
+            .GET()
+            .build());
+  }
+
+  /** The population the service answers from, rebuilt here from the store and the files. */
+  private static LinkedPopulation population() throws IOException {
+    List<LinkedPopulation.Link> links = new ArrayList<>();
+    store.forEachLink(
+        project, l -> links.add(new LinkedPopulation.Link(l.agency(), l.recordId(), l.linkId())));
+    return LinkedPopulation.of(
+        List.of(AgencyRecords.load(city.extract(CS)), AgencyRecords.load(city.extract(HS))), links);
+  }
+
+  @Test
+  void question_window_isTheSuppressedTableOfTheLinkedRecords_andTheSameEachTime()
+      throws Exception {
+    Reply first = ask(analyst, project, "research", WINDOW);
+    assertEquals(200, first.status(), first.body().toString());
+    JsonNode table = first.body().get("table");
+    Map<String, Object> expected =
+        new Suppressor(6)
+            .apply(
+                QuestionEvaluator.evaluate(
+                    OverlapQuestion.parse(ServiceFixture.JSON.readTree(WINDOW)), population()))
+            .toJson();
+    assertEquals(ServiceFixture.JSON.writeValueAsString(expected), table.toString());
+    assertTrue(table.get("base").asLong() > 50, "a cohort worth asking about: " + table);
+    int suppressed = 0;
+    for (JsonNode row : table.get("cells")) {
+      for (JsonNode cell : row) {
+        if (cell.isTextual()) {
+          assertEquals("*", cell.asText());
+          suppressed++;
+        } else {
+          assertFalse(cell.asLong() >= 1 && cell.asLong() <= 5, "a small cell published: " + table);
+        }
+      }
+    }
+    assertTrue(suppressed > 0, "this city has small cells: " + table);
+    assertEquals(first.body(), ask(analyst, project, "research", WINDOW).body());
+  }
+
+  @Test
+  void question_overlap_countsEveryCohortPersonOnce() {
+    Reply r =
+        ask(
+            analyst,
+            project,
+            "research",
+            "{\"cohort\":{\"agency\":\"homeless_services\"},\"with\":[\"childrens_services\"]}");
+    assertEquals(200, r.status(), r.body().toString());
+    JsonNode table = r.body().get("table");
+    assertEquals("[\"none\",\"childrens_services\"]", table.get("columns").toString());
+    JsonNode cells = table.get("cells").get(0);
+    if (cells.get(0).isNumber() && cells.get(1).isNumber()) {
+      assertEquals(table.get("base").asLong(), cells.get(0).asLong() + cells.get(1).asLong());
+    }
+  }
+
+  @Test
+  void question_refusals_haveTheirCodes() {
+    assertEquals("no_links", ask(analyst, unlinkedProject, "research", WINDOW).code());
+    Reply purpose = ask(analyst, project, "marketing", WINDOW);
+    assertEquals(403, purpose.status());
+    assertEquals("purpose_not_allowed", purpose.code());
+    Reply unknownAttribute =
+        ask(analyst, project, "research", WINDOW.replace("\"shelter_type\"", "\"shelter_colour\""));
+    assertEquals(400, unknownAttribute.status());
+    assertEquals("bad_request", unknownAttribute.code());
+    assertTrue(
+        unknownAttribute.body().get("message").asText().contains("shelter_colour"),
+        unknownAttribute.body().toString());
+    Reply notJson =
+        send(
+            client,
+            request(server.port(), "/projects/" + project + "/questions", analyst)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"purpose\":"))
+                .build());
+    assertEquals("bad_request", notJson.code());
+    for (String token : List.of(admin, auditor, stewards.get(CS.id()))) {
+      Reply r = ask(token, project, "research", WINDOW);
+      assertEquals(403, r.status());
+      assertEquals("forbidden", r.code());
+    }
+  }
+
+  @Test
+  void matches_steward_getsOnlyItsOwnConsentedRecordsAndTheOtherAgencysName() throws Exception {
+    Reply r = matches(stewards.get(CS.id()), project, "research");
+    assertEquals(200, r.status(), r.body().toString());
+    LinkedPopulation population = population();
+    AgencyRecords own = population.records(CS.id());
+    AgencyRecords other = population.records(HS.id());
+    JsonNode rows = r.body().get("matches");
+    assertTrue(rows.size() > 10, r.body().toString());
+    assertEquals(rows.size(), r.body().get("count").asInt());
+    for (JsonNode m : rows) {
+      int record = own.indexOf(m.get("recordId").asText());
+      assertTrue(record >= 0, "an own record id: " + m);
+      assertTrue(own.consented(record, "research"));
+      assertEquals(population.linkId(CS.id(), record).orElseThrow(), m.get("linkId").asText());
+      assertEquals("[\"homeless_services\"]", m.get("agencies").toString());
+      assertEquals(3, m.size(), "record id, link id and agencies only: " + m);
+    }
+    // No record id, attribute or score of the other agency is in the answer.
+    String body = r.body().toString();
+    for (int i = 0; i < other.size(); i++) {
+      assertFalse(body.contains("\"" + other.id(i) + "\""), "another agency's id in the answer");
+    }
+    assertFalse(body.contains("score"));
+    // Every consented pair is listed: a linked own record consented, with a consented partner.
+    int consentedPairs = 0;
+    for (int i = 0; i < other.size(); i++) {
+      var link = population.linkId(HS.id(), i);
+      if (link.isEmpty() || !other.consented(i, "research")) {
+        continue;
+      }
+      for (int j = 0; j < own.size(); j++) {
+        if (link.equals(population.linkId(CS.id(), j)) && own.consented(j, "research")) {
+          consentedPairs++;
+        }
+      }
+    }
+    assertEquals(consentedPairs, rows.size());
+  }
+
+  @Test
+  void matches_refusals_haveTheirCodes() {
+    assertEquals("bad_request", matches(stewards.get(CS.id()), project, null).code());
+    assertEquals("purpose_not_allowed", matches(stewards.get(CS.id()), project, "x").code());
+    assertEquals("no_links", matches(stewards.get(CS.id()), unlinkedProject, "research").code());
+    Reply outsider = matches(stewards.get(Agency.EDUCATION.id()), project, "research");
+    assertEquals(404, outsider.status());
+    assertEquals("not_found", outsider.code());
+    for (String token : List.of(admin, analyst, auditor)) {
+      assertEquals("forbidden", matches(token, project, "research").code());
+    }
+  }
+
+  @Test
+  void releases_areAuditedWithPurposeAndCountsOnly() throws Exception {
+    assertEquals(200, ask(analyst, project, "research", WINDOW).status());
+    assertEquals(200, matches(stewards.get(HS.id()), project, "research").status());
+    StringWriter out = new StringWriter();
+    store.exportAudit(out);
+    List<String> lines = out.toString().lines().toList();
+    assertTrue(Verifier.verify(lines, store.auditPublicKey()).ok());
+    JsonNode answer = null;
+    JsonNode release = null;
+    for (String line : lines) {
+      JsonNode e = ServiceFixture.JSON.readTree(line);
+      String action = e.path("action").asText();
+      if (action.equals("question.answer")) {
+        answer = e;
+      } else if (action.equals("matches.release")) {
+        release = e;
+      }
+    }
+    assertEquals("research", answer.get("purpose").asText());
+    assertEquals("analyst", answer.get("role").asText());
+    JsonNode detail = answer.get("detail");
+    assertEquals(ServiceFixture.JSON.readTree(WINDOW), detail.get("question"));
+    assertTrue(detail.get("released").has("cells"));
+    assertFalse(detail.get("released").has("cellPercents"));
+    assertEquals("research", release.get("purpose").asText());
+    JsonNode matchDetail = release.get("detail");
+    assertEquals("homeless_services", matchDetail.get("agency").asText());
+    assertTrue(matchDetail.get("records").asInt() > 0);
+    assertFalse(matchDetail.toString().contains("HS-"), "no record id in the log");
+  }
+}
