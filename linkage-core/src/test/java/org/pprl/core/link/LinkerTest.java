@@ -126,9 +126,11 @@ class LinkerTest {
                 .count();
     double precision = score[0] / (double) (score[0] + score[1]);
     double recall = score[0] / (double) duplicates;
-    System.out.println(
-        "DEDUP precision " + precision + " recall " + recall + " " + result.report());
-    assertTrue(precision >= 0.0, "precision " + precision + " " + result.report());
+    // Measured for this seed: precision 1.0, recall 0.78 (31 of 40; the misses are persons who
+    // moved). Before the related class: every duplicate, with about four false links per true one
+    // (household members).
+    assertTrue(precision >= 0.9, "precision " + precision + " " + result.report());
+    assertTrue(recall >= 0.7, "recall " + recall + " " + result.report());
   }
 
   @Test
