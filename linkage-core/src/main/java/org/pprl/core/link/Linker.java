@@ -648,7 +648,7 @@ public final class Linker {
     report.add(
         String.format(
             Locale.ROOT,
-            "%s: kept %,d links at match probability >= %.2f (match weight >= %.1f), the cut that"
+            "%s: kept %,d links at match probability >= %.4f (match weight >= %.1f), the cut that"
                 + " maximises the F1 the model predicts (about %.0f false links kept, %.0f"
                 + " duplicates missed)",
             name,
