@@ -36,6 +36,8 @@ public final class Linker {
    *    agreement. Letting EM move u too was tried: on NCVR, with four fields, it settled on a
    *    "match" class of people living in the same place (F1 0.03). With u pinned, the weights
    *    rank pairs well, but the candidates' prior is not meaningful, which step 5 accounts for.
+   *    One extract: a second free class for related non-matches (RelatedClassModel), since
+   *    there the two-class "match" class learns "same household".
    *
    * 4. Assignment: for each pair of parties, greedy one-to-one assignment by match weight.
    *
@@ -45,6 +47,8 @@ public final class Linker {
    *    address was replaced (weights near -5, which a 0.5 posterior under the candidates' prior
    *    would drop); on NCVR, where most records have none, it cuts their forced partners. With
    *    --min-posterior, a fixed cut on the posterior under the assigned pairs' prior is used.
+   *    One extract: the three classes cover every candidate, so the model's own share of
+   *    duplicates is the prior, and the cut maximises the F1 its posteriors predict.
    *
    * 6. Three or more parties: the kept links become edges of Clusterer.cluster with at most one
    *    record per party in a cluster; one party: links are clustered without that constraint.
@@ -312,27 +316,42 @@ public final class Linker {
       }
       report.add(String.format(Locale.ROOT, "%,d known links inform m", known.size()));
     }
-    FellegiSunter.Model model =
-        FellegiSunter.estimate(patterns, knownPatterns, m0, u0, 0.1, true, 1000, 1e-7);
-    report.add(
-        String.format(
-            Locale.ROOT,
-            "Fellegi-Sunter model: %d fields, %d agreement patterns, u from %,d random pairs,"
-                + " m by EM (%s after %d iterations)",
-            fields,
-            patterns.size(),
-            random.pairs(),
-            model.converged() ? "converged" : "stopped",
-            model.iterations()));
-    for (int f = 0; f < fields; f++) {
-      int top = levels[f] - 1;
+    double[] patternWeight = new double[patterns.size()];
+    double duplicateShare = Double.NaN;
+    if (dedup) {
+      RelatedClassModel model =
+          RelatedClassModel.estimate(patterns, knownPatterns, m0, u0, 1000, 1e-7);
+      for (int p = 0; p < patternWeight.length; p++) {
+        patternWeight[p] = model.weight(patterns, p);
+      }
+      duplicateShare = model.duplicateShare;
+      reportRelated(model, parties.get(0), random.pairs(), patterns.size(), report);
+    } else {
+      FellegiSunter.Model model =
+          FellegiSunter.estimate(patterns, knownPatterns, m0, u0, 0.1, true, 1000, 1e-7);
       report.add(
           String.format(
               Locale.ROOT,
-              "  %-24s exact-agreement weight %+.1f, disagreement weight %+.1f",
-              parties.get(0).header().fieldFilters().get(f).name(),
-              log2(model.m()[f][top] / model.u()[f][top]),
-              log2(model.m()[f][0] / model.u()[f][0])));
+              "Fellegi-Sunter model: %d fields, %d agreement patterns, u from %,d random pairs,"
+                  + " m by EM (%s after %d iterations)",
+              fields,
+              patterns.size(),
+              random.pairs(),
+              model.converged() ? "converged" : "stopped",
+              model.iterations()));
+      for (int f = 0; f < fields; f++) {
+        int top = levels[f] - 1;
+        report.add(
+            String.format(
+                Locale.ROOT,
+                "  %-24s exact-agreement weight %+.1f, disagreement weight %+.1f",
+                parties.get(0).header().fieldFilters().get(f).name(),
+                log2(model.m()[f][top] / model.u()[f][top]),
+                log2(model.m()[f][0] / model.u()[f][0])));
+      }
+      for (int p = 0; p < patternWeight.length; p++) {
+        patternWeight[p] = model.weight(patterns, p);
+      }
     }
 
     // 4-5. Assignment and decision, per pair of parties.
@@ -343,7 +362,15 @@ public final class Linker {
       int q = partyPairs.get(c)[1];
       links.addAll(
           decide(
-              parties, p, q, candidates.get(c), patternOf.get(c), patterns, model, report, cuts));
+              parties,
+              p,
+              q,
+              candidates.get(c),
+              patternOf.get(c),
+              patternWeight,
+              duplicateShare,
+              report,
+              cuts));
     }
 
     // 6. Clusters.
@@ -365,6 +392,36 @@ public final class Linker {
       found.add(new Candidates(partyPairs.get(c)[0], partyPairs.get(c)[1], candidates.get(c)));
     }
     return new Result(links, clusters, report, found, stats.compared, cuts);
+  }
+
+  private static void reportRelated(
+      RelatedClassModel model, Party party, long randomPairs, int patterns, List<String> report) {
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "Fellegi-Sunter model for one extract: %d fields, %d agreement patterns, u from %,d"
+                + " random pairs; m (duplicates) and r (related non-matches, more alike than random,"
+                + " such as one household)"
+                + " by EM (%s after %d iterations): %.1f%% of candidates duplicates, %.1f%%"
+                + " related",
+            model.m.length,
+            patterns,
+            randomPairs,
+            model.converged ? "converged" : "stopped",
+            model.iterations,
+            100 * model.duplicateShare,
+            100 * model.relatedShare));
+    for (int f = 0; f < model.m.length; f++) {
+      int top = model.m[f].length - 1;
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "  %-24s exact agreement among duplicates %3.0f%%, related %3.0f%%, random %3.0f%%",
+              party.header().fieldFilters().get(f).name(),
+              100 * model.m[f][top],
+              100 * model.r[f][top],
+              100 * model.u[f][top]));
+    }
   }
 
   private Blocking blockingFor(Party a, Party b) {
@@ -449,8 +506,8 @@ public final class Linker {
       int q,
       long[] pairs,
       int[] patternOf,
-      ComparisonPatterns patterns,
-      FellegiSunter.Model model,
+      double[] patternWeight,
+      double duplicateShare,
       List<String> report,
       List<Cut> cuts) {
     int offset = p == q ? 0 : parties.get(p).size();
@@ -460,7 +517,7 @@ public final class Linker {
     for (int k = 0; k < pairs.length; k++) {
       xs[k] = LongList.first(pairs[k]);
       ys[k] = LongList.second(pairs[k]) + offset;
-      weights[k] = model.weight(patterns, patternOf[k]);
+      weights[k] = patternWeight[patternOf[k]];
     }
     Edges edges = Edges.of(xs, ys, weights);
     // Each record keeps at most one partner: across two extracts, and inside one as well, where
@@ -490,6 +547,9 @@ public final class Linker {
               out.size(),
               cut));
       return out;
+    }
+    if (!Double.isNaN(duplicateShare)) {
+      return decideByModel(p, xs, ys, weights, chosen, duplicateShare, name, report, cuts);
     }
     double[] assigned = new double[chosen.length];
     for (int c = 0; c < chosen.length; c++) {
@@ -524,6 +584,79 @@ public final class Linker {
             choice.threshold(),
             choice.expectedFalse(),
             choice.expectedMissed()));
+    return out;
+  }
+
+  /**
+   * The decision inside one extract, where the three-class model's share of duplicates is a
+   * meaningful prior (its classes cover every candidate): each assigned pair's posterior, and the
+   * cut that maximises the F1 those posteriors predict.
+   */
+  private static List<Link> decideByModel(
+      int p,
+      int[] xs,
+      int[] ys,
+      double[] weights,
+      int[] chosen,
+      double duplicateShare,
+      String name,
+      List<String> report,
+      List<Cut> cuts) {
+    double logPrior = Math.log(duplicateShare / (1 - duplicateShare));
+    int n = chosen.length;
+    double[] posterior = new double[n];
+    double expectedTrue = 0;
+    for (int c = 0; c < n; c++) {
+      posterior[c] = 1 / (1 + Math.exp(-(weights[chosen[c]] * Math.log(2) + logPrior)));
+      expectedTrue += posterior[c];
+    }
+    double[] sorted = posterior.clone();
+    Arrays.sort(sorted);
+    // Keeping the pairs whose posterior is at least sorted[k]: about the sum of their posteriors
+    // are duplicates, out of expectedTrue in all.
+    double cut = Double.POSITIVE_INFINITY;
+    double best = -1;
+    double tp = 0;
+    for (int k = n - 1; k >= 0; k--) {
+      tp += sorted[k];
+      double f1 = 2 * tp / (n - k + expectedTrue);
+      if ((k == 0 || sorted[k - 1] < sorted[k]) && f1 > best) {
+        best = f1;
+        cut = sorted[k];
+      }
+    }
+    double cutWeight = (Math.log(cut / (1 - cut)) - logPrior) / Math.log(2);
+    cuts.add(new Cut(p, p, cutWeight, 0));
+    List<Link> out = new ArrayList<>();
+    double expectedFalse = 0;
+    double keptTrue = 0;
+    for (int c = 0; c < n; c++) {
+      if (posterior[c] >= cut) {
+        int k = chosen[c];
+        out.add(new Link(p, xs[k], p, ys[k], posterior[c]));
+        expectedFalse += 1 - posterior[c];
+        keptTrue += posterior[c];
+      }
+    }
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%s: %,d pairs assigned one-to-one; by the model about %.0f of them are duplicates",
+            name,
+            n,
+            expectedTrue));
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%s: kept %,d links at match probability >= %.4f (match weight >= %.1f), the cut that"
+                + " maximises the F1 the model predicts (about %.0f false links kept, %.0f"
+                + " duplicates missed)",
+            name,
+            out.size(),
+            cut,
+            cutWeight,
+            expectedFalse,
+            expectedTrue - keptTrue));
     return out;
   }
 

@@ -110,7 +110,7 @@ class LinkerTest {
   }
 
   @Test
-  void link_oneAgency_findsItsDuplicatesWithoutLinkingEverything() throws IOException {
+  void link_oneAgency_findsItsDuplicatesWithoutLinkingHouseholdMembers() throws IOException {
     List<Party> parties = List.of(party(Agency.PUBLIC_ASSISTANCE));
     Linker.Result result = linker().link(parties);
 
@@ -124,10 +124,13 @@ class LinkerTest {
                 .map(Map.Entry::getValue)
                 .distinct()
                 .count();
-    // Measured: every duplicate found, and about four false links per true one (household
-    // members); a guard against linking every candidate, as an earlier version did.
-    assertTrue(score[0] >= 0.9 * duplicates, score[0] + " of " + duplicates);
-    assertTrue(result.links().size() < 10 * duplicates, result.links().size() + " links");
+    double precision = score[0] / (double) (score[0] + score[1]);
+    double recall = score[0] / (double) duplicates;
+    // Measured for this seed: precision 1.0, recall 0.78 (31 of 40; the misses are persons who
+    // moved). Before the related class: every duplicate, with about four false links per true one
+    // (household members).
+    assertTrue(precision >= 0.9, "precision " + precision + " " + result.report());
+    assertTrue(recall >= 0.7, "recall " + recall + " " + result.report());
   }
 
   @Test

@@ -1,0 +1,245 @@
+package org.pprl.core.link;
+
+import org.pprl.core.match.ComparisonPatterns;
+
+/**
+ * A three-class latent model for candidate pairs inside one extract: duplicates (m), related
+ * non-matches such as members of one household (r), and random non-matches (u, fixed), estimated by
+ * EM without labels.
+ */
+final class RelatedClassModel {
+  /*
+   * Why. With two classes and u fixed to random pairs, the free class learns "more alike than
+   * random", and inside one extract the pairs most alike after duplicates are members of one
+   * household: same family name and address, another given name and birth date. They outnumber
+   * the duplicates, so the class becomes "same household" and every household pair weighs like a
+   * duplicate. A second free class gives them a home: EM splits the candidates into a class that
+   * agrees on every field (duplicates), a class that agrees on some (related records), and the
+   * random class. This is the latent-class model of Fellegi-Sunter with more than two classes, as
+   * in Winkler ("Near automatic weight computation in the Fellegi-Sunter model of record linkage",
+   * 1989, where a three-class EM separates matches, same-household non-matches and others) and
+   * Larsen & Rubin (JASA 2001).
+   *
+   * Which free class is the duplicates is decided by the data, not by the field names: it is the
+   * one whose mean share of exact agreement over the fields is higher (the starts make it so, and
+   * the check after EM swaps them if not). A pair's weight is log2 of its likelihood as a
+   * duplicate over its likelihood as a non-match, the non-match likelihood being the mixture of
+   * related and random pairs with their estimated shares; so a pair weighs high only when it
+   * agrees where related records do not.
+   *
+   * Two or more extracts keep the two-class model: there the related class lowered the generated
+   * cities' F1 (docs/linkage.md, "Not yet"); inside one extract it is the household members it
+   * removes that make most false links.
+   */
+
+  /** Smallest m or r probability of any level, as FellegiSunter.M_FLOOR for m. */
+  static final double FREE_FLOOR = 0.01;
+
+  /** Smallest u probability and class share, so that no weight is infinite. */
+  static final double FLOOR = 1e-6;
+
+  final double[][] m;
+  final double[][] r;
+  final double[][] u;
+
+  /** Shares of the duplicate, related and random classes among the candidates. */
+  final double duplicateShare;
+
+  final double relatedShare;
+  final int iterations;
+  final boolean converged;
+
+  private RelatedClassModel(
+      double[][] m,
+      double[][] r,
+      double[][] u,
+      double duplicateShare,
+      double relatedShare,
+      int iterations,
+      boolean converged) {
+    this.m = m;
+    this.r = r;
+    this.u = u;
+    this.duplicateShare = duplicateShare;
+    this.relatedShare = relatedShare;
+    this.iterations = iterations;
+    this.converged = converged;
+  }
+
+  /**
+   * Estimates m, r and the class shares by EM, u fixed.
+   *
+   * @param known patterns of pairs known to be duplicates, counted towards m with certainty, or
+   *     null
+   * @param mStart start for m, favouring agreement on every field
+   * @param u level frequencies of random pairs
+   */
+  static RelatedClassModel estimate(
+      ComparisonPatterns patterns,
+      ComparisonPatterns known,
+      double[][] mStart,
+      double[][] u,
+      int maxIterations,
+      double tolerance) {
+    int fields = patterns.fields();
+    int n = patterns.size();
+    double[][] m = normalised(mStart, FREE_FLOOR);
+    // The related class starts from the candidates' own level frequencies: more alike than
+    // random pairs, less than duplicates.
+    double[][] r = new double[fields][];
+    for (int f = 0; f < fields; f++) {
+      r[f] = new double[patterns.levels(f)];
+    }
+    for (int p = 0; p < n; p++) {
+      for (int f = 0; f < fields; f++) {
+        int l = patterns.level(p, f);
+        if (l != ComparisonPatterns.MISSING) {
+          r[f][l] += patterns.count(p);
+        }
+      }
+    }
+    r = normalised(r, FREE_FLOOR);
+    double[][] uFixed = normalised(u, FLOOR);
+    double pm = 0.05;
+    double pr = 0.25;
+    double[] gm = new double[n];
+    double[] gr = new double[n];
+    int iteration = 0;
+    boolean converged = false;
+    while (iteration < maxIterations && !converged) {
+      iteration++;
+      double total = 0;
+      double sumM = 0;
+      double sumR = 0;
+      for (int p = 0; p < n; p++) {
+        double lm = Math.log(pm);
+        double lr = Math.log(pr);
+        double lu = Math.log(Math.max(FLOOR, 1 - pm - pr));
+        for (int f = 0; f < fields; f++) {
+          int l = patterns.level(p, f);
+          if (l != ComparisonPatterns.MISSING) {
+            lm += Math.log(m[f][l]);
+            lr += Math.log(r[f][l]);
+            lu += Math.log(uFixed[f][l]);
+          }
+        }
+        double top = Math.max(lm, Math.max(lr, lu));
+        double em = Math.exp(lm - top);
+        double er = Math.exp(lr - top);
+        double eu = Math.exp(lu - top);
+        double sum = em + er + eu;
+        gm[p] = em / sum;
+        gr[p] = er / sum;
+        double c = patterns.count(p);
+        sumM += gm[p] * c;
+        sumR += gr[p] * c;
+        total += c;
+      }
+      double[][] m2 = new double[fields][];
+      double[][] r2 = new double[fields][];
+      for (int f = 0; f < fields; f++) {
+        m2[f] = new double[patterns.levels(f)];
+        r2[f] = new double[patterns.levels(f)];
+      }
+      for (int p = 0; p < n; p++) {
+        double c = patterns.count(p);
+        for (int f = 0; f < fields; f++) {
+          int l = patterns.level(p, f);
+          if (l != ComparisonPatterns.MISSING) {
+            m2[f][l] += gm[p] * c;
+            r2[f][l] += gr[p] * c;
+          }
+        }
+      }
+      if (known != null) {
+        for (int p = 0; p < known.size(); p++) {
+          for (int f = 0; f < fields; f++) {
+            int l = known.level(p, f);
+            if (l != ComparisonPatterns.MISSING) {
+              m2[f][l] += known.count(p);
+            }
+          }
+        }
+      }
+      m2 = normalised(m2, FREE_FLOOR);
+      r2 = normalised(r2, FREE_FLOOR);
+      double pm2 = Math.max(FLOOR, sumM / total);
+      double pr2 = Math.max(FLOOR, sumR / total);
+      converged =
+          Math.abs(pm2 - pm) <= tolerance
+              && Math.abs(pr2 - pr) <= tolerance
+              && maxChange(m, m2) <= tolerance
+              && maxChange(r, r2) <= tolerance;
+      m = m2;
+      r = r2;
+      pm = pm2;
+      pr = pr2;
+    }
+    if (meanExactAgreement(r) > meanExactAgreement(m)) {
+      return new RelatedClassModel(r, m, uFixed, pr, pm, iteration, converged);
+    }
+    return new RelatedClassModel(m, r, uFixed, pm, pr, iteration, converged);
+  }
+
+  /**
+   * log2 of the likelihood of pattern {@code p} among duplicates over its likelihood among
+   * non-matches (related and random, mixed by their shares).
+   */
+  double weight(ComparisonPatterns patterns, int p) {
+    double lm = 0;
+    double lr = Math.log(relatedShare);
+    double lu = Math.log(Math.max(FLOOR, 1 - duplicateShare - relatedShare));
+    for (int f = 0; f < m.length; f++) {
+      int l = patterns.level(p, f);
+      if (l != ComparisonPatterns.MISSING) {
+        lm += Math.log(m[f][l]);
+        lr += Math.log(r[f][l]);
+        lu += Math.log(u[f][l]);
+      }
+    }
+    double top = Math.max(lr, lu);
+    double non = top + Math.log(Math.exp(lr - top) + Math.exp(lu - top));
+    non -= Math.log(1 - duplicateShare);
+    return (lm - non) / Math.log(2);
+  }
+
+  private static double meanExactAgreement(double[][] x) {
+    double sum = 0;
+    for (double[] levels : x) {
+      sum += levels[levels.length - 1];
+    }
+    return sum / x.length;
+  }
+
+  /** Each row scaled to sum to 1 after flooring, so no probability is zero. */
+  private static double[][] normalised(double[][] x, double floor) {
+    double[][] out = new double[x.length][];
+    for (int f = 0; f < x.length; f++) {
+      double sum = 0;
+      for (double v : x[f]) {
+        sum += Math.max(v, 0);
+      }
+      out[f] = new double[x[f].length];
+      double floored = 0;
+      for (int l = 0; l < x[f].length; l++) {
+        double share = sum > 0 ? Math.max(x[f][l], 0) / sum : 1.0 / x[f].length;
+        out[f][l] = Math.max(share, floor);
+        floored += out[f][l];
+      }
+      for (int l = 0; l < out[f].length; l++) {
+        out[f][l] /= floored;
+      }
+    }
+    return out;
+  }
+
+  private static double maxChange(double[][] a, double[][] b) {
+    double max = 0;
+    for (int f = 0; f < a.length; f++) {
+      for (int l = 0; l < a[f].length; l++) {
+        max = Math.max(max, Math.abs(a[f][l] - b[f][l]));
+      }
+    }
+    return max;
+  }
+}
