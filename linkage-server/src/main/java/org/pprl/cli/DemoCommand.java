@@ -6,25 +6,31 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.pprl.core.evaluate.LinkEvaluator;
 import org.pprl.core.evaluate.PairMetrics;
 import org.pprl.core.evaluate.Truth;
 import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.extract.ExtractSummary;
+import org.pprl.core.io.AtomicOutput;
 import org.pprl.fixtures.Agency;
 import org.pprl.server.LinkageServer;
 import org.pprl.server.Role;
@@ -45,18 +51,26 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Runs the engine end to end on a generated city: generate five agencies' client extracts,"
-          + " encode each locally (only encodings leave the agency), upload them to the embedded"
-          + " linkage service with each steward's token, verify the service's audit log offline,"
-          + " then link public assistance with homeless services and score the links against the"
-          + " generator's truth.",
+          + " encode each locally (only encodings leave the agency), start the embedded linkage"
+          + " service, upload each extract with its steward's token, run the linkage as the"
+          + " administrator (scored against the generator's truth), ask the foster-care-to-shelter"
+          + " question as an analyst (small cells suppressed), read the children's services"
+          + " steward's consented matches, and verify the audit log offline as an auditor.",
       "Everything is written under --dir, which is replaced: the CSVs and truth (city/), the"
-          + " shared secret, the schema, each agency's extract (*.pprl) and the linked pairs.",
-      "Linkage runs inside the service, analysts' questions and stewards' matches are not part"
-          + " of the demo yet: the link step runs locally."
+          + " shared secret, the schema, each agency's extract (*.pprl), the service's data"
+          + " directory (service/), the linked pairs and the exported audit log."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String SCHEMA_RESOURCE = "/org/pprl/examples/agency-schema.json";
+
+  /** The children's-services question the demo asks (see docs/questions.md). */
+  static final String FOSTER_TO_SHELTER =
+      "{\"cohort\": {\"agency\": \"childrens_services\", \"where\": {\"foster_care\": [\"Y\"]}},"
+          + " \"from\": {\"agency\": \"childrens_services\", \"attribute\": \"foster_discharge_date\"},"
+          + " \"to\": {\"agency\": \"homeless_services\", \"attribute\": \"shelter_entry_date\"},"
+          + " \"days\": [30, 90, 180, 365],"
+          + " \"rows\": {\"agency\": \"homeless_services\", \"attribute\": \"shelter_type\"}}";
 
   @Option(
       names = "--dir",
@@ -78,6 +92,20 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "1",
       description = "Seed of the generated city (default: ${DEFAULT-VALUE}).")
   long seed;
+
+  @Option(
+      names = "--keep-running",
+      description =
+          "Leave the service running after the demo, for exploring with curl; tokens for every"
+              + " role are written to DIR/tokens.env. Ctrl-C stops it.")
+  boolean keepRunning;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "8080",
+      description = "The service's port with --keep-running (default: ${DEFAULT-VALUE}).")
+  int port;
 
   @Spec CommandSpec spec;
 
@@ -156,95 +184,130 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     out.println();
-    out.println("3. Uploading every extract to the linkage service, each with its steward's token");
-    service(out, extracts, summaries);
+    out.println("3. Starting the linkage service; each steward uploads its extract with its token");
+    Path data = dir.resolve("service");
+    deleteTree(data);
+    Store store = Store.open(data);
+    LinkageServer server = LinkageServer.start(store, keepRunning ? port : 0, 1L << 30);
+    try {
+      Service service = new Service(store, server, summaries);
+      service.upload(out, extracts);
 
-    out.println();
-    out.println("4. Linking public_assistance with homeless_services (no labels used)");
-    Path pairs = dir.resolve("pairs.csv");
-    run(
-        "link",
-        dir.resolve(Agency.PUBLIC_ASSISTANCE.id() + ".pprl").toString(),
-        dir.resolve(Agency.HOMELESS_SERVICES.id() + ".pprl").toString(),
-        "--pairs",
-        pairs.toString());
+      out.println();
+      out.println("4. The administrator starts a linkage run in the service (no labels used)");
+      service.link(out);
+      Path pairs = dir.resolve("pairs.csv");
+      service.writePairs(pairs);
+      PairMetrics m = LinkEvaluator.pairs(Truth.read(city.resolve("truth.csv")), pairs).pairs();
+      out.printf(
+          Locale.ROOT,
+          "   scored against the generator's truth (the demo reads the service's store for this;"
+              + " no endpoint releases links):%n"
+              + "   precision %.4f, recall %.4f, F1 %.4f (%d linked pairs, %d true pairs)%n",
+          m.precision(),
+          m.recall(),
+          m.f1(),
+          m.predicted(),
+          m.actual());
 
-    out.println();
-    out.println("5. Scoring the links against the generator's ground truth");
-    LinkEvaluator.Report report = LinkEvaluator.pairs(Truth.read(city.resolve("truth.csv")), pairs);
-    PairMetrics m = report.pairs();
-    out.printf(
-        Locale.ROOT,
-        "   precision %.4f, recall %.4f, F1 %.4f (%d links, %d true pairs)%n",
-        m.precision(),
-        m.recall(),
-        m.f1(),
-        m.predicted(),
-        m.actual());
-    out.printf(
-        Locale.ROOT,
-        "%nDone in %.1f s; everything is in %s%n",
-        (System.nanoTime() - start) / 1e9,
-        dir);
+      out.println();
+      out.println(
+          "5. An analyst asks: youth discharged from foster care who entered a shelter within 30,"
+              + " 90, 180 and 365 days, by shelter type");
+      service.ask(out);
+
+      out.println();
+      out.println(
+          "6. The children's services steward reads its consented matches for service"
+              + " coordination");
+      service.matches(out);
+
+      out.println();
+      out.println("7. An auditor exports the audit log and verifies it offline");
+      service.audit(out);
+
+      out.printf(
+          Locale.ROOT,
+          "%nDone in %.1f s; everything is in %s%n",
+          (System.nanoTime() - start) / 1e9,
+          dir);
+      if (keepRunning) {
+        service.keepRunning(out);
+      }
+    } finally {
+      server.close();
+    }
     out.flush();
     return 0;
   }
 
-  /**
-   * Runs the embedded service on a free port: an administrator creates the project, each agency's
-   * steward uploads its extract, one upload with the wrong steward's token is refused, and an
-   * auditor exports the audit log, which is then verified offline.
-   */
-  private void service(PrintWriter out, List<Path> extracts, List<ExtractSummary> summaries)
-      throws IOException {
-    String fingerprint = summaries.get(0).header().schemaFingerprintHex();
-    Path data = dir.resolve("service");
-    deleteTree(data);
-    Store store = Store.open(data);
-    Map<String, String> stewards = new LinkedHashMap<>();
-    for (Agency agency : Agency.values()) {
-      store.createAgency(agency.id());
-      stewards.put(agency.id(), store.createToken(Role.STEWARD, agency.id(), "demo").token());
+  /** The demo's side of the service: its callers' tokens and the requests each makes. */
+  private final class Service {
+    private final Store store;
+    private final LinkageServer server;
+    private final List<ExtractSummary> summaries;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+    private final Map<String, String> stewards = new LinkedHashMap<>();
+    private final String admin;
+    private final String analyst;
+    private final String auditor;
+    private long project;
+
+    Service(Store store, LinkageServer server, List<ExtractSummary> summaries) {
+      this.store = store;
+      this.server = server;
+      this.summaries = summaries;
+      this.base = "http://localhost:" + server.port();
+      for (Agency agency : Agency.values()) {
+        store.createAgency(agency.id());
+        stewards.put(agency.id(), store.createToken(Role.STEWARD, agency.id(), "demo").token());
+      }
+      admin = store.createToken(Role.ADMIN, null, "demo").token();
+      analyst = store.createToken(Role.ANALYST, null, "demo").token();
+      auditor = store.createToken(Role.AUDITOR, null, "demo").token();
     }
-    String admin = store.createToken(Role.ADMIN, null, "demo").token();
-    String auditor = store.createToken(Role.AUDITOR, null, "demo").token();
-    try (LinkageServer server = LinkageServer.start(store, 0, 1L << 30)) {
-      String base = "http://localhost:" + server.port();
-      HttpClient http = HttpClient.newHttpClient();
+
+    private HttpRequest.Builder request(String path, String token) {
+      return HttpRequest.newBuilder(URI.create(base + path))
+          .header("Authorization", "Bearer " + token);
+    }
+
+    /** The administrator creates the project; each steward uploads; one wrong upload is refused. */
+    void upload(PrintWriter out, List<Path> extracts) throws IOException {
       TreeSet<String> attributes = new TreeSet<>();
       TreeSet<String> purposes = new TreeSet<>();
       for (ExtractSummary s : summaries) {
         attributes.addAll(s.header().attributes());
         purposes.addAll(s.header().purposes());
       }
-      ObjectNode request = JSON.createObjectNode();
-      request.put("name", "demo");
-      stewards.keySet().forEach(request.putArray("agencies")::add);
-      request.put("schemaFingerprint", fingerprint);
-      purposes.forEach(request.putArray("purposes")::add);
-      attributes.forEach(request.putArray("attributes")::add);
-      JsonNode project =
+      ObjectNode body = JSON.createObjectNode();
+      body.put("name", "demo");
+      stewards.keySet().forEach(body.putArray("agencies")::add);
+      body.put("schemaFingerprint", summaries.get(0).header().schemaFingerprintHex());
+      purposes.forEach(body.putArray("purposes")::add);
+      attributes.forEach(body.putArray("attributes")::add);
+      project =
           send(
-              http,
-              HttpRequest.newBuilder(URI.create(base + "/projects"))
-                  .header("Authorization", "Bearer " + admin)
-                  .POST(HttpRequest.BodyPublishers.ofString(request.toString())),
-              201);
-      long id = project.get("id").asLong();
+                  http,
+                  request("/projects", admin)
+                      .POST(HttpRequest.BodyPublishers.ofString(body.toString())),
+                  201)
+              .get("id")
+              .asLong();
       out.printf(
           Locale.ROOT,
-          "   project %d created by the administrator on port %d%n",
-          id,
+          "   project %d (purposes: %s) created by the administrator on port %d%n",
+          project,
+          String.join(", ", purposes),
           server.port());
       for (int e = 0; e < extracts.size(); e++) {
-        Path extract = extracts.get(e);
         String agency = summaries.get(e).header().agency();
         JsonNode receipt =
             send(
                 http,
-                HttpRequest.newBuilder(URI.create(base + "/projects/" + id + "/extracts/" + agency))
-                    .header("Authorization", "Bearer " + stewards.get(agency))
-                    .PUT(HttpRequest.BodyPublishers.ofFile(extract)),
+                request("/projects/" + project + "/extracts/" + agency, stewards.get(agency))
+                    .PUT(HttpRequest.BodyPublishers.ofFile(extracts.get(e))),
                 201);
         out.printf(
             Locale.ROOT,
@@ -257,33 +320,271 @@ final class DemoCommand implements Callable<Integer> {
       JsonNode refused =
           send(
               http,
-              HttpRequest.newBuilder(
-                      URI.create(base + "/projects/" + id + "/extracts/" + Agency.HOUSING.id()))
-                  .header("Authorization", "Bearer " + stewards.get(Agency.EDUCATION.id()))
+              request(
+                      "/projects/" + project + "/extracts/" + Agency.HOUSING.id(),
+                      stewards.get(Agency.EDUCATION.id()))
                   .PUT(HttpRequest.BodyPublishers.ofFile(extracts.get(0))),
               403);
       out.println(
           "   education's steward uploading for housing is refused: "
               + refused.get("code").asText());
+    }
+
+    /** Starts a run and follows its phases until it ends. */
+    void link(PrintWriter out) throws IOException {
+      long run =
+          send(
+                  http,
+                  request("/projects/" + project + "/runs", admin)
+                      .POST(HttpRequest.BodyPublishers.noBody()),
+                  202)
+              .get("run")
+              .asLong();
+      String seen = null;
+      JsonNode status;
+      while (true) {
+        status = send(http, request("/projects/" + project + "/runs/" + run, admin).GET(), 200);
+        String phase = status.path("phase").asText("");
+        if (!phase.isEmpty() && !phase.equals(seen)) {
+          out.println("   run " + run + ": " + phase);
+          seen = phase;
+        }
+        String state = status.get("status").asText();
+        if (!state.equals("queued") && !state.equals("running")) {
+          break;
+        }
+        sleep(50);
+      }
+      if (!status.get("status").asText().equals("succeeded")) {
+        throw new CommandFailure(
+            "the run ended " + status.get("status").asText() + ": " + status.path("error"));
+      }
+      JsonNode summary = status.get("summary");
+      out.printf(
+          Locale.ROOT,
+          "   run %d succeeded: %,d persons found in more than one record (%,d records linked),"
+              + " %,d comparisons%n",
+          run,
+          summary.path("entities").asLong(),
+          summary.path("linkedRecords").asLong(),
+          summary.path("comparisons").asLong());
+    }
+
+    /** Every pair of records of different agencies that share a link id, as a pairs CSV. */
+    void writePairs(Path file) throws IOException {
+      Map<String, List<Store.Link>> entities = new TreeMap<>();
+      store.forEachLink(
+          project, l -> entities.computeIfAbsent(l.linkId(), k -> new ArrayList<>()).add(l));
+      try (AtomicOutput csv = AtomicOutput.create(file);
+          Writer w =
+              new java.io.BufferedWriter(
+                  new java.io.OutputStreamWriter(
+                      csv.stream(), java.nio.charset.StandardCharsets.UTF_8))) {
+        w.write("extract_a,id_a,extract_b,id_b,score\n");
+        for (List<Store.Link> members : entities.values()) {
+          for (int i = 0; i < members.size(); i++) {
+            for (int j = i + 1; j < members.size(); j++) {
+              Store.Link a = members.get(i);
+              Store.Link b = members.get(j);
+              if (!a.agency().equals(b.agency())) {
+                w.write(
+                    String.join(
+                            ",",
+                            Csv.field(a.agency()),
+                            Csv.field(a.recordId()),
+                            Csv.field(b.agency()),
+                            Csv.field(b.recordId()),
+                            "1")
+                        + "\n");
+              }
+            }
+          }
+        }
+        w.flush();
+        csv.commit();
+      }
+    }
+
+    /** The children's-services question, printed as the analyst receives it. */
+    void ask(PrintWriter out) throws IOException {
+      ObjectNode body = JSON.createObjectNode();
+      body.put("purpose", "research");
+      body.set("question", JSON.readTree(FOSTER_TO_SHELTER));
+      JsonNode answer =
+          send(
+              http,
+              request("/projects/" + project + "/questions", analyst)
+                  .POST(HttpRequest.BodyPublishers.ofString(body.toString())),
+              200);
+      printTable(out, answer.get("table"));
+    }
+
+    /** A steward's consented matches, summarised: how many, with which agencies, two examples. */
+    void matches(PrintWriter out) throws IOException {
+      String agency = Agency.CHILDRENS_SERVICES.id();
+      JsonNode answer =
+          send(
+              http,
+              request(
+                      "/projects/" + project + "/matches?purpose=service_coordination",
+                      stewards.get(agency))
+                  .GET(),
+              200);
+      Map<String, Integer> byAgency = new TreeMap<>();
+      for (JsonNode m : answer.get("matches")) {
+        for (JsonNode other : m.get("agencies")) {
+          byAgency.merge(other.asText(), 1, Integer::sum);
+        }
+      }
+      out.printf(
+          Locale.ROOT,
+          "   %,d of its records are linked to a consented record of another agency:%n",
+          answer.get("count").asInt());
+      byAgency.forEach((other, n) -> out.printf(Locale.ROOT, "     with %-20s %,6d%n", other, n));
+      int shown = 0;
+      for (JsonNode m : answer.get("matches")) {
+        if (shown++ == 2) {
+          break;
+        }
+        List<String> others = new ArrayList<>();
+        m.get("agencies").forEach(a -> others.add(a.asText()));
+        out.println(
+            "   e.g. its record "
+                + m.get("recordId").asText()
+                + " is link "
+                + m.get("linkId").asText()
+                + ", also known to "
+                + String.join(", ", others));
+      }
+      out.println(
+          "   (its own record ids and link ids only: never another agency's ids, attributes or"
+              + " scores)");
+    }
+
+    /** Checkpoint, export, offline verification. */
+    void audit(PrintWriter out) throws IOException {
       send(
           http,
-          HttpRequest.newBuilder(URI.create(base + "/audit/checkpoint"))
-              .header("Authorization", "Bearer " + auditor)
-              .POST(HttpRequest.BodyPublishers.noBody()),
+          request("/audit/checkpoint", auditor).POST(HttpRequest.BodyPublishers.noBody()),
           201);
       HttpResponse<Path> log =
-          sendTo(
-              http,
-              HttpRequest.newBuilder(URI.create(base + "/audit"))
-                  .header("Authorization", "Bearer " + auditor)
-                  .GET()
-                  .build(),
-              dir.resolve("audit.jsonl"));
+          sendTo(http, request("/audit", auditor).GET().build(), dir.resolve("audit.jsonl"));
       Path key = dir.resolve("audit-key.pub");
-      Files.writeString(key, java.util.Base64.getEncoder().encodeToString(store.auditPublicKey()));
-      out.println(
-          "   the auditor exported the audit log to " + log.body() + " and verifies it offline:");
+      Files.writeString(key, Base64.getEncoder().encodeToString(store.auditPublicKey()));
+      out.println("   exported to " + log.body() + "; verified with the service's public key:");
       run("audit", "verify", "--log", log.body().toString(), "--public-key", key.toString());
+    }
+
+    /** Leaves the service up: prints where it is and the tokens file, then waits for Ctrl-C. */
+    void keepRunning(PrintWriter out) throws IOException {
+      Path tokens = dir.resolve("tokens.env");
+      StringBuilder text = new StringBuilder();
+      text.append("PPRL_URL=").append(base).append('\n');
+      text.append("ADMIN=").append(admin).append('\n');
+      text.append("ANALYST=").append(analyst).append('\n');
+      text.append("AUDITOR=").append(auditor).append('\n');
+      stewards.forEach(
+          (agency, token) ->
+              text.append(agency.toUpperCase(Locale.ROOT))
+                  .append("_STEWARD=")
+                  .append(token)
+                  .append('\n'));
+      Files.deleteIfExists(tokens);
+      Files.createFile(
+          tokens,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tokens, text);
+      out.printf(
+          Locale.ROOT,
+          "%nThe service keeps running at %s (project %d). Tokens for every role are in %s:%n"
+              + "  . %s && curl -H \"Authorization: Bearer $ADMIN\" $PPRL_URL/projects/%d/runs%n"
+              + "Press Ctrl-C to stop.%n",
+          base,
+          project,
+          tokens,
+          tokens,
+          project);
+      out.flush();
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "pprl-demo-shutdown"));
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Prints a disclosed table: counts or the suppression symbol, column totals and the base. */
+  static void printTable(PrintWriter out, JsonNode table) {
+    List<String> rows = new ArrayList<>();
+    table.get("rows").forEach(r -> rows.add(r.asText()));
+    List<String> columns = new ArrayList<>();
+    table.get("columns").forEach(c -> columns.add(c.asText()));
+    boolean rowTotals = table.has("rowTotals");
+    if (rowTotals) {
+      columns.add("total");
+    }
+    int first = "% of base".length();
+    for (String r : rows) {
+      first = Math.max(first, r.length());
+    }
+    int width = 5;
+    for (String c : columns) {
+      width = Math.max(width, c.length());
+    }
+    String label = "   %-" + first + "s";
+    String cell = "  %" + width + "s";
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, label, ""));
+    columns.forEach(c -> line.append(String.format(Locale.ROOT, cell, c)));
+    out.println(line);
+    for (int r = 0; r < rows.size(); r++) {
+      List<JsonNode> values = new ArrayList<>();
+      table.get("cells").get(r).forEach(values::add);
+      if (rowTotals) {
+        values.add(table.get("rowTotals").get(r));
+      }
+      out.println(tableLine(label, cell, rows.get(r), values, false));
+    }
+    List<JsonNode> totals = new ArrayList<>();
+    table.get("columnTotals").forEach(totals::add);
+    List<JsonNode> percents = new ArrayList<>();
+    table.get("columnTotalPercents").forEach(percents::add);
+    if (rowTotals) {
+      totals.add(table.get("grandTotal"));
+      percents.add(table.get("grandTotalPercent"));
+    }
+    out.println(tableLine(label, cell, "total", totals, false));
+    out.println(tableLine(label, cell, "% of base", percents, true));
+    out.printf(
+        Locale.ROOT,
+        "   base: %s foster-care leavers with a discharge date; %s = suppressed (counts 1..%d,"
+            + " and %d more so that none can be worked out from the rest)%n",
+        table.get("base").asText(),
+        table.get("suppressedSymbol").asText(),
+        table.get("minCellSize").asInt() - 1,
+        table.get("complementarySuppressions").asInt());
+  }
+
+  private static String tableLine(
+      String label, String cell, String name, List<JsonNode> values, boolean percent) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, label, name));
+    for (JsonNode v : values) {
+      String text =
+          percent && v.isNumber()
+              ? String.format(Locale.ROOT, "%.1f%%", v.asDouble())
+              : v.isNull() ? "-" : v.asText();
+      line.append(String.format(Locale.ROOT, cell, text));
+    }
+    return line.toString();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommandFailure("interrupted while waiting for the run", e);
     }
   }
 
