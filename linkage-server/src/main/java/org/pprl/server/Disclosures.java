@@ -55,8 +55,47 @@ final class Disclosures {
   }
 
   void register(Javalin app) {
-    app.post("/projects/{project}/questions", this::answer);
-    app.get("/projects/{project}/matches", this::matches);
+    app.post("/projects/{project}/questions", ctx -> auditRefusal(ctx, "question", this::answer));
+    app.get("/projects/{project}/matches", ctx -> auditRefusal(ctx, "matches", this::matches));
+  }
+
+  /**
+   * Runs the handler; a refusal to an authenticated caller is logged as {@code KIND.refuse} with
+   * its code, and the purpose when it is one the project allows (never other text the caller sent).
+   */
+  private void auditRefusal(Context ctx, String kind, io.javalin.http.Handler handler)
+      throws Exception {
+    try {
+      handler.handle(ctx);
+    } catch (ApiException e) {
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("project", Requests.projectNumber(ctx));
+      detail.put("code", e.code().id());
+      store.audit(Requests.principal(ctx), allowedPurpose(ctx), kind + ".refuse", detail);
+      throw e;
+    }
+  }
+
+  /** The purpose the request stated, if the project in its path allows it; else null. */
+  private String allowedPurpose(Context ctx) {
+    String stated = ctx.queryParam("purpose");
+    if (stated == null && ctx.method() == io.javalin.http.HandlerType.POST) {
+      try {
+        stated = JSON.readTree(ctx.body()).path("purpose").asText(null);
+      } catch (IOException | RuntimeException e) {
+        stated = null;
+      }
+    }
+    Long id = Requests.projectNumber(ctx);
+    if (stated == null || id == null) {
+      return null;
+    }
+    String purpose = stated;
+    return store
+        .project(id)
+        .filter(p -> p.purposes().contains(purpose))
+        .map(p -> purpose)
+        .orElse(null);
   }
 
   /**

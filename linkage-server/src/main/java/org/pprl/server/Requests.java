@@ -65,7 +65,7 @@ final class Requests {
   static JsonNode jsonObject(Context ctx) {
     JsonNode body;
     try {
-      body = JSON.readTree(ctx.bodyInputStream());
+      body = JSON.readTree(ctx.body());
     } catch (IOException e) {
       throw new ApiException(Code.BAD_REQUEST, "the body is not JSON");
     }

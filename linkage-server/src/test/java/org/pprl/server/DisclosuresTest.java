@@ -267,6 +267,31 @@ class DisclosuresTest {
   }
 
   @Test
+  void refusals_areAuditedWithTheirCodeAndOnlyAnAllowedPurpose() throws Exception {
+    assertEquals("purpose_not_allowed", ask(analyst, project, "marketing", WINDOW).code());
+    assertEquals("forbidden", matches(analyst, project, "research").code());
+    StringWriter out = new StringWriter();
+    store.exportAudit(out);
+    List<JsonNode> refusals = new ArrayList<>();
+    for (String line : out.toString().lines().toList()) {
+      JsonNode e = ServiceFixture.JSON.readTree(line);
+      if (e.path("action").asText().endsWith(".refuse")
+          && e.path("role").asText().equals("analyst")) {
+        refusals.add(e);
+      }
+    }
+    JsonNode question = refusals.get(refusals.size() - 2);
+    assertEquals("question.refuse", question.get("action").asText());
+    assertEquals("purpose_not_allowed", question.get("detail").get("code").asText());
+    assertTrue(
+        question.get("purpose").isNull(), "a purpose the project does not allow is not kept");
+    JsonNode match = refusals.get(refusals.size() - 1);
+    assertEquals("matches.refuse", match.get("action").asText());
+    assertEquals("forbidden", match.get("detail").get("code").asText());
+    assertEquals("research", match.get("purpose").asText());
+  }
+
+  @Test
   void releases_areAuditedWithPurposeAndCountsOnly() throws Exception {
     assertEquals(200, ask(analyst, project, "research", WINDOW).status());
     assertEquals(200, matches(stewards.get(HS.id()), project, "research").status());
