@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.pprl.core.audit.Checkpoint;
 import org.pprl.core.extract.CorruptExtractException;
+import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.extract.ExtractSummary;
 import org.pprl.server.ApiException.Code;
@@ -345,6 +347,7 @@ final class Endpoints {
                 + " differs from the project's "
                 + project.schemaFingerprint());
       }
+      checkShape(project, agency, summary.header());
       for (String attribute : summary.header().attributes()) {
         if (!project.attributes().contains(attribute)) {
           throw new ApiException(
@@ -380,6 +383,46 @@ final class Endpoints {
     } finally {
       Files.deleteIfExists(temp);
     }
+  }
+
+  /**
+   * Refuses an extract whose filters differ in shape (CLK length, field filters' names and lengths)
+   * from another agency's current extract in the project: the same schema gives the same shape, so
+   * a difference means a file that was not written by it, and it could not be linked.
+   */
+  private void checkShape(Store.Project project, String agency, ExtractHeader header)
+      throws IOException {
+    for (String other : project.agencies()) {
+      if (other.equals(agency)) {
+        continue;
+      }
+      Optional<Store.ExtractVersion> current = store.currentExtract(project.id(), other);
+      if (current.isEmpty()) {
+        continue;
+      }
+      ExtractHeader theirs;
+      try (ExtractReader r =
+          ExtractReader.open(store.dataDir().resolve(current.get().fileName()))) {
+        theirs = r.header();
+      }
+      if (theirs.clkBits() != header.clkBits()
+          || !theirs.fieldFilters().equals(header.fieldFilters())) {
+        throw new ApiException(
+            Code.WRONG_SHAPE,
+            "the extract's filters ("
+                + shape(header)
+                + ") differ from those of "
+                + other
+                + "'s current extract ("
+                + shape(theirs)
+                + ")");
+      }
+      return;
+    }
+  }
+
+  private static String shape(ExtractHeader h) {
+    return h.clkBits() + "-bit CLK, " + h.fieldFilters().size() + " field filters";
   }
 
   /**

@@ -336,6 +336,46 @@ class LinkageServerTest {
   }
 
   @Test
+  void upload_truncatedGzip_isCorruptAndNothingIsStored() throws Exception {
+    long project = newProject();
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
+      gz.write(extract("dhs", FINGERPRINT, 40, 13));
+    }
+    byte[] whole = zipped.toByteArray();
+    for (int length : new int[] {10, whole.length / 2, whole.length - 4}) {
+      Reply r = upload(dhsSteward, project, "dhs", Arrays.copyOf(whole, length));
+      assertEquals(422, r.status(), "length " + length + ": " + r.body());
+      assertEquals("corrupt_extract", r.code(), "length " + length);
+    }
+    assertNothingStored(project, "dhs");
+  }
+
+  @Test
+  void upload_duplicateRecordId_isCorruptAndNothingIsStored() throws Exception {
+    long project = newProject();
+    Reply r = upload(dhsSteward, project, "dhs", extract("dhs", FINGERPRINT, 9, 14, 1024, true));
+    assertEquals(422, r.status(), r.body().toString());
+    assertEquals("corrupt_extract", r.code());
+    assertFalse(r.body().get("message").asText().contains("r0"), "the id is not quoted");
+    assertNothingStored(project, "dhs");
+  }
+
+  @Test
+  void upload_filtersOfAnotherShapeThanTheOtherAgencys_isRefusedAndNothingIsStored()
+      throws Exception {
+    long project = newProject();
+    assertEquals(
+        201, upload(acsSteward, project, "acs", extract("acs", FINGERPRINT, 5, 15)).status());
+    Reply r = upload(dhsSteward, project, "dhs", extract("dhs", FINGERPRINT, 5, 16, 512, false));
+    assertEquals(422, r.status(), r.body().toString());
+    assertEquals("wrong_shape", r.code());
+    assertTrue(r.body().get("message").asText().contains("512-bit"), r.body().toString());
+    assertEquals(List.of(), store.extractVersions(project, "dhs"));
+    assertIncomingEmpty();
+  }
+
+  @Test
   void upload_corruptByte_isCorruptAndPreviousVersionStaysCurrent() throws Exception {
     long project = newProject();
     byte[] good = extract("dhs", FINGERPRINT, 20, 7);

@@ -31,24 +31,42 @@ final class ServiceFixture {
   /** As {@link #extract(String, String, int, long)}, with these attributes, all missing. */
   static byte[] extract(
       String agency, String fingerprintHex, int records, long seed, String... attributes) {
+    return extract(agency, fingerprintHex, records, seed, 1024, false, attributes);
+  }
+
+  /**
+   * An extract with CLKs of {@code clkBits}; with {@code repeatId}, the last record has the first
+   * one's id (written without the writer's check, as a faulty tool might).
+   */
+  static byte[] extract(
+      String agency,
+      String fingerprintHex,
+      int records,
+      long seed,
+      int clkBits,
+      boolean repeatId,
+      String... attributes) {
     ExtractHeader header =
         ExtractHeader.builder()
             .schemaFingerprint(HexFormat.of().parseHex(fingerprintHex))
             .agency(agency)
             .toolVersion("pprl test")
-            .clkBits(1024)
+            .clkBits(clkBits)
             .attributes(attributes)
             .purposes("research")
             .build();
     SplittableRandom random = new SplittableRandom(seed);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ExtractWriter w = ExtractWriter.create(bytes, header)) {
+    try (ExtractWriter w = ExtractWriter.create(bytes, header, !repeatId)) {
       ExtractRecord r = new ExtractRecord(header);
       for (int i = 0; i < records; i++) {
-        r.setId("r" + i);
+        r.setId(repeatId && i == records - 1 ? "r0" : "r" + i);
         long[] clk = r.clk();
         for (int k = 0; k < clk.length; k++) {
           clk[k] = random.nextLong();
+        }
+        if (clkBits % 64 != 0) {
+          clk[clk.length - 1] &= (1L << (clkBits % 64)) - 1;
         }
         r.setConsent(1);
         w.write(r);
