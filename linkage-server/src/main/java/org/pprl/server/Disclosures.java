@@ -254,14 +254,7 @@ final class Disclosures {
   private List<AgencyRecords> load(Store.Project project, Store.Run run) {
     List<AgencyRecords> agencies = new ArrayList<>();
     for (Map.Entry<String, Integer> e : run.extracts().entrySet()) {
-      Store.ExtractVersion version =
-          store.extractVersions(project.id(), e.getKey()).stream()
-              .filter(v -> v.version() == e.getValue())
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "run " + run.id() + " names a missing extract version of " + e.getKey()));
+      Store.ExtractVersion version = store.extractVersion(project.id(), e.getKey(), e.getValue());
       Path file = store.dataDir().resolve(version.fileName());
       try {
         agencies.add(AgencyRecords.load(file));

@@ -1,5 +1,7 @@
 package org.pprl.server;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +46,13 @@ final class RunWorker implements AutoCloseable {
   private final Map<Long, Principal> cancelRequests = new ConcurrentHashMap<>();
 
   private volatile boolean stopping;
+
+  /** Loaded extracts by stored file name, bounded by size (KiB); used by the worker thread only. */
+  private final Cache<String, Party> parties =
+      Caffeine.newBuilder().maximumWeight(CACHED_KIB).weigher(RunWorker::kib).build();
+
+  /** How much of the loaded extracts is kept between runs: 1 GiB, in KiB. */
+  static final long CACHED_KIB = 1L << 20;
 
   /**
    * @param phaseHook called with each phase before it is recorded, on the worker thread (tests hold
@@ -157,13 +166,38 @@ final class RunWorker implements AutoCloseable {
     store.setPhase(run.id(), phase);
   }
 
+  /**
+   * The stored extract's encodings, from the cache when a run loaded them before (a re-run after
+   * another agency's upload reads only the new file). Stored files never change: a new upload is a
+   * new file name.
+   */
+  private Party load(Store.ExtractVersion v) throws IOException {
+    Party cached = parties.getIfPresent(v.fileName());
+    if (cached != null) {
+      return cached;
+    }
+    Party loaded = Party.load(store.dataDir().resolve(v.fileName()), v.agency());
+    parties.put(v.fileName(), loaded);
+    return loaded;
+  }
+
+  /** A party's approximate size in KiB: its filters and ids. */
+  private static int kib(String file, Party p) {
+    long bitsPerRecord = p.header().clkBits();
+    for (var f : p.header().fieldFilters()) {
+      bitsPerRecord += f.bits();
+    }
+    long bytes = p.size() * (bitsPerRecord / 8 + 64);
+    return (int) Math.min(Integer.MAX_VALUE, bytes >> 10);
+  }
+
   private void link(Store.Run run) throws IOException {
     List<Party> parties = new ArrayList<>();
     for (Map.Entry<String, Integer> e : run.extracts().entrySet()) {
       String agency = e.getKey();
       phase(run, "loading " + agency);
       Store.ExtractVersion v = store.extractVersion(run.project(), agency, e.getValue());
-      parties.add(Party.load(store.dataDir().resolve(v.fileName()), agency));
+      parties.add(load(v));
     }
     Linker linker =
         new Linker(

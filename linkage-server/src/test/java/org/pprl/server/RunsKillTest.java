@@ -117,7 +117,13 @@ class RunsKillTest {
 
     child.destroyForcibly();
     assertTrue(child.waitFor(RunFixture.WAIT_MILLIS, TimeUnit.MILLISECONDS));
-    assertTrue(halfUpload.handle((r, e) -> e != null || r.statusCode() >= 400).get());
+    // The client may not notice the dead server while its body publisher is stalled: end the
+    // stall so that the request fails one way or the other, and bound the wait.
+    neverEnds.countDown();
+    assertTrue(
+        halfUpload
+            .handle((r, e) -> e != null || r.statusCode() >= 400)
+            .get(RunFixture.WAIT_MILLIS, TimeUnit.MILLISECONDS));
 
     Store reopened = Store.open(data);
     assertEquals(1, reopened.currentExtract(project, PA.id()).orElseThrow().version());
