@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -363,6 +364,17 @@ class AuthorizationMatrixTest {
         break;
       default:
         break;
+    }
+  }
+
+  @Test
+  void matrix_everyStatus_isOneTheOpenApiDocumentDescribesForItsRoute() throws Exception {
+    JsonNode paths = ServiceFixture.JSON.readTree(LinkageServer.openApiDocument()).get("paths");
+    for (Expectation e : expectations()) {
+      String[] route = e.route().split(" ");
+      JsonNode responses =
+          paths.path(route[1]).path(route[0].toLowerCase(Locale.ROOT)).path("responses");
+      assertTrue(responses.has(Integer.toString(e.status())), e + " in openapi.json");
     }
   }
 
