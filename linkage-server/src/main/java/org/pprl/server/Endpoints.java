@@ -27,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service's endpoints beyond the health check: each checks the caller's role and agency first,
- * then its input, and refuses with an {@link ApiException}. A route under {@code
- * /projects/{project}} asks {@link Requests#visibleProject} before the role, here and in {@link
- * Disclosures}, so that a steward outside a project always gets {@code not_found} for it.
+ * The service's endpoints beyond the health check: each checks who calls first, then its input, and
+ * refuses with an {@link ApiException}. A route under {@code /projects/{project}} asks {@link
+ * Requests#visibleProject} before the role and agency, here and in {@link Disclosures}, so that a
+ * steward outside a project always gets {@code not_found} for it, as for a missing project.
  */
 final class Endpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
