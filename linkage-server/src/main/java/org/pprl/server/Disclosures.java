@@ -103,8 +103,8 @@ final class Disclosures {
    * Q}} with Q as in docs/questions.md; 200 with the suppressed table.
    */
   private void answer(Context ctx) {
+    Store.Project project = Requests.visibleProject(store, ctx, Requests.principal(ctx));
     Principal caller = Requests.requireRole(ctx, Role.ANALYST);
-    Store.Project project = Requests.visibleProject(store, ctx, caller);
     JsonNode body = Requests.jsonObject(ctx);
     String purpose = purpose(project, Requests.text(body, "purpose"));
     JsonNode asked = body.get("question");
@@ -150,8 +150,8 @@ final class Disclosures {
    * matches.
    */
   private void matches(Context ctx) {
+    Store.Project project = Requests.visibleProject(store, ctx, Requests.principal(ctx));
     Principal caller = Requests.requireRole(ctx, Role.STEWARD);
-    Store.Project project = Requests.visibleProject(store, ctx, caller);
     String stated = ctx.queryParam("purpose");
     if (stated == null) {
       throw new ApiException(Code.BAD_REQUEST, "the query parameter 'purpose' is needed");

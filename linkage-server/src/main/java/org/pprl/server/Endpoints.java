@@ -29,8 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service's endpoints beyond the health check: each checks the caller's role and agency first,
- * then its input, and refuses with an {@link ApiException}.
+ * The service's endpoints beyond the health check: each checks who calls first, then its input, and
+ * refuses with an {@link ApiException}. A route under {@code /projects/{project}} asks {@link
+ * Requests#visibleProject} before the role and agency, here and in {@link Disclosures}, so that a
+ * steward outside a project always gets {@code not_found} for it, as for a missing project.
  */
 final class Endpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
@@ -311,11 +313,11 @@ final class Endpoints {
 
   private void receiveExtract(Context ctx) throws IOException {
     String agency = ctx.pathParam("agency");
+    Store.Project project = Requests.visibleProject(store, ctx, Requests.principal(ctx));
     Principal caller = Requests.requireRole(ctx, Role.STEWARD);
     if (!agency.equals(caller.agency())) {
       throw new ApiException(Code.FORBIDDEN, "a steward uploads only its own agency's extract");
     }
-    Store.Project project = Requests.visibleProject(store, ctx, caller);
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxUploadBytes) {
       throw tooLarge();

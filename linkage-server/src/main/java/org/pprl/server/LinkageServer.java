@@ -4,22 +4,27 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The linkage service over HTTP: a Javalin server on a {@link Store}. Every endpoint but {@code GET
- * /health} needs {@code Authorization: Bearer <token>}; refusals are JSON {@code {"code",
- * "message"}}, mapped from {@link ApiException.Code} in {@link #refuse} and nowhere else.
+ * /health} and {@code GET /openapi.json} (its OpenAPI description) needs {@code Authorization:
+ * Bearer <token>}; refusals are JSON {@code {"code", "message"}}, mapped from {@link
+ * ApiException.Code} in {@link #refuse} and nowhere else.
  *
  * <p>Logs name endpoints, principals' numbers and codes, never a token, a record id or a value.
  */
@@ -37,16 +42,25 @@ public final class LinkageServer implements AutoCloseable {
   /** The file in the data directory that a running service holds a lock on. */
   static final String LOCK_FILE = "service.lock";
 
+  /** The paths served without a token: the health check and the API description. */
+  private static final Set<String> OPEN_PATHS = Set.of("/health", "/openapi.json");
+
+  /** One registered route: an HTTP method and a path as Javalin writes it ({@code {project}}). */
+  record Route(String method, String path) {}
+
   private final Store store;
   private final Javalin app;
   private final RunWorker worker;
   private final FileChannel lock;
+  private final Set<Route> routes;
 
-  private LinkageServer(Store store, Javalin app, RunWorker worker, FileChannel lock) {
+  private LinkageServer(
+      Store store, Javalin app, RunWorker worker, FileChannel lock, Set<Route> routes) {
     this.store = store;
     this.app = app;
     this.worker = worker;
     this.lock = lock;
+    this.routes = routes;
   }
 
   /**
@@ -73,12 +87,24 @@ public final class LinkageServer implements AutoCloseable {
     if (maxUploadBytes <= 0) {
       throw new IllegalArgumentException("upload limit is " + maxUploadBytes + ", expected > 0");
     }
+    // Every route as Javalin registers it, so that tests compare the API description with what is
+    // really served and cannot drift from it.
+    Set<Route> routes = new LinkedHashSet<>();
     Javalin app =
         Javalin.create(
             config -> {
               config.showJavalinBanner = false;
               config.http.defaultContentType = "application/json";
+              config.events(
+                  e ->
+                      e.handlerAdded(
+                          h -> {
+                            if (h.getHttpMethod().isHttpMethod()) {
+                              routes.add(new Route(h.getHttpMethod().name(), h.getPath()));
+                            }
+                          }));
             });
+    byte[] openApi = openApiDocument();
     FileChannel lock = lockDataDir(store);
     int interrupted = store.interruptRuns();
     if (interrupted > 0) {
@@ -90,10 +116,12 @@ public final class LinkageServer implements AutoCloseable {
       LOG.warn("{} uploads left half-received by an earlier service were deleted", stale);
     }
     RunWorker worker = new RunWorker(store, phaseHook);
-    LinkageServer server = new LinkageServer(store, app, worker, lock);
+    LinkageServer server =
+        new LinkageServer(store, app, worker, lock, Collections.unmodifiableSet(routes));
     Endpoints endpoints = new Endpoints(store, maxUploadBytes, worker);
     app.before(server::authenticate);
     app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+    app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
     endpoints.register(app);
     new Disclosures(store, CACHED_RECORDS).register(app);
     app.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.code(), e.getMessage()));
@@ -127,6 +155,23 @@ public final class LinkageServer implements AutoCloseable {
   /** The port the server is bound to. */
   public int port() {
     return app.port();
+  }
+
+  /** Every route the server registered (method and path), in registration order. */
+  Set<Route> routes() {
+    return routes;
+  }
+
+  /** The OpenAPI 3.0 description of this service, served at {@code GET /openapi.json}. */
+  static byte[] openApiDocument() {
+    try (InputStream in = LinkageServer.class.getResourceAsStream("openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("the resource openapi.json is missing from the build");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the resource openapi.json", e);
+    }
   }
 
   /** The store the server works on. */
@@ -184,9 +229,12 @@ public final class LinkageServer implements AutoCloseable {
     }
   }
 
-  /** Finds the caller from its bearer token, for every path but the health check. */
+  /**
+   * Finds the caller from its bearer token, for every path but the health check and the API
+   * description.
+   */
   private void authenticate(Context ctx) {
-    if (ctx.path().equals("/health")) {
+    if (OPEN_PATHS.contains(ctx.path())) {
       return;
     }
     String header = ctx.header("Authorization");
