@@ -45,7 +45,11 @@ public final class Linker {
    *    the F1 estimated from an empirical null, the weights of every record's runner-up
    *    candidate. On FEBRL4, where every record has a partner, this keeps the duplicates whose
    *    address was replaced (weights near -5, which a 0.5 posterior under the candidates' prior
-   *    would drop); on NCVR, where most records have none, it cuts their forced partners. With
+   *    would drop); on NCVR, where most records have none, it cuts their forced partners. When
+   *    the runner-ups say most assigned pairs are forced, the three-class model of one extract
+   *    (RelatedClassModel, shares re-estimated per pair of extracts) also counts the matches,
+   *    and the larger non-match share of the two is used: there the runner-ups are mostly
+   *    second-best non-matches and understate the forced partners (see NullThreshold). With
    *    --min-posterior, a fixed cut on the posterior under the assigned pairs' prior is used.
    *    One extract: the three classes cover every candidate, so the model's own share of
    *    duplicates is the prior, and the cut maximises the F1 its posteriors predict.
@@ -318,6 +322,7 @@ public final class Linker {
     }
     double[] patternWeight = new double[patterns.size()];
     double duplicateShare = Double.NaN;
+    RelatedClassModel counter = null;
     if (dedup) {
       RelatedClassModel model =
           RelatedClassModel.estimate(patterns, knownPatterns, m0, u0, 1000, 1e-7);
@@ -352,6 +357,10 @@ public final class Linker {
       for (int p = 0; p < patternWeight.length; p++) {
         patternWeight[p] = model.weight(patterns, p);
       }
+      if (options.minPosterior() == 0) {
+        // Only to count matches where most records have no partner (NullThreshold).
+        counter = RelatedClassModel.estimate(patterns, knownPatterns, m0, u0, 1000, 1e-7);
+      }
     }
 
     // 4-5. Assignment and decision, per pair of parties.
@@ -369,6 +378,8 @@ public final class Linker {
               patternOf.get(c),
               patternWeight,
               duplicateShare,
+              counter == null ? null : counter.withShares(patterns, patternOf.get(c)),
+              patterns,
               report,
               cuts));
     }
@@ -508,6 +519,8 @@ public final class Linker {
       int[] patternOf,
       double[] patternWeight,
       double duplicateShare,
+      RelatedClassModel counter,
+      ComparisonPatterns patterns,
       List<String> report,
       List<Cut> cuts) {
     int offset = p == q ? 0 : parties.get(p).size();
@@ -555,8 +568,16 @@ public final class Linker {
     for (int c = 0; c < chosen.length; c++) {
       assigned[c] = weights[chosen[c]];
     }
+    double modelNullShare = Double.NaN;
+    if (counter != null && chosen.length > 0) {
+      double matches = 0;
+      for (int k : chosen) {
+        matches += counter.duplicatePosterior(patterns, patternOf[k]);
+      }
+      modelNullShare = 1 - matches / chosen.length;
+    }
     NullThreshold.Choice choice =
-        NullThreshold.choose(assigned, runnersUp(xs, ys, weights, chosen));
+        NullThreshold.choose(assigned, runnersUp(xs, ys, weights, chosen), modelNullShare);
     cuts.add(new Cut(p, q, choice.threshold(), 0));
     double logPrior =
         Math.log(Math.max(1e-6, 1 - choice.nullShare()) / Math.max(1e-6, choice.nullShare()));
@@ -570,10 +591,17 @@ public final class Linker {
         String.format(
             Locale.ROOT,
             "%s: %,d pairs assigned one-to-one; about %.0f%% of them look like forced partners of"
-                + " records without a match (runner-up weights as the null)",
+                + " records without a match (%s)",
             name,
             chosen.length,
-            100 * choice.nullShare()));
+            100 * choice.nullShare(),
+            choice.modelShare()
+                ? String.format(
+                    Locale.ROOT,
+                    "runner-up weights as the null; the runner-ups alone said fewer, but the"
+                        + " three-class model counts %.0f matches",
+                    (1 - modelNullShare) * chosen.length)
+                : "runner-up weights as the null"));
     report.add(
         String.format(
             Locale.ROOT,

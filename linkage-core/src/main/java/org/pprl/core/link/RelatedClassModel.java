@@ -27,9 +27,12 @@ final class RelatedClassModel {
    * related and random pairs with their estimated shares; so a pair weighs high only when it
    * agrees where related records do not.
    *
-   * Two or more extracts keep the two-class model: there the related class lowered the generated
-   * cities' F1 (docs/linkage.md, "Not yet"); inside one extract it is the household members it
-   * removes that make most false links.
+   * Two or more extracts keep the two-class model's weights: there the related class lowered the
+   * generated cities' F1 (docs/linkage.md, "Not yet"), because its duplicate class, assuming
+   * the fields independent, puts persons who moved (every address field differs) among the related
+   * records. Across extracts it only counts: withShares re-estimates the three shares over one pair
+   * of extracts' candidates, and the sum of the duplicate posteriors over the assigned pairs is the
+   * number of matches it sees there (NullThreshold uses it when most pairs are forced partners).
    */
 
   /** Smallest m or r probability of any level, as FellegiSunter.M_FLOOR for m. */
@@ -201,6 +204,88 @@ final class RelatedClassModel {
     double non = top + Math.log(Math.exp(lr - top) + Math.exp(lu - top));
     non -= Math.log(1 - duplicateShare);
     return (lm - non) / Math.log(2);
+  }
+
+  /**
+   * The same m, r and u, with the three shares re-estimated by EM over a subset of the candidates
+   * (for one pair of extracts, whose share of matches differs from the pooled one).
+   *
+   * @param patternOf the pattern of each candidate in the subset
+   */
+  RelatedClassModel withShares(ComparisonPatterns patterns, int[] patternOf) {
+    int n = patterns.size();
+    long[] count = new long[n];
+    for (int p : patternOf) {
+      count[p]++;
+    }
+    // Per pattern, log-likelihood under each class without the shares: fixed during this EM.
+    double[] lm = new double[n];
+    double[] lr = new double[n];
+    double[] lu = new double[n];
+    for (int p = 0; p < n; p++) {
+      if (count[p] > 0) {
+        lm[p] = logLikelihood(m, patterns, p);
+        lr[p] = logLikelihood(r, patterns, p);
+        lu[p] = logLikelihood(u, patterns, p);
+      }
+    }
+    double pm = duplicateShare;
+    double pr = relatedShare;
+    int iteration = 0;
+    boolean settled = false;
+    while (iteration < 1000 && !settled) {
+      iteration++;
+      double qm = Math.log(pm);
+      double qr = Math.log(pr);
+      double qu = Math.log(Math.max(FLOOR, 1 - pm - pr));
+      double sumM = 0;
+      double sumR = 0;
+      double total = 0;
+      for (int p = 0; p < n; p++) {
+        if (count[p] == 0) {
+          continue;
+        }
+        double a = qm + lm[p];
+        double b = qr + lr[p];
+        double c = qu + lu[p];
+        double top = Math.max(a, Math.max(b, c));
+        double ea = Math.exp(a - top);
+        double eb = Math.exp(b - top);
+        double sum = ea + eb + Math.exp(c - top);
+        sumM += count[p] * ea / sum;
+        sumR += count[p] * eb / sum;
+        total += count[p];
+      }
+      double pm2 = Math.max(FLOOR, sumM / Math.max(1, total));
+      double pr2 = Math.max(FLOOR, sumR / Math.max(1, total));
+      settled = Math.abs(pm2 - pm) <= 1e-9 && Math.abs(pr2 - pr) <= 1e-9;
+      pm = pm2;
+      pr = pr2;
+    }
+    return new RelatedClassModel(m, r, u, pm, pr, iteration, settled);
+  }
+
+  /** Posterior probability that a pair with pattern {@code p} is a duplicate (a match). */
+  double duplicatePosterior(ComparisonPatterns patterns, int p) {
+    double a = Math.log(duplicateShare) + logLikelihood(m, patterns, p);
+    double b = Math.log(relatedShare) + logLikelihood(r, patterns, p);
+    double c =
+        Math.log(Math.max(FLOOR, 1 - duplicateShare - relatedShare))
+            + logLikelihood(u, patterns, p);
+    double top = Math.max(a, Math.max(b, c));
+    double ea = Math.exp(a - top);
+    return ea / (ea + Math.exp(b - top) + Math.exp(c - top));
+  }
+
+  private static double logLikelihood(double[][] x, ComparisonPatterns patterns, int p) {
+    double l = 0;
+    for (int f = 0; f < x.length; f++) {
+      int level = patterns.level(p, f);
+      if (level != ComparisonPatterns.MISSING) {
+        l += Math.log(x[f][level]);
+      }
+    }
+    return l;
   }
 
   private static double meanExactAgreement(double[][] x) {
