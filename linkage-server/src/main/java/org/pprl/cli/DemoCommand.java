@@ -471,7 +471,11 @@ final class DemoCommand implements Callable<Integer> {
           sendTo(http, request("/audit", auditor).GET().build(), dir.resolve("audit.jsonl"));
       Path key = dir.resolve("audit-key.pub");
       Files.writeString(key, Base64.getEncoder().encodeToString(store.auditPublicKey()));
-      out.println("   exported to " + log.body() + "; verified with the service's public key:");
+      out.println(
+          "   exported to "
+              + log.body()
+              + "; verified with the service's public key (the export logs its own reading, after"
+              + " the checkpoint):");
       run("audit", "verify", "--log", log.body().toString(), "--public-key", key.toString());
     }
 

@@ -168,8 +168,8 @@ final class RunWorker implements AutoCloseable {
 
   /**
    * The stored extract's encodings, from the cache when a run loaded them before (a re-run after
-   * another agency's upload reads only the new file). Stored files never change: a new upload is a
-   * new file name.
+   * another agency's upload reads only the new file, and reuses the others' blocking indexes, which
+   * a party keeps once built). Stored files never change: a new upload is a new file name.
    */
   private Party load(Store.ExtractVersion v) throws IOException {
     Party cached = parties.getIfPresent(v.fileName());
@@ -181,13 +181,16 @@ final class RunWorker implements AutoCloseable {
     return loaded;
   }
 
-  /** A party's approximate size in KiB: its filters and ids. */
+  /**
+   * A party's approximate size in KiB: its filters, its id, and its blocking keys with their index
+   * (two longs per key), per record.
+   */
   private static int kib(String file, Party p) {
     long bitsPerRecord = p.header().clkBits();
     for (var f : p.header().fieldFilters()) {
       bitsPerRecord += f.bits();
     }
-    long bytes = p.size() * (bitsPerRecord / 8 + 64);
+    long bytes = p.size() * (bitsPerRecord / 8 + 64 + 16L * p.header().blockingKeys().size());
     return (int) Math.min(Integer.MAX_VALUE, bytes >> 10);
   }
 

@@ -36,8 +36,8 @@ class DemoCommandTest {
     Matcher m = Pattern.compile("precision ([0-9.]+), recall ([0-9.]+)").matcher(run.out());
     assertTrue(m.find(), run.out());
     // A regression guard on linkage quality for this seed, not a benchmark.
-    assertTrue(Double.parseDouble(m.group(1)) >= 0.5, run.out());
-    assertTrue(Double.parseDouble(m.group(2)) >= 0.6, run.out());
+    assertTrue(Double.parseDouble(m.group(1)) >= 0.85, run.out());
+    assertTrue(Double.parseDouble(m.group(2)) >= 0.8, run.out());
   }
 
   @Test

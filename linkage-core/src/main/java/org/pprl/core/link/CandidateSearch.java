@@ -91,8 +91,8 @@ final class CandidateSearch {
     if (keys) {
       int keyCount = a.header().blockingKeys().size();
       for (int key = 0; key < keyCount; key++) {
-        long[] left = blocks(a.keys(key));
-        long[] right = same ? left : blocks(b.keys(key));
+        long[] left = a.blockIndex(key);
+        long[] right = same ? left : b.blockIndex(key);
         join(left, right, same, maxBlockPairs, nearest, stats);
       }
     }
@@ -190,20 +190,6 @@ final class CandidateSearch {
         }
       }
     }
-  }
-
-  /** (block << 32 | record) for every record with the key, sorted. */
-  private static long[] blocks(long[] keys) {
-    long[] out = new long[keys.length];
-    int n = 0;
-    for (int r = 0; r < keys.length; r++) {
-      if (keys[r] != Party.NO_KEY) {
-        out[n++] = (keys[r] & 0xFFFFFFFF00000000L) | r;
-      }
-    }
-    out = Arrays.copyOf(out, n);
-    Arrays.sort(out);
-    return out;
   }
 
   private static void join(

@@ -25,6 +25,9 @@ public final class Party {
   private final FilterMatrix[] fields;
   private final long[][] keys;
 
+  /** {@link #blockIndex} per key, built on first use; guarded by this. */
+  private long[][] blockIndex;
+
   Party(
       String name,
       ExtractHeader header,
@@ -139,5 +142,30 @@ public final class Party {
   /** Blocking key {@code k} of every record, {@link #NO_KEY} where missing. */
   long[] keys(int k) {
     return keys[k];
+  }
+
+  /**
+   * The blocking index of key {@code k}: {@code (key's high 32 bits) << 32 | record} for every
+   * record that has the key, sorted, so that records sharing a block are adjacent. Built on first
+   * use and kept with the party, so a party linked with several others, or again (a service keeps
+   * loaded parties between runs), sorts each key once.
+   */
+  synchronized long[] blockIndex(int k) {
+    if (blockIndex == null) {
+      blockIndex = new long[keys.length][];
+    }
+    if (blockIndex[k] == null) {
+      long[] out = new long[keys[k].length];
+      int n = 0;
+      for (int r = 0; r < keys[k].length; r++) {
+        if (keys[k][r] != NO_KEY) {
+          out[n++] = (keys[k][r] & 0xFFFFFFFF00000000L) | r;
+        }
+      }
+      out = Arrays.copyOf(out, n);
+      Arrays.sort(out);
+      blockIndex[k] = out;
+    }
+    return blockIndex[k];
   }
 }

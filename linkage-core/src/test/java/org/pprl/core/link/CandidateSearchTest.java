@@ -1,6 +1,7 @@
 package org.pprl.core.link;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -69,5 +70,10 @@ class CandidateSearchTest {
     }
     assertArrayEquals(
         expected.stream().mapToLong(Long::longValue).toArray(), found, Arrays.toString(values));
+    // The index is built once per party and key, and a second search over it finds the same.
+    assertSame(a.blockIndex(1), a.blockIndex(1));
+    assertArrayEquals(
+        found,
+        CandidateSearch.byKeys(a, b, same, 1000, Long.MAX_VALUE, new CandidateSearch.Stats()));
   }
 }
