@@ -159,7 +159,6 @@ final class Disclosures {
     String purpose = purpose(project, stated);
     Linked linked = linked(project);
     String agency = caller.agency();
-    List<ConsentedMatches.Match> matches;
     if (!linked.population().agencyNames().contains(agency)) {
       throw new ApiException(
           Code.NO_LINKS, "the latest run of project " + project.id() + " did not link " + agency);
@@ -169,7 +168,8 @@ final class Disclosures {
           Code.BAD_REQUEST,
           "the linked extract of " + agency + " carries no consent flag for '" + purpose + "'");
     }
-    matches = ConsentedMatches.forAgency(linked.population(), agency, purpose);
+    List<ConsentedMatches.Match> matches =
+        ConsentedMatches.forAgency(linked.population(), agency, purpose);
 
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("project", project.id());
