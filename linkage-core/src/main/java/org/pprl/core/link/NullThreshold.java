@@ -69,10 +69,18 @@ final class NullThreshold {
   /** The link-like runner-ups are measured where this share of the assigned pairs lies above. */
   static final double LINK_LIKE_TOP = 0.01;
 
-  /** ... and at least this many assigned pairs. */
+  /** The fewest assigned pairs above a threshold where link-like runner-ups are measured. */
   static final int LINK_LIKE_MIN = 20;
 
-  /** The decision and its estimates, for the report. */
+  /**
+   * The decision and its estimates, for the report.
+   *
+   * @param nullShare pi0, the estimated share of forced partners among the assigned pairs
+   * @param modelShare whether pi0 is the three-class model's share (the runner-ups used as they
+   *     are)
+   * @param linkLikeRunnersUp how many runner-ups were estimated to be links and left out of the
+   *     null (0 when modelShare)
+   */
   record Choice(
       double threshold,
       double nullShare,
