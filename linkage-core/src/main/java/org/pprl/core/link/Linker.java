@@ -591,7 +591,7 @@ public final class Linker {
         String.format(
             Locale.ROOT,
             "%s: %,d pairs assigned one-to-one; about %.0f%% of them look like forced partners of"
-                + " records without a match (%s)",
+                + " records without a match (%s%s)",
             name,
             chosen.length,
             100 * choice.nullShare(),
@@ -601,7 +601,14 @@ public final class Linker {
                     "runner-up weights as the null; the runner-ups alone said fewer, but the"
                         + " three-class model counts %.0f matches",
                     (1 - modelNullShare) * chosen.length)
-                : "runner-up weights as the null"));
+                : "runner-up weights as the null",
+            choice.linkLikeRunnersUp() >= 0.5
+                ? String.format(
+                    Locale.ROOT,
+                    "; about %.0f runner-ups weigh like links, second records of persons listed"
+                        + " twice, and are left out of the null",
+                    choice.linkLikeRunnersUp())
+                : ""));
     report.add(
         String.format(
             Locale.ROOT,

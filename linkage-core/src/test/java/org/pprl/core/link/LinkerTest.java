@@ -102,11 +102,14 @@ class LinkerTest {
                                     && e.getValue().equals(p)))
             .distinct()
             .count();
-    // Regression guards for this seed (measured: precision 0.99, recall about 0.93).
+    // Regression guards for this seed (measured: precision 0.968, recall 0.996; before the null
+    // left out link-like runner-ups and pi0 was bounded at every threshold, 1.000 and 0.944: the
+    // cut that maximises F1 moved down once its estimates agreed with the truth, 15 false links
+    // estimated and 15 kept).
     double precision = score[0] / (double) (score[0] + score[1]);
     double recall = score[0] / (double) shared;
-    assertTrue(precision >= 0.97, "precision " + precision + " " + result.report());
-    assertTrue(recall >= 0.85, "recall " + recall + " " + result.report());
+    assertTrue(precision >= 0.95, "precision " + precision + " " + result.report());
+    assertTrue(recall >= 0.95, "recall " + recall + " " + result.report());
   }
 
   @Test

@@ -64,6 +64,74 @@ class NullThresholdTest {
     assertEquals(alone, counted);
   }
 
+  /**
+   * At scale (see NullThreshold, "At scale"): 20,000 assigned pairs, 63 % forced partners (weight
+   * near 16) and links near 34, a tenth of them persons who moved (near 22, above the null's median
+   * but within its upper tail); 40,000 runner-ups, 1.6 % of them second records of persons listed
+   * twice, which weigh like links. The labels are known here, so the estimates are checked against
+   * the truth.
+   */
+  @Test
+  void choose_linkLikeRunnersUpAndWeakLinks_estimatesMatchTheTruth() {
+    SplittableRandom random = new SplittableRandom(11);
+    int n = 20_000;
+    int forced = 12_600;
+    double[] assigned = new double[n];
+    for (int k = 0; k < n; k++) {
+      assigned[k] = k < forced ? 16 + 4 * gaussian(random) : link(random);
+    }
+    int m = 40_000;
+    int linkLike = 640;
+    double[] runnersUp = new double[m];
+    for (int k = 0; k < m; k++) {
+      runnersUp[k] = k < linkLike ? link(random) : 16 + 4 * gaussian(random);
+    }
+
+    NullThreshold.Choice choice = NullThreshold.choose(assigned, runnersUp);
+
+    int falseKept = 0;
+    int trueKept = 0;
+    for (int k = 0; k < n; k++) {
+      if (assigned[k] >= choice.threshold()) {
+        if (k < forced) {
+          falseKept++;
+        } else {
+          trueKept++;
+        }
+      }
+    }
+    assertFalse(choice.modelShare());
+    assertEquals(forced / (double) n, choice.nullShare(), 0.02);
+    assertEquals(linkLike, choice.linkLikeRunnersUp(), 0.25 * linkLike);
+    assertEquals(falseKept, choice.expectedFalse(), 0.25 * falseKept + 5);
+    assertEquals(
+        n - forced - trueKept, choice.expectedMissed(), 0.25 * (n - forced - trueKept) + 5);
+    // The links above the forced partners are all kept, and few forced partners with them.
+    assertTrue(trueKept >= 0.88 * (n - forced), "kept " + trueKept + " links");
+    assertTrue(falseKept <= 0.05 * trueKept, "kept " + falseKept + " forced partners");
+  }
+
+  @Test
+  void choose_noLinkLikeRunnersUp_correctsNothing() {
+    SplittableRandom random = new SplittableRandom(5);
+    double[] assigned = new double[5000];
+    double[] runnersUp = new double[5000];
+    for (int k = 0; k < 5000; k++) {
+      assigned[k] = k < 2000 ? 12 + 3 * gaussian(random) : 30 + 3 * gaussian(random);
+      runnersUp[k] = 12 + 3 * gaussian(random);
+    }
+
+    NullThreshold.Choice choice = NullThreshold.choose(assigned, runnersUp);
+
+    assertEquals(0, choice.linkLikeRunnersUp(), 1e-9);
+    assertEquals(0.4, choice.nullShare(), 0.02);
+  }
+
+  /** A link's weight: mostly high, a tenth of them persons who moved. */
+  private static double link(SplittableRandom random) {
+    return random.nextDouble() < 0.1 ? 22 + 3 * gaussian(random) : 34 + 4 * gaussian(random);
+  }
+
   private static double gaussian(SplittableRandom random) {
     double u = random.nextDouble();
     double v = random.nextDouble();
