@@ -2,7 +2,7 @@ package org.pprl.core.evaluate;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +145,11 @@ public final class Truth {
     private RecordIndex records;
     private final UnionFind joined = new UnionFind();
     private final Map<String, Integer> entityNumbers = new HashMap<>();
-    private final List<Integer> entityOfRecord = new ArrayList<>();
+
+    /** Entity number of each record read so far (the first {@code records.size()} entries). */
+    private int[] entityOfRecord = new int[1024];
+
+    private int recordsSeen;
     private PairSet.Builder pairs;
 
     Reading(Path file) {
@@ -179,13 +183,16 @@ public final class Truth {
     public void row(String[] row) throws IOException {
       if (shape == Shape.ENTITIES) {
         int record = records.intern(row[0], row[1]);
-        Integer entity = entityNumbers.computeIfAbsent(row[2], k -> entityNumbers.size());
-        if (record < entityOfRecord.size()) {
-          if (!entityOfRecord.get(record).equals(entity)) {
+        int entity = entityNumbers.computeIfAbsent(row[2], k -> entityNumbers.size());
+        if (record < recordsSeen) {
+          if (entityOfRecord[record] != entity) {
             throw new IOException(file + ": a record is given two entities");
           }
         } else {
-          entityOfRecord.add(entity);
+          if (recordsSeen == entityOfRecord.length) {
+            entityOfRecord = Arrays.copyOf(entityOfRecord, recordsSeen * 2);
+          }
+          entityOfRecord[recordsSeen++] = entity;
         }
       } else {
         int x = shape == Shape.PAIRS ? records.intern(row[0], row[1]) : records.intern("", row[0]);
@@ -198,7 +205,7 @@ public final class Truth {
     Truth finish() {
       int[] entityOf;
       if (shape == Shape.ENTITIES) {
-        entityOf = entityOfRecord.stream().mapToInt(Integer::intValue).toArray();
+        entityOf = Arrays.copyOf(entityOfRecord, recordsSeen);
       } else {
         entityOf = new int[records.size()];
         for (int r = 0; r < entityOf.length; r++) {
