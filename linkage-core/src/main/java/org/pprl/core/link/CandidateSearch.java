@@ -174,37 +174,45 @@ final class CandidateSearch {
      * cannot be fed afterwards (its per-record lists are released first).
      */
     long[] pairs() {
-      int n = filled(leftScores) + (same ? 0 : filled(rightScores));
-      long[] out = new long[n];
-      int at = collect(leftIds, leftScores, true, out, 0);
+      // Empty slots are marked in the ids and the scores let go first, so that at most the ids
+      // (4 bytes a slot) and the pairs (8 bytes) are held together.
+      int n = markEmpty(leftIds, leftScores);
       if (!same) {
-        at = collect(rightIds, rightScores, false, out, at);
+        n += markEmpty(rightIds, rightScores);
       }
-      assert at == n;
-      leftIds = null;
       leftScores = null;
-      rightIds = null;
       rightScores = null;
+      long[] out = new long[n];
+      int at = collect(leftIds, true, out, 0);
+      leftIds = null;
+      if (!same) {
+        at = collect(rightIds, false, out, at);
+      }
+      rightIds = null;
+      assert at == n;
       return LongList.sortedDistinct(out);
     }
 
-    private static int filled(float[] scores) {
+    /** Sets the id of every empty slot to -1; returns the number of filled ones. */
+    private static int markEmpty(int[] ids, float[] scores) {
       int n = 0;
-      for (float s : scores) {
-        if (s >= 0) {
+      for (int p = 0; p < ids.length; p++) {
+        if (scores[p] < 0) {
+          ids[p] = -1;
+        } else {
           n++;
         }
       }
       return n;
     }
 
-    private int collect(int[] ids, float[] scores, boolean recordFirst, long[] out, int at) {
+    private int collect(int[] ids, boolean recordFirst, long[] out, int at) {
       for (int p = 0; p < ids.length; p++) {
-        if (scores[p] < 0) {
+        int other = ids[p];
+        if (other < 0) {
           continue;
         }
         int record = p / k;
-        int other = ids[p];
         if (same) {
           out[at++] = LongList.pair(Math.min(record, other), Math.max(record, other));
         } else {
