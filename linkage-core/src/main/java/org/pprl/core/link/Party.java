@@ -7,6 +7,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.pprl.core.bits.BitFilters;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.extract.ExtractRecord;
@@ -86,11 +87,16 @@ public final class Party {
    * @param name the name that pairs and clusters output use for this extract
    */
   public static Party load(Path file, String name) throws IOException {
-    int expected = expectedRecords(file);
     try (ExtractReader reader = ExtractReader.open(file)) {
       ExtractHeader header = reader.header();
       int fieldCount = header.fieldFilters().size();
       int keyCount = header.blockingKeys().size();
+      // A record holds at least a marker, an id (length and one byte) and every filter's words.
+      long words = BitFilters.wordCount(header.clkBits());
+      for (ExtractHeader.FieldFilter f : header.fieldFilters()) {
+        words += BitFilters.wordCount(f.bits());
+      }
+      int expected = expectedRecords(file, 4 + 8 * words);
       FilterMatrix.Builder clk = FilterMatrix.builder(header.clkBits(), expected);
       FilterMatrix.Builder[] field = new FilterMatrix.Builder[fieldCount];
       for (int f = 0; f < fieldCount; f++) {
@@ -130,9 +136,11 @@ public final class Party {
    * The record count the file's trailer declares, read from its last bytes before the file is read
    * through, so that arrays are sized once and never copied to trim; 1024 when the file is
    * compressed or the count does not look right. Only a capacity: {@link #load} validates the
-   * trailer as it reads, and a wrong count costs a copy, never a wrong result.
+   * trailer as it reads, and a wrong count costs a copy, never a wrong result. A count above what
+   * the file's length can hold at {@code minRecordBytes} a record is not believed, so a forged
+   * trailer cannot make the arrays larger than the file warrants.
    */
-  static int expectedRecords(Path file) throws IOException {
+  static int expectedRecords(Path file, long minRecordBytes) throws IOException {
     final int trailer = 1 + 8 + 32; // 'E', u64 record count, SHA-256
     try (SeekableByteChannel channel = Files.newByteChannel(file)) {
       long length = channel.size();
@@ -147,11 +155,10 @@ public final class Party {
         // reads until full or the end
       }
       long declared = tail.getLong(1);
-      // A record takes more than 8 bytes (marker, id, CLK), so a true count is below length / 8.
       if ((head.get(0) & 0xFF) != 0x89 || tail.get(0) != 'E' || declared < 0) {
         return 1024;
       }
-      if (declared > length / 8 || declared > Integer.MAX_VALUE - 8) {
+      if (declared > length / minRecordBytes || declared > Integer.MAX_VALUE - 8) {
         return 1024;
       }
       return (int) declared;
