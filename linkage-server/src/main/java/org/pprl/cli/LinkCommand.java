@@ -268,12 +268,24 @@ final class LinkCommand implements Callable<Integer> {
       throw new CommandFailure("--truth " + truth + ": no such file");
     }
     Truth known = Truth.read(truth);
+    // Each record's entity, looked up once per record rather than twice per candidate.
+    int[][] entityOf = new int[parties.size()][];
+    for (int p = 0; p < parties.size(); p++) {
+      Party party = parties.get(p);
+      entityOf[p] = new int[party.size()];
+      for (int i = 0; i < party.size(); i++) {
+        entityOf[p][i] = known.entity(party.name(), party.id(i));
+      }
+    }
     for (Linker.Candidates c : result.candidates()) {
       Party a = parties.get(c.a());
       Party b = parties.get(c.b());
+      int[] ea = entityOf[c.a()];
+      int[] eb = entityOf[c.b()];
       long found = 0;
       for (int k = 0; k < c.pairs().length; k++) {
-        if (known.sameEntity(a.name(), a.id(c.first(k)), b.name(), b.id(c.second(k)))) {
+        int x = ea[c.first(k)];
+        if (x >= 0 && x == eb[c.second(k)]) {
           found++;
         }
       }

@@ -2,10 +2,8 @@ package org.pprl.core.evaluate;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The ground truth of a linkage: which records belong to the same entity.
@@ -101,19 +99,25 @@ public final class Truth {
           });
       return count[0];
     }
-    java.util.Map<Integer, long[]> perEntity = new java.util.HashMap<>();
+    int entities = 0;
+    for (int e : entityOf) {
+      entities = Math.max(entities, e + 1);
+    }
+    // Records of each entity in extract A and in extract B (entity numbers are dense).
+    int[] inA = new int[entities];
+    int[] inB = new int[entities];
     for (int r = 0; r < entityOf.length; r++) {
       String e = records.extractOf(r);
-      long[] c = perEntity.computeIfAbsent(entityOf[r], k -> new long[2]);
       if (e.equals(extractA)) {
-        c[0]++;
+        inA[entityOf[r]]++;
       } else if (e.equals(extractB)) {
-        c[1]++;
+        inB[entityOf[r]]++;
       }
     }
     long total = 0;
-    for (long[] c : perEntity.values()) {
-      total += extractA.equals(extractB) ? c[0] * (c[0] - 1) / 2 : c[0] * c[1];
+    for (int e = 0; e < entities; e++) {
+      long a = inA[e];
+      total += extractA.equals(extractB) ? a * (a - 1) / 2 : a * inB[e];
     }
     return total;
   }
@@ -144,8 +148,14 @@ public final class Truth {
     private Shape shape;
     private RecordIndex records;
     private final UnionFind joined = new UnionFind();
-    private final Map<String, Integer> entityNumbers = new HashMap<>();
-    private final List<Integer> entityOfRecord = new ArrayList<>();
+
+    /** Entity names numbered in order of appearance (ids alone, no extract). */
+    private final RecordIndex entityNumbers = new RecordIndex(true);
+
+    /** Entity number of each record read so far (the first {@code records.size()} entries). */
+    private int[] entityOfRecord = new int[1024];
+
+    private int recordsSeen;
     private PairSet.Builder pairs;
 
     Reading(Path file) {
@@ -179,13 +189,16 @@ public final class Truth {
     public void row(String[] row) throws IOException {
       if (shape == Shape.ENTITIES) {
         int record = records.intern(row[0], row[1]);
-        Integer entity = entityNumbers.computeIfAbsent(row[2], k -> entityNumbers.size());
-        if (record < entityOfRecord.size()) {
-          if (!entityOfRecord.get(record).equals(entity)) {
+        int entity = entityNumbers.intern("", row[2]);
+        if (record < recordsSeen) {
+          if (entityOfRecord[record] != entity) {
             throw new IOException(file + ": a record is given two entities");
           }
         } else {
-          entityOfRecord.add(entity);
+          if (recordsSeen == entityOfRecord.length) {
+            entityOfRecord = Arrays.copyOf(entityOfRecord, recordsSeen * 2);
+          }
+          entityOfRecord[recordsSeen++] = entity;
         }
       } else {
         int x = shape == Shape.PAIRS ? records.intern(row[0], row[1]) : records.intern("", row[0]);
@@ -198,7 +211,7 @@ public final class Truth {
     Truth finish() {
       int[] entityOf;
       if (shape == Shape.ENTITIES) {
-        entityOf = entityOfRecord.stream().mapToInt(Integer::intValue).toArray();
+        entityOf = Arrays.copyOf(entityOfRecord, recordsSeen);
       } else {
         entityOf = new int[records.size()];
         for (int r = 0; r < entityOf.length; r++) {

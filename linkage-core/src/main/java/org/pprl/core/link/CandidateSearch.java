@@ -41,12 +41,13 @@ final class CandidateSearch {
   static long[] exhaustive(Party a, Party b, boolean same, int k, int threads, Stats stats) {
     FilterMatrix x = a.clks();
     FilterMatrix y = b.clks();
-    LongList out = new LongList();
     int extra = same ? 1 : 0; // inside one party, a record's best match is itself
     ScoredPairs forward = DiceKernel.nearest(x, y, k + extra, threads);
+    LongList out = new LongList(same ? forward.size() : 2 * forward.size());
     for (int p = 0; p < forward.size(); p++) {
       add(out, forward.a(p), forward.b(p), same);
     }
+    forward = null; // its pairs are in out; let it go before the second pass
     if (!same) {
       ScoredPairs backward = DiceKernel.nearest(y, x, k, threads);
       for (int p = 0; p < backward.size(); p++) {
@@ -109,10 +110,11 @@ final class CandidateSearch {
     private final boolean same;
     private final int k;
     private final Stats stats;
-    private final int[] leftIds;
-    private final float[] leftScores;
-    private final int[] rightIds;
-    private final float[] rightScores;
+    // Dropped by pairs(), so that they are not held while the pairs are sorted.
+    private int[] leftIds;
+    private float[] leftScores;
+    private int[] rightIds;
+    private float[] rightScores;
 
     Nearest(Party a, Party b, boolean same, int k, Stats stats) {
       this.x = a.clks();
@@ -167,28 +169,57 @@ final class CandidateSearch {
       ids[q] = other;
     }
 
+    /**
+     * The kept pairs, sorted, without repeats, in an array of exactly their number; the search
+     * cannot be fed afterwards (its per-record lists are released first).
+     */
     long[] pairs() {
-      LongList out = new LongList();
-      collect(leftIds, leftScores, true, out);
+      // Empty slots are marked in the ids and the scores let go first, so that at most the ids
+      // (4 bytes a slot) and the pairs (8 bytes) are held together.
+      int n = markEmpty(leftIds, leftScores);
       if (!same) {
-        collect(rightIds, rightScores, false, out);
+        n += markEmpty(rightIds, rightScores);
       }
-      return out.sortedDistinct();
+      leftScores = null;
+      rightScores = null;
+      long[] out = new long[n];
+      int at = collect(leftIds, true, out, 0);
+      leftIds = null;
+      if (!same) {
+        at = collect(rightIds, false, out, at);
+      }
+      rightIds = null;
+      assert at == n;
+      return LongList.sortedDistinct(out);
     }
 
-    private void collect(int[] ids, float[] scores, boolean recordFirst, LongList out) {
+    /** Sets the id of every empty slot to -1; returns the number of filled ones. */
+    private static int markEmpty(int[] ids, float[] scores) {
+      int n = 0;
       for (int p = 0; p < ids.length; p++) {
         if (scores[p] < 0) {
+          ids[p] = -1;
+        } else {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    private int collect(int[] ids, boolean recordFirst, long[] out, int at) {
+      for (int p = 0; p < ids.length; p++) {
+        int other = ids[p];
+        if (other < 0) {
           continue;
         }
         int record = p / k;
-        int other = ids[p];
         if (same) {
-          out.add(LongList.pair(Math.min(record, other), Math.max(record, other)));
+          out[at++] = LongList.pair(Math.min(record, other), Math.max(record, other));
         } else {
-          out.add(recordFirst ? LongList.pair(record, other) : LongList.pair(other, record));
+          out[at++] = recordFirst ? LongList.pair(record, other) : LongList.pair(other, record);
         }
       }
+      return at;
     }
   }
 

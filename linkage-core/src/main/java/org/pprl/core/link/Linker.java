@@ -369,16 +369,17 @@ public final class Linker {
     for (int c = 0; c < candidates.size(); c++) {
       int p = partyPairs.get(c)[0];
       int q = partyPairs.get(c)[1];
+      int[] of = patternOf.set(c, null); // not needed after this pair's decision
       links.addAll(
           decide(
               parties,
               p,
               q,
               candidates.get(c),
-              patternOf.get(c),
+              of,
               patternWeight,
               duplicateShare,
-              counter == null ? null : counter.withShares(patterns, patternOf.get(c)),
+              counter == null ? null : counter.withShares(patterns, of),
               patterns,
               report,
               cuts));
@@ -511,6 +512,100 @@ public final class Linker {
     return out;
   }
 
+  /**
+   * The candidate pairs of one pair of parties as weighted edges between records numbered across
+   * both parties (the second party's after the first's), computed on demand from the packed pairs
+   * and their patterns rather than held as two int arrays and a double array.
+   */
+  static final class Scored {
+    private final long[] pairs;
+    private final int[] patternOf;
+    private final double[] patternWeight;
+    private final int offset;
+
+    Scored(long[] pairs, int[] patternOf, double[] patternWeight, int offset) {
+      assert pairs.length == patternOf.length;
+      this.pairs = pairs;
+      this.patternOf = patternOf;
+      this.patternWeight = patternWeight;
+      this.offset = offset;
+    }
+
+    int size() {
+      return pairs.length;
+    }
+
+    int x(int k) {
+      return LongList.first(pairs[k]);
+    }
+
+    int y(int k) {
+      return LongList.second(pairs[k]) + offset;
+    }
+
+    double weight(int k) {
+      return patternWeight[patternOf[k]];
+    }
+
+    /**
+     * Candidate numbers by weight descending, ties in candidate order: a counting sort over the
+     * patterns' weights (a candidate's weight is its pattern's), stable, so one int per candidate.
+     * Candidates are sorted by (x, y) and x < y, so this is the order of Clusterer's edges.
+     */
+    int[] byWeightDescending() {
+      double[] distinct = patternWeight.clone();
+      Arrays.sort(distinct); // Double.compare's order, as Edges uses
+      int d = 0;
+      for (int i = 0; i < distinct.length; i++) {
+        if (i == 0 || Double.compare(distinct[i], distinct[d - 1]) != 0) {
+          distinct[d++] = distinct[i];
+        }
+      }
+      int[] rank = new int[patternWeight.length]; // 0 for the largest weight
+      for (int p = 0; p < rank.length; p++) {
+        rank[p] = d - 1 - Arrays.binarySearch(distinct, 0, d, patternWeight[p]);
+      }
+      int[] start = new int[d + 1];
+      for (int k = 0; k < pairs.length; k++) {
+        if (Double.isNaN(patternWeight[patternOf[k]])) {
+          throw new IllegalStateException("candidate " + k + ": match weight is NaN");
+        }
+        start[rank[patternOf[k]] + 1]++;
+      }
+      for (int r = 0; r < d; r++) {
+        start[r + 1] += start[r];
+      }
+      int[] order = new int[pairs.length];
+      for (int k = 0; k < pairs.length; k++) {
+        order[start[rank[patternOf[k]]]++] = k;
+      }
+      return order;
+    }
+  }
+
+  /**
+   * Greedy one-to-one assignment by weight, as {@link Clusterer#oneToOne} on the same edges, with
+   * records numbered below {@code records}: the chosen candidate numbers, ascending.
+   */
+  static int[] oneToOne(Scored s, int records) {
+    boolean[] taken = new boolean[records];
+    int[] chosen = new int[Math.min(s.size(), records / 2 + 1)];
+    int n = 0;
+    for (int k : s.byWeightDescending()) {
+      int x = s.x(k);
+      int y = s.y(k);
+      assert x != y;
+      if (!taken[x] && !taken[y]) {
+        taken[x] = true;
+        taken[y] = true;
+        chosen[n++] = k;
+      }
+    }
+    int[] out = Arrays.copyOf(chosen, n);
+    Arrays.sort(out);
+    return out;
+  }
+
   private List<Link> decide(
       List<Party> parties,
       int p,
@@ -524,31 +619,24 @@ public final class Linker {
       List<String> report,
       List<Cut> cuts) {
     int offset = p == q ? 0 : parties.get(p).size();
-    int[] xs = new int[pairs.length];
-    int[] ys = new int[pairs.length];
-    double[] weights = new double[pairs.length];
-    for (int k = 0; k < pairs.length; k++) {
-      xs[k] = LongList.first(pairs[k]);
-      ys[k] = LongList.second(pairs[k]) + offset;
-      weights[k] = patternWeight[patternOf[k]];
-    }
-    Edges edges = Edges.of(xs, ys, weights);
+    int records = offset + parties.get(q).size();
+    Scored s = new Scored(pairs, patternOf, patternWeight, offset);
     // Each record keeps at most one partner: across two extracts, and inside one as well, where
     // most records have no duplicate and few have more than one (a third copy still joins its
     // entity through clustering when its own best partner is kept).
-    int[] chosen = Clusterer.oneToOne(edges);
+    int[] chosen = oneToOne(s, records);
     String name = parties.get(p).name() + (p == q ? "" : " x " + parties.get(q).name());
     List<Link> out = new ArrayList<>();
     if (options.minPosterior() > 0) {
       // A fixed probability cut, under the prior among the assigned pairs.
       double cut = options.minPosterior();
       cuts.add(new Cut(p, q, Double.NEGATIVE_INFINITY, cut));
-      double lambda = assignedPrior(chosen, weights);
+      double lambda = assignedPrior(chosen, s);
       double logPrior = Math.log(lambda / (1 - lambda));
       for (int k : chosen) {
-        double posterior = 1 / (1 + Math.exp(-(weights[k] * Math.log(2) + logPrior)));
+        double posterior = 1 / (1 + Math.exp(-(s.weight(k) * Math.log(2) + logPrior)));
         if (posterior >= cut) {
-          out.add(new Link(p, xs[k], q, ys[k] - offset, posterior));
+          out.add(new Link(p, s.x(k), q, s.y(k) - offset, posterior));
         }
       }
       report.add(
@@ -562,11 +650,11 @@ public final class Linker {
       return out;
     }
     if (!Double.isNaN(duplicateShare)) {
-      return decideByModel(p, xs, ys, weights, chosen, duplicateShare, name, report, cuts);
+      return decideByModel(p, s, chosen, duplicateShare, name, report, cuts);
     }
     double[] assigned = new double[chosen.length];
     for (int c = 0; c < chosen.length; c++) {
-      assigned[c] = weights[chosen[c]];
+      assigned[c] = s.weight(chosen[c]);
     }
     double modelNullShare = Double.NaN;
     if (counter != null && chosen.length > 0) {
@@ -577,14 +665,14 @@ public final class Linker {
       modelNullShare = 1 - matches / chosen.length;
     }
     NullThreshold.Choice choice =
-        NullThreshold.choose(assigned, runnersUp(xs, ys, weights, chosen), modelNullShare);
+        NullThreshold.choose(assigned, runnersUp(s, chosen, records), modelNullShare);
     cuts.add(new Cut(p, q, choice.threshold(), 0));
     double logPrior =
         Math.log(Math.max(1e-6, 1 - choice.nullShare()) / Math.max(1e-6, choice.nullShare()));
     for (int k : chosen) {
-      if (weights[k] >= choice.threshold()) {
-        double posterior = 1 / (1 + Math.exp(-(weights[k] * Math.log(2) + logPrior)));
-        out.add(new Link(p, xs[k], q, ys[k] - offset, posterior));
+      if (s.weight(k) >= choice.threshold()) {
+        double posterior = 1 / (1 + Math.exp(-(s.weight(k) * Math.log(2) + logPrior)));
+        out.add(new Link(p, s.x(k), q, s.y(k) - offset, posterior));
       }
     }
     report.add(
@@ -629,9 +717,7 @@ public final class Linker {
    */
   private static List<Link> decideByModel(
       int p,
-      int[] xs,
-      int[] ys,
-      double[] weights,
+      Scored s,
       int[] chosen,
       double duplicateShare,
       String name,
@@ -642,7 +728,7 @@ public final class Linker {
     double[] posterior = new double[n];
     double expectedTrue = 0;
     for (int c = 0; c < n; c++) {
-      posterior[c] = 1 / (1 + Math.exp(-(weights[chosen[c]] * Math.log(2) + logPrior)));
+      posterior[c] = 1 / (1 + Math.exp(-(s.weight(chosen[c]) * Math.log(2) + logPrior)));
       expectedTrue += posterior[c];
     }
     double[] sorted = posterior.clone();
@@ -668,7 +754,7 @@ public final class Linker {
     for (int c = 0; c < n; c++) {
       if (posterior[c] >= cut) {
         int k = chosen[c];
-        out.add(new Link(p, xs[k], p, ys[k], posterior[c]));
+        out.add(new Link(p, s.x(k), p, s.y(k), posterior[c]));
         expectedFalse += 1 - posterior[c];
         keptTrue += posterior[c];
       }
@@ -697,48 +783,51 @@ public final class Linker {
 
   /**
    * For every record on either side, the weight of its best candidate other than its assigned
-   * partner: samples of what a best non-match weighs.
+   * partner: samples of what a best non-match weighs. Records are numbered below {@code records}
+   * (the second party's after the first's); the samples come in record order.
    */
-  private static double[] runnersUp(int[] xs, int[] ys, double[] weights, int[] chosen) {
-    java.util.Map<Integer, Integer> partner = new java.util.HashMap<>();
-    java.util.Map<Integer, Double> assignedWeight = new java.util.HashMap<>();
+  static double[] runnersUp(Scored s, int[] chosen, int records) {
+    int[] partner = new int[records];
+    Arrays.fill(partner, -1);
+    double[] assignedWeight = new double[records];
     for (int k : chosen) {
-      partner.put(xs[k], ys[k]);
-      partner.put(ys[k], xs[k]);
-      assignedWeight.put(xs[k], weights[k]);
-      assignedWeight.put(ys[k], weights[k]);
+      partner[s.x(k)] = s.y(k);
+      partner[s.y(k)] = s.x(k);
+      assignedWeight[s.x(k)] = s.weight(k);
+      assignedWeight[s.y(k)] = s.weight(k);
     }
-    // Each record's best other candidate, and that candidate.
-    java.util.Map<Integer, double[]> best = new java.util.HashMap<>();
-    for (int k = 0; k < xs.length; k++) {
+    // Each record's best other candidate (the first met among equals), and that candidate.
+    int[] bestOther = new int[records];
+    Arrays.fill(bestOther, -1);
+    double[] bestWeight = new double[records];
+    for (int k = 0; k < s.size(); k++) {
       for (int side = 0; side < 2; side++) {
-        int self = side == 0 ? xs[k] : ys[k];
-        int other = side == 0 ? ys[k] : xs[k];
-        Integer assignedTo = partner.get(self);
-        if (assignedTo != null && assignedTo == other) {
+        int self = side == 0 ? s.x(k) : s.y(k);
+        int other = side == 0 ? s.y(k) : s.x(k);
+        if (partner[self] == other) {
           continue;
         }
-        double[] b = best.get(self);
-        if (b == null || weights[k] > b[0]) {
-          best.put(self, new double[] {weights[k], other});
+        if (bestOther[self] < 0 || s.weight(k) > bestWeight[self]) {
+          bestOther[self] = other;
+          bestWeight[self] = s.weight(k);
         }
       }
     }
     // A runner-up that would rather be with this record than with its own partner is likely the
     // same person again (a duplicate inside its extract), not a sample of a false link: skip it.
-    double[] out = new double[best.size()];
+    double[] out = new double[records];
     int n = 0;
-    for (double[] b : best.values()) {
-      Double theirs = assignedWeight.get((int) b[1]);
-      if (theirs != null && theirs >= b[0]) {
-        out[n++] = b[0];
+    for (int r = 0; r < records; r++) {
+      int other = bestOther[r];
+      if (other >= 0 && partner[other] >= 0 && assignedWeight[other] >= bestWeight[r]) {
+        out[n++] = bestWeight[r];
       }
     }
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 
   /** The prior among assigned pairs: EM on lambda alone, m and u fixed (their weights given). */
-  static double assignedPrior(int[] chosen, double[] weights) {
+  static double assignedPrior(int[] chosen, Scored s) {
     if (chosen.length == 0) {
       return 0.5;
     }
@@ -747,7 +836,7 @@ public final class Linker {
       double logPrior = Math.log(lambda / (1 - lambda));
       double sum = 0;
       for (int k : chosen) {
-        sum += 1 / (1 + Math.exp(-(weights[k] * Math.log(2) + logPrior)));
+        sum += 1 / (1 + Math.exp(-(s.weight(k) * Math.log(2) + logPrior)));
       }
       double next = Math.min(1 - 1e-6, Math.max(1e-6, sum / chosen.length));
       if (Math.abs(next - lambda) < 1e-9) {

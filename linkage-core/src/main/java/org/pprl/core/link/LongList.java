@@ -4,8 +4,17 @@ import java.util.Arrays;
 
 /** A growable list of longs; {@link #sortedDistinct} gives its values sorted, without repeats. */
 final class LongList {
-  private long[] values = new long[1024];
+  private long[] values;
   private int size;
+
+  LongList() {
+    this(1024);
+  }
+
+  /** A list with room for {@code capacity} values before it grows. */
+  LongList(int capacity) {
+    values = new long[Math.max(16, capacity)];
+  }
 
   void add(long v) {
     if (size == values.length) {
@@ -18,16 +27,27 @@ final class LongList {
     return size;
   }
 
+  /**
+   * The values sorted, without repeats. Sorts the list's own array in place (no copy when it is
+   * full), so the list is empty afterwards.
+   */
   long[] sortedDistinct() {
-    long[] out = Arrays.copyOf(values, size);
-    Arrays.sort(out);
+    long[] out = size == values.length ? values : Arrays.copyOf(values, size);
+    values = new long[16];
+    size = 0;
+    return sortedDistinct(out);
+  }
+
+  /** {@code values} sorted in place, then without repeats (a copy only when there were any). */
+  static long[] sortedDistinct(long[] values) {
+    Arrays.sort(values);
     int n = 0;
-    for (int k = 0; k < out.length; k++) {
-      if (k == 0 || out[k] != out[k - 1]) {
-        out[n++] = out[k];
+    for (int k = 0; k < values.length; k++) {
+      if (k == 0 || values[k] != values[k - 1]) {
+        values[n++] = values[k];
       }
     }
-    return Arrays.copyOf(out, n);
+    return n == values.length ? values : Arrays.copyOf(values, n);
   }
 
   /** A pair of record numbers packed into one long, first in the high half. */

@@ -1,18 +1,21 @@
 package org.pprl.core.link;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import org.pprl.core.bits.BitFilters;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.extract.ExtractRecord;
 import org.pprl.core.match.FilterMatrix;
 
 /**
- * One extract held in memory for linking: its record ids, CLKs, field-level filters and blocking
- * keys, each in primitive arrays indexed by record number (file order).
+ * One extract held in memory for linking: its record ids, CLKs, field-level filters and the block
+ * index of each blocking key, in primitive arrays; records are numbered in file order.
  */
 public final class Party {
   /** Stands for a missing blocking key; the extract format keeps presence separately. */
@@ -20,27 +23,62 @@ public final class Party {
 
   private final String name;
   private final ExtractHeader header;
-  private final String[] ids;
+  private final RecordIds ids;
   private final FilterMatrix clks;
   private final FilterMatrix[] fields;
-  private final long[][] keys;
 
-  /** {@link #blockIndex} per key, built on first use; guarded by this. */
-  private long[][] blockIndex;
+  /** {@link #blockIndex} of each key; the keys themselves are not kept. */
+  private final long[][] blockIndex;
 
-  Party(
+  private Party(
       String name,
       ExtractHeader header,
-      String[] ids,
+      RecordIds ids,
       FilterMatrix clks,
       FilterMatrix[] fields,
-      long[][] keys) {
+      long[][] blockIndex) {
     this.name = name;
     this.header = header;
     this.ids = ids;
     this.clks = clks;
     this.fields = fields;
-    this.keys = keys;
+    this.blockIndex = blockIndex;
+  }
+
+  /**
+   * A party whose blocking key {@code k} of record {@code r} is {@code keys[k][r]} ({@link #NO_KEY}
+   * where missing). The key arrays are turned into the block indexes in place: the caller must not
+   * use them afterwards.
+   */
+  static Party withKeys(
+      String name,
+      ExtractHeader header,
+      RecordIds ids,
+      FilterMatrix clks,
+      FilterMatrix[] fields,
+      long[][] keys) {
+    long[][] index = new long[keys.length][];
+    for (int k = 0; k < keys.length; k++) {
+      assert keys[k].length == ids.size();
+      index[k] = indexInPlace(keys[k]);
+    }
+    return new Party(name, header, ids, clks, fields, index);
+  }
+
+  /**
+   * {@code (key's high 32 bits) << 32 | record} for every record that has the key, sorted, in the
+   * key array itself (trimmed by a copy only when some records lack the key).
+   */
+  private static long[] indexInPlace(long[] keys) {
+    int n = 0;
+    for (int r = 0; r < keys.length; r++) {
+      if (keys[r] != NO_KEY) {
+        keys[n++] = (keys[r] & 0xFFFFFFFF00000000L) | r; // n <= r: nothing unread is overwritten
+      }
+    }
+    long[] out = n == keys.length ? keys : Arrays.copyOf(keys, n);
+    Arrays.sort(out);
+    return out;
   }
 
   /**
@@ -53,13 +91,19 @@ public final class Party {
       ExtractHeader header = reader.header();
       int fieldCount = header.fieldFilters().size();
       int keyCount = header.blockingKeys().size();
-      FilterMatrix.Builder clk = FilterMatrix.builder(header.clkBits(), 1024);
+      // A record holds at least a marker, an id (length and one byte) and every filter's words.
+      long words = BitFilters.wordCount(header.clkBits());
+      for (ExtractHeader.FieldFilter f : header.fieldFilters()) {
+        words += BitFilters.wordCount(f.bits());
+      }
+      int expected = expectedRecords(file, 4 + 8 * words);
+      FilterMatrix.Builder clk = FilterMatrix.builder(header.clkBits(), expected);
       FilterMatrix.Builder[] field = new FilterMatrix.Builder[fieldCount];
       for (int f = 0; f < fieldCount; f++) {
-        field[f] = FilterMatrix.builder(header.fieldFilters().get(f).bits(), 1024);
+        field[f] = FilterMatrix.builder(header.fieldFilters().get(f).bits(), expected);
       }
-      List<String> ids = new ArrayList<>();
-      long[][] keys = new long[keyCount][1024];
+      RecordIds.Builder ids = new RecordIds.Builder(expected, 16L * expected);
+      long[][] keys = new long[keyCount][Math.max(16, expected)];
       ExtractRecord record = reader.newRecord();
       while (reader.next(record)) {
         int n = ids.size();
@@ -80,9 +124,44 @@ public final class Party {
         fields[f] = field[f].build();
       }
       for (int k = 0; k < keyCount; k++) {
-        keys[k] = Arrays.copyOf(keys[k], ids.size());
+        if (keys[k].length != ids.size()) {
+          keys[k] = Arrays.copyOf(keys[k], ids.size());
+        }
       }
-      return new Party(name, header, ids.toArray(new String[0]), clk.build(), fields, keys);
+      return withKeys(name, header, ids.build(), clk.build(), fields, keys);
+    }
+  }
+
+  /**
+   * The record count the file's trailer declares, read from its last bytes before the file is read
+   * through, so that arrays are sized once and never copied to trim; 1024 when the file is
+   * compressed or the count does not look right. Only a capacity: {@link #load} validates the
+   * trailer as it reads, and a wrong count costs a copy, never a wrong result. A count above what
+   * the file's length can hold at {@code minRecordBytes} a record is not believed, so a forged
+   * trailer cannot make the arrays larger than the file warrants.
+   */
+  static int expectedRecords(Path file, long minRecordBytes) throws IOException {
+    final int trailer = 1 + 8 + 32; // 'E', u64 record count, SHA-256
+    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+      long length = channel.size();
+      if (length < 64 + trailer) {
+        return 1024;
+      }
+      ByteBuffer head = ByteBuffer.allocate(1);
+      channel.read(head);
+      ByteBuffer tail = ByteBuffer.allocate(trailer).order(ByteOrder.LITTLE_ENDIAN);
+      channel.position(length - trailer);
+      while (tail.hasRemaining() && channel.read(tail) >= 0) {
+        // reads until full or the end
+      }
+      long declared = tail.getLong(1);
+      if ((head.get(0) & 0xFF) != 0x89 || tail.get(0) != 'E' || declared < 0) {
+        return 1024;
+      }
+      if (declared > length / minRecordBytes || declared > Integer.MAX_VALUE - 8) {
+        return 1024;
+      }
+      return (int) declared;
     }
   }
 
@@ -99,16 +178,13 @@ public final class Party {
             "ids and field filters differ in count: " + ids.length + " vs " + f.size());
       }
     }
-    long[][] keys = new long[header.blockingKeys().size()][ids.length];
-    for (long[] k : keys) {
-      Arrays.fill(k, NO_KEY);
-    }
-    return new Party(name, header, ids.clone(), clks, fields.clone(), keys);
+    long[][] noKeys = new long[header.blockingKeys().size()][0];
+    return new Party(name, header, RecordIds.of(ids), clks, fields.clone(), noKeys);
   }
 
   /** The same records under another name (sharing the arrays). */
   public Party renamed(String newName) {
-    return new Party(newName, header, ids, clks, fields, keys);
+    return new Party(newName, header, ids, clks, fields, blockIndex);
   }
 
   public String name() {
@@ -120,11 +196,12 @@ public final class Party {
   }
 
   public int size() {
-    return ids.length;
+    return ids.size();
   }
 
+  /** The id of record {@code record} (built from its stored UTF-8 bytes on each call). */
   public String id(int record) {
-    return ids[record];
+    return ids.get(record);
   }
 
   public FilterMatrix clks() {
@@ -139,33 +216,13 @@ public final class Party {
     return fields[f];
   }
 
-  /** Blocking key {@code k} of every record, {@link #NO_KEY} where missing. */
-  long[] keys(int k) {
-    return keys[k];
-  }
-
   /**
    * The blocking index of key {@code k}: {@code (key's high 32 bits) << 32 | record} for every
-   * record that has the key, sorted, so that records sharing a block are adjacent. Built on first
-   * use and kept with the party, so a party linked with several others, or again (a service keeps
-   * loaded parties between runs), sorts each key once.
+   * record that has the key, sorted, so that records sharing a block are adjacent. Built when the
+   * party is made and kept with it, so a party linked with several others, or again (a service
+   * keeps loaded parties between runs), sorts each key once; the raw keys are not kept.
    */
-  synchronized long[] blockIndex(int k) {
-    if (blockIndex == null) {
-      blockIndex = new long[keys.length][];
-    }
-    if (blockIndex[k] == null) {
-      long[] out = new long[keys[k].length];
-      int n = 0;
-      for (int r = 0; r < keys[k].length; r++) {
-        if (keys[k][r] != NO_KEY) {
-          out[n++] = (keys[k][r] & 0xFFFFFFFF00000000L) | r;
-        }
-      }
-      out = Arrays.copyOf(out, n);
-      Arrays.sort(out);
-      blockIndex[k] = out;
-    }
+  long[] blockIndex(int k) {
     return blockIndex[k];
   }
 }

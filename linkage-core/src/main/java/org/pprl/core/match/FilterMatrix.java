@@ -124,6 +124,9 @@ public final class FilterMatrix {
      *     index
      */
     public Builder add(long[] filter) {
+      if (words == null) {
+        throw new IllegalStateException("the matrix was built already");
+      }
       try {
         BitFilters.checkTail(filter, bits);
       } catch (IllegalArgumentException e) {
@@ -140,12 +143,20 @@ public final class FilterMatrix {
       return this;
     }
 
+    /**
+     * The matrix; the builder's arrays are handed over without a copy when they were sized exactly
+     * (the expected count was right), so the builder must not be used afterwards.
+     */
     public FilterMatrix build() {
+      long[] w = words;
+      int[] p = popcounts;
+      words = null;
+      popcounts = null;
       return new FilterMatrix(
           bits,
           size,
-          java.util.Arrays.copyOf(words, size * wordsPerFilter),
-          java.util.Arrays.copyOf(popcounts, size));
+          w.length == size * wordsPerFilter ? w : java.util.Arrays.copyOf(w, size * wordsPerFilter),
+          p.length == size ? p : java.util.Arrays.copyOf(p, size));
     }
   }
 }

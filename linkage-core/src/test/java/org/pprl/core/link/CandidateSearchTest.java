@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import net.jqwik.api.ForAll;
@@ -14,7 +16,10 @@ import org.pprl.core.match.FilterMatrix;
 
 class CandidateSearchTest {
 
-  private static Party party(String name, SplittableRandom random, int n, long[] values) {
+  /** Each test party's blocking keys, as given (the party keeps only its block indexes). */
+  private final Map<Party, long[][]> keysOf = new IdentityHashMap<>();
+
+  private Party party(String name, SplittableRandom random, int n, long[] values) {
     ExtractHeader header =
         ExtractHeader.builder()
             .schemaFingerprint(new byte[32])
@@ -33,7 +38,11 @@ class CandidateSearchTest {
         keys[k][i] = random.nextInt(4) == 0 ? Party.NO_KEY : values[random.nextInt(values.length)];
       }
     }
-    return new Party(name, header, ids, clks.build(), new FilterMatrix[0], keys);
+    long[][] given = {keys[0].clone(), keys[1].clone()};
+    Party party =
+        Party.withKeys(name, header, RecordIds.of(ids), clks.build(), new FilterMatrix[0], keys);
+    keysOf.put(party, given);
+    return party;
   }
 
   @Property(tries = 100)
@@ -60,8 +69,8 @@ class CandidateSearchTest {
     for (int i = 0; i < a.size(); i++) {
       for (int j = same ? i + 1 : 0; j < b.size(); j++) {
         for (int k = 0; k < 2; k++) {
-          long x = a.keys(k)[i];
-          long y = b.keys(k)[j];
+          long x = keysOf.get(a)[k][i];
+          long y = keysOf.get(b)[k][j];
           if (x != Party.NO_KEY && y != Party.NO_KEY && (x >> 32) == (y >> 32)) {
             expected.add(LongList.pair(i, j));
           }
