@@ -1221,46 +1221,6 @@ public final class Store {
     }
   }
 
-  /** The current link of one agency's record, if the record is linked. */
-  public Optional<Link> link(long project, String agency, String recordId) {
-    try (Connection c = connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT link_id, run FROM links WHERE project = ? AND agency = ? AND record_id = ?")) {
-      s.setLong(1, project);
-      s.setString(2, agency);
-      s.setString(3, recordId);
-      try (ResultSet r = s.executeQuery()) {
-        return r.next()
-            ? Optional.of(new Link(agency, recordId, r.getString(1), r.getLong(2)))
-            : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot read links", e);
-    }
-  }
-
-  /** Every record of one entity of the project's current link set, by agency then record id. */
-  public List<Link> linkMembers(long project, String linkId) {
-    List<Link> out = new ArrayList<>();
-    try (Connection c = connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT agency, record_id, run FROM links WHERE project = ? AND link_id = ?"
-                    + " ORDER BY agency, record_id")) {
-      s.setLong(1, project);
-      s.setString(2, linkId);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          out.add(new Link(r.getString(1), r.getString(2), linkId, r.getLong(3)));
-        }
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot read links", e);
-    }
-    return out;
-  }
-
   private static String json(Object value) {
     try {
       return AUDIT_JSON.writeValueAsString(value);

@@ -1,6 +1,7 @@
 package org.pprl.core.link;
 
 import org.pprl.core.match.ComparisonPatterns;
+import org.pprl.core.match.FellegiSunter;
 
 /**
  * A three-class latent model for candidate pairs inside one extract: duplicates (m), related
@@ -86,7 +87,7 @@ final class RelatedClassModel {
       double tolerance) {
     int fields = patterns.fields();
     int n = patterns.size();
-    double[][] m = normalised(mStart, FREE_FLOOR);
+    double[][] m = FellegiSunter.normalised(mStart, FREE_FLOOR);
     // The related class starts from the candidates' own level frequencies: more alike than
     // random pairs, less than duplicates.
     double[][] r = new double[fields][];
@@ -101,8 +102,8 @@ final class RelatedClassModel {
         }
       }
     }
-    r = normalised(r, FREE_FLOOR);
-    double[][] uFixed = normalised(u, FLOOR);
+    r = FellegiSunter.normalised(r, FREE_FLOOR);
+    double[][] uFixed = FellegiSunter.normalised(u, FLOOR);
     double pm = 0.05;
     double pr = 0.25;
     double[] gm = new double[n];
@@ -164,15 +165,15 @@ final class RelatedClassModel {
           }
         }
       }
-      m2 = normalised(m2, FREE_FLOOR);
-      r2 = normalised(r2, FREE_FLOOR);
+      m2 = FellegiSunter.normalised(m2, FREE_FLOOR);
+      r2 = FellegiSunter.normalised(r2, FREE_FLOOR);
       double pm2 = Math.max(FLOOR, sumM / total);
       double pr2 = Math.max(FLOOR, sumR / total);
       converged =
           Math.abs(pm2 - pm) <= tolerance
               && Math.abs(pr2 - pr) <= tolerance
-              && maxChange(m, m2) <= tolerance
-              && maxChange(r, r2) <= tolerance;
+              && FellegiSunter.maxChange(m, m2) <= tolerance
+              && FellegiSunter.maxChange(r, r2) <= tolerance;
       m = m2;
       r = r2;
       pm = pm2;
@@ -294,37 +295,5 @@ final class RelatedClassModel {
       sum += levels[levels.length - 1];
     }
     return sum / x.length;
-  }
-
-  /** Each row scaled to sum to 1 after flooring, so no probability is zero. */
-  private static double[][] normalised(double[][] x, double floor) {
-    double[][] out = new double[x.length][];
-    for (int f = 0; f < x.length; f++) {
-      double sum = 0;
-      for (double v : x[f]) {
-        sum += Math.max(v, 0);
-      }
-      out[f] = new double[x[f].length];
-      double floored = 0;
-      for (int l = 0; l < x[f].length; l++) {
-        double share = sum > 0 ? Math.max(x[f][l], 0) / sum : 1.0 / x[f].length;
-        out[f][l] = Math.max(share, floor);
-        floored += out[f][l];
-      }
-      for (int l = 0; l < out[f].length; l++) {
-        out[f][l] /= floored;
-      }
-    }
-    return out;
-  }
-
-  private static double maxChange(double[][] a, double[][] b) {
-    double max = 0;
-    for (int f = 0; f < a.length; f++) {
-      for (int l = 0; l < a[f].length; l++) {
-        max = Math.max(max, Math.abs(a[f][l] - b[f][l]));
-      }
-    }
-    return max;
   }
 }

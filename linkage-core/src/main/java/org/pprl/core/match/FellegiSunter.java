@@ -213,7 +213,11 @@ public final class FellegiSunter {
     return normalised(x, FLOOR);
   }
 
-  static double[][] normalised(double[][] x, double floor) {
+  /**
+   * Each row (a field's levels) scaled to sum to 1 after flooring every share at {@code floor}; a
+   * row of zeros becomes uniform. Shared with the link package's three-class model.
+   */
+  public static double[][] normalised(double[][] x, double floor) {
     double[][] out = new double[x.length][];
     for (int f = 0; f < x.length; f++) {
       double sum = 0;
@@ -236,7 +240,8 @@ public final class FellegiSunter {
     return out;
   }
 
-  private static double maxChange(double[][] a, double[][] b) {
+  /** The largest absolute difference between two level tables of the same shape (EM's stop). */
+  public static double maxChange(double[][] a, double[][] b) {
     double max = 0;
     for (int f = 0; f < a.length; f++) {
       for (int l = 0; l < a[f].length; l++) {
