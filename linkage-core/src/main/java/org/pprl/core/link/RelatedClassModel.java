@@ -90,18 +90,8 @@ final class RelatedClassModel {
     double[][] m = FellegiSunter.normalised(mStart, FREE_FLOOR);
     // The related class starts from the candidates' own level frequencies: more alike than
     // random pairs, less than duplicates.
-    double[][] r = new double[fields][];
-    for (int f = 0; f < fields; f++) {
-      r[f] = new double[patterns.levels(f)];
-    }
-    for (int p = 0; p < n; p++) {
-      for (int f = 0; f < fields; f++) {
-        int l = patterns.level(p, f);
-        if (l != ComparisonPatterns.MISSING) {
-          r[f][l] += patterns.count(p);
-        }
-      }
-    }
+    double[][] r = patterns.zeroLevels();
+    patterns.addLevelSums(r, null);
     r = FellegiSunter.normalised(r, FREE_FLOOR);
     double[][] uFixed = FellegiSunter.normalised(u, FLOOR);
     double pm = 0.05;
@@ -139,31 +129,12 @@ final class RelatedClassModel {
         sumR += gr[p] * c;
         total += c;
       }
-      double[][] m2 = new double[fields][];
-      double[][] r2 = new double[fields][];
-      for (int f = 0; f < fields; f++) {
-        m2[f] = new double[patterns.levels(f)];
-        r2[f] = new double[patterns.levels(f)];
-      }
-      for (int p = 0; p < n; p++) {
-        double c = patterns.count(p);
-        for (int f = 0; f < fields; f++) {
-          int l = patterns.level(p, f);
-          if (l != ComparisonPatterns.MISSING) {
-            m2[f][l] += gm[p] * c;
-            r2[f][l] += gr[p] * c;
-          }
-        }
-      }
+      double[][] m2 = patterns.zeroLevels();
+      patterns.addLevelSums(m2, gm);
+      double[][] r2 = patterns.zeroLevels();
+      patterns.addLevelSums(r2, gr);
       if (known != null) {
-        for (int p = 0; p < known.size(); p++) {
-          for (int f = 0; f < fields; f++) {
-            int l = known.level(p, f);
-            if (l != ComparisonPatterns.MISSING) {
-              m2[f][l] += known.count(p);
-            }
-          }
-        }
+        known.addLevelSums(m2, null);
       }
       m2 = FellegiSunter.normalised(m2, FREE_FLOOR);
       r2 = FellegiSunter.normalised(r2, FREE_FLOOR);

@@ -67,6 +67,32 @@ public final class ComparisonPatterns {
     return counts[p];
   }
 
+  /** A table of zeros shaped like these patterns' fields and levels. */
+  public double[][] zeroLevels() {
+    double[][] out = new double[levels.length][];
+    for (int f = 0; f < levels.length; f++) {
+      out[f] = new double[levels[f]];
+    }
+    return out;
+  }
+
+  /**
+   * Adds to {@code into[f][l]}, for every pattern {@code p} at level {@code l} of field {@code f},
+   * {@code weight[p] * count(p)}, or {@code count(p)} when {@code weight} is null; a missing level
+   * adds nothing. This is EM's M-step tally.
+   */
+  public void addLevelSums(double[][] into, double[] weight) {
+    for (int p = 0; p < size; p++) {
+      double c = weight == null ? counts[p] : weight[p] * counts[p];
+      for (int f = 0; f < levels.length; f++) {
+        int l = level(p, f);
+        if (l != MISSING) {
+          into[f][l] += c;
+        }
+      }
+    }
+  }
+
   /** The level of {@code field} in pattern {@code p}, or {@link #MISSING}. */
   public int level(int p, int field) {
     return (codes[p] / radix[field]) % (levels[field] + 1) - 1;

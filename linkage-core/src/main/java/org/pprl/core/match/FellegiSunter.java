@@ -138,31 +138,16 @@ public final class FellegiSunter {
         total += patterns.count(p);
       }
       // M-step.
-      double[][] m2 = new double[fields][];
-      double[][] u2 = new double[fields][];
-      for (int f = 0; f < fields; f++) {
-        m2[f] = new double[patterns.levels(f)];
-        u2[f] = new double[patterns.levels(f)];
-      }
+      double[] notG = new double[n];
       for (int p = 0; p < n; p++) {
-        double c = patterns.count(p);
-        for (int f = 0; f < fields; f++) {
-          int l = patterns.level(p, f);
-          if (l != ComparisonPatterns.MISSING) {
-            m2[f][l] += g[p] * c;
-            u2[f][l] += (1 - g[p]) * c;
-          }
-        }
+        notG[p] = 1 - g[p];
       }
+      double[][] m2 = patterns.zeroLevels();
+      patterns.addLevelSums(m2, g);
+      double[][] u2 = patterns.zeroLevels();
+      patterns.addLevelSums(u2, notG);
       if (known != null) {
-        for (int p = 0; p < known.size(); p++) {
-          for (int f = 0; f < fields; f++) {
-            int l = known.level(p, f);
-            if (l != ComparisonPatterns.MISSING) {
-              m2[f][l] += known.count(p);
-            }
-          }
-        }
+        known.addLevelSums(m2, null);
       }
       m2 = normalised(m2, M_FLOOR);
       u2 = fixU ? u : normalised(u2);
