@@ -510,7 +510,15 @@ final class DemoCommand implements Callable<Integer> {
           project);
       out.flush();
       CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "pprl-demo-shutdown"));
+      // Ctrl-C: stop the service from the hook, since the JVM may halt before the caller's finally.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    stopped.countDown();
+                  },
+                  "pprl-demo-shutdown"));
       try {
         stopped.await();
       } catch (InterruptedException e) {

@@ -51,6 +51,11 @@ public final class LinkageServer implements AutoCloseable {
   private final Store store;
   private final Javalin app;
   private final RunWorker worker;
+
+  /** Set by the first {@link #close}; later calls (a shutdown hook after a finally) do nothing. */
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private final FileChannel lock;
   private final Set<Route> routes;
 
@@ -181,10 +186,13 @@ public final class LinkageServer implements AutoCloseable {
 
   /**
    * Stops the server, then its run worker: a running run is cancelled at its next phase, queued
-   * ones are cancelled. The store needs no closing.
+   * ones are cancelled. The store needs no closing. Closing again does nothing.
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     app.stop();
     worker.close();
     closeQuietly(lock);
