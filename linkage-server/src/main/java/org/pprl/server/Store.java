@@ -335,72 +335,68 @@ public final class Store {
       throw new IllegalArgumentException("min cell size is " + minCellSize + ", expected >= 1");
     }
     String created = now();
-    try (Connection c = connect()) {
-      c.setAutoCommit(false);
-      try {
-        for (String agency : sorted) {
-          if (!agencyExists(c, agency)) {
-            throw new IllegalArgumentException("no agency '" + agency + "'");
-          }
-        }
-        long id;
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "INSERT OR IGNORE INTO projects (name, schema_fingerprint, min_cell_size, created)"
-                    + " VALUES (?, ?, ?, ?)")) {
-          s.setString(1, name);
-          s.setString(2, schemaFingerprint);
-          s.setInt(3, minCellSize);
-          s.setString(4, created);
-          if (s.executeUpdate() == 0) {
-            throw new AlreadyExists("a project named '" + name + "' exists");
-          }
-          try (ResultSet keys = s.getGeneratedKeys()) {
-            keys.next();
-            id = keys.getLong(1);
-          }
-        }
-        try (PreparedStatement s =
-            c.prepareStatement("INSERT INTO project_agencies (project, agency) VALUES (?, ?)")) {
+    return inTransaction(
+        "cannot create a project",
+        c -> {
           for (String agency : sorted) {
-            s.setLong(1, id);
-            s.setString(2, agency);
-            s.executeUpdate();
+            if (!agencyExists(c, agency)) {
+              throw new IllegalArgumentException("no agency '" + agency + "'");
+            }
           }
-        }
-        insertNames(
-            c, "INSERT INTO project_purposes (project, purpose) VALUES (?, ?)", id, sortedPurposes);
-        insertNames(
-            c,
-            "INSERT INTO project_attributes (project, attribute) VALUES (?, ?)",
-            id,
-            sortedAttributes);
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("project", id);
-        detail.put("name", name);
-        detail.put("agencies", sorted);
-        detail.put("schemaFingerprint", schemaFingerprint);
-        detail.put("minCellSize", minCellSize);
-        detail.put("purposes", sortedPurposes);
-        detail.put("attributes", sortedAttributes);
-        appendAudit(c, actor, "project.create", detail);
-        c.commit();
-        return new Project(
-            id,
-            name,
-            sorted,
-            schemaFingerprint,
-            minCellSize,
-            created,
-            sortedPurposes,
-            sortedAttributes);
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot create a project", e);
-    }
+          long id;
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT OR IGNORE INTO projects (name, schema_fingerprint, min_cell_size, created)"
+                      + " VALUES (?, ?, ?, ?)")) {
+            s.setString(1, name);
+            s.setString(2, schemaFingerprint);
+            s.setInt(3, minCellSize);
+            s.setString(4, created);
+            if (s.executeUpdate() == 0) {
+              throw new AlreadyExists("a project named '" + name + "' exists");
+            }
+            try (ResultSet keys = s.getGeneratedKeys()) {
+              keys.next();
+              id = keys.getLong(1);
+            }
+          }
+          try (PreparedStatement s =
+              c.prepareStatement("INSERT INTO project_agencies (project, agency) VALUES (?, ?)")) {
+            for (String agency : sorted) {
+              s.setLong(1, id);
+              s.setString(2, agency);
+              s.executeUpdate();
+            }
+          }
+          insertNames(
+              c,
+              "INSERT INTO project_purposes (project, purpose) VALUES (?, ?)",
+              id,
+              sortedPurposes);
+          insertNames(
+              c,
+              "INSERT INTO project_attributes (project, attribute) VALUES (?, ?)",
+              id,
+              sortedAttributes);
+          Map<String, Object> detail = new LinkedHashMap<>();
+          detail.put("project", id);
+          detail.put("name", name);
+          detail.put("agencies", sorted);
+          detail.put("schemaFingerprint", schemaFingerprint);
+          detail.put("minCellSize", minCellSize);
+          detail.put("purposes", sortedPurposes);
+          detail.put("attributes", sortedAttributes);
+          appendAudit(c, actor, "project.create", detail);
+          return new Project(
+              id,
+              name,
+              sorted,
+              schemaFingerprint,
+              minCellSize,
+              created,
+              sortedPurposes,
+              sortedAttributes);
+        });
   }
 
   /** Every project, by number. */
@@ -775,79 +771,76 @@ public final class Store {
    */
   Run queueRun(Principal actor, Project project) {
     String queuedAt = now();
-    try (Connection c = connect()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "SELECT id FROM runs WHERE project = ? AND status IN ('queued', 'running')")) {
-          s.setLong(1, project.id());
-          try (ResultSet r = s.executeQuery()) {
-            if (r.next()) {
-              throw new RunRefused(
-                  RunRefused.Reason.ACTIVE_RUN,
-                  "run " + r.getLong(1) + " of project " + project.id() + " is queued or running");
-            }
-          }
-        }
-        Map<String, Integer> versions = new java.util.TreeMap<>();
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "SELECT version FROM extract_versions"
-                    + " WHERE project = ? AND agency = ? AND current = 1")) {
-          for (String agency : project.agencies()) {
+    return inTransaction(
+        "cannot queue a run",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT id FROM runs WHERE project = ? AND status IN ('queued', 'running')")) {
             s.setLong(1, project.id());
-            s.setString(2, agency);
             try (ResultSet r = s.executeQuery()) {
-              if (!r.next()) {
+              if (r.next()) {
                 throw new RunRefused(
-                    RunRefused.Reason.NO_EXTRACT,
-                    "agency '" + agency + "' has uploaded no extract to project " + project.id());
+                    RunRefused.Reason.ACTIVE_RUN,
+                    "run "
+                        + r.getLong(1)
+                        + " of project "
+                        + project.id()
+                        + " is queued or running");
               }
-              versions.put(agency, r.getInt(1));
             }
           }
-        }
-        long id;
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "INSERT INTO runs (project, status, requested_by, queued_at, extracts)"
-                    + " VALUES (?, 'queued', ?, ?, ?)")) {
-          s.setLong(1, project.id());
-          s.setLong(2, actor.id());
-          s.setString(3, queuedAt);
-          s.setString(4, json(versions));
-          s.executeUpdate();
-          try (ResultSet keys = s.getGeneratedKeys()) {
-            keys.next();
-            id = keys.getLong(1);
+          Map<String, Integer> versions = new java.util.TreeMap<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT version FROM extract_versions"
+                      + " WHERE project = ? AND agency = ? AND current = 1")) {
+            for (String agency : project.agencies()) {
+              s.setLong(1, project.id());
+              s.setString(2, agency);
+              try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                  throw new RunRefused(
+                      RunRefused.Reason.NO_EXTRACT,
+                      "agency '" + agency + "' has uploaded no extract to project " + project.id());
+                }
+                versions.put(agency, r.getInt(1));
+              }
+            }
           }
-        }
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("project", project.id());
-        detail.put("run", id);
-        detail.put("extracts", versions);
-        appendAudit(c, actor, "run.start", detail);
-        c.commit();
-        return new Run(
-            id,
-            project.id(),
-            RunStatus.QUEUED,
-            null,
-            actor.id(),
-            queuedAt,
-            null,
-            null,
-            versions,
-            null,
-            null);
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot queue a run", e);
-    }
+          long id;
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO runs (project, status, requested_by, queued_at, extracts)"
+                      + " VALUES (?, 'queued', ?, ?, ?)")) {
+            s.setLong(1, project.id());
+            s.setLong(2, actor.id());
+            s.setString(3, queuedAt);
+            s.setString(4, json(versions));
+            s.executeUpdate();
+            try (ResultSet keys = s.getGeneratedKeys()) {
+              keys.next();
+              id = keys.getLong(1);
+            }
+          }
+          Map<String, Object> detail = new LinkedHashMap<>();
+          detail.put("project", project.id());
+          detail.put("run", id);
+          detail.put("extracts", versions);
+          appendAudit(c, actor, "run.start", detail);
+          return new Run(
+              id,
+              project.id(),
+              RunStatus.QUEUED,
+              null,
+              actor.id(),
+              queuedAt,
+              null,
+              null,
+              versions,
+              null,
+              null);
+        });
   }
 
   /** The run with this number in this project, if any. */
@@ -970,92 +963,86 @@ public final class Store {
       LinkIds.Members entities,
       Map<String, Object> summary,
       Map<String, Object> auditCounts) {
-    try (Connection c = connect()) {
-      c.setAutoCommit(false);
-      try {
-        if (!isRunning(c, run.id())) {
-          c.rollback();
-          return false;
-        }
-        Map<String, Map<String, String>> previous = new HashMap<>();
-        try (PreparedStatement s =
-            c.prepareStatement("SELECT agency, record_id, link_id FROM links WHERE project = ?")) {
-          s.setLong(1, run.project());
-          try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-              previous
-                  .computeIfAbsent(r.getString(1), a -> new HashMap<>())
-                  .put(r.getString(2), r.getString(3));
+    return inTransaction(
+        "cannot store a run's links",
+        c -> {
+          if (!isRunning(c, run.id())) {
+            // Nothing was written: committing ends the transaction as a rollback would.
+            return false;
+          }
+          Map<String, Map<String, String>> previous = new HashMap<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT agency, record_id, link_id FROM links WHERE project = ?")) {
+            s.setLong(1, run.project());
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                previous
+                    .computeIfAbsent(r.getString(1), a -> new HashMap<>())
+                    .put(r.getString(2), r.getString(3));
+              }
             }
           }
-        }
-        long next = 1;
-        try (PreparedStatement s =
-            c.prepareStatement("SELECT next FROM link_counters WHERE project = ?")) {
-          s.setLong(1, run.project());
-          try (ResultSet r = s.executeQuery()) {
-            if (r.next()) {
-              next = r.getLong(1);
+          long next = 1;
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT next FROM link_counters WHERE project = ?")) {
+            s.setLong(1, run.project());
+            try (ResultSet r = s.executeQuery()) {
+              if (r.next()) {
+                next = r.getLong(1);
+              }
             }
           }
-        }
-        LinkIds.Assignment ids = LinkIds.assign(entities, previous, next);
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM links WHERE project = ?")) {
-          s.setLong(1, run.project());
-          s.executeUpdate();
-        }
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "INSERT INTO links (project, agency, record_id, link_id, run)"
-                    + " VALUES (?, ?, ?, ?, ?)")) {
-          for (int e = 0; e < entities.count(); e++) {
-            for (int k = entities.start()[e]; k < entities.start()[e + 1]; k++) {
-              s.setLong(1, run.project());
-              s.setString(2, entities.agency()[k]);
-              s.setString(3, entities.recordId()[k]);
-              s.setString(4, ids.ids()[e]);
-              s.setLong(5, run.id());
-              s.addBatch();
-            }
+          LinkIds.Assignment ids = LinkIds.assign(entities, previous, next);
+          try (PreparedStatement s = c.prepareStatement("DELETE FROM links WHERE project = ?")) {
+            s.setLong(1, run.project());
+            s.executeUpdate();
           }
-          s.executeBatch();
-        }
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "INSERT INTO link_counters (project, next) VALUES (?, ?)"
-                    + " ON CONFLICT (project) DO UPDATE SET next = excluded.next")) {
-          s.setLong(1, run.project());
-          s.setLong(2, ids.next());
-          s.executeUpdate();
-        }
-        Map<String, Object> stored = new LinkedHashMap<>(summary);
-        stored.put("linkIdsKept", ids.reused());
-        stored.put("linkIdsNew", entities.count() - ids.reused());
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "UPDATE runs SET status = 'succeeded', phase = 'done', finished_at = ?,"
-                    + " summary = ? WHERE id = ?")) {
-          s.setString(1, now());
-          s.setString(2, json(stored));
-          s.setLong(3, run.id());
-          s.executeUpdate();
-        }
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("project", run.project());
-        detail.put("run", run.id());
-        detail.putAll(auditCounts);
-        detail.put("linkIdsKept", ids.reused());
-        detail.put("linkIdsNew", entities.count() - ids.reused());
-        appendAudit(c, requester(c, run), "run.finish", detail);
-        c.commit();
-        return true;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot store a run's links", e);
-    }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO links (project, agency, record_id, link_id, run)"
+                      + " VALUES (?, ?, ?, ?, ?)")) {
+            for (int e = 0; e < entities.count(); e++) {
+              for (int k = entities.start()[e]; k < entities.start()[e + 1]; k++) {
+                s.setLong(1, run.project());
+                s.setString(2, entities.agency()[k]);
+                s.setString(3, entities.recordId()[k]);
+                s.setString(4, ids.ids()[e]);
+                s.setLong(5, run.id());
+                s.addBatch();
+              }
+            }
+            s.executeBatch();
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO link_counters (project, next) VALUES (?, ?)"
+                      + " ON CONFLICT (project) DO UPDATE SET next = excluded.next")) {
+            s.setLong(1, run.project());
+            s.setLong(2, ids.next());
+            s.executeUpdate();
+          }
+          Map<String, Object> stored = new LinkedHashMap<>(summary);
+          stored.put("linkIdsKept", ids.reused());
+          stored.put("linkIdsNew", entities.count() - ids.reused());
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE runs SET status = 'succeeded', phase = 'done', finished_at = ?,"
+                      + " summary = ? WHERE id = ?")) {
+            s.setString(1, now());
+            s.setString(2, json(stored));
+            s.setLong(3, run.id());
+            s.executeUpdate();
+          }
+          Map<String, Object> detail = new LinkedHashMap<>();
+          detail.put("project", run.project());
+          detail.put("run", run.id());
+          detail.putAll(auditCounts);
+          detail.put("linkIdsKept", ids.reused());
+          detail.put("linkIdsNew", entities.count() - ids.reused());
+          appendAudit(c, requester(c, run), "run.finish", detail);
+          return true;
+        });
   }
 
   /**
@@ -1076,42 +1063,35 @@ public final class Store {
   }
 
   private boolean endRun(long run, RunStatus status, String error, Principal actor, String action) {
-    try (Connection c = connect()) {
-      c.setAutoCommit(false);
-      try {
-        long project;
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "UPDATE runs SET status = ?, error = ?, finished_at = ?"
-                    + " WHERE id = ? AND status IN ('queued', 'running') RETURNING project")) {
-          s.setString(1, status.id());
-          s.setString(2, error);
-          s.setString(3, now());
-          s.setLong(4, run);
-          try (ResultSet r = s.executeQuery()) {
-            if (!r.next()) {
-              c.rollback();
-              return false;
+    return inTransaction(
+        "cannot end a run",
+        c -> {
+          long project;
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE runs SET status = ?, error = ?, finished_at = ?"
+                      + " WHERE id = ? AND status IN ('queued', 'running') RETURNING project")) {
+            s.setString(1, status.id());
+            s.setString(2, error);
+            s.setString(3, now());
+            s.setLong(4, run);
+            try (ResultSet r = s.executeQuery()) {
+              if (!r.next()) {
+                // Nothing was written: committing ends the transaction as a rollback would.
+                return false;
+              }
+              project = r.getLong(1);
             }
-            project = r.getLong(1);
           }
-        }
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("project", project);
-        detail.put("run", run);
-        if (error != null) {
-          detail.put("error", error);
-        }
-        appendAudit(c, actor != null ? actor : requester(c, run), action, detail);
-        c.commit();
-        return true;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot end a run", e);
-    }
+          Map<String, Object> detail = new LinkedHashMap<>();
+          detail.put("project", project);
+          detail.put("run", run);
+          if (error != null) {
+            detail.put("error", error);
+          }
+          appendAudit(c, actor != null ? actor : requester(c, run), action, detail);
+          return true;
+        });
   }
 
   /**
@@ -1254,17 +1234,40 @@ public final class Store {
    * @param detail what was asked and released: counts, ids and codes, never record content
    */
   void audit(Principal actor, String purpose, String action, Map<String, Object> detail) {
+    inTransaction(
+        "cannot append to the audit log",
+        c -> {
+          appendAudit(c, actor, purpose, action, detail);
+          return null;
+        });
+  }
+
+  /** Work done inside one transaction, on its connection. */
+  @FunctionalInterface
+  private interface Transaction<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. A
+   * runtime exception (a refusal) passes through unchanged; an SQL failure becomes a {@link
+   * StoreException} saying what could not be done.
+   *
+   * @param failure what could not be done, for the exception, e.g. "cannot queue a run"
+   */
+  private <T> T inTransaction(String failure, Transaction<T> work) {
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       try {
-        appendAudit(c, actor, purpose, action, detail);
+        T result = work.run(c);
         c.commit();
+        return result;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
     } catch (SQLException e) {
-      throw new StoreException("cannot append to the audit log", e);
+      throw new StoreException(failure, e);
     }
   }
 
@@ -1347,38 +1350,32 @@ public final class Store {
    * If one exists at that event already, it is returned instead.
    */
   public Checkpoint checkpoint() {
-    try (Connection c = connect()) {
-      c.setAutoCommit(false);
-      try {
-        long seq = 0;
-        byte[] hash = AuditChain.genesis();
-        try (PreparedStatement s =
-                c.prepareStatement("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
-            ResultSet r = s.executeQuery()) {
-          if (r.next()) {
-            seq = r.getLong(1);
-            hash = AuditChain.parseHex(r.getString(2));
+    return inTransaction(
+        "cannot make an audit checkpoint",
+        c -> {
+          long seq = 0;
+          byte[] hash = AuditChain.genesis();
+          try (PreparedStatement s =
+                  c.prepareStatement(
+                      "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+              ResultSet r = s.executeQuery()) {
+            if (r.next()) {
+              seq = r.getLong(1);
+              hash = AuditChain.parseHex(r.getString(2));
+            }
           }
-        }
-        insertCheckpoint(c, signer.sign(seq, hash));
-        Checkpoint stored;
-        try (PreparedStatement s =
-            c.prepareStatement("SELECT hash, signature FROM audit_checkpoints WHERE seq = ?")) {
-          s.setLong(1, seq);
-          try (ResultSet r = s.executeQuery()) {
-            r.next();
-            stored = new Checkpoint(seq, r.getString(1), r.getString(2));
+          insertCheckpoint(c, signer.sign(seq, hash));
+          Checkpoint stored;
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT hash, signature FROM audit_checkpoints WHERE seq = ?")) {
+            s.setLong(1, seq);
+            try (ResultSet r = s.executeQuery()) {
+              r.next();
+              stored = new Checkpoint(seq, r.getString(1), r.getString(2));
+            }
           }
-        }
-        c.commit();
-        return stored;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot make an audit checkpoint", e);
-    }
+          return stored;
+        });
   }
 
   /**
