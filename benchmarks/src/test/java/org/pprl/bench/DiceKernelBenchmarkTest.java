@@ -3,15 +3,18 @@ package org.pprl.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.pprl.core.match.ScoredPairs;
 
 class DiceKernelBenchmarkTest {
 
-  @Test
-  void scan_findsExactlyThePlantedPairs() {
+  @ParameterizedTest
+  @ValueSource(doubles = {0.5, 0.62})
+  void scan_findsExactlyThePlantedPairs(double density) {
     DiceKernelBenchmark benchmark = new DiceKernelBenchmark();
     benchmark.kernel = "best";
+    benchmark.density = density;
     benchmark.setUp();
 
     ScoredPairs pairs = benchmark.scan();

@@ -73,12 +73,16 @@ public final class DiceKernel {
    * is memory: the output has at most {@code k · |a|} pairs.
    */
   public static ScoredPairs nearest(FilterMatrix a, FilterMatrix b, int k, int threads) {
+    return nearest(a, b, k, threads, RowScanner.best(a.wordsPerFilter()));
+  }
+
+  /** {@link #nearest} with a chosen inner loop; tests use it to check every implementation. */
+  static ScoredPairs nearest(FilterMatrix a, FilterMatrix b, int k, int threads, RowScanner rows) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, was " + k);
     }
     double[] floors = floors(a, b, k);
-    return run(
-        a, b, row -> floors[row], threads, RowScanner.best(a.wordsPerFilter()), () -> new Best(k));
+    return run(a, b, row -> floors[row], threads, rows, () -> new Best(k));
   }
 
   /** Rows of B sampled to bound each A row's k-th best score from below. */
@@ -128,6 +132,16 @@ public final class DiceKernel {
 
     Best(int k) {
       this.k = k;
+    }
+
+    /**
+     * Once the row has k pairs, its k-th best score, lowered a little as in {@link #floors}: a
+     * later pair with an equal score still reaches the kernel's test, and may win on its index.
+     */
+    @Override
+    double floor(int row) {
+      double[] rs = scores.get(row);
+      return rs == null ? 0 : rs[k - 1] - 1e-9;
     }
 
     @Override
@@ -231,12 +245,18 @@ public final class DiceKernel {
     final int wordsPerFilter;
     final long[] words;
     final int[] popcounts;
+
+    /** Popcount of each filter's second half (its words from {@code wordsPerFilter / 2} on). */
+    final int[] highPopcounts;
+
     final int[] original;
 
-    private SortedSide(int wordsPerFilter, long[] words, int[] popcounts, int[] original) {
+    private SortedSide(
+        int wordsPerFilter, long[] words, int[] popcounts, int[] highPopcounts, int[] original) {
       this.wordsPerFilter = wordsPerFilter;
       this.words = words;
       this.popcounts = popcounts;
+      this.highPopcounts = highPopcounts;
       this.original = original;
     }
 
@@ -258,12 +278,23 @@ public final class DiceKernel {
       }
       long[] words = new long[n * w];
       int[] popcounts = new int[n];
+      int[] highPopcounts = new int[n];
       long[] source = m.words();
       for (int k = 0; k < n; k++) {
         System.arraycopy(source, original[k] * w, words, k * w, w);
         popcounts[k] = pops[original[k]];
+        highPopcounts[k] = popcount(words, k * w + w / 2, w - w / 2);
       }
-      return new SortedSide(w, words, popcounts, original);
+      return new SortedSide(w, words, popcounts, highPopcounts, original);
+    }
+
+    /** Popcount of {@code length} words from {@code offset}. */
+    static int popcount(long[] words, int offset, int length) {
+      int count = 0;
+      for (int k = offset; k < offset + length; k++) {
+        count += Long.bitCount(words[k]);
+      }
+      return count;
     }
 
     /** First sorted index whose popcount is at least {@code p}. */
@@ -282,6 +313,20 @@ public final class DiceKernel {
     }
   }
 
+  /**
+   * Sets {@code from[r]..to[r]} to the sorted range of B whose popcounts can reach threshold {@code
+   * t[r]} with a filter of popcount {@code p}.
+   */
+  private static void range(
+      SortedSide b, int p, int bits, double[] t, int[] from, int[] to, int r) {
+    double low = t[r] / (2 - t[r]);
+    double high = (2 - t[r]) / t[r];
+    // Widened by one popcount on each side; the exact test in the scan decides.
+    from[r] = b.lowerBound((int) Math.floor(p * low) - 1);
+    // Clamped: with a tiny threshold the bound exceeds every popcount (and int's range).
+    to[r] = b.lowerBound((int) Math.min(Math.ceil(p * high) + 2, bits + 2.0));
+  }
+
   private static ScoredPairs.Buffer scanBlock(
       FilterMatrix a,
       SortedSide b,
@@ -295,34 +340,33 @@ public final class DiceKernel {
     int first = block * ROWS;
     int last = Math.min(a.size(), first + ROWS);
     int count = last - first;
-    // Each row's candidate range in B's popcount order, from the popcount bound.
+    // Each row's threshold and candidate range in B's popcount order, from the popcount bound.
     int[] from = new int[count];
     int[] to = new int[count];
     double[] t = new double[count];
     for (int r = 0; r < count; r++) {
-      int p = apop[first + r];
-      if (p == 0) {
-        continue; // Dice with an empty filter is 0.
+      if (apop[first + r] == 0) {
+        continue; // Dice with an empty filter is 0: an empty range.
       }
       t[r] = threshold.of(first + r);
-      double low = t[r] / (2 - t[r]);
-      double high = (2 - t[r]) / t[r];
-      // Widened by one popcount on each side; the exact test below decides.
-      from[r] = b.lowerBound((int) Math.floor(p * low) - 1);
-      // Clamped: with a tiny threshold the bound exceeds every popcount (and int's range).
-      to[r] = b.lowerBound((int) Math.min(Math.ceil(p * high) + 2, a.bits() + 2.0));
+      range(b, apop[first + r], a.bits(), t, from, to, r);
     }
     ScoredPairs.Buffer out = supplier.get();
     int n = b.popcounts.length;
     for (int chunkStart = 0; chunkStart < n; chunkStart += CHUNK) {
       int chunkEnd = Math.min(n, chunkStart + CHUNK);
       for (int r = 0; r < count; r++) {
+        int row = first + r;
+        double raised = out.floor(row);
+        if (raised > t[r] && apop[row] != 0) {
+          t[r] = raised;
+          range(b, apop[row], a.bits(), t, from, to, r);
+        }
         int jFrom = Math.max(from[r], chunkStart);
         int jTo = Math.min(to[r], chunkEnd);
         if (jFrom >= jTo) {
           continue;
         }
-        int row = first + r;
         rows.scan(aw, row * w, apop[row], row, b, jFrom, jTo, t[r], out);
       }
     }
