@@ -39,9 +39,13 @@ import picocli.CommandLine.Spec;
           + " a cut chosen from the data (runner-up candidates show what false links weigh), or"
           + " at --min-posterior. Three or more"
           + " extracts are grouped into entities with at most one record per extract.",
+      "With --method dice, pairs whose CLK Dice reaches --threshold are assigned one-to-one by"
+          + " Dice instead (clkhash and anonlink's method): no model and no field-level filters,"
+          + " but the threshold is yours to choose.",
       "The pairs file has the header extract_a,id_a,extract_b,id_b,score (score: the match"
-          + " probability); the clusters file entity,extract,id. Extracts are named by their"
-          + " agency, or by file name when two share an agency.",
+          + " probability, or the CLK Dice with --method dice); the clusters file"
+          + " entity,extract,id. Extracts are named by their agency, or by file name when two"
+          + " share an agency.",
       "Exit status: 0 on success, 2 on bad input (one line on stderr); no output is left behind"
           + " on failure."
     })
@@ -73,6 +77,26 @@ final class LinkCommand implements Callable<Integer> {
           "auto (all pairs when that is cheap, else keyed blocking keys, else Hamming LSH), none"
               + " (compare all pairs), keys, lsh or keys+lsh (default: ${DEFAULT-VALUE}).")
   String blocking;
+
+  @Option(
+      names = "--method",
+      paramLabel = "METHOD",
+      defaultValue = "fellegi-sunter",
+      description =
+          "fellegi-sunter (field-level comparison, EM, a cut chosen from the data) or dice (CLK"
+              + " Dice at --threshold) (default: ${DEFAULT-VALUE}).")
+  String method;
+
+  @Option(
+      names = "--threshold",
+      paramLabel = "T",
+      description =
+          "With --method dice: link pairs whose CLK Dice is at least T, in (0, 1] (default: "
+              + DEFAULT_DICE_THRESHOLD
+              + ").")
+  Double threshold;
+
+  static final double DEFAULT_DICE_THRESHOLD = 0.8;
 
   @Option(
       names = "--min-posterior",
@@ -111,6 +135,26 @@ final class LinkCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Linker.Options options = Linker.Options.defaults();
+    switch (method.toLowerCase(Locale.ROOT)) {
+      case "fellegi-sunter":
+        if (threshold != null) {
+          throw new CommandFailure("--threshold is for --method dice");
+        }
+        break;
+      case "dice":
+        double t = threshold == null ? DEFAULT_DICE_THRESHOLD : threshold;
+        if (!(t > 0 && t <= 1)) {
+          throw new CommandFailure("--threshold must be in (0, 1], got " + t);
+        }
+        if (minPosterior != null || knownLinks != null) {
+          throw new CommandFailure(
+              "--min-posterior and --known-links are for --method fellegi-sunter");
+        }
+        options = options.withDiceThreshold(t);
+        break;
+      default:
+        throw new CommandFailure("--method must be fellegi-sunter or dice, got '" + method + "'");
+    }
     if (minPosterior != null) {
       if (!(minPosterior > 0 && minPosterior < 1)) {
         throw new CommandFailure("--min-posterior must be in (0, 1), got " + minPosterior);

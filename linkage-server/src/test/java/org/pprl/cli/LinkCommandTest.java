@@ -140,6 +140,60 @@ class LinkCommandTest {
   }
 
   @Test
+  void link_methodDice_linksPairsAtTheThresholdScoredByDice() throws Exception {
+    Path pairs = dir.resolve("dice.csv");
+
+    CliRun run =
+        CliRun.of(
+            "link",
+            pa.toString(),
+            hs.toString(),
+            "--pairs",
+            pairs.toString(),
+            "--method",
+            "dice",
+            "--threshold",
+            "0.9",
+            "--blocking",
+            "none");
+
+    assertEquals(0, run.exit(), run.err());
+    List<String> lines = Files.readAllLines(pairs);
+    assertTrue(lines.size() > 10, "only " + lines.size() + " lines");
+    for (String line : lines.subList(1, lines.size())) {
+      double score = Double.parseDouble(line.substring(line.lastIndexOf(',') + 1));
+      assertTrue(score >= 0.9 && score <= 1, line);
+    }
+    assertTrue(run.out().contains("pairs reach Dice 0.9 among all pairs"), run.out());
+    assertFalse(run.out().contains("Fellegi-Sunter"), run.out());
+  }
+
+  @Test
+  void link_methodOptions_thatDoNotGoTogether_areRefused() {
+    String out = dir.resolve("y.csv").toString();
+    String[][] cases = {
+      {"--threshold", "0.8"},
+      {"--method", "dice", "--min-posterior", "0.5"},
+      {"--method", "dice", "--threshold", "1.5"},
+      {"--method", "magic"}
+    };
+    String[] reasons = {
+      "--threshold is for --method dice",
+      "--min-posterior and --known-links are for --method fellegi-sunter",
+      "--threshold must be in (0, 1], got 1.5",
+      "--method must be fellegi-sunter or dice, got 'magic'"
+    };
+    for (int c = 0; c < cases.length; c++) {
+      List<String> args = new java.util.ArrayList<>(List.of("link", pa.toString(), "--pairs", out));
+      args.addAll(List.of(cases[c]));
+      CliRun run = CliRun.of(args.toArray(new String[0]));
+      assertEquals(2, run.exit(), String.join(" ", cases[c]));
+      assertTrue(run.err().contains(reasons[c]), run.err());
+    }
+    assertFalse(Files.exists(dir.resolve("y.csv")));
+  }
+
+  @Test
   void link_corruptExtract_isOneLineAndNoOutput() throws Exception {
     byte[] bytes = Files.readAllBytes(hs);
     Path broken =

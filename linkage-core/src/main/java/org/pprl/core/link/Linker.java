@@ -12,8 +12,10 @@ import org.pprl.core.cluster.Clusters;
 import org.pprl.core.cluster.Edges;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.match.ComparisonPatterns;
+import org.pprl.core.match.DiceKernel;
 import org.pprl.core.match.FellegiSunter;
 import org.pprl.core.match.FilterMatrix;
+import org.pprl.core.match.ScoredPairs;
 
 /**
  * Links two or more parties (or de-duplicates one) without labels: candidate search, field-level
@@ -56,6 +58,9 @@ public final class Linker {
    *
    * 6. Three or more parties: the kept links become edges of Clusterer.cluster with at most one
    *    record per party in a cluster; one party: links are clustered without that constraint.
+   *
+   * With a Dice threshold in the options, steps 2-5 are replaced by linkByDice: pairs at the
+   * threshold, assigned one-to-one by CLK Dice, with no model.
    */
   static final double[] LEVEL_CUTS = {0.6, 0.8, 0.95};
 
@@ -93,6 +98,10 @@ public final class Linker {
    * @param exhaustiveLimit with AUTO, compare everything when a pair of parties has at most this
    *     many record pairs
    * @param maxBlockPairs skip a blocking key block pairing more records than this
+   * @param diceThreshold above 0: Dice threshold matching on CLKs at this threshold instead of the
+   *     Fellegi–Sunter model (see {@link #linkByDice})
+   * @param maxDicePairs with Dice threshold matching, refuse to go on when more pairs of one pair
+   *     of extracts reach the threshold (a threshold too low for the data)
    */
   public record Options(
       Blocking blocking,
@@ -101,7 +110,9 @@ public final class Linker {
       double minPosterior,
       long exhaustiveLimit,
       long maxBlockPairs,
-      long seed) {
+      long seed,
+      double diceThreshold,
+      long maxDicePairs) {
     public static Options defaults() {
       return new Options(
           Blocking.AUTO,
@@ -110,19 +121,76 @@ public final class Linker {
           0,
           100_000_000L,
           1_000_000L,
-          1L);
+          1L,
+          0,
+          50_000_000L);
     }
 
     public Options withBlocking(Blocking b) {
-      return new Options(b, threads, nearest, minPosterior, exhaustiveLimit, maxBlockPairs, seed);
+      return new Options(
+          b,
+          threads,
+          nearest,
+          minPosterior,
+          exhaustiveLimit,
+          maxBlockPairs,
+          seed,
+          diceThreshold,
+          maxDicePairs);
     }
 
     public Options withThreads(int t) {
-      return new Options(blocking, t, nearest, minPosterior, exhaustiveLimit, maxBlockPairs, seed);
+      return new Options(
+          blocking,
+          t,
+          nearest,
+          minPosterior,
+          exhaustiveLimit,
+          maxBlockPairs,
+          seed,
+          diceThreshold,
+          maxDicePairs);
     }
 
     public Options withMinPosterior(double p) {
-      return new Options(blocking, threads, nearest, p, exhaustiveLimit, maxBlockPairs, seed);
+      return new Options(
+          blocking,
+          threads,
+          nearest,
+          p,
+          exhaustiveLimit,
+          maxBlockPairs,
+          seed,
+          diceThreshold,
+          maxDicePairs);
+    }
+
+    /** Dice threshold matching on CLKs at {@code t} instead of Fellegi–Sunter (0: off). */
+    public Options withDiceThreshold(double t) {
+      return new Options(
+          blocking,
+          threads,
+          nearest,
+          minPosterior,
+          exhaustiveLimit,
+          maxBlockPairs,
+          seed,
+          t,
+          maxDicePairs);
+    }
+
+    /** With Dice threshold matching, fail when more than this many pairs reach the threshold. */
+    public Options withMaxDicePairs(long max) {
+      return new Options(
+          blocking,
+          threads,
+          nearest,
+          minPosterior,
+          exhaustiveLimit,
+          maxBlockPairs,
+          seed,
+          diceThreshold,
+          max);
     }
   }
 
@@ -154,7 +222,8 @@ public final class Linker {
   /**
    * The decision rule for one pair of parties: links of party {@code a} with party {@code b} were
    * kept when their match weight (log2) is at least {@code matchWeight}, or, when {@code
-   * minPosterior} is above 0, when their match probability is at least that.
+   * minPosterior} is above 0, when their match probability is at least that. With Dice threshold
+   * matching there is no model: the match weight is NaN and the threshold is in the options.
    */
   public record Cut(int a, int b, double matchWeight, double minPosterior) {}
 
@@ -178,6 +247,10 @@ public final class Linker {
   public Linker(Options options, Consumer<String> progress) {
     if (options.threads() < 1 || options.nearest() < 1) {
       throw new IllegalArgumentException("threads and nearest must be at least 1");
+    }
+    if (!(options.diceThreshold() >= 0 && options.diceThreshold() <= 1)) {
+      throw new IllegalArgumentException(
+          "the Dice threshold must be in (0, 1], was " + options.diceThreshold());
     }
     if (!(options.minPosterior() >= 0 && options.minPosterior() < 1)) {
       throw new IllegalArgumentException(
@@ -209,6 +282,13 @@ public final class Linker {
       throw new IllegalArgumentException("no extracts to link");
     }
     checkCompatible(parties);
+    if (options.diceThreshold() > 0) {
+      if (!known.isEmpty()) {
+        throw new IllegalArgumentException(
+            "known links inform the Fellegi-Sunter model; Dice threshold matching has none");
+      }
+      return linkByDice(parties);
+    }
     List<String> report = new ArrayList<>();
     long start = System.nanoTime();
     boolean dedup = parties.size() == 1;
@@ -216,7 +296,8 @@ public final class Linker {
     if (fields == 0) {
       throw new IllegalArgumentException(
           "the extracts have no field-level filters, which probabilistic matching needs;"
-              + " encode them with a schema that keeps field filters");
+              + " encode them with a schema that keeps field filters, or use Dice threshold"
+              + " matching on the CLKs");
     }
 
     // 1. Candidates for each pair of parties.
@@ -225,51 +306,11 @@ public final class Linker {
     CandidateSearch.Stats stats = new CandidateSearch.Stats();
     for (int p = 0; p < parties.size(); p++) {
       for (int q = dedup ? p : p + 1; q < parties.size(); q++) {
-        Party a = parties.get(p);
-        Party b = parties.get(q);
-        Blocking mode = blockingFor(a, b);
-        HammingLsh.Plan plan = null;
-        if (mode == Blocking.LSH || mode == Blocking.KEYS_AND_LSH) {
-          plan = HammingLsh.plan(a.clks(), b.clks(), LSH_RECALL, LSH_DICE, options.seed());
-          report.add(plan.describe());
-        }
-        String how = describe(mode);
-        progress.accept(
-            "candidates " + a.name() + (dedup ? "" : " x " + b.name()) + " (" + how + ")");
-        long[] found =
-            mode == Blocking.NONE
-                ? CandidateSearch.exhaustive(
-                    a, b, dedup, options.nearest(), options.threads(), stats)
-                : CandidateSearch.byKeysAndLsh(
-                    a,
-                    b,
-                    dedup,
-                    options.nearest(),
-                    options.maxBlockPairs(),
-                    plan,
-                    options.seed(),
-                    mode == Blocking.KEYS || mode == Blocking.KEYS_AND_LSH,
-                    stats);
         partyPairs.add(new int[] {p, q});
-        candidates.add(found);
-        report.add(
-            String.format(
-                Locale.ROOT,
-                "%s%s: %,d candidate pairs from %s",
-                a.name(),
-                dedup ? "" : " x " + b.name(),
-                found.length,
-                how));
+        candidates.add(candidates(parties.get(p), parties.get(q), dedup, stats, report));
       }
     }
-    if (stats.skippedBlocks > 0) {
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "blocking skipped %,d oversized blocks (%,d pairs)",
-              stats.skippedBlocks,
-              stats.skippedPairs));
-    }
+    reportSkipped(stats, report);
 
     // 2. Comparison patterns.
     progress.accept("comparing fields");
@@ -386,6 +427,22 @@ public final class Linker {
     }
 
     // 6. Clusters.
+    List<Candidates> found = new ArrayList<>();
+    for (int c = 0; c < candidates.size(); c++) {
+      found.add(new Candidates(partyPairs.get(c)[0], partyPairs.get(c)[1], candidates.get(c)));
+    }
+    return finish(parties, links, report, found, stats, start, cuts);
+  }
+
+  /** Clusters the links of three or more parties (or of one), and reports the run's speed. */
+  private Result finish(
+      List<Party> parties,
+      List<Link> links,
+      List<String> report,
+      List<Candidates> found,
+      CandidateSearch.Stats stats,
+      long start,
+      List<Cut> cuts) {
     Clusters clusters = null;
     if (parties.size() != 2) {
       progress.accept("clustering");
@@ -399,11 +456,174 @@ public final class Linker {
             stats.compared,
             (System.nanoTime() - start) / 1e9,
             stats.compared / Math.max(1e-9, (System.nanoTime() - start) / 1e9)));
-    List<Candidates> found = new ArrayList<>();
-    for (int c = 0; c < candidates.size(); c++) {
-      found.add(new Candidates(partyPairs.get(c)[0], partyPairs.get(c)[1], candidates.get(c)));
-    }
     return new Result(links, clusters, report, found, stats.compared, cuts);
+  }
+
+  /**
+   * Candidate pairs of parties a and b (the same party when {@code dedup}): each record's nearest
+   * by CLK Dice, among all pairs or the blocked ones, as packed sorted pairs; reported as found.
+   */
+  private long[] candidates(
+      Party a, Party b, boolean dedup, CandidateSearch.Stats stats, List<String> report) {
+    Blocking mode = blockingFor(a, b);
+    HammingLsh.Plan plan = null;
+    if (mode == Blocking.LSH || mode == Blocking.KEYS_AND_LSH) {
+      plan = HammingLsh.plan(a.clks(), b.clks(), LSH_RECALL, LSH_DICE, options.seed());
+      report.add(plan.describe());
+    }
+    String how = describe(mode);
+    progress.accept("candidates " + a.name() + (dedup ? "" : " x " + b.name()) + " (" + how + ")");
+    long[] found =
+        mode == Blocking.NONE
+            ? CandidateSearch.exhaustive(a, b, dedup, options.nearest(), options.threads(), stats)
+            : CandidateSearch.byKeysAndLsh(
+                a,
+                b,
+                dedup,
+                options.nearest(),
+                options.maxBlockPairs(),
+                plan,
+                options.seed(),
+                mode == Blocking.KEYS || mode == Blocking.KEYS_AND_LSH,
+                stats);
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%s%s: %,d candidate pairs from %s",
+            a.name(),
+            dedup ? "" : " x " + b.name(),
+            found.length,
+            how));
+    return found;
+  }
+
+  /**
+   * Dice threshold matching on CLKs, the method of clkhash and anonlink: a pair is a candidate when
+   * its CLK Dice reaches the threshold; candidates are assigned one-to-one greedily by Dice (ties
+   * in record order) and every assigned pair is a link, scored by its Dice. Three or more parties,
+   * or one, are clustered as after Fellegi–Sunter. Needs no field-level filters.
+   *
+   * <p>With all pairs compared, the kernel finds every pair at or above the threshold. With keyed
+   * blocking or LSH, candidates are each record's nearest blocked records, as for Fellegi–Sunter,
+   * kept when they reach the threshold; a record whose nearest are all taken by others may then
+   * miss a partner further down its list.
+   */
+  private Result linkByDice(List<Party> parties) {
+    long start = System.nanoTime();
+    double t = options.diceThreshold();
+    boolean dedup = parties.size() == 1;
+    List<String> report = new ArrayList<>();
+    List<Link> links = new ArrayList<>();
+    List<Candidates> found = new ArrayList<>();
+    List<Cut> cuts = new ArrayList<>();
+    CandidateSearch.Stats stats = new CandidateSearch.Stats();
+    for (int p = 0; p < parties.size(); p++) {
+      for (int q = dedup ? p : p + 1; q < parties.size(); q++) {
+        Party a = parties.get(p);
+        Party b = parties.get(q);
+        String name = a.name() + (dedup ? "" : " x " + b.name());
+        long[] pairs;
+        double[] dice;
+        if (blockingFor(a, b) == Blocking.NONE) {
+          progress.accept("comparing all pairs of " + name + " at Dice >= " + t);
+          ScoredPairs scanned;
+          try {
+            scanned =
+                DiceKernel.scan(a.clks(), b.clks(), t, options.threads(), options.maxDicePairs());
+          } catch (DiceKernel.TooManyPairsException e) {
+            throw new IllegalArgumentException(
+                String.format(
+                    Locale.ROOT,
+                    "%s: more than %,d pairs reach Dice %s; raise the threshold",
+                    name,
+                    e.maxPairs(),
+                    t));
+          }
+          stats.compared += (long) a.size() * b.size();
+          // Inside one party, each pair once, and not a record with itself.
+          int n = 0;
+          for (int k = 0; k < scanned.size(); k++) {
+            n += !dedup || scanned.a(k) < scanned.b(k) ? 1 : 0;
+          }
+          pairs = new long[n];
+          dice = new double[n];
+          n = 0;
+          for (int k = 0; k < scanned.size(); k++) {
+            if (!dedup || scanned.a(k) < scanned.b(k)) {
+              pairs[n] = LongList.pair(scanned.a(k), scanned.b(k));
+              dice[n++] = scanned.score(k);
+            }
+          }
+          report.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s: %,d pairs reach Dice %s among all pairs",
+                  name,
+                  pairs.length,
+                  t));
+        } else {
+          long[] nearest = candidates(a, b, dedup, stats, report);
+          double[] all = new double[nearest.length];
+          int n = 0;
+          for (int k = 0; k < nearest.length; k++) {
+            all[k] = dice(a, LongList.first(nearest[k]), b, LongList.second(nearest[k]));
+            n += all[k] >= t ? 1 : 0;
+          }
+          pairs = new long[n];
+          dice = new double[n];
+          n = 0;
+          for (int k = 0; k < nearest.length; k++) {
+            if (all[k] >= t) {
+              pairs[n] = nearest[k];
+              dice[n++] = all[k];
+            }
+          }
+          report.add(
+              String.format(Locale.ROOT, "%s: %,d of them reach Dice %s", name, pairs.length, t));
+        }
+        found.add(new Candidates(p, q, pairs));
+        cuts.add(new Cut(p, q, Double.NaN, 0));
+        progress.accept("assigning " + name + " one-to-one");
+        int offset = dedup ? 0 : a.size();
+        int[] xs = new int[pairs.length];
+        int[] ys = new int[pairs.length];
+        for (int k = 0; k < pairs.length; k++) {
+          xs[k] = LongList.first(pairs[k]);
+          ys[k] = LongList.second(pairs[k]) + offset;
+        }
+        int[] chosen = Clusterer.oneToOne(Edges.of(xs, ys, dice));
+        for (int k : chosen) {
+          links.add(new Link(p, xs[k], q, ys[k] - offset, dice[k]));
+        }
+        report.add(
+            String.format(
+                Locale.ROOT,
+                "%s: kept %,d links, assigned one-to-one by Dice among the pairs at Dice >= %s"
+                    + " (Dice threshold matching on CLKs; the threshold is the user's, no model)",
+                name,
+                chosen.length,
+                t));
+      }
+    }
+    reportSkipped(stats, report);
+    return finish(parties, links, report, found, stats, start, cuts);
+  }
+
+  private static void reportSkipped(CandidateSearch.Stats stats, List<String> report) {
+    if (stats.skippedBlocks > 0) {
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "blocking skipped %,d oversized blocks (%,d pairs)",
+              stats.skippedBlocks,
+              stats.skippedPairs));
+    }
+  }
+
+  /** CLK Dice of record i of a and record j of b (0 when both are empty). */
+  private static double dice(Party a, int i, Party b, int j) {
+    int sum = a.clks().popcount(i) + b.clks().popcount(j);
+    return sum == 0 ? 0 : 2.0 * a.clks().intersectionCount(i, b.clks(), j) / sum;
   }
 
   private static void reportRelated(

@@ -2,10 +2,12 @@ package org.pprl.core.match;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.pprl.core.bits.BitFilters;
 
 /**
@@ -190,10 +192,77 @@ public final class DiceKernel {
   /** {@link #scan} with a chosen inner loop; tests use it to check every implementation. */
   static ScoredPairs scan(
       FilterMatrix a, FilterMatrix b, double threshold, int threads, RowScanner rows) {
+    return scan(a, b, threshold, threads, Long.MAX_VALUE, rows);
+  }
+
+  /**
+   * {@link #scan}, stopping as soon as more than {@code maxPairs} pairs reach the threshold, so a
+   * threshold too low for the data fails fast instead of filling the heap.
+   *
+   * @throws TooManyPairsException when more than {@code maxPairs} pairs reach the threshold
+   */
+  public static ScoredPairs scan(
+      FilterMatrix a, FilterMatrix b, double threshold, int threads, long maxPairs) {
+    return scan(a, b, threshold, threads, maxPairs, RowScanner.best(a.wordsPerFilter()));
+  }
+
+  private static ScoredPairs scan(
+      FilterMatrix a,
+      FilterMatrix b,
+      double threshold,
+      int threads,
+      long maxPairs,
+      RowScanner rows) {
     if (!(threshold > 0 && threshold <= 1)) {
       throw new IllegalArgumentException("threshold must be in (0, 1], was " + threshold);
     }
-    return run(a, b, row -> threshold, threads, rows, ScoredPairs.Buffer::new);
+    if (maxPairs == Long.MAX_VALUE) {
+      return run(a, b, row -> threshold, threads, rows, ScoredPairs.Buffer::new);
+    }
+    AtomicLong kept = new AtomicLong();
+    return run(a, b, row -> threshold, threads, rows, () -> new Capped(kept, maxPairs));
+  }
+
+  /** More pairs reached the threshold than the caller allowed. */
+  public static final class TooManyPairsException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    private final long maxPairs;
+
+    TooManyPairsException(long maxPairs) {
+      super(String.format(Locale.ROOT, "more than %,d pairs", maxPairs));
+      this.maxPairs = maxPairs;
+    }
+
+    /** The same, thrown again on the caller's thread (with this thread's stack). */
+    TooManyPairsException(TooManyPairsException fromWorker) {
+      this(fromWorker.maxPairs);
+      initCause(fromWorker);
+    }
+
+    /** The cap that was passed. */
+    public long maxPairs() {
+      return maxPairs;
+    }
+  }
+
+  /** Keeps every pair, counting them across all blocks against a cap. */
+  private static final class Capped extends ScoredPairs.Buffer {
+    private final AtomicLong kept;
+    private final long maxPairs;
+
+    Capped(AtomicLong kept, long maxPairs) {
+      this.kept = kept;
+      this.maxPairs = maxPairs;
+    }
+
+    @Override
+    void add(int i, int j, double s) {
+      if (kept.incrementAndGet() > maxPairs) {
+        throw new TooManyPairsException(maxPairs);
+      }
+      super.add(i, j, s);
+    }
   }
 
   private static ScoredPairs run(
@@ -233,6 +302,9 @@ public final class DiceKernel {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while matching", e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof TooManyPairsException) {
+        throw new TooManyPairsException(((TooManyPairsException) e.getCause()));
+      }
       throw new IllegalStateException("a matching task failed", e.getCause());
     } finally {
       pool.shutdownNow();
