@@ -390,7 +390,7 @@ class AuthorizationMatrixTest {
     Answer r = call("GET /projects/{project}/matches", steward, Long.toString(project));
     assertEquals(200, r.status(), r.body());
     JsonNode rows = r.json().get("matches");
-    assertTrue(rows.size() > 10, "a steward with consented matches: " + rows.size());
+    assertTrue(rows.size() >= 5, "a steward with consented matches: " + rows.size());
     for (JsonNode m : rows) {
       assertTrue(own.indexOf(m.get("recordId").asText()) >= 0, "an own record id");
     }

@@ -30,8 +30,10 @@ public final class Linker {
    *    records sharing a keyed blocking key.
    *
    * 2. Comparison: each candidate pair's field-level filters are compared by Dice and cut into
-   *    levels (LEVEL_CUTS); a field missing on either side is MISSING. Distinct patterns are
-   *    counted (ComparisonPatterns).
+   *    levels (LEVEL_CUTS); a field missing on either side is MISSING. Fields whose agreement goes
+   *    together among random pairs (street, postcode, borough) become one joint field
+   *    (FieldGroups), so that strangers on one street do not count their address three times.
+   *    Distinct patterns are counted (ComparisonPatterns).
    *
    * 3. Estimation: u is the level frequencies of random pairs (almost all non-matches) and stays
    *    fixed; m is estimated by EM over the candidate patterns, started from a profile favouring
@@ -312,13 +314,20 @@ public final class Linker {
     }
     reportSkipped(stats, report);
 
-    // 2. Comparison patterns.
+    // 2. Comparison patterns, with fields that agree together among random pairs as one.
     progress.accept("comparing fields");
-    int[] levels = new int[fields];
-    Arrays.fill(levels, LEVEL_CUTS.length + 1);
+    int[][] randomSample = randomPairs(parties);
+    FieldGroups groups = FieldGroups.detect(randomSample, fields);
+    List<String> names = fieldNames(parties.get(0), groups);
+    String grouped = groups.describe(rawFieldNames(parties.get(0)));
+    if (grouped != null) {
+      report.add(grouped);
+    }
+    int[] levels = groups.modelLevels(LEVEL_CUTS.length + 1);
     ComparisonPatterns patterns = new ComparisonPatterns(levels);
     List<int[]> patternOf = new ArrayList<>();
     int[] scratch = new int[fields];
+    int[] modelLevels = new int[levels.length];
     for (int c = 0; c < candidates.size(); c++) {
       Party a = parties.get(partyPairs.get(c)[0]);
       Party b = parties.get(partyPairs.get(c)[1]);
@@ -326,22 +335,22 @@ public final class Linker {
       int[] of = new int[pairs.length];
       for (int k = 0; k < pairs.length; k++) {
         compare(a, LongList.first(pairs[k]), b, LongList.second(pairs[k]), scratch);
-        of[k] = patterns.add(scratch);
+        groups.apply(scratch, modelLevels);
+        of[k] = patterns.add(modelLevels);
       }
       patternOf.add(of);
     }
 
     // 3. Estimation.
     progress.accept("estimating m and u by EM");
-    ComparisonPatterns random = randomPairs(parties, levels);
-    double[][] u0 = FellegiSunter.frequencies(random);
-    double[][] m0 = new double[fields][];
-    for (int f = 0; f < fields; f++) {
-      m0[f] = new double[levels[f]];
-      for (int l = 0; l < levels[f]; l++) {
-        m0[f][l] = Math.pow(4, l);
-      }
+    ComparisonPatterns random = new ComparisonPatterns(levels);
+    for (int[] pair : randomSample) {
+      groups.apply(pair, modelLevels);
+      random.add(modelLevels);
     }
+    randomSample = null; // counted; let it go before EM
+    double[][] u0 = FellegiSunter.frequencies(random);
+    double[][] m0 = groups.startM(LEVEL_CUTS.length + 1);
     ComparisonPatterns knownPatterns = null;
     if (!known.isEmpty()) {
       knownPatterns = new ComparisonPatterns(levels);
@@ -357,7 +366,8 @@ public final class Linker {
           throw new IllegalArgumentException("a known link names a record that does not exist");
         }
         compare(parties.get(k.a()), k.i(), parties.get(k.b()), k.j(), scratch);
-        knownPatterns.add(scratch);
+        groups.apply(scratch, modelLevels);
+        knownPatterns.add(modelLevels);
       }
       report.add(String.format(Locale.ROOT, "%,d known links inform m", known.size()));
     }
@@ -371,7 +381,7 @@ public final class Linker {
         patternWeight[p] = model.weight(patterns, p);
       }
       duplicateShare = model.duplicateShare;
-      reportRelated(model, parties.get(0), random.pairs(), patterns.size(), report);
+      reportRelated(model, names, random.pairs(), patterns.size(), report);
     } else {
       FellegiSunter.Model model =
           FellegiSunter.estimate(patterns, knownPatterns, m0, u0, 0.1, true, 1000, 1e-7);
@@ -380,20 +390,21 @@ public final class Linker {
               Locale.ROOT,
               "Fellegi-Sunter model: %d fields, %d agreement patterns, u from %,d random pairs,"
                   + " m by EM (%s after %d iterations)",
-              fields,
+              levels.length,
               patterns.size(),
               random.pairs(),
               model.converged() ? "converged" : "stopped",
               model.iterations()));
-      for (int f = 0; f < fields; f++) {
+      for (int f = 0; f < levels.length; f++) {
         int top = levels[f] - 1;
+        int none = groups.noneAgrees(f);
         report.add(
             String.format(
                 Locale.ROOT,
                 "  %-24s exact-agreement weight %+.1f, disagreement weight %+.1f",
-                parties.get(0).header().fieldFilters().get(f).name(),
+                names.get(f),
                 log2(model.m()[f][top] / model.u()[f][top]),
-                log2(model.m()[f][0] / model.u()[f][0])));
+                log2(model.m()[f][none] / model.u()[f][none])));
       }
       for (int p = 0; p < patternWeight.length; p++) {
         patternWeight[p] = model.weight(patterns, p);
@@ -627,7 +638,11 @@ public final class Linker {
   }
 
   private static void reportRelated(
-      RelatedClassModel model, Party party, long randomPairs, int patterns, List<String> report) {
+      RelatedClassModel model,
+      List<String> names,
+      long randomPairs,
+      int patterns,
+      List<String> report) {
     report.add(
         String.format(
             Locale.ROOT,
@@ -649,7 +664,7 @@ public final class Linker {
           String.format(
               Locale.ROOT,
               "  %-24s exact agreement among duplicates %3.0f%%, related %3.0f%%, random %3.0f%%",
-              party.header().fieldFilters().get(f).name(),
+              names.get(f),
               100 * model.m[f][top],
               100 * model.r[f][top],
               100 * model.u[f][top]));
@@ -710,11 +725,15 @@ public final class Linker {
     }
   }
 
-  /** Level frequencies of random cross-party pairs (or random pairs inside the one party). */
-  private ComparisonPatterns randomPairs(List<Party> parties, int[] levels) {
+  /**
+   * The raw levels of random cross-party pairs (or random pairs inside the one party): what u is
+   * measured on, and where fields that agree together are found.
+   */
+  private int[][] randomPairs(List<Party> parties) {
     SplittableRandom random = new SplittableRandom(options.seed());
-    ComparisonPatterns out = new ComparisonPatterns(levels);
-    int[] scratch = new int[levels.length];
+    int fields = parties.get(0).fieldCount();
+    int[][] out = new int[RANDOM_PAIRS][];
+    int n = 0;
     for (int s = 0; s < RANDOM_PAIRS; s++) {
       int p = random.nextInt(parties.size());
       int q =
@@ -726,10 +745,28 @@ public final class Linker {
       if (p == q && i == j) {
         continue;
       }
-      compare(a, i, b, j, scratch);
-      out.add(scratch);
+      out[n] = new int[fields];
+      compare(a, i, b, j, out[n++]);
     }
-    return out;
+    return Arrays.copyOf(out, n);
+  }
+
+  private static List<String> rawFieldNames(Party party) {
+    List<String> names = new ArrayList<>();
+    for (ExtractHeader.FieldFilter f : party.header().fieldFilters()) {
+      names.add(f.name());
+    }
+    return names;
+  }
+
+  /** The names of the model's fields: a field's own, or a group's members joined by '+'. */
+  private static List<String> fieldNames(Party party, FieldGroups groups) {
+    List<String> raw = rawFieldNames(party);
+    List<String> names = new ArrayList<>();
+    for (int m = 0; m < groups.modelFields(); m++) {
+      names.add(groups.name(m, raw));
+    }
+    return names;
   }
 
   /**
