@@ -140,8 +140,7 @@ final class CandidateSearch {
       if (same && i == j) {
         return;
       }
-      int sum = x.popcount(i) + y.popcount(j);
-      float dice = sum == 0 ? 0f : (float) (2.0 * x.intersectionCount(i, y, j) / sum);
+      float dice = (float) x.dice(i, y, j);
       stats.compared++;
       keep(leftIds, leftScores, i, j, dice);
       keep(rightIds, rightScores, j, i, dice);

@@ -577,7 +577,8 @@ public final class Linker {
           double[] all = new double[nearest.length];
           int n = 0;
           for (int k = 0; k < nearest.length; k++) {
-            all[k] = dice(a, LongList.first(nearest[k]), b, LongList.second(nearest[k]));
+            all[k] =
+                a.clks().dice(LongList.first(nearest[k]), b.clks(), LongList.second(nearest[k]));
             n += all[k] >= t ? 1 : 0;
           }
           pairs = new long[n];
@@ -629,12 +630,6 @@ public final class Linker {
               stats.skippedBlocks,
               stats.skippedPairs));
     }
-  }
-
-  /** CLK Dice of record i of a and record j of b (0 when both are empty). */
-  private static double dice(Party a, int i, Party b, int j) {
-    int sum = a.clks().popcount(i) + b.clks().popcount(j);
-    return sum == 0 ? 0 : 2.0 * a.clks().intersectionCount(i, b.clks(), j) / sum;
   }
 
   private static void reportRelated(
@@ -708,13 +703,11 @@ public final class Linker {
     for (int f = 0; f < out.length; f++) {
       FilterMatrix x = a.field(f);
       FilterMatrix y = b.field(f);
-      int px = x.popcount(i);
-      int py = y.popcount(j);
-      if (px == 0 || py == 0) {
+      if (x.popcount(i) == 0 || y.popcount(j) == 0) {
         out[f] = ComparisonPatterns.MISSING;
         continue;
       }
-      double dice = 2.0 * x.intersectionCount(i, y, j) / (px + py);
+      double dice = x.dice(i, y, j);
       int level = 0;
       for (double cut : LEVEL_CUTS) {
         if (dice >= cut) {

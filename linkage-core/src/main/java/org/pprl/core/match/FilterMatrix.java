@@ -86,6 +86,15 @@ public final class FilterMatrix {
     return common;
   }
 
+  /**
+   * Dice coefficient of filter {@code i} of this matrix and filter {@code j} of {@code other}: 2 ×
+   * common bits / (sum of popcounts), 0 when both are empty.
+   */
+  public double dice(int i, FilterMatrix other, int j) {
+    int sum = popcounts[i] + other.popcounts[j];
+    return sum == 0 ? 0 : 2.0 * intersectionCount(i, other, j) / sum;
+  }
+
   /** Whether bit {@code bit} of filter {@code i} is set. */
   public boolean get(int i, int bit) {
     assert bit >= 0 && bit < bits;
