@@ -1,6 +1,12 @@
 package org.pprl.core.link;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.pprl.core.block.HammingLsh;
 import org.pprl.core.match.DiceKernel;
 import org.pprl.core.match.FilterMatrix;
@@ -69,8 +75,9 @@ final class CandidateSearch {
   }
 
   /** Pairs sharing a blocking key value, cut to each record's k best by CLK Dice. */
-  static long[] byKeys(Party a, Party b, boolean same, int k, long maxBlockPairs, Stats stats) {
-    return byKeysAndLsh(a, b, same, k, maxBlockPairs, null, 0, true, stats);
+  static long[] byKeys(
+      Party a, Party b, boolean same, int k, long maxBlockPairs, int threads, Stats stats) {
+    return byKeysAndLsh(a, b, same, k, maxBlockPairs, null, 0, true, threads, stats);
   }
 
   /**
@@ -87,6 +94,7 @@ final class CandidateSearch {
       HammingLsh.Plan plan,
       long seed,
       boolean keys,
+      int threads,
       Stats stats) {
     Nearest nearest = new Nearest(a, b, same, k, stats);
     if (keys) {
@@ -94,7 +102,7 @@ final class CandidateSearch {
       for (int key = 0; key < keyCount; key++) {
         long[] left = a.blockIndex(key);
         long[] right = same ? left : b.blockIndex(key);
-        join(left, right, same, maxBlockPairs, nearest, stats);
+        join(left, right, same, maxBlockPairs, nearest, threads, stats);
       }
     }
     if (plan != null) {
@@ -116,7 +124,15 @@ final class CandidateSearch {
     private int[] rightIds;
     private float[] rightScores;
 
+    /** Records' lists are guarded by these, striped by record number. */
+    private static final int LOCKS = 1024;
+
+    private final Object[] locks = new Object[LOCKS];
+
     Nearest(Party a, Party b, boolean same, int k, Stats stats) {
+      for (int l = 0; l < LOCKS; l++) {
+        locks[l] = new Object();
+      }
       this.x = a.clks();
       this.y = b.clks();
       this.same = same;
@@ -137,18 +153,41 @@ final class CandidateSearch {
 
     /** Scores pair (i of a, j of b) and keeps it where it is among a record's k best. */
     void offer(int i, int j) {
+      if (score(i, j)) {
+        stats.compared++;
+      }
+    }
+
+    /**
+     * {@link #offer}, safe to call from several threads at once, without counting: returns whether
+     * the pair was compared. What is kept does not depend on the order pairs come in (a record's k
+     * best by score, ties to the smaller id), so neither does the result.
+     */
+    boolean score(int i, int j) {
       if (same && i == j) {
-        return;
+        return false;
       }
       float dice = (float) x.dice(i, y, j);
-      stats.compared++;
       keep(leftIds, leftScores, i, j, dice);
       keep(rightIds, rightScores, j, i, dice);
+      return true;
     }
 
     private void keep(int[] ids, float[] scores, int record, int other, float score) {
       int base = record * k;
       int last = base + k - 1;
+      // Read without the lock: a record's k-th best only rises, so a stale value is a lower one,
+      // and a pair below it is below the current one too. Most pairs end here.
+      if (score < scores[last]) {
+        return;
+      }
+      synchronized (locks[record & (LOCKS - 1)]) {
+        keepLocked(ids, scores, base, last, other, score);
+      }
+    }
+
+    private static void keepLocked(
+        int[] ids, float[] scores, int base, int last, int other, float score) {
       if (score < scores[last] || (score == scores[last] && other > ids[last])) {
         return;
       }
@@ -222,8 +261,22 @@ final class CandidateSearch {
     }
   }
 
+  /**
+   * Offers every pair of records sharing a block of one key: each block's left records with its
+   * right ones (inside one party, each pair once). Blocks pairing more than maxBlockPairs records
+   * are skipped and counted. With more than one thread, blocks are taken by the threads in turn,
+   * largest first; Nearest keeps the same pairs in any order.
+   */
   private static void join(
-      long[] left, long[] right, boolean same, long maxBlockPairs, Nearest out, Stats stats) {
+      long[] left,
+      long[] right,
+      boolean same,
+      long maxBlockPairs,
+      Nearest out,
+      int threads,
+      Stats stats) {
+    // Each block as four ints: its left range and its right range.
+    IntList blocks = new IntList();
     int i = 0;
     int j = 0;
     while (i < left.length && j < right.length) {
@@ -248,17 +301,113 @@ final class CandidateSearch {
           stats.skippedPairs += size;
         } else {
           stats.blockedPairs += size;
-          for (int p = i; p < iEnd; p++) {
-            for (int q = j; q < jEnd; q++) {
-              if (!same || (int) left[p] < (int) right[q]) {
-                out.offer((int) left[p], (int) right[q]);
-              }
-            }
-          }
+          blocks.add(i, iEnd, j, jEnd);
         }
         i = iEnd;
         j = jEnd;
       }
+    }
+    int count = blocks.size() / 4;
+    if (threads <= 1 || count < 2) {
+      stats.compared += joinBlocks(left, right, same, out, blocks, order(blocks), new int[1]);
+      return;
+    }
+    int[] order = order(blocks);
+    int[] next = new int[1];
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, count));
+    try {
+      List<Future<Long>> done = new ArrayList<>();
+      for (int t = 0; t < Math.min(threads, count); t++) {
+        done.add(pool.submit(() -> joinBlocks(left, right, same, out, blocks, order, next)));
+      }
+      for (Future<Long> f : done) {
+        stats.compared += f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while scoring candidates", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a candidate scoring task failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Block numbers, the blocks with the most pairs first, so that no thread is left with one. */
+  private static int[] order(IntList blocks) {
+    int count = blocks.size() / 4;
+    long[] keyed = new long[count];
+    for (int b = 0; b < count; b++) {
+      long size =
+          (long) (blocks.get(4 * b + 1) - blocks.get(4 * b))
+              * (blocks.get(4 * b + 3) - blocks.get(4 * b + 2));
+      // Descending by size (at most 2^31 pairs, as maxBlockPairs is): the complement sorts so.
+      keyed[b] = ((Integer.MAX_VALUE - Math.min(size, Integer.MAX_VALUE)) << 32) | b;
+    }
+    Arrays.sort(keyed);
+    int[] order = new int[count];
+    for (int b = 0; b < count; b++) {
+      order[b] = (int) keyed[b];
+    }
+    return order;
+  }
+
+  /**
+   * Takes blocks in {@code order} by the shared counter {@code next} until none is left, offering
+   * their pairs; returns the number of pairs compared.
+   */
+  private static long joinBlocks(
+      long[] left,
+      long[] right,
+      boolean same,
+      Nearest out,
+      IntList blocks,
+      int[] order,
+      int[] next) {
+    long compared = 0;
+    while (true) {
+      int taken;
+      synchronized (next) {
+        taken = next[0]++;
+      }
+      if (taken >= order.length) {
+        return compared;
+      }
+      int b = order[taken];
+      int iEnd = blocks.get(4 * b + 1);
+      int jEnd = blocks.get(4 * b + 3);
+      for (int p = blocks.get(4 * b); p < iEnd; p++) {
+        for (int q = blocks.get(4 * b + 2); q < jEnd; q++) {
+          if ((!same || (int) left[p] < (int) right[q])
+              && out.score((int) left[p], (int) right[q])) {
+            compared++;
+          }
+        }
+      }
+    }
+  }
+
+  /** A growing list of ints. */
+  private static final class IntList {
+    private int[] values = new int[64];
+    private int size;
+
+    void add(int a, int b, int c, int d) {
+      if (size + 4 > values.length) {
+        values = Arrays.copyOf(values, Math.max(values.length * 2, size + 4));
+      }
+      values[size++] = a;
+      values[size++] = b;
+      values[size++] = c;
+      values[size++] = d;
+    }
+
+    int get(int k) {
+      return values[k];
+    }
+
+    int size() {
+      return size;
     }
   }
 }

@@ -5,6 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.pprl.core.block.HammingLsh;
 import org.pprl.core.cluster.Clusterer;
@@ -326,20 +330,30 @@ public final class Linker {
     int[] levels = groups.modelLevels(LEVEL_CUTS.length + 1);
     ComparisonPatterns patterns = new ComparisonPatterns(levels);
     List<int[]> patternOf = new ArrayList<>();
-    int[] scratch = new int[fields];
-    int[] modelLevels = new int[levels.length];
     for (int c = 0; c < candidates.size(); c++) {
       Party a = parties.get(partyPairs.get(c)[0]);
       Party b = parties.get(partyPairs.get(c)[1]);
       long[] pairs = candidates.get(c);
+      // Each candidate's pattern code, computed by the threads, then numbered in order.
       int[] of = new int[pairs.length];
-      for (int k = 0; k < pairs.length; k++) {
-        compare(a, LongList.first(pairs[k]), b, LongList.second(pairs[k]), scratch);
-        groups.apply(scratch, modelLevels);
-        of[k] = patterns.add(modelLevels);
+      inParallel(
+          pairs.length,
+          (from, to) -> {
+            int[] raw = new int[fields];
+            int[] model = new int[levels.length];
+            for (int k = from; k < to; k++) {
+              compare(a, LongList.first(pairs[k]), b, LongList.second(pairs[k]), raw);
+              groups.apply(raw, model);
+              of[k] = patterns.code(model);
+            }
+          });
+      for (int k = 0; k < of.length; k++) {
+        of[k] = patterns.addCode(of[k]);
       }
       patternOf.add(of);
     }
+    int[] scratch = new int[fields];
+    int[] modelLevels = new int[levels.length];
 
     // 3. Estimation.
     progress.accept("estimating m and u by EM");
@@ -496,6 +510,7 @@ public final class Linker {
                 plan,
                 options.seed(),
                 mode == Blocking.KEYS || mode == Blocking.KEYS_AND_LSH,
+                options.threads(),
                 stats);
     report.add(
         String.format(
@@ -620,6 +635,45 @@ public final class Linker {
     reportSkipped(stats, report);
     return finish(parties, links, report, found, stats, start, cuts);
   }
+
+  /** Work on the items {@code from..to-1}. */
+  private interface Range {
+    void run(int from, int to);
+  }
+
+  /** Runs {@code body} over 0..n-1 in chunks on the option's threads; returns when all are done. */
+  private void inParallel(int n, Range body) {
+    int threads = Math.min(options.threads(), Math.max(1, n / PARALLEL_CHUNK));
+    if (threads <= 1) {
+      body.run(0, n);
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int from = 0; from < n; from += PARALLEL_CHUNK) {
+        int start = from;
+        int end = Math.min(n, from + PARALLEL_CHUNK);
+        done.add(pool.submit(() -> body.run(start, end)));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while comparing fields", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      throw new IllegalStateException("a comparison task failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Candidates per task when fields are compared on several threads. */
+  static final int PARALLEL_CHUNK = 1 << 16;
 
   private static void reportSkipped(CandidateSearch.Stats stats, List<String> report) {
     if (stats.skippedBlocks > 0) {

@@ -109,6 +109,16 @@ public final class ComparisonPatterns {
 
   /** Counts {@code weight} pairs with these field levels; returns the pattern's number. */
   public int add(int[] fieldLevels, long weight) {
+    return addCode(code(fieldLevels), weight);
+  }
+
+  /**
+   * The number that stands for these field levels, for {@link #addCode}: computing it changes
+   * nothing, so threads may compute codes at once and one thread add them.
+   *
+   * @throws IllegalArgumentException if a level is out of its field's range
+   */
+  public int code(int[] fieldLevels) {
     assert fieldLevels.length == levels.length;
     int code = 0;
     for (int f = 0; f < levels.length; f++) {
@@ -119,6 +129,15 @@ public final class ComparisonPatterns {
       }
       code += (l + 1) * radix[f];
     }
+    return code;
+  }
+
+  /** Counts one pair whose levels have this {@link #code}; returns the pattern's number. */
+  public int addCode(int code) {
+    return addCode(code, 1);
+  }
+
+  private int addCode(int code, long weight) {
     int p = numberOfCode[code];
     if (p < 0) {
       if (size == codes.length) {

@@ -1,6 +1,7 @@
 package org.pprl.core.link;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.Arrays;
@@ -63,7 +64,7 @@ class CandidateSearchTest {
     Party b = same ? a : party("b", random, nb, values);
 
     long[] found =
-        CandidateSearch.byKeys(a, b, same, 1000, Long.MAX_VALUE, new CandidateSearch.Stats());
+        CandidateSearch.byKeys(a, b, same, 1000, Long.MAX_VALUE, 1, new CandidateSearch.Stats());
 
     TreeSet<Long> expected = new TreeSet<>();
     for (int i = 0; i < a.size(); i++) {
@@ -83,6 +84,35 @@ class CandidateSearchTest {
     assertSame(a.blockIndex(1), a.blockIndex(1));
     assertArrayEquals(
         found,
-        CandidateSearch.byKeys(a, b, same, 1000, Long.MAX_VALUE, new CandidateSearch.Stats()));
+        CandidateSearch.byKeys(a, b, same, 1000, Long.MAX_VALUE, 1, new CandidateSearch.Stats()));
+  }
+
+  /**
+   * Several threads scoring blocks at once keep what one thread keeps: each record's k best, ties
+   * to the smaller id, whatever order the pairs arrive in. Few key values make large blocks, and
+   * 64-bit filters make many ties.
+   */
+  @Property(tries = 30)
+  void byKeys_severalThreads_keepsWhatOneThreadKeeps(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 3) int k,
+      @ForAll @IntRange(min = 2, max = 4) int threads,
+      @ForAll boolean same) {
+    SplittableRandom random = new SplittableRandom(seed);
+    long[] values = new long[3];
+    for (int v = 0; v < values.length; v++) {
+      values[v] = random.nextLong();
+    }
+    Party a = party("a", random, 300, values);
+    Party b = same ? a : party("b", random, 250, values);
+    CandidateSearch.Stats one = new CandidateSearch.Stats();
+    CandidateSearch.Stats many = new CandidateSearch.Stats();
+
+    long[] expected = CandidateSearch.byKeys(a, b, same, k, Long.MAX_VALUE, 1, one);
+    long[] found = CandidateSearch.byKeys(a, b, same, k, Long.MAX_VALUE, threads, many);
+
+    assertArrayEquals(expected, found);
+    assertEquals(one.compared, many.compared);
+    assertEquals(one.blockedPairs, many.blockedPairs);
   }
 }
