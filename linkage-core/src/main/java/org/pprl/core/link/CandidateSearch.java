@@ -3,13 +3,11 @@ package org.pprl.core.link;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.pprl.core.block.HammingLsh;
 import org.pprl.core.match.DiceKernel;
 import org.pprl.core.match.FilterMatrix;
+import org.pprl.core.match.Parallel;
 import org.pprl.core.match.ScoredPairs;
 
 /**
@@ -308,28 +306,14 @@ final class CandidateSearch {
       }
     }
     int count = blocks.size() / 4;
-    if (threads <= 1 || count < 2) {
-      stats.compared += joinBlocks(left, right, same, out, blocks, order(blocks), new int[1]);
-      return;
-    }
     int[] order = order(blocks);
     int[] next = new int[1];
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, count));
-    try {
-      List<Future<Long>> done = new ArrayList<>();
-      for (int t = 0; t < Math.min(threads, count); t++) {
-        done.add(pool.submit(() -> joinBlocks(left, right, same, out, blocks, order, next)));
-      }
-      for (Future<Long> f : done) {
-        stats.compared += f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while scoring candidates", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a candidate scoring task failed", e.getCause());
-    } finally {
-      pool.shutdownNow();
+    List<Callable<Long>> workers = new ArrayList<>();
+    for (int t = 0; t < Math.max(1, Math.min(threads, count)); t++) {
+      workers.add(() -> joinBlocks(left, right, same, out, blocks, order, next));
+    }
+    for (long compared : Parallel.run(workers, threads, "scoring candidates")) {
+      stats.compared += compared;
     }
   }
 

@@ -5,10 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.pprl.core.block.HammingLsh;
 import org.pprl.core.cluster.Clusterer;
@@ -19,6 +16,7 @@ import org.pprl.core.match.ComparisonPatterns;
 import org.pprl.core.match.DiceKernel;
 import org.pprl.core.match.FellegiSunter;
 import org.pprl.core.match.FilterMatrix;
+import org.pprl.core.match.Parallel;
 import org.pprl.core.match.ScoredPairs;
 
 /**
@@ -643,33 +641,17 @@ public final class Linker {
 
   /** Runs {@code body} over 0..n-1 in chunks on the option's threads; returns when all are done. */
   private void inParallel(int n, Range body) {
-    int threads = Math.min(options.threads(), Math.max(1, n / PARALLEL_CHUNK));
-    if (threads <= 1) {
-      body.run(0, n);
-      return;
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (int from = 0; from < n; from += PARALLEL_CHUNK) {
+      int start = from;
+      int end = Math.min(n, from + PARALLEL_CHUNK);
+      tasks.add(
+          () -> {
+            body.run(start, end);
+            return null;
+          });
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int from = 0; from < n; from += PARALLEL_CHUNK) {
-        int start = from;
-        int end = Math.min(n, from + PARALLEL_CHUNK);
-        done.add(pool.submit(() -> body.run(start, end)));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while comparing fields", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException) {
-        throw (RuntimeException) e.getCause();
-      }
-      throw new IllegalStateException("a comparison task failed", e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+    Parallel.run(tasks, options.threads(), "comparing fields");
   }
 
   /** Candidates per task when fields are compared on several threads. */

@@ -3,10 +3,7 @@ package org.pprl.core.match;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pprl.core.bits.BitFilters;
 
@@ -234,12 +231,6 @@ public final class DiceKernel {
       this.maxPairs = maxPairs;
     }
 
-    /** The same, thrown again on the caller's thread (with this thread's stack). */
-    TooManyPairsException(TooManyPairsException fromWorker) {
-      this(fromWorker.maxPairs);
-      initCause(fromWorker);
-    }
-
     /** The cap that was passed. */
     public long maxPairs() {
       return maxPairs;
@@ -281,35 +272,12 @@ public final class DiceKernel {
     }
     SortedSide side = SortedSide.of(b);
     int blocks = (a.size() + ROWS - 1) / ROWS;
-    List<ScoredPairs.Buffer> buffers = new ArrayList<>(blocks);
-    if (threads == 1 || blocks <= 1) {
-      for (int block = 0; block < blocks; block++) {
-        buffers.add(scanBlock(a, side, block, threshold, rows, supplier));
-      }
-      return ScoredPairs.merge(buffers);
+    List<Callable<ScoredPairs.Buffer>> tasks = new ArrayList<>(blocks);
+    for (int block = 0; block < blocks; block++) {
+      int blockIndex = block;
+      tasks.add(() -> scanBlock(a, side, blockIndex, threshold, rows, supplier));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, blocks));
-    try {
-      List<Future<ScoredPairs.Buffer>> futures = new ArrayList<>(blocks);
-      for (int block = 0; block < blocks; block++) {
-        int blockIndex = block;
-        futures.add(pool.submit(() -> scanBlock(a, side, blockIndex, threshold, rows, supplier)));
-      }
-      for (Future<ScoredPairs.Buffer> future : futures) {
-        buffers.add(future.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while matching", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof TooManyPairsException) {
-        throw new TooManyPairsException(((TooManyPairsException) e.getCause()));
-      }
-      throw new IllegalStateException("a matching task failed", e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
-    return ScoredPairs.merge(buffers);
+    return ScoredPairs.merge(Parallel.run(tasks, threads, "matching"));
   }
 
   /** B's filters copied in ascending popcount order, with the map back to original indices. */
