@@ -43,30 +43,7 @@ public final class DisclosedTable {
    * Where each position sits in {@link #count} and {@link #tenths}. Kept instead of the model: a
    * disclosed table holds no true value of anything it suppresses.
    */
-  private final Layout layout;
-
-  /** The item numbering of {@link TableModel}, without its values. */
-  private record Layout(int rows, int columns, boolean cumulative) {
-    int cell(int r, int c) {
-      return r * columns + c;
-    }
-
-    int rowTotal(int r) {
-      return cumulative ? cell(r, columns - 1) : rows * columns + r;
-    }
-
-    int columnTotal(int c) {
-      return rows * columns + (cumulative ? 0 : rows) + c;
-    }
-
-    int grandTotal() {
-      return cumulative ? columnTotal(columns - 1) : columnTotal(columns);
-    }
-
-    int base() {
-      return grandTotal() + 1;
-    }
-  }
+  private final ItemLayout layout;
 
   DisclosedTable(
       CountTable table,
@@ -81,7 +58,7 @@ public final class DisclosedTable {
     this.minCellSize = minCellSize;
     this.primarySuppressions = primarySuppressions;
     this.complementarySuppressions = complementarySuppressions;
-    this.layout = new Layout(m.rows, m.columns, m.cumulative);
+    this.layout = m.layout;
     assert layout.base() == m.base();
     long base = table.base();
     boolean basePublished = published[m.base()];

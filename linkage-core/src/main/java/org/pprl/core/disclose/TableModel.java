@@ -25,6 +25,9 @@ final class TableModel {
   final int columns;
   final boolean cumulative;
 
+  /** Where the publishable numbers sit among the items. */
+  final ItemLayout layout;
+
   /** The true value of each unknown. */
   final long[] unknownValue;
 
@@ -47,6 +50,7 @@ final class TableModel {
     rows = t.rows().size();
     columns = t.columns().size();
     cumulative = t.cumulativeColumns();
+    layout = new ItemLayout(rows, columns, cumulative);
     int cells = rows * columns;
     int remainderUnknown = cells;
     unknownValue = new long[cells + 1];
@@ -176,21 +180,19 @@ final class TableModel {
   }
 
   int cell(int r, int c) {
-    return r * columns + c;
+    return layout.cell(r, c);
   }
 
-  /** The item of row {@code r}'s total; with cumulative columns, its last cell. */
   int rowTotal(int r) {
-    return cumulative ? cell(r, columns - 1) : rows * columns + r;
+    return layout.rowTotal(r);
   }
 
   int columnTotal(int c) {
-    return rows * columns + (cumulative ? 0 : rows) + c;
+    return layout.columnTotal(c);
   }
 
-  /** The item of the grand total; with cumulative columns, the last column's total. */
   int grandTotal() {
-    return cumulative ? columnTotal(columns - 1) : columnTotal(columns);
+    return layout.grandTotal();
   }
 
   int base() {
