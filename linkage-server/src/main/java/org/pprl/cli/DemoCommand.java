@@ -509,16 +509,7 @@ final class DemoCommand implements Callable<Integer> {
           tokens,
           project);
       out.flush();
-      CountDownLatch stopped = new CountDownLatch(1);
-      // Ctrl-C: stop the service from the hook, since the JVM may halt before the caller's finally.
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    server.close();
-                    stopped.countDown();
-                  },
-                  "pprl-demo-shutdown"));
+      CountDownLatch stopped = server.closeOnShutdown("pprl-demo-shutdown");
       try {
         stopped.await();
       } catch (InterruptedException e) {

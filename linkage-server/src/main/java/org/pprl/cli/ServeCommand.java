@@ -77,15 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
       throw new CommandFailure(
           "cannot start the service on port " + port + ": " + e.getMessage(), e);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "pprl-serve-shutdown"));
+    CountDownLatch stopped = server.closeOnShutdown("pprl-serve-shutdown");
     PrintWriter out = spec.commandLine().getOut();
     out.println("pprl serve: listening on port " + server.port() + ", data in " + store.dataDir());
     out.flush();
