@@ -259,11 +259,6 @@ final class FieldGroups {
     return m0;
   }
 
-  /** The level of model field {@code m} where every member agrees (its top level). */
-  int allAgree(int m, int rawLevels) {
-    return modelLevels(rawLevels)[m] - 1;
-  }
-
   /** The level of model field {@code m} where every member is present and none agrees. */
   int noneAgrees(int m) {
     if (members[m].length == 1) {
