@@ -186,28 +186,28 @@ public final class LinkageServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server, then its run worker: a running run is cancelled at its next phase, queued
-   * ones are cancelled. The store needs no closing. Closing again does nothing.
-   */
-  /**
    * Closes this service when the JVM shuts down (Ctrl-C), from the shutdown hook itself, since the
    * JVM may halt before a caller's finally runs.
    *
    * @return counted down once the hook has closed the service: await it to run until then
    */
   public CountDownLatch closeOnShutdown(String threadName) {
-    CountDownLatch closed = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   close();
-                  closed.countDown();
+                  done.countDown();
                 },
                 threadName));
-    return closed;
+    return done;
   }
 
+  /**
+   * Stops the server, then its run worker: a running run is cancelled at its next phase, queued
+   * ones are cancelled. The store needs no closing. Closing again does nothing.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
