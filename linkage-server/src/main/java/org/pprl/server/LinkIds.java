@@ -2,8 +2,11 @@ package org.pprl.server;
 
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Locale;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
 
 /**
  * Stable link ids: gives each entity of a new run the id of the previous entity it shares the most
@@ -18,10 +21,27 @@ final class LinkIds {
    * run's order; a candidate is taken when neither its entity nor its old id has been taken yet.
    * So each old id goes to at most one entity, an entity whose best old id went elsewhere gets its
    * next best, and the result depends only on the two link sets and the run's entity order (which
-   * the linker makes deterministic). Entities left without an old id get new ids, L followed by
-   * the project's counter (at least six digits), in the run's order. Old ids that were not taken
-   * are retired: the counter only grows, so an id never names two different entities over time.
+   * the linker makes deterministic). Entities left without an old id get new ids. Old ids that were
+   * not taken are retired.
+   *
+   * New ids are random and opaque: L followed by 20 characters of lowercase base32 (RFC 4648
+   * alphabet, a-z and 2-7), 100 bits from the caller's generator (the store passes a
+   * SecureRandom). They used to be L and a per-project counter (L000001, ...), which told a
+   * steward holding a run's highest id how many entities the project had, and the order in which
+   * they appeared. A new id is drawn again if it equals an id of the current link set or one
+   * drawn earlier in the run; an id retired by an earlier run is not remembered, so it could come
+   * back only by a 100-bit collision (about n^2 / 2^101 for n ids ever made: below 10^-16 for
+   * 10^7). Stores made before the change keep their numbered ids: they are reused like any other,
+   * and rank before random ones in the tie-break (shorter first), which is still deterministic.
    */
+
+  /** A link id made by {@link #newId}: L and 20 characters of lowercase base32. */
+  static final Pattern NEW_ID = Pattern.compile("L[a-z2-7]{20}");
+
+  private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+
+  /** Random bytes drawn per new id: 13, of which the first 100 bits are used. */
+  static final int ID_BYTES = 13;
 
   private LinkIds() {}
 
@@ -53,27 +73,44 @@ final class LinkIds {
    * The ids chosen for a run's entities.
    *
    * @param ids the link id of each new entity, by entity number
-   * @param next the project's counter after the new ids were made
    * @param reused how many entities kept an old id
    */
-  record Assignment(String[] ids, long next, int reused) {}
+  record Assignment(String[] ids, int reused) {}
 
-  /** The link id with number {@code n}: L followed by at least six digits. */
-  static String format(long n) {
-    return String.format(Locale.ROOT, "L%06d", n);
+  /**
+   * A new link id: L and 100 random bits as 20 characters of lowercase base32.
+   *
+   * @param bits a buffer of {@link #ID_BYTES} bytes, overwritten (one generator call per id: a
+   *     SecureRandom's nextLong costs several calls)
+   */
+  static String newId(RandomGenerator random, byte[] bits) {
+    assert bits.length == ID_BYTES;
+    random.nextBytes(bits);
+    char[] id = new char[21];
+    id[0] = 'L';
+    int buffer = 0;
+    int held = 0; // bits in buffer
+    int at = 0;
+    for (int i = 1; i < id.length; i++) {
+      if (held < 5) {
+        buffer = buffer << 8 | (bits[at++] & 0xFF);
+        held += 8;
+      }
+      held -= 5;
+      id[i] = BASE32[(buffer >>> held) & 31];
+    }
+    return new String(id);
   }
 
   /**
    * Chooses the link ids of {@code entities}.
    *
    * @param previous the current links: agency, then record id, to link id
-   * @param next the number of the project's next new link id, at least 1
+   * @param random where new ids come from: a SecureRandom in the service, seeded in tests
    */
-  static Assignment assign(Members entities, Map<String, Map<String, String>> previous, long next) {
-    if (next < 1) {
-      throw new IllegalArgumentException("the next link number is " + next + ", expected >= 1");
-    }
-    // Old ids ranked in id order: shorter first (fewer digits), then by text.
+  static Assignment assign(
+      Members entities, Map<String, Map<String, String>> previous, RandomGenerator random) {
+    // Old ids ranked in id order: shorter first (numbered ids before random ones), then by text.
     Map<String, Integer> rankOf = new HashMap<>();
     for (Map<String, String> byRecord : previous.values()) {
       for (String id : byRecord.values()) {
@@ -142,12 +179,17 @@ final class LinkIds {
         reused++;
       }
     }
-    long counter = next;
+    Set<String> used = new HashSet<>(rankOf.keySet());
+    byte[] bits = new byte[ID_BYTES];
     for (int e = 0; e < n; e++) {
       if (ids[e] == null) {
-        ids[e] = format(counter++);
+        String id = newId(random, bits);
+        while (!used.add(id)) {
+          id = newId(random, bits); // a 100-bit collision: practically never
+        }
+        ids[e] = id;
       }
     }
-    return new Assignment(ids, counter, reused);
+    return new Assignment(ids, reused);
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,6 +57,9 @@ public final class Store {
 
   private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
   private static final ObjectMapper AUDIT_JSON = new ObjectMapper();
+
+  /** Where new link ids come from ({@link LinkIds}): unpredictable, so that ids tell nothing. */
+  private static final SecureRandom LINK_ID_RANDOM = new SecureRandom();
 
   private final Path dataDir;
   private final SQLiteDataSource source;
@@ -983,17 +987,7 @@ public final class Store {
               }
             }
           }
-          long next = 1;
-          try (PreparedStatement s =
-              c.prepareStatement("SELECT next FROM link_counters WHERE project = ?")) {
-            s.setLong(1, run.project());
-            try (ResultSet r = s.executeQuery()) {
-              if (r.next()) {
-                next = r.getLong(1);
-              }
-            }
-          }
-          LinkIds.Assignment ids = LinkIds.assign(entities, previous, next);
+          LinkIds.Assignment ids = LinkIds.assign(entities, previous, LINK_ID_RANDOM);
           try (PreparedStatement s = c.prepareStatement("DELETE FROM links WHERE project = ?")) {
             s.setLong(1, run.project());
             s.executeUpdate();
@@ -1013,14 +1007,6 @@ public final class Store {
               }
             }
             s.executeBatch();
-          }
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT INTO link_counters (project, next) VALUES (?, ?)"
-                      + " ON CONFLICT (project) DO UPDATE SET next = excluded.next")) {
-            s.setLong(1, run.project());
-            s.setLong(2, ids.next());
-            s.executeUpdate();
           }
           Map<String, Object> stored = new LinkedHashMap<>(summary);
           stored.put("linkIdsKept", ids.reused());
