@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.pprl.core.audit.Checkpoint;
 import org.pprl.core.extract.CorruptExtractException;
@@ -113,7 +114,7 @@ final class Endpoints {
     List<Map<String, Object>> visible = new ArrayList<>();
     for (Store.Project p : store.projects()) {
       if (caller.role() != Role.STEWARD || p.agencies().contains(caller.agency())) {
-        visible.add(projectWithExtracts(p));
+        visible.add(projectWithExtracts(p, caller));
       }
     }
     ctx.json(Map.of("projects", visible));
@@ -121,10 +122,17 @@ final class Endpoints {
 
   /** {@code GET /projects/{project}} (any role that may see it): as one entry of the list. */
   private void getProject(Context ctx) {
-    ctx.json(projectWithExtracts(Requests.visibleProject(store, ctx, Requests.principal(ctx))));
+    Principal caller = Requests.principal(ctx);
+    ctx.json(projectWithExtracts(Requests.visibleProject(store, ctx, caller), caller));
   }
 
-  private Map<String, Object> projectWithExtracts(Store.Project p) {
+  /**
+   * The project with its agencies' current extract versions; for an admin or an auditor, also the
+   * record ids each version added and removed (null for versions uploaded before they were
+   * counted). Stewards and analysts do not see how other agencies' extracts changed.
+   */
+  private Map<String, Object> projectWithExtracts(Store.Project p, Principal caller) {
+    boolean changes = caller.role() == Role.ADMIN || caller.role() == Role.AUDITOR;
     Map<String, Object> m = projectJson(p);
     Map<String, Object> extracts = new LinkedHashMap<>();
     for (String agency : p.agencies()) {
@@ -138,6 +146,10 @@ final class Endpoints {
                     e.put("version", v.version());
                     e.put("records", v.recordCount());
                     e.put("uploadedAt", v.uploadedAt());
+                    if (changes) {
+                      e.put("added", v.change() == null ? null : v.change().added());
+                      e.put("removed", v.change() == null ? null : v.change().removed());
+                    }
                     return e;
                   })
               .orElse(null));
@@ -325,9 +337,13 @@ final class Endpoints {
     Path temp = Files.createTempFile(store.incomingDir(), "upload-", ".part");
     try {
       receive(ctx.bodyInputStream(), temp);
+      // The upload's ids, collected while it is checked when there is a version to compare with.
+      Optional<Store.ExtractVersion> current = store.currentExtract(project.id(), agency);
+      Set<String> ids =
+          current.isEmpty() ? null : ExtractChanges.newIdSet(current.get().recordCount());
       ExtractSummary summary;
       try {
-        summary = ExtractReader.verify(temp);
+        summary = ExtractReader.verify(temp, ids == null ? r -> {} : r -> ids.add(r.id()));
       } catch (CorruptExtractException e) {
         throw new ApiException(
             Code.CORRUPT_EXTRACT,
@@ -360,15 +376,7 @@ final class Endpoints {
                   + project.attributes());
         }
       }
-      Store.ExtractVersion version =
-          store.addExtract(
-              caller,
-              project.id(),
-              agency,
-              summary.recordCount(),
-              summary.fileSha256(),
-              fingerprint,
-              temp);
+      Store.ExtractVersion version = record(caller, project, agency, summary, ids, temp);
       LOG.info(
           "extract version {} accepted for project {} from principal {}",
           version.version(),
@@ -379,6 +387,8 @@ final class Endpoints {
       receipt.put("agency", agency);
       receipt.put("version", version.version());
       receipt.put("records", version.recordCount());
+      receipt.put("added", version.change().added());
+      receipt.put("removed", version.change().removed());
       receipt.put("sha256", version.sha256());
       receipt.put("uploadedAt", version.uploadedAt());
       ctx.status(201).json(receipt);
@@ -425,6 +435,62 @@ final class Endpoints {
 
   private static String shape(ExtractHeader h) {
     return h.clkBits() + "-bit CLK, " + h.fieldFilters().size() + " field filters";
+  }
+
+  /** Attempts at recording an upload while other uploads of the agency keep replacing its base. */
+  private static final int RECORD_ATTEMPTS = 3;
+
+  /**
+   * Records a checked upload as the agency's current version, with the record ids it added and
+   * removed against the version current before it. The comparison reads the stored file outside the
+   * store's transaction; if another upload of the agency was recorded meanwhile, it is made again
+   * against that one.
+   *
+   * @param ids the upload's record ids, or null if they were not collected (they are read from
+   *     {@code temp} if a version to compare with turns up)
+   */
+  private Store.ExtractVersion record(
+      Principal caller,
+      Store.Project project,
+      String agency,
+      ExtractSummary summary,
+      Set<String> ids,
+      Path temp)
+      throws IOException {
+    Set<String> uploadIds = ids;
+    for (int attempt = 1; ; attempt++) {
+      Optional<Store.ExtractVersion> previous = store.currentExtract(project.id(), agency);
+      Store.ExtractChange change;
+      if (previous.isEmpty()) {
+        change = new Store.ExtractChange(summary.recordCount(), 0);
+      } else {
+        if (uploadIds == null) {
+          uploadIds = ExtractChanges.ids(temp, summary.recordCount());
+        }
+        change =
+            ExtractChanges.compare(store.dataDir().resolve(previous.get().fileName()), uploadIds);
+      }
+      try {
+        return store.addExtract(
+            caller,
+            project.id(),
+            agency,
+            summary.recordCount(),
+            summary.fileSha256(),
+            summary.header().schemaFingerprintHex(),
+            previous.map(Store.ExtractVersion::version).orElse(0),
+            change,
+            temp);
+      } catch (Store.StaleComparison e) {
+        if (attempt == RECORD_ATTEMPTS) {
+          throw new ApiException(
+              Code.CONFLICT,
+              "other uploads of "
+                  + agency
+                  + "'s extract were accepted while this one was compared; send it again");
+        }
+      }
+    }
   }
 
   /**

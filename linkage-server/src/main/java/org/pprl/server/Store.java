@@ -520,6 +520,8 @@ public final class Store {
    * @param fingerprint the schema fingerprint in its header
    * @param fileName where it is kept, relative to the data directory
    * @param uploadedAt when it was accepted, ISO-8601 UTC
+   * @param change the record ids it added and removed against the version before it, or null for a
+   *     version uploaded before uploads were compared (schema V6)
    */
   public record ExtractVersion(
       long project,
@@ -529,7 +531,37 @@ public final class Store {
       String sha256,
       String fingerprint,
       String fileName,
-      String uploadedAt) {}
+      String uploadedAt,
+      ExtractChange change) {}
+
+  /**
+   * What an upload changed ({@link ExtractChanges}).
+   *
+   * @param added record ids the version holds that the previous version did not (all of them for a
+   *     first version)
+   * @param removed record ids the previous version held that this one does not
+   */
+  public record ExtractChange(long added, long removed) {
+    /** Checks that both counts are at least 0. */
+    public ExtractChange {
+      if (added < 0 || removed < 0) {
+        throw new IllegalArgumentException(
+            "added " + added + ", removed " + removed + ": expected both >= 0");
+      }
+    }
+  }
+
+  /**
+   * Another upload of the same agency's extract to the project was recorded after the caller
+   * compared against the current version: compare again with the new current one.
+   */
+  static final class StaleComparison extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StaleComparison(String message) {
+      super(message);
+    }
+  }
 
   /**
    * Records a checked extract file as the current version for {@code (project, agency)} and moves
@@ -539,7 +571,12 @@ public final class Store {
    * checkedFile}).
    *
    * @param actor the uploading steward, recorded in the audit event
+   * @param comparedWith the version {@code change} was computed against: the current one when the
+   *     caller read it, 0 if there was none
+   * @param change the record ids added and removed against {@code comparedWith}, recorded with the
+   *     version and in the audit event
    * @param checkedFile a fully validated extract inside the data directory's incoming directory
+   * @throws StaleComparison if {@code comparedWith} is no longer the current version
    */
   ExtractVersion addExtract(
       Principal actor,
@@ -548,6 +585,8 @@ public final class Store {
       long recordCount,
       String sha256,
       String fingerprint,
+      int comparedWith,
+      ExtractChange change,
       Path checkedFile)
       throws IOException {
     String uploadedAt = now();
@@ -567,6 +606,16 @@ public final class Store {
             version = r.getInt(1);
           }
         }
+        // Every upload becomes current, so the current version is the latest one.
+        if (version - 1 != comparedWith) {
+          throw new StaleComparison(
+              "version "
+                  + (version - 1)
+                  + " of "
+                  + agency
+                  + "'s extract is current, the upload was compared with version "
+                  + comparedWith);
+        }
         String fileName = EXTRACTS_DIR + "/" + project + "/" + agency + "-v" + version + ".pprl";
         try (PreparedStatement s =
             c.prepareStatement(
@@ -579,8 +628,8 @@ public final class Store {
         try (PreparedStatement s =
             c.prepareStatement(
                 "INSERT INTO extract_versions (project, agency, version, record_count, sha256,"
-                    + " fingerprint, file_name, uploaded_at, current)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+                    + " fingerprint, file_name, uploaded_at, current, added, removed)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)")) {
           s.setLong(1, project);
           s.setString(2, agency);
           s.setInt(3, version);
@@ -589,6 +638,8 @@ public final class Store {
           s.setString(6, fingerprint);
           s.setString(7, fileName);
           s.setString(8, uploadedAt);
+          s.setLong(9, change.added());
+          s.setLong(10, change.removed());
           s.executeUpdate();
         }
         Map<String, Object> detail = new LinkedHashMap<>();
@@ -596,6 +647,8 @@ public final class Store {
         detail.put("agency", agency);
         detail.put("version", version);
         detail.put("records", recordCount);
+        detail.put("added", change.added());
+        detail.put("removed", change.removed());
         detail.put("sha256", sha256);
         appendAudit(c, actor, "extract.upload", detail);
         Path destination = dataDir.resolve(fileName);
@@ -603,7 +656,15 @@ public final class Store {
         target = destination;
         c.commit();
         return new ExtractVersion(
-            project, agency, version, recordCount, sha256, fingerprint, fileName, uploadedAt);
+            project,
+            agency,
+            version,
+            recordCount,
+            sha256,
+            fingerprint,
+            fileName,
+            uploadedAt,
+            change);
       } catch (SQLException | IOException | RuntimeException e) {
         try {
           c.rollback();
@@ -627,7 +688,8 @@ public final class Store {
     try (Connection c = connect();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT version, record_count, sha256, fingerprint, file_name, uploaded_at"
+                "SELECT version, record_count, sha256, fingerprint, file_name, uploaded_at,"
+                    + " added, removed"
                     + " FROM extract_versions WHERE project = ? AND agency = ? ORDER BY version")) {
       s.setLong(1, project);
       s.setString(2, agency);
@@ -642,7 +704,8 @@ public final class Store {
                   r.getString(3),
                   r.getString(4),
                   r.getString(5),
-                  r.getString(6)));
+                  r.getString(6),
+                  r.getObject(7) == null ? null : new ExtractChange(r.getLong(7), r.getLong(8))));
         }
       }
     } catch (SQLException e) {

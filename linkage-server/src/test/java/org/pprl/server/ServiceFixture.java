@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractRecord;
@@ -46,6 +47,26 @@ final class ServiceFixture {
       int clkBits,
       boolean repeatId,
       String... attributes) {
+    String[] ids = new String[records];
+    for (int i = 0; i < records; i++) {
+      ids[i] = repeatId && i == records - 1 ? "r0" : "r" + i;
+    }
+    return extract(agency, fingerprintHex, ids, seed, clkBits, !repeatId, attributes);
+  }
+
+  /** An extract whose records have these ids, in this order, with 1024-bit CLKs. */
+  static byte[] extractWithIds(String agency, String fingerprintHex, List<String> ids, long seed) {
+    return extract(agency, fingerprintHex, ids.toArray(new String[0]), seed, 1024, true);
+  }
+
+  private static byte[] extract(
+      String agency,
+      String fingerprintHex,
+      String[] ids,
+      long seed,
+      int clkBits,
+      boolean checkIds,
+      String... attributes) {
     ExtractHeader header =
         ExtractHeader.builder()
             .schemaFingerprint(HexFormat.of().parseHex(fingerprintHex))
@@ -57,10 +78,10 @@ final class ServiceFixture {
             .build();
     SplittableRandom random = new SplittableRandom(seed);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ExtractWriter w = ExtractWriter.create(bytes, header, !repeatId)) {
+    try (ExtractWriter w = ExtractWriter.create(bytes, header, checkIds)) {
       ExtractRecord r = new ExtractRecord(header);
-      for (int i = 0; i < records; i++) {
-        r.setId(repeatId && i == records - 1 ? "r0" : "r" + i);
+      for (String id : ids) {
+        r.setId(id);
         long[] clk = r.clk();
         for (int k = 0; k < clk.length; k++) {
           clk[k] = random.nextLong();

@@ -13,6 +13,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.pprl.core.bits.BitFilters;
@@ -137,6 +138,19 @@ public final class ExtractReader implements Closeable {
    * @throws IOException if the file cannot be read
    */
   public static ExtractSummary verify(Path path) throws IOException {
+    return verify(path, record -> {});
+  }
+
+  /**
+   * As {@link #verify(Path)}, calling {@code each} with every record as it is read, for a caller
+   * that needs something of every record (its id, say) without reading the file a second time. The
+   * records are not authenticated until this returns: if it throws, discard what {@code each} kept.
+   *
+   * @param each called with each record in file order; the record is overwritten by the next one
+   * @throws CorruptExtractException at the first problem
+   * @throws IOException if the file cannot be read
+   */
+  public static ExtractSummary verify(Path path, Consumer<ExtractRecord> each) throws IOException {
     MessageDigest fileSha = Shape.sha256();
     try (InputStream raw = new DigestInputStream(Files.newInputStream(path), fileSha);
         ExtractReader reader = open(raw)) {
@@ -144,6 +158,7 @@ public final class ExtractReader implements Closeable {
       long popcount = 0;
       while (reader.next(record)) {
         popcount += BitFilters.popcount(record.clk());
+        each.accept(record);
       }
       // gunzip may stop before the end of the file; the file's hash covers every byte.
       raw.transferTo(OutputStream.nullOutputStream());

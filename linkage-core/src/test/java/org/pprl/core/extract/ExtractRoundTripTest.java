@@ -111,6 +111,20 @@ class ExtractRoundTripTest {
   }
 
   @Test
+  void verify_withConsumer_seesEveryRecordInFileOrder(@TempDir Path dir) throws IOException {
+    SplittableRandom random = new SplittableRandom(5);
+    ExtractHeader header = ExtractSamples.randomHeader(random);
+    List<ExtractRecord> records = ExtractSamples.randomRecords(header, random, 25);
+    Path file = Files.write(dir.resolve("extract.bin"), ExtractSamples.write(header, records));
+    List<String> seen = new ArrayList<>();
+
+    ExtractSummary summary = ExtractReader.verify(file, r -> seen.add(r.id()));
+
+    assertEquals(records.stream().map(ExtractRecord::id).toList(), seen);
+    assertEquals(ExtractReader.verify(file), summary);
+  }
+
+  @Test
   void writer_throughAtomicOutput_producesAVerifiableFile(@TempDir Path dir) throws IOException {
     SplittableRandom random = new SplittableRandom(4);
     ExtractHeader header = ExtractSamples.randomHeader(random);
