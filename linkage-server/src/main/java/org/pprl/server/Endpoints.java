@@ -62,6 +62,7 @@ final class Endpoints {
     app.post("/projects/{project}/runs/{run}/cancel", this::cancelRun);
     app.get("/audit", this::exportAudit);
     app.post("/audit/checkpoint", this::checkpoint);
+    app.get("/audit/releases", this::releases);
   }
 
   /** {@code POST /projects} (admin): name, agencies, schemaFingerprint, minCellSize (default 6). */
@@ -305,6 +306,17 @@ final class Endpoints {
     Writer out =
         new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));
     store.exportAudit(out);
+  }
+
+  /**
+   * {@code GET /audit/releases} (auditor): per project and agency, the uploads with the record ids
+   * they added and removed, and the matches released per UTC day ({@link ReleaseSummary}). The read
+   * is logged first ({@code audit.releases}), as an export is.
+   */
+  private void releases(Context ctx) {
+    Principal caller = Requests.requireRole(ctx, Role.AUDITOR);
+    store.audit(caller, "audit.releases", Map.of());
+    ctx.json(ReleaseSummary.read(store));
   }
 
   /**

@@ -1485,6 +1485,37 @@ public final class Store {
   }
 
   /**
+   * Calls {@code each} with every audit event whose action is one of {@code actions}, in sequence
+   * order, read in one transaction (events appended meanwhile are not seen).
+   */
+  void forEachAuditEvent(
+      java.util.Set<String> actions, java.util.function.Consumer<AuditEvent> each) {
+    String marks = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT seq, time, actor, role, agency, purpose, action, detail FROM audit_events"
+                    + " WHERE action IN ("
+                    + marks
+                    + ") ORDER BY seq")) {
+      int i = 1;
+      for (String action : actions) {
+        s.setString(i++, action);
+      }
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          AuditEvent event = storedEvent(r);
+          if (actions.contains(event.action())) {
+            each.accept(event);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the audit log", e);
+    }
+  }
+
+  /**
    * An event as stored. A row edited into a shape no event can have is written with its content
    * replaced by an empty detail: it then fails verification as edited, as it should.
    */

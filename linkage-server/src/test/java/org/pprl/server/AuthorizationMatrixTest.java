@@ -73,6 +73,7 @@ class AuthorizationMatrixTest {
       POST /projects/{project}/questions            401   401    403    200     403   403 403 404
       GET  /projects/{project}/matches              401   401    403    403     403   200 200 404
       GET  /audit                                   401   401    403    403     200   403 403 403
+      GET  /audit/releases                          401   401    403    403     200   403 403 403
       POST /audit/checkpoint                        401   401    201    403     201   403 403 403
       """;
 
@@ -262,6 +263,8 @@ class AuthorizationMatrixTest {
         return send("GET", p + "/matches?purpose=" + purpose, caller, null);
       case "GET /audit":
         return send("GET", "/audit", caller, null);
+      case "GET /audit/releases":
+        return send("GET", "/audit/releases", caller, null);
       case "POST /audit/checkpoint":
         return send("POST", "/audit/checkpoint", caller, HttpRequest.BodyPublishers.noBody());
       default:
