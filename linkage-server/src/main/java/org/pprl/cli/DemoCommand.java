@@ -64,6 +64,9 @@ final class DemoCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String SCHEMA_RESOURCE = "/org/pprl/examples/agency-schema.json";
 
+  /** The question shapes the demo's project declares. */
+  static final String QUESTIONS_RESOURCE = "/org/pprl/examples/agency-questions.json";
+
   /** The children's-services question the demo asks (see docs/questions.md). */
   static final String FOSTER_TO_SHELTER =
       "{\"cohort\": {\"agency\": \"childrens_services\", \"where\": {\"foster_care\": [\"Y\"]}},"
@@ -71,6 +74,14 @@ final class DemoCommand implements Callable<Integer> {
           + " \"to\": {\"agency\": \"homeless_services\", \"attribute\": \"shelter_entry_date\"},"
           + " \"days\": [30, 90, 180, 365],"
           + " \"rows\": {\"agency\": \"homeless_services\", \"attribute\": \"shelter_type\"}}";
+
+  /** The law's other question: cash assistance, SNAP or Medicaid within 30, 60 and 180 days. */
+  static final String FOSTER_TO_ASSISTANCE =
+      "{\"cohort\": {\"agency\": \"childrens_services\", \"where\": {\"foster_care\": [\"Y\"]}},"
+          + " \"from\": {\"agency\": \"childrens_services\", \"attribute\": \"foster_discharge_date\"},"
+          + " \"to\": {\"agency\": \"public_assistance\", \"attribute\": \"case_open_date\"},"
+          + " \"days\": [30, 60, 180],"
+          + " \"rows\": {\"agency\": \"public_assistance\", \"attribute\": \"case_type\"}}";
 
   @Option(
       names = "--dir",
@@ -287,6 +298,13 @@ final class DemoCommand implements Callable<Integer> {
       body.put("schemaFingerprint", summaries.get(0).header().schemaFingerprintHex());
       purposes.forEach(body.putArray("purposes")::add);
       attributes.forEach(body.putArray("attributes")::add);
+      body.putArray("recordLevelPurposes").add("service_coordination");
+      try (InputStream in = DemoCommand.class.getResourceAsStream(QUESTIONS_RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException("the example question policy is missing from the jar");
+        }
+        body.set("questions", JSON.readTree(in));
+      }
       project =
           send(
                   http,
@@ -370,11 +388,15 @@ final class DemoCommand implements Callable<Integer> {
           summary.path("comparisons").asLong());
     }
 
-    /** Every pair of records of different agencies that share a link id, as a pairs CSV. */
+    /**
+     * Every pair of records of different agencies that share a link id, as a pairs CSV, in the
+     * order of the records (link ids are random, so their order would differ run to run).
+     */
     void writePairs(Path file) throws IOException {
       Map<String, List<Store.Link>> entities = new TreeMap<>();
       store.forEachLink(
           project, l -> entities.computeIfAbsent(l.linkId(), k -> new ArrayList<>()).add(l));
+      List<String> lines = new ArrayList<>();
       try (AtomicOutput csv = AtomicOutput.create(file);
           Writer w =
               new java.io.BufferedWriter(
@@ -387,7 +409,7 @@ final class DemoCommand implements Callable<Integer> {
               Store.Link a = members.get(i);
               Store.Link b = members.get(j);
               if (!a.agency().equals(b.agency())) {
-                w.write(
+                lines.add(
                     String.join(
                             ",",
                             Csv.field(a.agency()),
@@ -400,23 +422,33 @@ final class DemoCommand implements Callable<Integer> {
             }
           }
         }
+        lines.sort(null);
+        for (String line : lines) {
+          w.write(line);
+        }
         w.flush();
         csv.commit();
       }
     }
 
-    /** The children's-services question, printed as the analyst receives it. */
+    /** The law's two children's-services questions, printed as the analyst receives them. */
     void ask(PrintWriter out) throws IOException {
+      out.println("   foster-care leavers who entered a shelter, by shelter type:");
+      printTable(out, ask(FOSTER_TO_SHELTER));
+      out.println("   foster-care leavers who received public assistance, by case type:");
+      printTable(out, ask(FOSTER_TO_ASSISTANCE));
+    }
+
+    private JsonNode ask(String question) throws IOException {
       ObjectNode body = JSON.createObjectNode();
       body.put("purpose", "research");
-      body.set("question", JSON.readTree(FOSTER_TO_SHELTER));
-      JsonNode answer =
-          send(
+      body.set("question", JSON.readTree(question));
+      return send(
               http,
               request("/projects/" + project + "/questions", analyst)
                   .POST(HttpRequest.BodyPublishers.ofString(body.toString())),
-              200);
-      printTable(out, answer.get("table"));
+              200)
+          .get("table");
     }
 
     /** A steward's consented matches, summarised: how many, with which agencies, two examples. */
@@ -518,7 +550,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Prints a disclosed table: counts or the suppression symbol, column totals and the base. */
+  /** Prints a released table: counts or the symbol, column totals and the base. */
   static void printTable(PrintWriter out, JsonNode table) {
     List<String> rows = new ArrayList<>();
     table.get("rows").forEach(r -> rows.add(r.asText()));
@@ -561,12 +593,11 @@ final class DemoCommand implements Callable<Integer> {
     out.println(tableLine(label, cell, "% of base", percents, true));
     out.printf(
         Locale.ROOT,
-        "   base: %s foster-care leavers with a discharge date; %s = suppressed (counts 1..%d,"
-            + " and %d more so that none can be worked out from the rest)%n",
+        "   base: %s foster-care leavers with a discharge date; every number is perturbed by"
+            + " the cell-key method, %s = 1..%d after perturbation%n",
         table.get("base").asText(),
         table.get("suppressedSymbol").asText(),
-        table.get("minCellSize").asInt() - 1,
-        table.get("complementarySuppressions").asInt());
+        table.get("minCellSize").asInt() - 1);
   }
 
   private static String tableLine(

@@ -32,6 +32,15 @@ public final class ApiException extends RuntimeException {
     NO_LINKS(409),
     /** The stated purpose is not one the project allows. */
     PURPOSE_NOT_ALLOWED(403),
+    /** The purpose is allowed, but not for record-level matches (research is aggregate only). */
+    PURPOSE_NOT_RECORD_LEVEL(403),
+    /** The question has a shape the project does not declare (the message names the part). */
+    QUESTION_NOT_ALLOWED(422),
+    /**
+     * The question's cohort, or the group one of its filters leaves out, is below the project's
+     * minimum cohort (judged on the perturbed count, so a refusal tells no exact size).
+     */
+    GROUP_TOO_SMALL(422),
     /** The upload is not a valid extract file. */
     CORRUPT_EXTRACT(422),
     /** The extract was encoded with another schema than the project's. */

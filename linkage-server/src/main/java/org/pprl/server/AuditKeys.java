@@ -29,7 +29,7 @@ final class AuditKeys {
     Path publicFile = dataDir.resolve(PUBLIC_FILE);
     if (!Files.exists(privateFile)) {
       AuditSigner created = AuditSigner.generate(new SecureRandom());
-      Path temp = ownerOnlyTempFile(dataDir);
+      Path temp = ownerOnlyTempFile(dataDir, PRIVATE_FILE);
       try {
         Files.write(temp, base64(created.privateKey()));
         try {
@@ -74,15 +74,16 @@ final class AuditKeys {
     return (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static Path ownerOnlyTempFile(Path dir) throws IOException {
+  /** A new temporary file in {@code dir}, readable and writable by its owner only. */
+  static Path ownerOnlyTempFile(Path dir, String prefix) throws IOException {
     try {
       return Files.createTempFile(
           dir,
-          PRIVATE_FILE,
+          prefix,
           ".part",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
-      Path temp = Files.createTempFile(dir, PRIVATE_FILE, ".part");
+      Path temp = Files.createTempFile(dir, prefix, ".part");
       java.io.File f = temp.toFile();
       if (!(f.setReadable(false, false)
           && f.setReadable(true, true)

@@ -14,25 +14,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.pprl.core.disclose.CountTable;
-import org.pprl.core.disclose.DisclosedTable;
-import org.pprl.core.disclose.Suppressor;
+import org.pprl.core.disclose.CellKeyPerturbation;
+import org.pprl.core.disclose.PerturbedTable;
 import org.pprl.core.query.AgencyRecords;
 import org.pprl.core.query.ConsentedMatches;
 import org.pprl.core.query.LinkedPopulation;
 import org.pprl.core.query.OverlapQuestion;
+import org.pprl.core.query.PopulationKeys;
 import org.pprl.core.query.QuestionEvaluator;
+import org.pprl.core.query.QuestionPolicy;
 import org.pprl.server.ApiException.Code;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one policy layer every release of linked data goes through. An analyst gets counts of persons
- * only after small-cell and complementary suppression with the project's minimum cell size ({@link
- * Suppressor}); a steward gets its own agency's record ids with their link ids and the names of the
- * other agencies, only where both records consent to the stated purpose ({@link ConsentedMatches}).
- * Nothing else about linked records leaves the service. Each release states a purpose the project
- * allows and is audited (who, role, purpose, what was asked, what was released) before it is sent.
+ * The one policy layer every release of linked data goes through. An analyst asks only questions of
+ * the shapes the project declares ({@link QuestionPolicy}) about cohorts no smaller than its
+ * minimum, and gets counts of persons perturbed by the cell-key method, with small values shown as
+ * the symbol ({@link PerturbedTable}); a steward gets, for the project's record-level purpose only,
+ * its own agency's record ids with their link ids and the names of the other agencies, only where
+ * both records consent to that purpose ({@link ConsentedMatches}). Nothing else about linked
+ * records leaves the service. Each release states a purpose the project allows and is audited (who,
+ * role, purpose, what was asked, what was released) before it is sent.
  *
  * <p>Answers are computed over the project's current link set and the extract versions of the run
  * that made it, so the same question gets the same answer until the next run. The loaded records
@@ -42,14 +45,20 @@ final class Disclosures {
   private static final Logger LOG = LoggerFactory.getLogger(Disclosures.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The perturbation of every ad-hoc answer and of the sizes its refusals are judged on. */
+  private static final CellKeyPerturbation PERTURBATION = CellKeyPerturbation.DEFAULT;
+
   private final Store store;
-  private final Cache<Long, LinkedPopulation> populations;
+  private final byte[] cellKeySecret;
+  private final Cache<Long, Linked> populations;
 
   /**
+   * @param cellKeySecret the service's cell-key secret ({@link CellKeySecret})
    * @param maxCachedRecords how many records (over all agencies) the cache of loaded runs may hold
    */
-  Disclosures(Store store, long maxCachedRecords) {
+  Disclosures(Store store, byte[] cellKeySecret, long maxCachedRecords) {
     this.store = store;
+    this.cellKeySecret = cellKeySecret.clone();
     this.populations =
         Caffeine.newBuilder().maximumWeight(maxCachedRecords).weigher(Disclosures::weight).build();
   }
@@ -100,7 +109,8 @@ final class Disclosures {
 
   /**
    * {@code POST /projects/{project}/questions} (analyst): body {@code {"purpose": P, "question":
-   * Q}} with Q as in docs/questions.md; 200 with the suppressed table.
+   * Q}} with Q as in docs/questions.md, in a shape the project declares; 200 with the table under
+   * the cell-key method ({@link PerturbedTable}).
    */
   private void answer(Context ctx) {
     Store.Project project = Requests.visibleProject(store, ctx, Requests.principal(ctx));
@@ -114,14 +124,23 @@ final class Disclosures {
     } catch (IllegalArgumentException e) {
       throw new ApiException(Code.BAD_REQUEST, "question: " + e.getMessage());
     }
-    Linked linked = linked(project);
-    CountTable raw;
+    QuestionPolicy policy = project.questions();
     try {
-      raw = QuestionEvaluator.evaluate(question, linked.population());
+      policy.check(question);
+    } catch (QuestionPolicy.Violation v) {
+      throw new ApiException(Code.QUESTION_NOT_ALLOWED, "question." + v.getMessage());
+    }
+    Linked linked = linked(project);
+    QuestionEvaluator.Keyed keyed;
+    try {
+      keyed = QuestionEvaluator.evaluate(question, linked.population(), policy, linked.keys());
     } catch (IllegalArgumentException e) {
       throw new ApiException(Code.BAD_REQUEST, "question: " + e.getMessage());
     }
-    DisclosedTable table = new Suppressor(project.minCellSize()).apply(raw);
+    requireLargeEnough(keyed, policy.minCohort());
+    PerturbedTable table =
+        PerturbedTable.of(
+            keyed.table(), keyed.cellKeys(), keyed.baseKey(), PERTURBATION, project.minCellSize());
     Map<String, Object> released = table.toJson();
 
     Map<String, Object> detail = new LinkedHashMap<>();
@@ -130,11 +149,7 @@ final class Disclosures {
     detail.put("question", asked);
     detail.put("released", countsOnly(released));
     store.audit(caller, purpose, "question.answer", detail);
-    LOG.info(
-        "question on project {} answered for principal {} ({} cells suppressed)",
-        project.id(),
-        caller.id(),
-        table.primarySuppressions() + table.complementarySuppressions());
+    LOG.info("question on project {} answered for principal {}", project.id(), caller.id());
 
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("project", project.id());
@@ -143,6 +158,38 @@ final class Disclosures {
     response.put("question", asked);
     response.put("table", released);
     ctx.json(response);
+  }
+
+  /**
+   * Refuses a question whose cohort, or the group any one filter leaves out of it, is below the
+   * minimum cohort. The sizes are judged perturbed, as the cell-key method would publish them, so
+   * that a refusal says no more than the published count of that group would. A filter that leaves
+   * out nobody is refused too (it changes nothing and can be left out): were it accepted,
+   * acceptance would tell an exact 0, and a refusal after one record is removed would tell that
+   * record's category.
+   */
+  private static void requireLargeEnough(QuestionEvaluator.Keyed keyed, int minCohort) {
+    QuestionEvaluator.Group cohort = keyed.cohort();
+    if (PERTURBATION.perturb(cohort.count(), cohort.key()) < minCohort) {
+      throw new ApiException(
+          Code.GROUP_TOO_SMALL,
+          "question.cohort: the cohort is below the project's minimum cohort of " + minCohort);
+    }
+    keyed
+        .excluded()
+        .forEach(
+            (attribute, group) -> {
+              long left = PERTURBATION.perturb(group.count(), group.key());
+              if (left < minCohort) {
+                throw new ApiException(
+                    Code.GROUP_TOO_SMALL,
+                    "question.cohort.where."
+                        + attribute
+                        + ": the persons this filter leaves out are fewer than the project's"
+                        + " minimum cohort of "
+                        + minCohort);
+              }
+            });
   }
 
   /**
@@ -157,6 +204,12 @@ final class Disclosures {
       throw new ApiException(Code.BAD_REQUEST, "the query parameter 'purpose' is needed");
     }
     String purpose = purpose(project, stated);
+    if (!project.recordLevelPurposes().contains(purpose)) {
+      throw new ApiException(
+          Code.PURPOSE_NOT_RECORD_LEVEL,
+          "consented matches are released only for the project's record-level purposes "
+              + project.recordLevelPurposes());
+    }
     Linked linked = linked(project);
     String agency = caller.agency();
     if (!linked.population().agencyNames().contains(agency)) {
@@ -210,8 +263,8 @@ final class Disclosures {
     return stated;
   }
 
-  /** A run's linked population. */
-  private record Linked(long run, LinkedPopulation population) {}
+  /** A run's linked population and its persons' cell keys. */
+  private record Linked(long run, LinkedPopulation population, PopulationKeys keys) {}
 
   /**
    * The population of the run that made the project's current links: its extract versions and the
@@ -229,9 +282,9 @@ final class Disclosures {
             Code.NO_LINKS, "project " + project.id() + " has no finished run yet");
       }
       Store.Run run = latest.get();
-      LinkedPopulation cached = populations.getIfPresent(run.id());
+      Linked cached = populations.getIfPresent(run.id());
       if (cached != null) {
-        return new Linked(run.id(), cached);
+        return cached;
       }
       List<LinkedPopulation.Link> links = new ArrayList<>();
       boolean[] stale = {false};
@@ -245,8 +298,10 @@ final class Disclosures {
         continue;
       }
       LinkedPopulation population = LinkedPopulation.of(load(project, run), links);
-      populations.put(run.id(), population);
-      return new Linked(run.id(), population);
+      Linked loaded =
+          new Linked(run.id(), population, PopulationKeys.of(population, cellKeySecret));
+      populations.put(run.id(), loaded);
+      return loaded;
     }
     throw new ApiException(Code.NO_LINKS, "the project's links are being replaced; ask again");
   }
@@ -265,7 +320,8 @@ final class Disclosures {
     return agencies;
   }
 
-  private static int weight(Long run, LinkedPopulation population) {
+  private static int weight(Long run, Linked linked) {
+    LinkedPopulation population = linked.population();
     long records = 0;
     for (String agency : population.agencyNames()) {
       records += population.records(agency).size();

@@ -25,6 +25,7 @@ import org.pprl.core.extract.CorruptExtractException;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.extract.ExtractSummary;
+import org.pprl.core.query.QuestionPolicy;
 import org.pprl.server.ApiException.Code;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,11 @@ final class Endpoints {
     app.get("/audit/releases", this::releases);
   }
 
-  /** {@code POST /projects} (admin): name, agencies, schemaFingerprint, minCellSize (default 6). */
+  /**
+   * {@code POST /projects} (admin): name, agencies, schemaFingerprint, minCellSize (default and
+   * floor 6), purposes, attributes, recordLevelPurposes (at most one), questions (the declared
+   * question shapes, docs/questions.md).
+   */
   private void createProject(Context ctx) {
     Requests.requireRole(ctx, Role.ADMIN);
     JsonNode body = Requests.jsonObject(ctx);
@@ -85,8 +90,14 @@ final class Endpoints {
     }
     List<String> purposes = Requests.names(body, "purposes");
     List<String> attributes = Requests.names(body, "attributes");
+    List<String> recordLevel = Requests.names(body, "recordLevelPurposes");
     Store.Project project;
     try {
+      QuestionPolicy questions =
+          body.hasNonNull("questions")
+              ? QuestionPolicy.parse(
+                  body.get("questions"), Math.max(minCellSize, QuestionPolicy.DEFAULT_MIN_COHORT))
+              : Store.noQuestions(minCellSize);
       project =
           store.createProject(
               Requests.principal(ctx),
@@ -95,7 +106,9 @@ final class Endpoints {
               fingerprint,
               minCellSize,
               purposes,
-              attributes);
+              attributes,
+              recordLevel,
+              questions);
     } catch (Store.AlreadyExists e) {
       throw new ApiException(Code.CONFLICT, e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -409,46 +422,6 @@ final class Endpoints {
     }
   }
 
-  /**
-   * Refuses an extract whose filters differ in shape (CLK length, field filters' names and lengths)
-   * from another agency's current extract in the project: the same schema gives the same shape, so
-   * a difference means a file that was not written by it, and it could not be linked.
-   */
-  private void checkShape(Store.Project project, String agency, ExtractHeader header)
-      throws IOException {
-    for (String other : project.agencies()) {
-      if (other.equals(agency)) {
-        continue;
-      }
-      Optional<Store.ExtractVersion> current = store.currentExtract(project.id(), other);
-      if (current.isEmpty()) {
-        continue;
-      }
-      ExtractHeader theirs;
-      try (ExtractReader r =
-          ExtractReader.open(store.dataDir().resolve(current.get().fileName()))) {
-        theirs = r.header();
-      }
-      if (theirs.clkBits() != header.clkBits()
-          || !theirs.fieldFilters().equals(header.fieldFilters())) {
-        throw new ApiException(
-            Code.WRONG_SHAPE,
-            "the extract's filters ("
-                + shape(header)
-                + ") differ from those of "
-                + other
-                + "'s current extract ("
-                + shape(theirs)
-                + ")");
-      }
-      return;
-    }
-  }
-
-  private static String shape(ExtractHeader h) {
-    return h.clkBits() + "-bit CLK, " + h.fieldFilters().size() + " field filters";
-  }
-
   /** Attempts at recording an upload while other uploads of the agency keep replacing its base. */
   private static final int RECORD_ATTEMPTS = 3;
 
@@ -506,6 +479,46 @@ final class Endpoints {
   }
 
   /**
+   * Refuses an extract whose filters differ in shape (CLK length, field filters' names and lengths)
+   * from another agency's current extract in the project: the same schema gives the same shape, so
+   * a difference means a file that was not written by it, and it could not be linked.
+   */
+  private void checkShape(Store.Project project, String agency, ExtractHeader header)
+      throws IOException {
+    for (String other : project.agencies()) {
+      if (other.equals(agency)) {
+        continue;
+      }
+      Optional<Store.ExtractVersion> current = store.currentExtract(project.id(), other);
+      if (current.isEmpty()) {
+        continue;
+      }
+      ExtractHeader theirs;
+      try (ExtractReader r =
+          ExtractReader.open(store.dataDir().resolve(current.get().fileName()))) {
+        theirs = r.header();
+      }
+      if (theirs.clkBits() != header.clkBits()
+          || !theirs.fieldFilters().equals(header.fieldFilters())) {
+        throw new ApiException(
+            Code.WRONG_SHAPE,
+            "the extract's filters ("
+                + shape(header)
+                + ") differ from those of "
+                + other
+                + "'s current extract ("
+                + shape(theirs)
+                + ")");
+      }
+      return;
+    }
+  }
+
+  private static String shape(ExtractHeader h) {
+    return h.clkBits() + "-bit CLK, " + h.fieldFilters().size() + " field filters";
+  }
+
+  /**
    * Copies the body to {@code temp}, refusing once it passes the size limit. A body that breaks off
    * (the client went away) is the client's fault; a file that cannot be written is ours.
    */
@@ -548,6 +561,8 @@ final class Endpoints {
     m.put("minCellSize", p.minCellSize());
     m.put("purposes", p.purposes());
     m.put("attributes", p.attributes());
+    m.put("recordLevelPurposes", p.recordLevelPurposes());
+    m.put("questions", p.questions().toJson());
     m.put("created", p.created());
     return m;
   }

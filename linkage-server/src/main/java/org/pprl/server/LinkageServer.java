@@ -129,7 +129,13 @@ public final class LinkageServer implements AutoCloseable {
     app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
     app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
     endpoints.register(app);
-    new Disclosures(store, CACHED_RECORDS).register(app);
+    byte[] cellKeySecret;
+    try {
+      cellKeySecret = CellKeySecret.loadOrCreate(store.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or make the cell-key secret", e);
+    }
+    new Disclosures(store, cellKeySecret, CACHED_RECORDS).register(app);
     app.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.code(), e.getMessage()));
     app.exception(HttpResponseException.class, (e, ctx) -> refuse(ctx, fromStatus(e.getStatus())));
     app.exception(

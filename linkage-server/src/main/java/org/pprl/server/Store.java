@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.pprl.core.audit.AuditChain;
@@ -27,6 +28,7 @@ import org.pprl.core.audit.AuditEvent;
 import org.pprl.core.audit.AuditLog;
 import org.pprl.core.audit.AuditSigner;
 import org.pprl.core.audit.Checkpoint;
+import org.pprl.core.query.QuestionPolicy;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -277,6 +279,9 @@ public final class Store {
    * @param created when it was made, ISO-8601 UTC
    * @param purposes the purposes questions and consented matches may state, sorted
    * @param attributes the attributes an extract may carry, sorted
+   * @param recordLevelPurposes the purposes (at most one, among {@code purposes}) for which
+   *     stewards may read consented matches; every other purpose is for aggregate questions only
+   * @param questions the question shapes analysts may ask
    */
   public record Project(
       long id,
@@ -286,13 +291,28 @@ public final class Store {
       int minCellSize,
       String created,
       List<String> purposes,
-      List<String> attributes) {
+      List<String> attributes,
+      List<String> recordLevelPurposes,
+      QuestionPolicy questions) {
     /** Copies the lists. */
     public Project {
       agencies = List.copyOf(agencies);
       purposes = List.copyOf(purposes);
       attributes = List.copyOf(attributes);
+      recordLevelPurposes = List.copyOf(recordLevelPurposes);
     }
+  }
+
+  /** The law's floor: counts 1 to 5 are never published, so no project goes below 6. */
+  public static final int MIN_CELL_SIZE_FLOOR = 6;
+
+  /** A project's question policy that declares nothing: no breakdown, filter or window. */
+  public static QuestionPolicy noQuestions(int minCellSize) {
+    return new QuestionPolicy(
+        Map.of(),
+        Set.of(),
+        QuestionPolicy.LAW_WINDOWS,
+        Math.max(minCellSize, QuestionPolicy.DEFAULT_MIN_COHORT));
   }
 
   /** Creates a project that allows no purpose and no attribute; see the full overload. */
@@ -306,14 +326,7 @@ public final class Store {
         actor, name, agencies, schemaFingerprint, minCellSize, List.of(), List.of());
   }
 
-  /**
-   * Creates a project and its {@code project.create} audit event, in one transaction.
-   *
-   * @param actor who asked for it, recorded in the audit event
-   * @throws IllegalArgumentException if the name is blank or taken, an agency is unknown or listed
-   *     twice, there is no agency, the fingerprint is not 64 lowercase hex digits, or the minimum
-   *     cell size is below 1
-   */
+  /** Creates a project without record-level purposes and without declared questions. */
   public Project createProject(
       Principal actor,
       String name,
@@ -322,6 +335,38 @@ public final class Store {
       int minCellSize,
       List<String> purposes,
       List<String> attributes) {
+    return createProject(
+        actor,
+        name,
+        agencies,
+        schemaFingerprint,
+        minCellSize,
+        purposes,
+        attributes,
+        List.of(),
+        noQuestions(minCellSize));
+  }
+
+  /**
+   * Creates a project and its {@code project.create} audit event, in one transaction.
+   *
+   * @param actor who asked for it, recorded in the audit event
+   * @throws IllegalArgumentException if the name is blank or taken, an agency is unknown or listed
+   *     twice, there is no agency, the fingerprint is not 64 lowercase hex digits, the minimum cell
+   *     size is below {@value #MIN_CELL_SIZE_FLOOR}, a record-level purpose is not a purpose or
+   *     there are several, the question policy names an attribute extracts may not carry, or its
+   *     minimum cohort is below the minimum cell size
+   */
+  public Project createProject(
+      Principal actor,
+      String name,
+      List<String> agencies,
+      String schemaFingerprint,
+      int minCellSize,
+      List<String> purposes,
+      List<String> attributes,
+      List<String> recordLevelPurposes,
+      QuestionPolicy questions) {
     if (name == null || name.isBlank() || name.length() > 200) {
       throw new IllegalArgumentException("project name must be 1 to 200 characters");
     }
@@ -335,8 +380,41 @@ public final class Store {
       throw new IllegalArgumentException(
           "schema fingerprint must be 64 lowercase hex digits (SHA-256)");
     }
-    if (minCellSize < 1) {
-      throw new IllegalArgumentException("min cell size is " + minCellSize + ", expected >= 1");
+    if (minCellSize < MIN_CELL_SIZE_FLOOR) {
+      throw new IllegalArgumentException(
+          "min cell size is "
+              + minCellSize
+              + ", expected at least "
+              + MIN_CELL_SIZE_FLOOR
+              + " (counts 1 to 5 are never published)");
+    }
+    List<String> sortedRecordLevel = sortedNames("record-level purpose", recordLevelPurposes);
+    if (!sortedPurposes.containsAll(sortedRecordLevel)) {
+      throw new IllegalArgumentException("every record-level purpose must be one of the purposes");
+    }
+    if (sortedRecordLevel.size() > 1) {
+      // With two, a steward could compare their answers to learn which partner records consent
+      // to one purpose and not the other.
+      throw new IllegalArgumentException("a project has at most one record-level purpose");
+    }
+    for (String a : questions.attributes()) {
+      if (!sortedAttributes.contains(a)) {
+        throw new IllegalArgumentException(
+            "the questions declare attribute " + a + ", which is not among the attributes");
+      }
+    }
+    if (questions.minCohort() < minCellSize) {
+      throw new IllegalArgumentException(
+          "questions.minCohort is "
+              + questions.minCohort()
+              + ", expected at least the min cell size "
+              + minCellSize);
+    }
+    String questionsJson;
+    try {
+      questionsJson = AUDIT_JSON.writeValueAsString(questions.toJson());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the question policy", e);
     }
     String created = now();
     return inTransaction(
@@ -350,12 +428,13 @@ public final class Store {
           long id;
           try (PreparedStatement s =
               c.prepareStatement(
-                  "INSERT OR IGNORE INTO projects (name, schema_fingerprint, min_cell_size, created)"
-                      + " VALUES (?, ?, ?, ?)")) {
+                  "INSERT OR IGNORE INTO projects (name, schema_fingerprint, min_cell_size, created,"
+                      + " questions) VALUES (?, ?, ?, ?, ?)")) {
             s.setString(1, name);
             s.setString(2, schemaFingerprint);
             s.setInt(3, minCellSize);
             s.setString(4, created);
+            s.setString(5, questionsJson);
             if (s.executeUpdate() == 0) {
               throw new AlreadyExists("a project named '" + name + "' exists");
             }
@@ -382,6 +461,11 @@ public final class Store {
               "INSERT INTO project_attributes (project, attribute) VALUES (?, ?)",
               id,
               sortedAttributes);
+          insertNames(
+              c,
+              "INSERT INTO project_record_level_purposes (project, purpose) VALUES (?, ?)",
+              id,
+              sortedRecordLevel);
           Map<String, Object> detail = new LinkedHashMap<>();
           detail.put("project", id);
           detail.put("name", name);
@@ -390,6 +474,8 @@ public final class Store {
           detail.put("minCellSize", minCellSize);
           detail.put("purposes", sortedPurposes);
           detail.put("attributes", sortedAttributes);
+          detail.put("recordLevelPurposes", sortedRecordLevel);
+          detail.put("questions", questions.toJson());
           appendAudit(c, actor, "project.create", detail);
           return new Project(
               id,
@@ -399,7 +485,9 @@ public final class Store {
               minCellSize,
               created,
               sortedPurposes,
-              sortedAttributes);
+              sortedAttributes,
+              sortedRecordLevel,
+              questions);
         });
   }
 
@@ -427,7 +515,7 @@ public final class Store {
     try (Connection c = connect();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT name, schema_fingerprint, min_cell_size, created FROM projects"
+                "SELECT name, schema_fingerprint, min_cell_size, created, questions FROM projects"
                     + " WHERE id = ?")) {
       s.setLong(1, id);
       try (ResultSet r = s.executeQuery()) {
@@ -444,12 +532,26 @@ public final class Store {
                 r.getString("created"),
                 names(c, "SELECT purpose FROM project_purposes WHERE project = ? ORDER BY 1", id),
                 names(
+                    c, "SELECT attribute FROM project_attributes WHERE project = ? ORDER BY 1", id),
+                names(
                     c,
-                    "SELECT attribute FROM project_attributes WHERE project = ? ORDER BY 1",
-                    id)));
+                    "SELECT purpose FROM project_record_level_purposes WHERE project = ?"
+                        + " ORDER BY 1",
+                    id),
+                questions(r.getString("questions"), r.getInt("min_cell_size"))));
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read projects", e);
+    }
+  }
+
+  /** A stored question policy; the empty one of a project made before V5 declares nothing. */
+  private static QuestionPolicy questions(String json, int minCellSize) {
+    try {
+      return QuestionPolicy.parse(
+          AUDIT_JSON.readTree(json), Math.max(minCellSize, QuestionPolicy.DEFAULT_MIN_COHORT));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new StoreException("a stored question policy does not read", e);
     }
   }
 

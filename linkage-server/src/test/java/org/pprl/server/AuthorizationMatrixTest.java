@@ -164,7 +164,9 @@ class AuthorizationMatrixTest {
                 city.fingerprint(),
                 6,
                 city.purposes(),
-                city.attributes())
+                city.attributes(),
+                List.of("service_coordination"),
+                Store.noQuestions(6))
             .id();
     for (Agency a : List.of(A, B)) {
       Caller steward = a == A ? Caller.STEWARD_A : Caller.STEWARD_B;
@@ -260,7 +262,7 @@ class AuthorizationMatrixTest {
             caller,
             json("{\"purpose\":\"" + purpose + "\",\"question\":" + question + "}"));
       case "GET /projects/{project}/matches":
-        return send("GET", p + "/matches?purpose=" + purpose, caller, null);
+        return send("GET", p + "/matches?purpose=service_coordination", caller, null);
       case "GET /audit":
         return send("GET", "/audit", caller, null);
       case "GET /audit/releases":

@@ -41,6 +41,7 @@ public final class LinkedPopulation {
   private final int[] memberStart; // entities + 1
   private final int[] memberAgency;
   private final int[] memberRecord;
+  private final int[] recordOffset; // per agency, the records of the agencies before it; then all
 
   private LinkedPopulation(List<AgencyRecords> agencies, List<Link> links) {
     this.agencies = List.copyOf(agencies);
@@ -49,6 +50,10 @@ public final class LinkedPopulation {
       if (agencyIndex.putIfAbsent(name, g) != null) {
         throw new IllegalArgumentException("agency " + name + " is given twice");
       }
+    }
+    recordOffset = new int[this.agencies.size() + 1];
+    for (int g = 0; g < this.agencies.size(); g++) {
+      recordOffset[g + 1] = Math.addExact(recordOffset[g], this.agencies.get(g).size());
     }
     entityOf = new int[this.agencies.size()][];
     for (int g = 0; g < entityOf.length; g++) {
@@ -175,6 +180,21 @@ public final class LinkedPopulation {
   /** Number of entities (link ids held by two or more records). */
   public int entityCount() {
     return linkIds.length;
+  }
+
+  /**
+   * The size of the space of person numbers: an entity {@code e} is person {@code e}; a record in
+   * no entity is person {@code entityCount() + } its agency's offset {@code + r}. Numbers of linked
+   * records' own slots are unused.
+   */
+  int personSpace() {
+    return linkIds.length + recordOffset[recordOffset.length - 1];
+  }
+
+  /** The number of the person record {@code r} of agency {@code g} belongs to. */
+  int personOf(int g, int r) {
+    int e = entityOf[g][r];
+    return e >= 0 ? e : linkIds.length + recordOffset[g] + r;
   }
 
   int agencyIndex(String agency) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,14 +62,94 @@ public final class QuestionEvaluator {
    *     attribute an agency's records do not carry (naming it)
    */
   public static CountTable evaluate(OverlapQuestion question, LinkedPopulation population) {
-    if (question instanceof Overlap o) {
-      return overlap(o, population);
-    }
-    return window((Window) question, population);
+    return evaluate(question, population, null, null).table();
   }
 
-  private static CountTable overlap(Overlap q, LinkedPopulation pop) {
-    Persons persons = new Persons(pop, q.cohort());
+  /**
+   * A question's counts with what the cell-key method and the policy's size rules need: for every
+   * cell and the base, the sum mod 2^64 of its persons' keys; and the sizes and key sums of the
+   * cohort and of each filter's excluded group.
+   *
+   * @param table the counts; with a policy, rows are the policy's categories (see {@link Rows})
+   * @param cellKeys {@code cellKeys[r][c]} is the key sum of the persons {@code counts[r][c]}
+   *     counts (cumulative like the counts when the columns are)
+   * @param baseKey the key sum of the base's persons
+   * @param cohort the persons in the cohort and their key sum (for a window question a superset of
+   *     the base: cohort persons without a from date are in the cohort, not the base)
+   * @param excluded per {@code where} attribute, in the cohort's attribute order: the persons that
+   *     pass every other filter but not this one, and their key sum
+   */
+  public record Keyed(
+      CountTable table,
+      long[][] cellKeys,
+      long baseKey,
+      Group cohort,
+      Map<String, Group> excluded) {}
+
+  /** A group of persons: how many, and the sum of their keys mod 2^64. */
+  public record Group(long count, long key) {}
+
+  /**
+   * Which unknown of the question's table each person is in, for auditing exact tables together:
+   * with disjoint columns the cell {@code r * columns + c}; with cumulative columns the band {@code
+   * r * columns + j}, j the first window the person's event falls in; {@code rows * columns} for a
+   * person in the base but in no cell; -1 for a person outside the base. Persons are numbered over
+   * the whole population ({@link LinkedPopulation#personOf}), so the arrays of two questions over
+   * one population line up.
+   *
+   * @param table the counts, as {@link #evaluate} gives them
+   * @param unknownOf per person number, the unknown the person is in, or -1
+   * @param keys the keys, as {@link #evaluate} gives them
+   */
+  public record Unknowns(Keyed keys, int[] unknownOf) {
+    /** The table's counts. */
+    public CountTable table() {
+      return keys.table();
+    }
+  }
+
+  /** As {@link #evaluate}, with the unknown each person is in. */
+  public static Unknowns unknowns(
+      OverlapQuestion question,
+      LinkedPopulation population,
+      QuestionPolicy policy,
+      PopulationKeys keys) {
+    int[] unknownOf = new int[population.personSpace()];
+    Arrays.fill(unknownOf, -1);
+    Keyed keyed =
+        question instanceof Overlap o
+            ? overlap(o, population, policy, keys, unknownOf)
+            : window((Window) question, population, policy, keys, unknownOf);
+    return new Unknowns(keyed, unknownOf);
+  }
+
+  /**
+   * Counts the question's cells under a policy, with each person's cell key.
+   *
+   * @param policy the project's declared shapes, or null for rows from the data (only for tests and
+   *     tools that never release the table); the caller checks the question against it first
+   * @param keys the persons' keys, or null for key sums of zero
+   * @throws IllegalArgumentException if the question names an agency the population lacks or an
+   *     attribute an agency's records do not carry (naming it)
+   */
+  public static Keyed evaluate(
+      OverlapQuestion question,
+      LinkedPopulation population,
+      QuestionPolicy policy,
+      PopulationKeys keys) {
+    if (question instanceof Overlap o) {
+      return overlap(o, population, policy, keys, null);
+    }
+    return window((Window) question, population, policy, keys, null);
+  }
+
+  private static Keyed overlap(
+      Overlap q,
+      LinkedPopulation pop,
+      QuestionPolicy policy,
+      PopulationKeys keys,
+      int[] unknownOf) {
+    Persons persons = new Persons(pop, q.cohort(), keys);
     int k = q.with().size();
     int[] withAgency = new int[k];
     for (int i = 0; i < k; i++) {
@@ -108,14 +189,18 @@ public final class QuestionEvaluator {
         }
       }
     }
-    Rows rows = new Rows(pop, q.rows(), q.cohort().agency(), true);
+    Rows rows = new Rows(pop, q.rows(), q.cohort().agency(), true, policy);
     long[][] counts = new long[rows.labels.size()][columns.size()];
+    long[][] cellKeys = new long[rows.labels.size()][columns.size()];
     long base = 0;
+    long baseKey = 0;
     for (persons.reset(); persons.next(); ) {
       if (!persons.inCohort()) {
         continue;
       }
+      long key = persons.key();
       base++;
+      baseKey += key;
       int mask = 0;
       for (int i = 0; i < k; i++) {
         if (persons.first(withAgency[i]) >= 0) {
@@ -125,8 +210,17 @@ public final class QuestionEvaluator {
       int row =
           rows.rowOf(persons, rows.agency == persons.cohortAgency ? persons.firstPassing() : -1);
       counts[row][columnOfMask[mask]]++;
+      cellKeys[row][columnOfMask[mask]] += key;
+      if (unknownOf != null) {
+        unknownOf[persons.number()] = row * columns.size() + columnOfMask[mask];
+      }
     }
-    return new CountTable(rows.labels, columns, counts, false, base);
+    return new Keyed(
+        new CountTable(rows.labels, columns, counts, false, base),
+        cellKeys,
+        baseKey,
+        persons.cohort(),
+        persons.excluded());
   }
 
   /** A sort key ordering masks of one size by the with-positions they hold, lowest first. */
@@ -140,8 +234,9 @@ public final class QuestionEvaluator {
     return key.toString();
   }
 
-  private static CountTable window(Window q, LinkedPopulation pop) {
-    Persons persons = new Persons(pop, q.cohort());
+  private static Keyed window(
+      Window q, LinkedPopulation pop, QuestionPolicy policy, PopulationKeys keys, int[] unknownOf) {
+    Persons persons = new Persons(pop, q.cohort(), keys);
     int fromAgency = pop.agencyIndex(q.from().agency());
     int toAgency = pop.agencyIndex(q.to().agency());
     int fromAttribute = pop.records(fromAgency).carriedAttributeIndex(q.from().attribute());
@@ -154,11 +249,13 @@ public final class QuestionEvaluator {
       days[j] = q.days().get(j);
       columns.add("within " + days[j] + (days[j] == 1 ? " day" : " days"));
     }
-    Rows rows = new Rows(pop, q.rows(), q.cohort().agency(), false);
+    Rows rows = new Rows(pop, q.rows(), q.cohort().agency(), false, policy);
     long[][] counts = new long[rows.labels.size()][days.length];
+    long[][] cellKeys = new long[rows.labels.size()][days.length];
     AgencyRecords from = pop.records(fromAgency);
     AgencyRecords to = pop.records(toAgency);
     long base = 0;
+    long baseKey = 0;
     for (persons.reset(); persons.next(); ) {
       // The from agency is the cohort agency (Window checks it): the from date is the earliest
       // parseable one among the person's records that pass where.
@@ -178,7 +275,12 @@ public final class QuestionEvaluator {
       if (start == NO_DATE) {
         continue;
       }
+      long key = persons.key();
       base++;
+      baseKey += key;
+      if (unknownOf != null) {
+        unknownOf[persons.number()] = rows.labels.size() * days.length; // no cell, until found
+      }
       int entry = NO_DATE;
       int entryRecord = -1;
       for (int m = 0; m < persons.size; m++) {
@@ -197,13 +299,22 @@ public final class QuestionEvaluator {
       }
       long delta = (long) entry - start;
       int row = rows.rowOf(persons, rows.agency == toAgency ? entryRecord : startRecord);
-      for (int j = 0; j < days.length; j++) {
-        if (delta <= days[j]) {
-          counts[row][j]++;
-        }
+      int band = -1; // the first window the entry falls in
+      for (int j = days.length - 1; j >= 0 && delta <= days[j]; j--) {
+        counts[row][j]++;
+        cellKeys[row][j] += key;
+        band = j;
+      }
+      if (unknownOf != null && band >= 0) {
+        unknownOf[persons.number()] = row * days.length + band;
       }
     }
-    return new CountTable(rows.labels, columns, counts, true, base);
+    return new Keyed(
+        new CountTable(rows.labels, columns, counts, true, base),
+        cellKeys,
+        baseKey,
+        persons.cohort(),
+        persons.excluded());
   }
 
   /** Parses each dictionary value as {@code yyyy-MM-dd}; {@link #NO_DATE} where it is not one. */
@@ -229,7 +340,19 @@ public final class QuestionEvaluator {
     private final int missingRow;
     private final int noRecordRow;
 
-    Rows(LinkedPopulation pop, Optional<AttributeRef> ref, String cohort, boolean noRecord) {
+    /**
+     * Without a policy, the rows are the attribute's distinct values in the row agency's whole
+     * extract, sorted, plus {@code (missing)} when a record lacks it. With one, they are the
+     * declared categories in declared order, then {@link QuestionPolicy#OTHER_ROW} and {@link
+     * #MISSING_ROW}, always, whatever the data hold: no record value becomes a label and the layout
+     * does not depend on the data.
+     */
+    Rows(
+        LinkedPopulation pop,
+        Optional<AttributeRef> ref,
+        String cohort,
+        boolean noRecord,
+        QuestionPolicy policy) {
       if (ref.isEmpty()) {
         labels = List.of(ALL_ROW);
         agency = -1;
@@ -244,6 +367,25 @@ public final class QuestionEvaluator {
       records = pop.records(agency);
       attribute = records.carriedAttributeIndex(ref.get().attribute());
       String[] dictionary = records.dictionary(attribute);
+      boolean needNoRecord = noRecord && !ref.get().agency().equals(cohort);
+      if (policy != null) {
+        List<String> declared = policy.categoriesOf(ref.get().attribute(), "rows.attribute");
+        List<String> layout = new ArrayList<>(declared);
+        layout.add(QuestionPolicy.OTHER_ROW);
+        layout.add(MISSING_ROW);
+        if (needNoRecord) {
+          layout.add(NO_RECORD_ROW);
+        }
+        labels = List.copyOf(layout);
+        rowOfCode = new int[dictionary.length];
+        for (int c = 0; c < dictionary.length; c++) {
+          int i = declared.indexOf(dictionary[c]);
+          rowOfCode[c] = i >= 0 ? i : declared.size();
+        }
+        missingRow = declared.size() + 1;
+        noRecordRow = needNoRecord ? declared.size() + 2 : -1;
+        return;
+      }
       TreeSet<String> sorted = new TreeSet<>(Arrays.asList(dictionary));
       if (sorted.contains(MISSING_ROW) || sorted.contains(NO_RECORD_ROW)) {
         throw new IllegalArgumentException(
@@ -259,7 +401,6 @@ public final class QuestionEvaluator {
       if (records.anyMissing(attribute)) {
         sorted.add(MISSING_ROW);
       }
-      boolean needNoRecord = noRecord && !ref.get().agency().equals(cohort);
       if (needNoRecord) {
         sorted.add(NO_RECORD_ROW);
       }
@@ -302,13 +443,30 @@ public final class QuestionEvaluator {
     private final boolean[][] allowed; // per where attribute, per code
     private final int[] whereAttribute;
     private final boolean[] seen;
+    private final PopulationKeys keys;
+    private final String[] whereNames;
     int[] agency = new int[8];
     int[] record = new int[8];
+    private long[] scratchRanks = new long[8];
+    private long[] scratchKeys = new long[8];
     int size;
     private int next;
+    private boolean inCohort;
+    private int number;
+    private long key;
+    private long cohortCount;
+    private long cohortKey;
+    private final long[] excludedCount;
+    private final long[] excludedKey;
+    private final boolean[] allButOne;
 
-    Persons(LinkedPopulation pop, Cohort cohort) {
+    Persons(LinkedPopulation pop, Cohort cohort, PopulationKeys keys) {
       this.pop = pop;
+      this.keys = keys;
+      whereNames = cohort.where().keySet().toArray(new String[0]);
+      excludedCount = new long[whereNames.length];
+      excludedKey = new long[whereNames.length];
+      allButOne = new boolean[whereNames.length];
       cohortAgency = pop.agencyIndex(cohort.agency());
       cohortRecords = pop.records(cohortAgency);
       whereAttribute = new int[cohort.where().size()];
@@ -330,6 +488,73 @@ public final class QuestionEvaluator {
     void reset() {
       next = 0;
       Arrays.fill(seen, false);
+      cohortCount = 0;
+      cohortKey = 0;
+      Arrays.fill(excludedCount, 0);
+      Arrays.fill(excludedKey, 0);
+    }
+
+    /**
+     * Classifies the current person: in the cohort or not, and, when not, whether it passes every
+     * filter but one (it is then in that filter's excluded group, for each such filter); tallies
+     * both.
+     */
+    private void classify() {
+      key = keys == null ? 0 : keys.personKey(agency, record, size, scratchRanks, scratchKeys);
+      inCohort = false;
+      Arrays.fill(allButOne, false);
+      for (int m = 0; m < size && !inCohort; m++) {
+        if (agency[m] != cohortAgency) {
+          continue;
+        }
+        int failed = -1; // the one filter this record fails, -2 when it fails several
+        for (int w = 0; w < whereAttribute.length && failed != -2; w++) {
+          int code = cohortRecords.code(whereAttribute[w], record[m]);
+          if (code < 0 || !allowed[w][code]) {
+            failed = failed == -1 ? w : -2;
+          }
+        }
+        if (failed == -1) {
+          inCohort = true;
+        } else if (failed >= 0) {
+          allButOne[failed] = true;
+        }
+      }
+      if (inCohort) {
+        cohortCount++;
+        cohortKey += key;
+        return;
+      }
+      for (int w = 0; w < allButOne.length; w++) {
+        if (allButOne[w]) {
+          excludedCount[w]++;
+          excludedKey[w] += key;
+        }
+      }
+    }
+
+    /** The current person's number ({@link LinkedPopulation#personOf}). */
+    int number() {
+      return number;
+    }
+
+    /** The current person's key (0 without keys). */
+    long key() {
+      return key;
+    }
+
+    /** The cohort so far: after a full walk, the whole cohort. */
+    Group cohort() {
+      return new Group(cohortCount, cohortKey);
+    }
+
+    /** Each filter's excluded group so far, by attribute name. */
+    Map<String, Group> excluded() {
+      Map<String, Group> groups = new LinkedHashMap<>();
+      for (int w = 0; w < whereNames.length; w++) {
+        groups.put(whereNames[w], new Group(excludedCount[w], excludedKey[w]));
+      }
+      return groups;
     }
 
     /** Moves to the next person; false when there is none. */
@@ -341,22 +566,28 @@ public final class QuestionEvaluator {
           size = 1;
           agency[0] = cohortAgency;
           record[0] = r;
+          number = pop.personOf(cohortAgency, r);
+          classify();
           return true;
         }
         if (seen[e]) {
           continue;
         }
         seen[e] = true;
+        number = e;
         int start = pop.memberStart(e);
         size = pop.memberEnd(e) - start;
         if (size > agency.length) {
           agency = new int[size];
           record = new int[size];
+          scratchRanks = new long[size];
+          scratchKeys = new long[size];
         }
         for (int m = 0; m < size; m++) {
           agency[m] = pop.memberAgency(start + m);
           record[m] = pop.memberRecord(start + m);
         }
+        classify();
         return true;
       }
       return false;
@@ -377,7 +608,7 @@ public final class QuestionEvaluator {
     }
 
     boolean inCohort() {
-      return firstPassing() >= 0;
+      return inCohort;
     }
 
     /** The person's first cohort-agency record that passes {@code where}, or -1. */
