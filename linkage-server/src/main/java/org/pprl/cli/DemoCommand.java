@@ -2,6 +2,7 @@ package org.pprl.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,6 +75,12 @@ final class DemoCommand implements Callable<Integer> {
           + " \"to\": {\"agency\": \"homeless_services\", \"attribute\": \"shelter_entry_date\"},"
           + " \"days\": [30, 90, 180, 365],"
           + " \"rows\": {\"agency\": \"homeless_services\", \"attribute\": \"shelter_type\"}}";
+
+  /** An ad-hoc question: which other agencies foster-care leavers are known to, by gender. */
+  static final String FOSTER_OVERLAP_BY_GENDER =
+      "{\"cohort\": {\"agency\": \"childrens_services\", \"where\": {\"foster_care\": [\"Y\"]}},"
+          + " \"with\": [\"homeless_services\", \"public_assistance\"], \"columns\": \"count\","
+          + " \"rows\": {\"agency\": \"childrens_services\", \"attribute\": \"gender\"}}";
 
   /** The law's other question: cash assistance, SNAP or Medicaid within 30, 60 and 180 days. */
   static final String FOSTER_TO_ASSISTANCE =
@@ -299,6 +306,15 @@ final class DemoCommand implements Callable<Integer> {
       purposes.forEach(body.putArray("purposes")::add);
       attributes.forEach(body.putArray("attributes")::add);
       body.putArray("recordLevelPurposes").add("service_coordination");
+      ArrayNode statutory = body.putArray("statutory");
+      statutory
+          .addObject()
+          .put("name", "foster_care_to_shelter")
+          .set("question", JSON.readTree(FOSTER_TO_SHELTER));
+      statutory
+          .addObject()
+          .put("name", "foster_care_to_assistance")
+          .set("question", JSON.readTree(FOSTER_TO_ASSISTANCE));
       try (InputStream in = DemoCommand.class.getResourceAsStream(QUESTIONS_RESOURCE)) {
         if (in == null) {
           throw new IllegalStateException("the example question policy is missing from the jar");
@@ -431,12 +447,22 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
 
-    /** The law's two children's-services questions, printed as the analyst receives them. */
+    /**
+     * The law's two children's-services tables (statutory: exact, suppressed together) and one
+     * ad-hoc question (perturbed), printed as the analyst receives them.
+     */
     void ask(PrintWriter out) throws IOException {
-      out.println("   foster-care leavers who entered a shelter, by shelter type:");
-      printTable(out, ask(FOSTER_TO_SHELTER));
-      out.println("   foster-care leavers who received public assistance, by case type:");
-      printTable(out, ask(FOSTER_TO_ASSISTANCE));
+      JsonNode statutory =
+          send(
+              http,
+              request("/projects/" + project + "/statutory?purpose=research", analyst).GET(),
+              200);
+      for (JsonNode t : statutory.get("tables")) {
+        out.println("   statutory table " + t.get("name").asText() + ":");
+        printTable(out, t.get("table"));
+      }
+      out.println("   an ad-hoc question: foster-care leavers by gender, with other agencies:");
+      printTable(out, ask(FOSTER_OVERLAP_BY_GENDER));
     }
 
     private JsonNode ask(String question) throws IOException {
@@ -583,18 +609,26 @@ final class DemoCommand implements Callable<Integer> {
     }
     List<JsonNode> totals = new ArrayList<>();
     table.get("columnTotals").forEach(totals::add);
-    List<JsonNode> percents = new ArrayList<>();
-    table.get("columnTotalPercents").forEach(percents::add);
     if (rowTotals) {
       totals.add(table.get("grandTotal"));
-      percents.add(table.get("grandTotalPercent"));
     }
     out.println(tableLine(label, cell, "total", totals, false));
-    out.println(tableLine(label, cell, "% of base", percents, true));
+    if (table.has("columnTotalPercents")) {
+      List<JsonNode> percents = new ArrayList<>();
+      table.get("columnTotalPercents").forEach(percents::add);
+      if (rowTotals) {
+        percents.add(table.get("grandTotalPercent"));
+      }
+      out.println(tableLine(label, cell, "% of base", percents, true));
+    }
+    boolean exact = table.get("protection").asText().equals("suppression");
     out.printf(
         Locale.ROOT,
-        "   base: %s foster-care leavers with a discharge date; every number is perturbed by"
-            + " the cell-key method, %s = 1..%d after perturbation%n",
+        exact
+            ? "   base: %s foster-care leavers; exact counts, %s = 1..%d or hidden so that no"
+                + " such count can be worked out%n"
+            : "   base: %s foster-care leavers; every number is perturbed by the cell-key method,"
+                + " %s = 0..%d after perturbation%n",
         table.get("base").asText(),
         table.get("suppressedSymbol").asText(),
         table.get("minCellSize").asInt() - 1);

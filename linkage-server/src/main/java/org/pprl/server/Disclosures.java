@@ -1,7 +1,9 @@
 package org.pprl.server;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.Javalin;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.pprl.core.disclose.CellKeyPerturbation;
 import org.pprl.core.disclose.PerturbedTable;
+import org.pprl.core.disclose.StatutorySuppressor;
 import org.pprl.core.query.AgencyRecords;
 import org.pprl.core.query.ConsentedMatches;
 import org.pprl.core.query.LinkedPopulation;
@@ -44,6 +47,9 @@ import org.slf4j.LoggerFactory;
 final class Disclosures {
   private static final Logger LOG = LoggerFactory.getLogger(Disclosures.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper CANONICAL =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   /** The perturbation of every ad-hoc answer and of the sizes its refusals are judged on. */
   private static final CellKeyPerturbation PERTURBATION = CellKeyPerturbation.DEFAULT;
@@ -66,6 +72,8 @@ final class Disclosures {
   void register(Javalin app) {
     app.post("/projects/{project}/questions", ctx -> auditRefusal(ctx, "question", this::answer));
     app.get("/projects/{project}/matches", ctx -> auditRefusal(ctx, "matches", this::matches));
+    app.get(
+        "/projects/{project}/statutory", ctx -> auditRefusal(ctx, "statutory", this::statutory));
   }
 
   /**
@@ -161,6 +169,173 @@ final class Disclosures {
   }
 
   /**
+   * {@code GET /projects/{project}/statutory?purpose=P} (analyst): the project's statutory tables
+   * over its current links, with exact counts after suppression audited across every statutory
+   * table released over the same population, from any project ({@link StatutorySuppressor}).
+   */
+  private void statutory(Context ctx) {
+    Store.Project project = Requests.visibleProject(store, ctx, Requests.principal(ctx));
+    Principal caller = Requests.requireRole(ctx, Role.ANALYST);
+    String purpose = queryPurpose(ctx, project);
+    Linked linked = linked(project);
+    Released release = statutoryRelease(project, linked);
+    List<Map<String, Object>> tables = release.tables();
+
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("project", project.id());
+    detail.put("run", release.run());
+    detail.put("tables", tables);
+    store.audit(caller, purpose, "statutory.release", detail);
+    LOG.info(
+        "{} statutory tables of project {} released to principal {}",
+        tables.size(),
+        project.id(),
+        caller.id());
+
+    Map<String, Object> response = new LinkedHashMap<>();
+    response.put("project", project.id());
+    response.put("run", release.run());
+    response.put("purpose", purpose);
+    response.put("tables", tables);
+    ctx.json(response);
+  }
+
+  /** A project's statutory tables and the run whose population they were released for. */
+  private record Released(long run, List<Map<String, Object>> tables) {}
+
+  /**
+   * The project's statutory tables over a run's population, each {@code {name, question, table}}.
+   * Tables already released over this population (by this project or another over the same records
+   * and links) are given as they were; new ones are suppressed together with them, and kept. One
+   * release at a time, so that two never audit against a stale set.
+   */
+  private synchronized Released statutoryRelease(Store.Project project, Linked linked) {
+    Optional<String[]> frozen = store.projectStatutory(project.id());
+    if (frozen.isPresent()) {
+      // Released once: the tables of the population they were first released for, whatever
+      // has been linked since (two exact releases would tell by their difference what the
+      // persons who came or went did).
+      return new Released(Long.parseLong(frozen.get()[1]), keptRelease(project, frozen.get()[0]));
+    }
+    String population = linked.keys().populationId();
+    String policy = canonical(JSON.valueToTree(project.questions().toJson()));
+    List<Store.StatutoryRelease> prior = store.statutoryReleases(population);
+    List<StatutorySuppressor.Input> inputs = new ArrayList<>();
+    Map<String, Integer> released = new LinkedHashMap<>(); // question + policy -> input index
+    for (Store.StatutoryRelease r : prior) {
+      try {
+        QuestionPolicy p = QuestionPolicy.parse(JSON.readTree(r.policy()), 1);
+        QuestionEvaluator.Unknowns u =
+            QuestionEvaluator.unknowns(
+                OverlapQuestion.parse(JSON.readTree(r.question())),
+                linked.population(),
+                p,
+                linked.keys());
+        Map<String, Object> table = JSON.readValue(r.released(), MAP);
+        inputs.add(input(u, StatutorySuppressor.positions(table)));
+        released.put(r.question() + "\n" + r.policy(), inputs.size() - 1);
+      } catch (IOException e) {
+        throw new UncheckedIOException("a kept statutory release does not read", e);
+      }
+    }
+    List<Integer> mine = new ArrayList<>();
+    List<String> fresh = new ArrayList<>();
+    for (Store.Statutory t : project.statutory()) {
+      String question = canonical(t.question());
+      Integer at = released.get(question + "\n" + policy);
+      if (at == null) {
+        QuestionEvaluator.Unknowns u =
+            QuestionEvaluator.unknowns(
+                OverlapQuestion.parse(t.question()),
+                linked.population(),
+                project.questions(),
+                linked.keys());
+        inputs.add(input(u, null));
+        at = inputs.size() - 1;
+        released.put(question + "\n" + policy, at);
+        fresh.add(question);
+      }
+      mine.add(at);
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (mine.isEmpty()) {
+      return new Released(linked.run(), out);
+    }
+    List<Map<String, Object>> shown =
+        new StatutorySuppressor(project.minCellSize(), PERTURBATION).apply(inputs);
+    List<Store.StatutoryRelease> keep = new ArrayList<>();
+    for (int i = prior.size(); i < inputs.size(); i++) {
+      try {
+        keep.add(
+            new Store.StatutoryRelease(
+                fresh.get(i - prior.size()), policy, JSON.writeValueAsString(shown.get(i))));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write a statutory table", e);
+      }
+    }
+    // Kept before anything is sent: a release is never shown that a later audit does not know.
+    store.saveStatutoryReleases(project.id(), linked.run(), population, keep);
+    for (int i = 0; i < mine.size(); i++) {
+      Store.Statutory t = project.statutory().get(i);
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", t.name());
+      entry.put("question", t.question());
+      entry.put("table", shown.get(mine.get(i)));
+      out.add(entry);
+    }
+    return new Released(linked.run(), out);
+  }
+
+  /** The project's statutory tables as kept for the population they were released for. */
+  private List<Map<String, Object>> keptRelease(Store.Project project, String population) {
+    String policy = canonical(JSON.valueToTree(project.questions().toJson()));
+    Map<String, String> kept = new LinkedHashMap<>();
+    for (Store.StatutoryRelease r : store.statutoryReleases(population)) {
+      if (r.policy().equals(policy)) {
+        kept.put(r.question(), r.released());
+      }
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Store.Statutory t : project.statutory()) {
+      String released = kept.get(canonical(t.question()));
+      if (released == null) {
+        throw new IllegalStateException("a statutory release of the project is missing");
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", t.name());
+      entry.put("question", t.question());
+      try {
+        entry.put("table", JSON.readValue(released, MAP));
+      } catch (IOException e) {
+        throw new UncheckedIOException("a kept statutory release does not read", e);
+      }
+      out.add(entry);
+    }
+    return out;
+  }
+
+  private static StatutorySuppressor.Input input(
+      QuestionEvaluator.Unknowns u, boolean[] releasedPositions) {
+    QuestionEvaluator.Keyed k = u.keys();
+    return new StatutorySuppressor.Input(
+        k.table(),
+        k.cellKeys(),
+        k.baseKey(),
+        u.unknownOf(),
+        u.zeroByDefinition(),
+        releasedPositions);
+  }
+
+  /** JSON text with every object's fields in name order, so equal questions compare equal. */
+  private static String canonical(JsonNode json) {
+    try {
+      return CANONICAL.writeValueAsString(CANONICAL.treeToValue(json, Object.class));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write JSON", e);
+    }
+  }
+
+  /**
    * Refuses a question whose cohort, or the group any one filter leaves out of it, is below the
    * minimum cohort. The sizes are judged perturbed, as the cell-key method would publish them, so
    * that a refusal says no more than the published count of that group would. A filter that leaves
@@ -199,11 +374,7 @@ final class Disclosures {
   private void matches(Context ctx) {
     Store.Project project = Requests.visibleProject(store, ctx, Requests.principal(ctx));
     Principal caller = Requests.requireRole(ctx, Role.STEWARD);
-    String stated = ctx.queryParam("purpose");
-    if (stated == null) {
-      throw new ApiException(Code.BAD_REQUEST, "the query parameter 'purpose' is needed");
-    }
-    String purpose = purpose(project, stated);
+    String purpose = queryPurpose(ctx, project);
     if (!project.recordLevelPurposes().contains(purpose)) {
       throw new ApiException(
           Code.PURPOSE_NOT_RECORD_LEVEL,
@@ -252,6 +423,15 @@ final class Disclosures {
     response.put("count", rows.size());
     response.put("matches", rows);
     ctx.json(response);
+  }
+
+  /** The purpose a GET states in its query, if the project allows it. */
+  private static String queryPurpose(Context ctx, Store.Project project) {
+    String stated = ctx.queryParam("purpose");
+    if (stated == null) {
+      throw new ApiException(Code.BAD_REQUEST, "the query parameter 'purpose' is needed");
+    }
+    return purpose(project, stated);
   }
 
   private static String purpose(Store.Project project, String stated) {

@@ -108,7 +108,8 @@ final class Endpoints {
               purposes,
               attributes,
               recordLevel,
-              questions);
+              questions,
+              statutory(body));
     } catch (Store.AlreadyExists e) {
       throw new ApiException(Code.CONFLICT, e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -552,6 +553,27 @@ final class Endpoints {
         Code.TOO_LARGE, "the upload is larger than the limit of " + maxUploadBytes + " bytes");
   }
 
+  /** The {@code statutory} field: an array of {@code {"name": N, "question": Q}}. */
+  private static List<Store.Statutory> statutory(JsonNode body) {
+    JsonNode n = body.get("statutory");
+    List<Store.Statutory> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isArray()) {
+      throw new ApiException(Code.BAD_REQUEST, "'statutory' must be an array of objects");
+    }
+    for (int i = 0; i < n.size(); i++) {
+      JsonNode t = n.get(i);
+      if (!t.isObject() || !t.path("name").isTextual() || !t.path("question").isObject()) {
+        throw new ApiException(
+            Code.BAD_REQUEST, "statutory[" + i + "] must be {\"name\": ..., \"question\": {...}}");
+      }
+      out.add(new Store.Statutory(t.get("name").asText(), t.get("question")));
+    }
+    return out;
+  }
+
   private static Map<String, Object> projectJson(Store.Project p) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", p.id());
@@ -563,6 +585,7 @@ final class Endpoints {
     m.put("attributes", p.attributes());
     m.put("recordLevelPurposes", p.recordLevelPurposes());
     m.put("questions", p.questions().toJson());
+    m.put("statutory", p.statutory());
     m.put("created", p.created());
     return m;
   }

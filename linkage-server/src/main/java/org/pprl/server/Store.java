@@ -1,6 +1,7 @@
 package org.pprl.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Writer;
@@ -28,6 +29,7 @@ import org.pprl.core.audit.AuditEvent;
 import org.pprl.core.audit.AuditLog;
 import org.pprl.core.audit.AuditSigner;
 import org.pprl.core.audit.Checkpoint;
+import org.pprl.core.query.OverlapQuestion;
 import org.pprl.core.query.QuestionPolicy;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -293,15 +295,26 @@ public final class Store {
       List<String> purposes,
       List<String> attributes,
       List<String> recordLevelPurposes,
-      QuestionPolicy questions) {
+      QuestionPolicy questions,
+      List<Statutory> statutory) {
     /** Copies the lists. */
     public Project {
+      statutory = List.copyOf(statutory);
       agencies = List.copyOf(agencies);
       purposes = List.copyOf(purposes);
       attributes = List.copyOf(attributes);
       recordLevelPurposes = List.copyOf(recordLevelPurposes);
     }
   }
+
+  /**
+   * A statutory table a project declares: a table the law requires, released with exact counts
+   * after suppression audited across the whole set ({@code StatutorySuppressor}).
+   *
+   * @param name its name, as a name of the service (a-z 0-9 - _)
+   * @param question the question, in a shape the project's policy allows
+   */
+  public record Statutory(String name, JsonNode question) {}
 
   /** The law's floor: counts 1 to 5 are never published, so no project goes below 6. */
   public static final int MIN_CELL_SIZE_FLOOR = 6;
@@ -324,6 +337,30 @@ public final class Store {
       int minCellSize) {
     return createProject(
         actor, name, agencies, schemaFingerprint, minCellSize, List.of(), List.of());
+  }
+
+  /** Creates a project without statutory tables; see the full overload. */
+  public Project createProject(
+      Principal actor,
+      String name,
+      List<String> agencies,
+      String schemaFingerprint,
+      int minCellSize,
+      List<String> purposes,
+      List<String> attributes,
+      List<String> recordLevelPurposes,
+      QuestionPolicy questions) {
+    return createProject(
+        actor,
+        name,
+        agencies,
+        schemaFingerprint,
+        minCellSize,
+        purposes,
+        attributes,
+        recordLevelPurposes,
+        questions,
+        List.of());
   }
 
   /** Creates a project without record-level purposes and without declared questions. */
@@ -355,7 +392,8 @@ public final class Store {
    *     twice, there is no agency, the fingerprint is not 64 lowercase hex digits, the minimum cell
    *     size is below {@value #MIN_CELL_SIZE_FLOOR}, a record-level purpose is not a purpose or
    *     there are several, the question policy names an attribute extracts may not carry, or its
-   *     minimum cohort is below the minimum cell size
+   *     minimum cohort is below the minimum cell size, or a statutory table's name repeats or its
+   *     question is malformed or outside the policy
    */
   public Project createProject(
       Principal actor,
@@ -366,7 +404,30 @@ public final class Store {
       List<String> purposes,
       List<String> attributes,
       List<String> recordLevelPurposes,
-      QuestionPolicy questions) {
+      QuestionPolicy questions,
+      List<Statutory> statutory) {
+    List<String> statutoryNames = new ArrayList<>();
+    List<Map<String, Object>> statutoryJson = new ArrayList<>();
+    for (int i = 0; i < statutory.size(); i++) {
+      Statutory t = statutory.get(i);
+      statutoryNames.add(t.name());
+      try {
+        questions.check(OverlapQuestion.parse(t.question()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("statutory[" + i + "].question: " + e.getMessage());
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", t.name());
+      entry.put("question", t.question());
+      statutoryJson.add(entry);
+    }
+    sortedNames("statutory table name", statutoryNames);
+    String statutoryText;
+    try {
+      statutoryText = AUDIT_JSON.writeValueAsString(statutoryJson);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the statutory tables", e);
+    }
     if (name == null || name.isBlank() || name.length() > 200) {
       throw new IllegalArgumentException("project name must be 1 to 200 characters");
     }
@@ -429,12 +490,13 @@ public final class Store {
           try (PreparedStatement s =
               c.prepareStatement(
                   "INSERT OR IGNORE INTO projects (name, schema_fingerprint, min_cell_size, created,"
-                      + " questions) VALUES (?, ?, ?, ?, ?)")) {
+                      + " questions, statutory) VALUES (?, ?, ?, ?, ?, ?)")) {
             s.setString(1, name);
             s.setString(2, schemaFingerprint);
             s.setInt(3, minCellSize);
             s.setString(4, created);
             s.setString(5, questionsJson);
+            s.setString(6, statutoryText);
             if (s.executeUpdate() == 0) {
               throw new AlreadyExists("a project named '" + name + "' exists");
             }
@@ -476,6 +538,7 @@ public final class Store {
           detail.put("attributes", sortedAttributes);
           detail.put("recordLevelPurposes", sortedRecordLevel);
           detail.put("questions", questions.toJson());
+          detail.put("statutory", statutoryJson);
           appendAudit(c, actor, "project.create", detail);
           return new Project(
               id,
@@ -487,7 +550,8 @@ public final class Store {
               sortedPurposes,
               sortedAttributes,
               sortedRecordLevel,
-              questions);
+              questions,
+              statutory);
         });
   }
 
@@ -515,8 +579,8 @@ public final class Store {
     try (Connection c = connect();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT name, schema_fingerprint, min_cell_size, created, questions FROM projects"
-                    + " WHERE id = ?")) {
+                "SELECT name, schema_fingerprint, min_cell_size, created, questions, statutory"
+                    + " FROM projects WHERE id = ?")) {
       s.setLong(1, id);
       try (ResultSet r = s.executeQuery()) {
         if (!r.next()) {
@@ -538,11 +602,114 @@ public final class Store {
                     "SELECT purpose FROM project_record_level_purposes WHERE project = ?"
                         + " ORDER BY 1",
                     id),
-                questions(r.getString("questions"), r.getInt("min_cell_size"))));
+                questions(r.getString("questions"), r.getInt("min_cell_size")),
+                statutory(r.getString("statutory"))));
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read projects", e);
     }
+  }
+
+  /** A project's stored statutory tables. */
+  private static List<Statutory> statutory(String json) {
+    try {
+      List<Statutory> out = new ArrayList<>();
+      for (JsonNode t : AUDIT_JSON.readTree(json)) {
+        out.add(new Statutory(t.get("name").asText(), t.get("question")));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new StoreException("the stored statutory tables do not read", e);
+    }
+  }
+
+  // ---- statutory releases ----
+
+  /**
+   * A statutory table as released over a population.
+   *
+   * @param question the question's JSON text, as declared
+   * @param policy the question policy's JSON text it was evaluated under
+   * @param released the table's JSON text as released
+   */
+  public record StatutoryRelease(String question, String policy, String released) {}
+
+  /** Everything released over a population, in release order. */
+  public List<StatutoryRelease> statutoryReleases(String population) {
+    List<StatutoryRelease> out = new ArrayList<>();
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT question, policy, released FROM statutory_releases WHERE population = ?"
+                    + " ORDER BY rowid")) {
+      s.setString(1, population);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(
+              new StatutoryRelease(
+                  r.getString("question"), r.getString("policy"), r.getString("released")));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read statutory releases", e);
+    }
+    return out;
+  }
+
+  /**
+   * The population and run a project's statutory tables were released for, if they were.
+   *
+   * @return {@code {population, run}} as strings, or empty
+   */
+  public Optional<String[]> projectStatutory(long project) {
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement("SELECT population, run FROM project_statutory WHERE project = ?")) {
+      s.setLong(1, project);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next()
+            ? Optional.of(new String[] {r.getString(1), Long.toString(r.getLong(2))})
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read statutory releases", e);
+    }
+  }
+
+  /**
+   * Keeps new releases over a population (a release already kept is left as it is) and, the first
+   * time, that the project's statutory tables were released for this population and run.
+   */
+  public void saveStatutoryReleases(
+      long project, long run, String population, List<StatutoryRelease> releases) {
+    String at = now();
+    inTransaction(
+        "cannot keep statutory releases",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT OR IGNORE INTO project_statutory (project, population, run)"
+                      + " VALUES (?, ?, ?)")) {
+            s.setLong(1, project);
+            s.setString(2, population);
+            s.setLong(3, run);
+            s.executeUpdate();
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT OR IGNORE INTO statutory_releases (population, question, policy,"
+                      + " released, released_at) VALUES (?, ?, ?, ?, ?)")) {
+            for (StatutoryRelease r : releases) {
+              s.setString(1, population);
+              s.setString(2, r.question());
+              s.setString(3, r.policy());
+              s.setString(4, r.released());
+              s.setString(5, at);
+              s.executeUpdate();
+            }
+          }
+          return null;
+        });
   }
 
   /** A stored question policy; the empty one of a project made before V5 declares nothing. */

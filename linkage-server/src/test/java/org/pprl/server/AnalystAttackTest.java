@@ -100,6 +100,7 @@ class AnalystAttackTest {
     for (String q : questions()) {
       firstRun.put(q, answer(project, q));
     }
+    firstStatutory = statutory(project);
     // The children's services steward uploads again without one foster-care leaver who entered a
     // shelter; the project is run again.
     Path fewer = dir.resolve("work").resolve("childrens_services_fewer.csv");
@@ -111,7 +112,11 @@ class AnalystAttackTest {
     for (String q : questions()) {
       secondRun.put(q, answer(project, q));
     }
+    secondStatutory = statutory(project);
   }
+
+  private static JsonNode firstStatutory;
+  private static JsonNode secondStatutory;
 
   @AfterAll
   static void stop() {
@@ -119,6 +124,11 @@ class AnalystAttackTest {
   }
 
   private static long newProject(Principal admin, String name) throws IOException {
+    List<Store.Statutory> statutory = new ArrayList<>();
+    for (int i : STATUTORY) {
+      statutory.add(
+          new Store.Statutory("law_" + i, ServiceFixture.JSON.readTree(questions().get(i))));
+    }
     return store
         .createProject(
             admin,
@@ -129,8 +139,23 @@ class AnalystAttackTest {
             List.of("research", "service_coordination"),
             city.attributes(),
             List.of("service_coordination"),
-            DisclosuresTest.policy())
+            DisclosuresTest.policy(),
+            statutory)
         .id();
+  }
+
+  /** The questions (by index in {@link #questions}) the projects also declare statutory. */
+  private static final int[] STATUTORY = {0, 2};
+
+  private static JsonNode statutory(long p) {
+    Reply r =
+        send(
+            client,
+            request(server.port(), "/projects/" + p + "/statutory?purpose=research", analyst)
+                .GET()
+                .build());
+    assertEquals(200, r.status(), r.body().toString());
+    return r.body().get("tables");
   }
 
   private static void upload(long p, Agency a, Path file, String token) throws IOException {
@@ -295,6 +320,20 @@ class AnalystAttackTest {
   }
 
   @Test
+  void statutoryTables_areExact_hideEverySmallCount_andAreTheSameInTheTwinProject() {
+    for (JsonNode t : firstStatutory) {
+      JsonNode table = t.get("table");
+      assertEquals("suppression", table.get("protection").asText());
+      for (JsonNode v : numbers(table)) {
+        assertFalse(v.isNumber() && v.asLong() >= 1 && v.asLong() < MIN_CELL, table.toString());
+      }
+      assertFalse(table.has("primarySuppressions"), table.toString());
+    }
+    // The twin project's population is the first run's: its release is the one already made.
+    assertEquals(firstStatutory, statutory(twin));
+  }
+
+  @Test
   void suppressionCounts_areNotPublished() {
     for (JsonNode table : firstRun.values()) {
       assertFalse(table.has("primarySuppressions"), table.toString());
@@ -368,11 +407,14 @@ class AnalystAttackTest {
 
   @Test
   void exactAttacker_overEverythingReceived_pinsNoSmallCountAndNoFactAboutTheRemovedPerson() {
+    // Everything: six ad-hoc questions and two statutory tables, in two runs and two projects.
     ExactAttacker attacker = new ExactAttacker(MAX_NOISE, MIN_CELL);
     List<String> q = questions();
+    List<ExactAttacker.Table> statutoryTables = new ArrayList<>();
     List<ExactAttacker.Table> first = new ArrayList<>();
     List<ExactAttacker.Table> second = new ArrayList<>();
     List<ExactAttacker.Sum> person = new ArrayList<>();
+    List<ExactAttacker.Sum> before = new ArrayList<>(); // the run-1 unknown of each indicator
     for (String question : q) {
       boolean overlap = question.contains("\"with\"");
       ExactAttacker.Table a = attacker.add(firstRun.get(question), overlap);
@@ -387,8 +429,22 @@ class AnalystAttackTest {
         attacker.same(b.atoms.get(i), a.atoms.get(i).minus(x));
         removedOnce = removedOnce.plus(x);
         person.add(x);
+        before.add(a.atoms.get(i));
       }
       attacker.bound(removedOnce, 0, 1);
+    }
+    // The statutory tables: exact, released once (for the first run), the same persons as the
+    // first run's ad-hoc answers to the same questions.
+    assertEquals(firstStatutory, secondStatutory, "released once, not again after the change");
+    for (int i = 0; i < STATUTORY.length; i++) {
+      String question = q.get(STATUTORY[i]);
+      boolean overlap = question.contains("\"with\"");
+      ExactAttacker.Table exact = attacker.addExact(firstStatutory.get(i).get("table"), overlap);
+      ExactAttacker.Table adHoc = first.get(STATUTORY[i]);
+      for (int u = 0; u < exact.atoms.size(); u++) {
+        attacker.same(exact.atoms.get(u), adHoc.atoms.get(u));
+      }
+      statutoryTables.add(exact);
     }
     // What the analyst knows of how the questions relate: the same cohort, the same persons.
     for (List<ExactAttacker.Table> run : List.of(first, second)) {
@@ -407,7 +463,7 @@ class AnalystAttackTest {
     }
     assertTrue(attacker.consistent(), "the attacker's reading of the mechanism fits the answers");
     int checked = 0;
-    for (List<ExactAttacker.Table> run : List.of(first, second)) {
+    for (List<ExactAttacker.Table> run : List.of(first, second, statutoryTables)) {
       for (ExactAttacker.Table t : run) {
         for (ExactAttacker.Sum s : t.everything()) {
           assertNotPinnedSmall(attacker, s, "a count");
@@ -416,15 +472,17 @@ class AnalystAttackTest {
       }
     }
     int excludable = 0;
-    for (ExactAttacker.Sum x : person) {
-      long[] range = attacker.range(x);
+    for (int i = 0; i < person.size(); i++) {
+      long[] range = attacker.range(person.get(i));
       assertNotNull(range);
       assertEquals(0, range[0], "the removed person is proven to be in a cell");
-      excludable += range[1] == 0 ? 1 : 0;
+      // Ruling the person out of a cell is a fact too, unless the cell is known to be empty (a
+      // published zero says that of everyone, not of this person).
+      if (range[1] == 0 && attacker.range(before.get(i))[1] > 0) {
+        excludable++;
+      }
     }
     assertTrue(checked > 200, "checked " + checked);
-    // Ruling the person out of a cell is a fact too; it is only possible where the cell is empty
-    // in the first run, which nothing published says exactly either.
     assertEquals(0, excludable, "cells the removed person is proven not to be in");
   }
 

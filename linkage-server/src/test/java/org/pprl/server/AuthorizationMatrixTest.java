@@ -72,6 +72,7 @@ class AuthorizationMatrixTest {
       POST /projects/{project}/runs/{run}/cancel    401   401    202    403     403   403 403 404
       POST /projects/{project}/questions            401   401    403    200     403   403 403 404
       GET  /projects/{project}/matches              401   401    403    403     403   200 200 404
+      GET  /projects/{project}/statutory            401   401    403    200     403   403 403 404
       GET  /audit                                   401   401    403    403     200   403 403 403
       GET  /audit/releases                          401   401    403    403     200   403 403 403
       POST /audit/checkpoint                        401   401    201    403     201   403 403 403
@@ -263,6 +264,8 @@ class AuthorizationMatrixTest {
             json("{\"purpose\":\"" + purpose + "\",\"question\":" + question + "}"));
       case "GET /projects/{project}/matches":
         return send("GET", p + "/matches?purpose=service_coordination", caller, null);
+      case "GET /projects/{project}/statutory":
+        return send("GET", p + "/statutory?purpose=" + purpose, caller, null);
       case "GET /audit":
         return send("GET", "/audit", caller, null);
       case "GET /audit/releases":
@@ -421,6 +424,6 @@ class AuthorizationMatrixTest {
       assertEquals(existing, missing, e.toString());
       compared++;
     }
-    assertEquals(3 * 8, compared);
+    assertEquals(3 * 9, compared);
   }
 }

@@ -69,7 +69,10 @@ final class ExactAttacker {
     /** The unknowns themselves: cells or bands, then the remainder. */
     final List<Sum> atoms = new ArrayList<>();
 
-    Table(JsonNode t, boolean everyoneInACell) {
+    final boolean exact;
+
+    Table(JsonNode t, boolean everyoneInACell, boolean exact) {
+      this.exact = exact;
       int rows = t.get("rows").size();
       int columns = t.get("columns").size();
       boolean cumulative = t.get("cumulativeColumns").asBoolean();
@@ -102,19 +105,19 @@ final class ExactAttacker {
       }
       for (int r = 0; r < rows; r++) {
         for (int c = 0; c < columns; c++) {
-          published(cells[r][c], t.get("cells").get(r).get(c));
+          published(cells[r][c], t.get("cells").get(r).get(c), exact);
         }
         if (t.has("rowTotals")) {
-          published(rowTotals[r], t.get("rowTotals").get(r));
+          published(rowTotals[r], t.get("rowTotals").get(r), exact);
         }
       }
       for (int c = 0; c < columns; c++) {
-        published(columnTotals[c], t.get("columnTotals").get(c));
+        published(columnTotals[c], t.get("columnTotals").get(c), exact);
       }
       if (t.has("grandTotal")) {
-        published(grandTotal, t.get("grandTotal"));
+        published(grandTotal, t.get("grandTotal"), exact);
       }
-      published(base, t.get("base"));
+      published(base, t.get("base"), exact);
     }
 
     /** Every published position and every unknown, for checking. */
@@ -138,7 +141,15 @@ final class ExactAttacker {
 
   /** Models a released table; {@code everyoneInACell} for overlap questions (base = all cells). */
   Table add(JsonNode table, boolean everyoneInACell) {
-    return new Table(table, everyoneInACell);
+    return new Table(table, everyoneInACell, false);
+  }
+
+  /**
+   * Models a statutory table: every number is exact, and the symbol says only that the count is
+   * hidden (a small count, or a complement of any size).
+   */
+  Table addExact(JsonNode table, boolean everyoneInACell) {
+    return new Table(table, everyoneInACell, true);
   }
 
   /** A new unknown: a whole number of persons. */
@@ -166,7 +177,13 @@ final class ExactAttacker {
     constraints.add(new Constraint(s, lower, upper));
   }
 
-  private void published(Sum quantity, JsonNode value) {
+  private void published(Sum quantity, JsonNode value, boolean exact) {
+    if (exact) {
+      if (!value.isTextual()) {
+        constraints.add(new Constraint(quantity, value.asLong(), value.asLong()));
+      }
+      return;
+    }
     if (value.isTextual()) {
       // the symbol: published below the minimum cell size
       constraints.add(new Constraint(quantity, 0, minCellSize - 1L + maxNoise));

@@ -47,10 +47,21 @@ public final class PopulationKeys {
 
   private final long[][] rank; // per agency index, per record
   private final long[][] key;
+  private final String id;
 
-  private PopulationKeys(long[][] rank, long[][] key) {
+  private PopulationKeys(long[][] rank, long[][] key, String id) {
     this.rank = rank;
     this.key = key;
+    this.id = id;
+  }
+
+  /**
+   * A name for the population: equal for equal populations (the same records, values and links),
+   * whichever project or run they come from; nothing about the records can be learnt from it
+   * without the service's secret. Statutory releases are kept under it.
+   */
+  public String populationId() {
+    return id;
   }
 
   /**
@@ -59,7 +70,8 @@ public final class PopulationKeys {
    * @param serviceSecret the service's cell-key secret, at least 32 bytes
    */
   public static PopulationKeys of(LinkedPopulation population, byte[] serviceSecret) {
-    RecordKeys keys = RecordKeys.of(populationSecret(population, serviceSecret));
+    byte[] secret = populationSecret(population, serviceSecret);
+    RecordKeys keys = RecordKeys.of(secret);
     int agencies = population.agencyNames().size();
     long[][] rank = new long[agencies][];
     long[][] key = new long[agencies][];
@@ -72,7 +84,18 @@ public final class PopulationKeys {
         key[g][r] = keys.key(records.agency(), records.id(r));
       }
     }
-    return new PopulationKeys(rank, key);
+    return new PopulationKeys(rank, key, populationId(secret));
+  }
+
+  private static String populationId(byte[] populationSecret) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(populationSecret, "HmacSHA256"));
+      byte[] id = mac.doFinal("population id".getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(id, 0, 16);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
   }
 
   /**

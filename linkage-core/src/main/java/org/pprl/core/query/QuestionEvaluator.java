@@ -101,7 +101,7 @@ public final class QuestionEvaluator {
    * @param unknownOf per person number, the unknown the person is in, or -1
    * @param keys the keys, as {@link #evaluate} gives them
    */
-  public record Unknowns(Keyed keys, int[] unknownOf) {
+  public record Unknowns(Keyed keys, int[] unknownOf, boolean[][] zeroByDefinition) {
     /** The table's counts. */
     public CountTable table() {
       return keys.table();
@@ -120,7 +120,27 @@ public final class QuestionEvaluator {
         question instanceof Overlap o
             ? overlap(o, population, policy, keys, unknownOf)
             : window((Window) question, population, policy, keys, unknownOf);
-    return new Unknowns(keyed, unknownOf);
+    CountTable t = keyed.table();
+    boolean[][] zero = new boolean[t.rows().size()][t.columns().size()];
+    if (question instanceof Overlap o
+        && o.rows().isPresent()
+        && o.with().contains(o.rows().get().agency())) {
+      int bit = 1 << o.with().indexOf(o.rows().get().agency());
+      int noRecord = t.rows().indexOf(NO_RECORD_ROW);
+      for (int r = 0; r < zero.length; r++) {
+        if (o.columns() == OverlapQuestion.Columns.COUNT) {
+          // "none" is impossible where the row agency holds the person; all k, where it does not.
+          zero[r][r == noRecord ? o.with().size() : 0] = true;
+          continue;
+        }
+        for (int mask = 0; mask < 1 << o.with().size(); mask++) {
+          boolean held = (mask & bit) != 0;
+          zero[r][t.columns().indexOf(combinationLabel(o.with(), mask))] =
+              r == noRecord ? held : !held;
+        }
+      }
+    }
+    return new Unknowns(keyed, unknownOf, zero);
   }
 
   /**
@@ -176,17 +196,7 @@ public final class QuestionEvaluator {
       for (int c = 0; c < masks.length; c++) {
         int mask = masks[c];
         columnOfMask[mask] = c;
-        if (mask == 0) {
-          columns.add(NONE_COLUMN);
-        } else {
-          StringBuilder label = new StringBuilder();
-          for (int i = 0; i < k; i++) {
-            if ((mask & (1 << i)) != 0) {
-              label.append(label.length() == 0 ? "" : " + ").append(q.with().get(i));
-            }
-          }
-          columns.add(label.toString());
-        }
+        columns.add(combinationLabel(q.with(), mask));
       }
     }
     Rows rows = new Rows(pop, q.rows(), q.cohort().agency(), true, policy);
@@ -221,6 +231,20 @@ public final class QuestionEvaluator {
         baseKey,
         persons.cohort(),
         persons.excluded());
+  }
+
+  /** The column label of the persons held by exactly the {@code with} agencies in a mask. */
+  private static String combinationLabel(List<String> with, int mask) {
+    if (mask == 0) {
+      return NONE_COLUMN;
+    }
+    StringBuilder label = new StringBuilder();
+    for (int i = 0; i < with.size(); i++) {
+      if ((mask & (1 << i)) != 0) {
+        label.append(label.length() == 0 ? "" : " + ").append(with.get(i));
+      }
+    }
+    return label.toString();
   }
 
   /** A sort key ordering masks of one size by the with-positions they hold, lowest first. */
