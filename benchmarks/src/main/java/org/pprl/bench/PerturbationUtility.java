@@ -105,18 +105,18 @@ public final class PerturbationUtility {
       long population,
       long seed,
       int secrets,
-      Map<String, Stats> measured,
-      Map<String, Stats> expected,
+      Map<String, PositionStats> measured,
+      Map<String, PositionStats> expected,
       double seconds) {
 
     /** Every question's measured figures pooled. */
-    Stats measuredOverall() {
-      return Stats.pool(measured.values());
+    PositionStats measuredOverall() {
+      return PositionStats.pool(measured.values());
     }
 
     /** Every question's expected figures pooled. */
-    Stats expectedOverall() {
-      return Stats.pool(expected.values());
+    PositionStats expectedOverall() {
+      return PositionStats.pool(expected.values());
     }
   }
 
@@ -285,8 +285,8 @@ public final class PerturbationUtility {
       PrintStream progress) {
     ObjectMapper json = new ObjectMapper();
     Map<String, OverlapQuestion> questions = new LinkedHashMap<>();
-    Map<String, Stats> measured = new LinkedHashMap<>();
-    Map<String, Stats> expected = new LinkedHashMap<>();
+    Map<String, PositionStats> measured = new LinkedHashMap<>();
+    Map<String, PositionStats> expected = new LinkedHashMap<>();
     for (DemoQuestions.Named q : DemoQuestions.ALL) {
       OverlapQuestion question;
       try {
@@ -296,8 +296,8 @@ public final class PerturbationUtility {
       }
       policy.check(question); // the service refuses anything else
       questions.put(q.name(), question);
-      measured.put(q.name(), new Stats());
-      expected.put(q.name(), new Stats());
+      measured.put(q.name(), new PositionStats());
+      expected.put(q.name(), new PositionStats());
     }
     SplittableRandom random = new SplittableRandom(secretSeed);
     long start = System.nanoTime();
@@ -308,8 +308,8 @@ public final class PerturbationUtility {
       for (Map.Entry<String, OverlapQuestion> q : questions.entrySet()) {
         QuestionEvaluator.Keyed keyed =
             QuestionEvaluator.evaluate(q.getValue(), population, policy, keys);
-        Stats m = measured.get(q.getKey());
-        Stats e = expected.get(q.getKey());
+        PositionStats m = measured.get(q.getKey());
+        PositionStats e = expected.get(q.getKey());
         m.draws++;
         e.draws++;
         if (refused(keyed, policy.minCohort())) {
@@ -350,7 +350,7 @@ public final class PerturbationUtility {
 
   /** Adds every published position of one answer to the measured and the expected figures. */
   private static void compare(
-      CountTable table, PerturbedTable published, Stats measured, Stats expected) {
+      CountTable table, PerturbedTable published, PositionStats measured, PositionStats expected) {
     int nr = table.rows().size();
     int nc = table.columns().size();
     boolean disjoint = !table.cumulativeColumns();
@@ -378,179 +378,16 @@ public final class PerturbationUtility {
     position(table.base(), published.base(), measured, expected);
   }
 
-  private static void position(long truth, OptionalLong shown, Stats measured, Stats expected) {
-    measured.add(truth, shown.isPresent() ? shown.getAsLong() : Stats.SYMBOL, 1.0);
+  private static void position(
+      long truth, OptionalLong shown, PositionStats measured, PositionStats expected) {
+    measured.add(truth, shown.isPresent() ? shown.getAsLong() : PositionStats.SYMBOL, 1.0);
     int max = PERTURBATION.maxMain();
     for (int d = -max; d <= max; d++) {
       double p = PERTURBATION.probability(truth, d);
       if (p > 0) {
         long value = truth + d;
-        expected.add(truth, value >= MIN_CELL_SIZE ? value : Stats.SYMBOL, p);
+        expected.add(truth, value >= MIN_CELL_SIZE ? value : PositionStats.SYMBOL, p);
       }
-    }
-  }
-
-  /**
-   * Published-versus-true figures over positions, each position with a weight (1 when measured, its
-   * probability when expected from the table). Not thread-safe.
-   */
-  static final class Stats {
-    /** The published value of a position shown as the symbol. */
-    static final long SYMBOL = -1;
-
-    long draws;
-    long refused;
-    double positions;
-    double zero; // true 0
-    double zeroShown; // never, by the design: the main table keeps 0 at 0, shown as the symbol
-    double small; // true 1 .. MIN_CELL_SIZE - 1
-    double smallShown;
-    double smallShownBelowFour; // true 1..3 shown: the main table cannot (3 + 2 < 6)
-    double large; // true >= MIN_CELL_SIZE
-    double largeSymbol;
-    double largeShown;
-    double largeExact;
-    double largeRelative;
-    double shown;
-    double shownExact;
-    double absError;
-    double squaredError;
-    double signedError;
-    double beyondMain; // shown and further than the main table's maximum from the truth
-    double clear; // true >= CLEAR_OF_SYMBOL, shown
-    double clearSquared;
-    double clearSigned;
-
-    void add(long truth, long published, double w) {
-      positions += w;
-      if (truth == 0) {
-        zero += w;
-        if (published != SYMBOL) {
-          zeroShown += w;
-        }
-      } else if (truth < MIN_CELL_SIZE) {
-        small += w;
-        if (published != SYMBOL) {
-          smallShown += w;
-          if (truth < 4) {
-            smallShownBelowFour += w;
-          }
-        }
-      } else {
-        large += w;
-        if (published == SYMBOL) {
-          largeSymbol += w;
-        } else {
-          largeShown += w;
-          largeRelative += w * Math.abs(published - truth) / (double) truth;
-          if (published == truth) {
-            largeExact += w;
-          }
-        }
-      }
-      if (published == SYMBOL) {
-        return;
-      }
-      long e = published - truth;
-      shown += w;
-      if (e == 0) {
-        shownExact += w;
-      }
-      absError += w * Math.abs(e);
-      squaredError += w * (double) e * e;
-      signedError += w * e;
-      if (Math.abs(e) > PERTURBATION.maxMain()) {
-        beyondMain += w;
-      }
-      if (truth >= CLEAR_OF_SYMBOL) {
-        clear += w;
-        clearSquared += w * (double) e * e;
-        clearSigned += w * e;
-      }
-    }
-
-    static Stats pool(Iterable<Stats> parts) {
-      Stats s = new Stats();
-      for (Stats p : parts) {
-        s.draws += p.draws;
-        s.refused += p.refused;
-        s.positions += p.positions;
-        s.zero += p.zero;
-        s.zeroShown += p.zeroShown;
-        s.small += p.small;
-        s.smallShown += p.smallShown;
-        s.smallShownBelowFour += p.smallShownBelowFour;
-        s.large += p.large;
-        s.largeSymbol += p.largeSymbol;
-        s.largeShown += p.largeShown;
-        s.largeExact += p.largeExact;
-        s.largeRelative += p.largeRelative;
-        s.shown += p.shown;
-        s.shownExact += p.shownExact;
-        s.absError += p.absError;
-        s.squaredError += p.squaredError;
-        s.signedError += p.signedError;
-        s.beyondMain += p.beyondMain;
-        s.clear += p.clear;
-        s.clearSquared += p.clearSquared;
-        s.clearSigned += p.clearSigned;
-      }
-      return s;
-    }
-
-    /** Mean absolute error of the positions shown as numbers. */
-    double mae() {
-      return absError / shown;
-    }
-
-    /** Root mean squared error of the positions shown as numbers. */
-    double rmse() {
-      return Math.sqrt(squaredError / shown);
-    }
-
-    /** Mean signed error (published minus true) of the positions shown as numbers. */
-    double meanError() {
-      return signedError / shown;
-    }
-
-    /** RMSE of the positions whose true count is at least {@link #CLEAR_OF_SYMBOL}. */
-    double clearRmse() {
-      return Math.sqrt(clearSquared / clear);
-    }
-
-    /** Mean signed error of the positions whose true count is at least {@link #CLEAR_OF_SYMBOL}. */
-    double clearMeanError() {
-      return clearSigned / clear;
-    }
-
-    /** Mean of |published - true| / true over true counts of 6 or more shown as numbers. */
-    double relativeError() {
-      return largeRelative / largeShown;
-    }
-
-    /** The share of true counts of 6 or more shown as the symbol. */
-    double largeAsSymbol() {
-      return largeSymbol / large;
-    }
-
-    /** The share of true counts of 1 to 5 shown as a number. */
-    double smallAsNumber() {
-      return smallShown / small;
-    }
-
-    /** The share of true counts of 6 or more published exactly. */
-    double largeExactShare() {
-      return largeExact / large;
-    }
-
-    /** The share of the positions shown as numbers that are exact. */
-    double shownExactShare() {
-      return shownExact / shown;
-    }
-
-    /** Answered draws: those the service would not have refused. */
-    long answered() {
-      return draws - refused;
     }
   }
 
@@ -606,7 +443,7 @@ public final class PerturbationUtility {
     }
   }
 
-  private static void row(PrintStream out, String name, String kind, Stats s) {
+  private static void row(PrintStream out, String name, String kind, PositionStats s) {
     long answered = Math.max(1, s.answered());
     out.printf(
         Locale.ROOT,

@@ -36,7 +36,7 @@ class PerturbationUtilityTest {
   void run_tinyCity_answersEveryQuestionInEveryDraw() {
     assertEquals(DemoQuestions.ALL.size(), report.measured().size());
     for (DemoQuestions.Named q : DemoQuestions.ALL) {
-      PerturbationUtility.Stats s = report.measured().get(q.name());
+      PositionStats s = report.measured().get(q.name());
       assertEquals(5, s.draws, q.name());
       assertTrue(s.answered() >= 1, q.name());
       assertTrue(s.positions > 0, q.name());
@@ -45,7 +45,7 @@ class PerturbationUtilityTest {
 
   @Test
   void run_countsOfTenOrMore_haveTheTablesSpreadAndNoBias() {
-    PerturbationUtility.Stats all = report.measuredOverall();
+    PositionStats all = report.measuredOverall();
     assertTrue(all.clear >= 30, "too few positions of 10 or more for a check: " + all.clear);
     assertTrue(all.clearRmse() > 0.8 && all.clearRmse() < 1.6, "RMSE " + all.clearRmse());
     assertTrue(Math.abs(all.clearMeanError()) < 0.5, "mean error " + all.clearMeanError());
@@ -56,7 +56,7 @@ class PerturbationUtilityTest {
 
   @Test
   void run_smallCounts_areShownOnlyWhereTheTableAllows() {
-    PerturbationUtility.Stats all = report.measuredOverall();
+    PositionStats all = report.measuredOverall();
     assertEquals(0, all.zeroShown, "a true 0 shown as a number");
     assertEquals(0, all.smallShownBelowFour, "a true 1..3 shown as a number");
     assertEquals(0, all.beyondMain, "a number further than 4 from its count");
@@ -65,7 +65,7 @@ class PerturbationUtilityTest {
 
   @Test
   void run_expectedFigures_matchTheTable() {
-    PerturbationUtility.Stats expected = report.expectedOverall();
+    PositionStats expected = report.expectedOverall();
     assertEquals(Math.sqrt(1.39), expected.clearRmse(), 1e-9);
     assertEquals(0.0, expected.clearMeanError(), 1e-9);
     assertEquals(0.0, expected.zeroShown, 1e-12);
