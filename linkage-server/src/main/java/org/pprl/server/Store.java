@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.pprl.core.audit.AuditChain;
@@ -69,11 +73,18 @@ public final class Store {
   private final SQLiteDataSource source;
   private final AuditSigner signer;
 
-  private Store(Path dataDir, SQLiteDataSource source, AuditSigner signer) {
+  private Store(Path dataDir, SQLiteDataSource source, AuditSigner signer) throws SQLException {
     this.dataDir = dataDir;
     this.source = source;
     this.signer = signer;
+    // Held for the store's life: SQLite checkpoints and deletes the write-ahead log whenever the
+    // last connection closes, and every call here opens and closes its own, so without this one
+    // an idle moment made the next write rebuild the log (an audit append cost about 9 ms).
+    this.keepOpen = source.getConnection();
   }
+
+  @SuppressWarnings("unused") // held open, see the constructor
+  private final Connection keepOpen;
 
   /**
    * Opens the store in {@code dataDir}, creating the directory and the database if needed, and
@@ -104,7 +115,11 @@ public final class Store {
     } catch (RuntimeException e) {
       throw new StoreException("cannot migrate the database in " + dir, e);
     }
-    return new Store(dir, source, AuditKeys.loadOrCreate(dir));
+    try {
+      return new Store(dir, source, AuditKeys.loadOrCreate(dir));
+    } catch (SQLException e) {
+      throw new StoreException("cannot open the database in " + dir, e);
+    }
   }
 
   /** The data directory, absolute. */
@@ -1552,13 +1567,58 @@ public final class Store {
    * @param detail what was asked and released: counts, ids and codes, never record content
    */
   void audit(Principal actor, String purpose, String action, Map<String, Object> detail) {
-    inTransaction(
-        "cannot append to the audit log",
-        c -> {
-          appendAudit(c, actor, purpose, action, detail);
-          return null;
-        });
+    PendingEvent event =
+        new PendingEvent(actor, purpose, action, detail, new CompletableFuture<Void>());
+    pendingAudit.add(event);
+    auditWriter.lock();
+    try {
+      if (!event.done().isDone()) {
+        List<PendingEvent> batch = new ArrayList<>();
+        for (PendingEvent e; (e = pendingAudit.poll()) != null; ) {
+          batch.add(e);
+        }
+        try {
+          inTransaction(
+              "cannot append to the audit log",
+              c -> {
+                for (PendingEvent e : batch) {
+                  appendAudit(c, e.actor(), e.purpose(), e.action(), e.detail());
+                }
+                return null;
+              });
+          batch.forEach(e -> e.done().complete(null));
+        } catch (RuntimeException failed) {
+          batch.forEach(e -> e.done().completeExceptionally(failed));
+        }
+      }
+    } finally {
+      auditWriter.unlock();
+    }
+    try {
+      event.done().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
+
+  /*
+   * Group commit. Every answer appends its event before it is sent, and with one transaction per
+   * event concurrent requests queued on SQLite's write lock, whose waiters sleep and retry: 50
+   * analysts gave a p99 of 1.5 to 2.7 s although the median was 25 ms. Now each event joins a
+   * queue; whoever holds auditWriter (a fair lock, so callers go in arrival order) writes every
+   * queued event in one transaction, and each caller returns once its own event is committed.
+   * The chain's order is the order events were taken from the queue; each is still logged before
+   * its release is sent.
+   */
+  private record PendingEvent(
+      Principal actor,
+      String purpose,
+      String action,
+      Map<String, Object> detail,
+      CompletableFuture<Void> done) {}
+
+  private final ConcurrentLinkedQueue<PendingEvent> pendingAudit = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock auditWriter = new ReentrantLock(true);
 
   /** Work done inside one transaction, on its connection. */
   @FunctionalInterface

@@ -35,6 +35,7 @@ public final class AgencyRecords {
   private final int[] idOrder; // record indices sorted by id
   private final String[][] dictionaries; // per attribute, its distinct values by code
   private final int[][] codes; // per attribute, per record: a code or MISSING; null = all missing
+  private final java.util.concurrent.atomic.AtomicReferenceArray<int[]> days; // see days()
   private final long[] consent;
 
   private AgencyRecords(
@@ -51,6 +52,7 @@ public final class AgencyRecords {
     this.ids = ids;
     this.dictionaries = dictionaries;
     this.codes = codes;
+    this.days = new java.util.concurrent.atomic.AtomicReferenceArray<>(dictionaries.length);
     this.consent = consent;
     idOrder = sortedById(ids);
     for (int i = 1; i < ids.length; i++) {
@@ -230,6 +232,19 @@ public final class AgencyRecords {
   int code(int a, int r) {
     int[] c = codes[a];
     return c == null ? MISSING : c[r];
+  }
+
+  /**
+   * Attribute {@code a}'s dictionary as days, parsed once per attribute and kept: window questions
+   * read the same dates on every question, and parsing them was most of a question's work.
+   */
+  int[] days(int a, java.util.function.Function<String[], int[]> parse) {
+    int[] d = days.get(a);
+    if (d == null) {
+      d = parse.apply(dictionaries[a]);
+      days.compareAndSet(a, null, d);
+    }
+    return d;
   }
 
   /** The distinct values of attribute {@code a}, indexed by code (not sorted). */

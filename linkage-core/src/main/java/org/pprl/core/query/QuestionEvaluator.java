@@ -265,8 +265,8 @@ public final class QuestionEvaluator {
     int toAgency = pop.agencyIndex(q.to().agency());
     int fromAttribute = pop.records(fromAgency).carriedAttributeIndex(q.from().attribute());
     int toAttribute = pop.records(toAgency).carriedAttributeIndex(q.to().attribute());
-    int[] fromDays = epochDays(pop.records(fromAgency).dictionary(fromAttribute));
-    int[] toDays = epochDays(pop.records(toAgency).dictionary(toAttribute));
+    int[] fromDays = pop.records(fromAgency).days(fromAttribute, QuestionEvaluator::epochDays);
+    int[] toDays = pop.records(toAgency).days(toAttribute, QuestionEvaluator::epochDays);
     int[] days = new int[q.days().size()];
     List<String> columns = new ArrayList<>();
     for (int j = 0; j < days.length; j++) {
