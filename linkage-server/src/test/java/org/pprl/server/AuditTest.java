@@ -356,10 +356,12 @@ class AuditTest {
   }
 
   @Test
-  void audit_concurrentAppends_formOneUnbrokenChain() throws Exception {
+  void audit_concurrentAppends_formOneUnbrokenChainInEachCallersOrder() throws Exception {
+    // Appends are committed in groups (Store.audit): many callers at once, each waiting for its
+    // own.
     Principal admin = store.principals().get(0);
-    int threads = 4;
-    int each = 15;
+    int threads = 16;
+    int each = 25;
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(threads);
     try {
@@ -381,9 +383,21 @@ class AuditTest {
       pool.shutdown();
     }
     store.checkpoint();
-    Verification v = Verifier.verify(exportedLines(), store.auditPublicKey());
+    List<String> lines = exportedLines();
+    Verification v = Verifier.verify(lines, store.auditPublicKey());
     assertTrue(v.ok(), v.toString());
     assertEquals(threads * each, v.events());
+    int[] next = new int[threads];
+    for (String line : lines) {
+      JsonNode detail = ServiceFixture.JSON.readTree(line).path("detail");
+      if (detail.has("thread")) {
+        int thread = detail.get("thread").asInt();
+        assertEquals(next[thread]++, detail.get("i").asInt(), "a caller's events in its order");
+      }
+    }
+    for (int t = 0; t < threads; t++) {
+      assertEquals(each, next[t]);
+    }
   }
 
   @Test
