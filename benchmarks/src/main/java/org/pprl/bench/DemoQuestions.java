@@ -1,12 +1,17 @@
 package org.pprl.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
  * The analyst questions the perturbation and load measurements ask: the demo's two window questions
- * (copied from {@code DemoCommand.FOSTER_TO_SHELTER} and {@code FOSTER_TO_ASSISTANCE} in
- * linkage-server, which this module does not depend on) and two everyday overlap questions, all in
- * shapes that {@code examples/agency-questions.json} declares.
+ * (its statutory tables, read from {@code examples/agency-statutory.json} as {@code pprl demo}
+ * reads them) and two everyday overlap questions, all in shapes that {@code
+ * examples/agency-questions.json} declares.
  */
 final class DemoQuestions {
   private DemoQuestions() {}
@@ -15,20 +20,28 @@ final class DemoQuestions {
   record Named(String name, String json) {}
 
   /** Foster-care leavers who entered a shelter within 30, 90, 180 and 365 days, by shelter type. */
-  static final String FOSTER_TO_SHELTER =
-      "{\"cohort\": {\"agency\": \"childrens_services\", \"where\": {\"foster_care\": [\"Y\"]}},"
-          + " \"from\": {\"agency\": \"childrens_services\", \"attribute\": \"foster_discharge_date\"},"
-          + " \"to\": {\"agency\": \"homeless_services\", \"attribute\": \"shelter_entry_date\"},"
-          + " \"days\": [30, 90, 180, 365],"
-          + " \"rows\": {\"agency\": \"homeless_services\", \"attribute\": \"shelter_type\"}}";
+  static final String FOSTER_TO_SHELTER = statutory("foster_care_to_shelter");
 
   /** Foster-care leavers who received public assistance within 30, 60 and 180 days, by type. */
-  static final String FOSTER_TO_ASSISTANCE =
-      "{\"cohort\": {\"agency\": \"childrens_services\", \"where\": {\"foster_care\": [\"Y\"]}},"
-          + " \"from\": {\"agency\": \"childrens_services\", \"attribute\": \"foster_discharge_date\"},"
-          + " \"to\": {\"agency\": \"public_assistance\", \"attribute\": \"case_open_date\"},"
-          + " \"days\": [30, 60, 180],"
-          + " \"rows\": {\"agency\": \"public_assistance\", \"attribute\": \"case_type\"}}";
+  static final String FOSTER_TO_ASSISTANCE = statutory("foster_care_to_assistance");
+
+  /** A statutory question of the demo, by name, from {@code examples/agency-statutory.json}. */
+  private static String statutory(String name) {
+    try (InputStream in =
+        DemoQuestions.class.getResourceAsStream("/org/pprl/examples/agency-statutory.json")) {
+      if (in == null) {
+        throw new IllegalStateException("the example statutory tables are missing from the jar");
+      }
+      for (JsonNode t : new ObjectMapper().readTree(in)) {
+        if (t.get("name").asText().equals(name)) {
+          return t.get("question").toString();
+        }
+      }
+      throw new IllegalStateException("no statutory table " + name + " in the examples");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the example statutory tables", e);
+    }
+  }
 
   /** Foster-care leavers known to homeless services and public assistance, by gender. */
   static final String FOSTER_OVERLAP_BY_GENDER =

@@ -2,7 +2,6 @@ package org.pprl.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,27 +67,14 @@ final class DemoCommand implements Callable<Integer> {
   /** The question shapes the demo's project declares. */
   static final String QUESTIONS_RESOURCE = "/org/pprl/examples/agency-questions.json";
 
-  /** The children's-services question the demo asks (see docs/questions.md). */
-  static final String FOSTER_TO_SHELTER =
-      "{\"cohort\": {\"agency\": \"childrens_services\", \"where\": {\"foster_care\": [\"Y\"]}},"
-          + " \"from\": {\"agency\": \"childrens_services\", \"attribute\": \"foster_discharge_date\"},"
-          + " \"to\": {\"agency\": \"homeless_services\", \"attribute\": \"shelter_entry_date\"},"
-          + " \"days\": [30, 90, 180, 365],"
-          + " \"rows\": {\"agency\": \"homeless_services\", \"attribute\": \"shelter_type\"}}";
+  /** The statutory tables the demo's project declares: the law's two questions. */
+  static final String STATUTORY_RESOURCE = "/org/pprl/examples/agency-statutory.json";
 
   /** An ad-hoc question: which other agencies foster-care leavers are known to, by gender. */
   static final String FOSTER_OVERLAP_BY_GENDER =
       "{\"cohort\": {\"agency\": \"childrens_services\", \"where\": {\"foster_care\": [\"Y\"]}},"
           + " \"with\": [\"homeless_services\", \"public_assistance\"], \"columns\": \"count\","
           + " \"rows\": {\"agency\": \"childrens_services\", \"attribute\": \"gender\"}}";
-
-  /** The law's other question: cash assistance, SNAP or Medicaid within 30, 60 and 180 days. */
-  static final String FOSTER_TO_ASSISTANCE =
-      "{\"cohort\": {\"agency\": \"childrens_services\", \"where\": {\"foster_care\": [\"Y\"]}},"
-          + " \"from\": {\"agency\": \"childrens_services\", \"attribute\": \"foster_discharge_date\"},"
-          + " \"to\": {\"agency\": \"public_assistance\", \"attribute\": \"case_open_date\"},"
-          + " \"days\": [30, 60, 180],"
-          + " \"rows\": {\"agency\": \"public_assistance\", \"attribute\": \"case_type\"}}";
 
   @Option(
       names = "--dir",
@@ -306,15 +292,12 @@ final class DemoCommand implements Callable<Integer> {
       purposes.forEach(body.putArray("purposes")::add);
       attributes.forEach(body.putArray("attributes")::add);
       body.putArray("recordLevelPurposes").add("service_coordination");
-      ArrayNode statutory = body.putArray("statutory");
-      statutory
-          .addObject()
-          .put("name", "foster_care_to_shelter")
-          .set("question", JSON.readTree(FOSTER_TO_SHELTER));
-      statutory
-          .addObject()
-          .put("name", "foster_care_to_assistance")
-          .set("question", JSON.readTree(FOSTER_TO_ASSISTANCE));
+      try (InputStream in = DemoCommand.class.getResourceAsStream(STATUTORY_RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException("the example statutory tables are missing from the jar");
+        }
+        body.set("statutory", JSON.readTree(in));
+      }
       try (InputStream in = DemoCommand.class.getResourceAsStream(QUESTIONS_RESOURCE)) {
         if (in == null) {
           throw new IllegalStateException("the example question policy is missing from the jar");
