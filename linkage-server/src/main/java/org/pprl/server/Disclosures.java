@@ -1,9 +1,7 @@
 package org.pprl.server;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.Javalin;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.pprl.core.disclose.CellKeyPerturbation;
 import org.pprl.core.disclose.PerturbedTable;
-import org.pprl.core.disclose.StatutorySuppressor;
 import org.pprl.core.query.AgencyRecords;
 import org.pprl.core.query.ConsentedMatches;
 import org.pprl.core.query.LinkedPopulation;
@@ -34,11 +31,12 @@ import org.slf4j.LoggerFactory;
  * The one policy layer every release of linked data goes through. An analyst asks only questions of
  * the shapes the project declares ({@link QuestionPolicy}) about cohorts no smaller than its
  * minimum, and gets counts of persons perturbed by the cell-key method, with small values shown as
- * the symbol ({@link PerturbedTable}); a steward gets, for the project's record-level purpose only,
- * its own agency's record ids with their link ids and the names of the other agencies, only where
- * both records consent to that purpose ({@link ConsentedMatches}). Nothing else about linked
- * records leaves the service. Each release states a purpose the project allows and is audited (who,
- * role, purpose, what was asked, what was released) before it is sent.
+ * the symbol ({@link PerturbedTable}), and the project's statutory tables, exact after suppression
+ * audited across the set ({@link StatutoryReleases}); a steward gets, for the project's
+ * record-level purpose only, its own agency's record ids with their link ids and the names of the
+ * other agencies, only where both records consent to that purpose ({@link ConsentedMatches}).
+ * Nothing else about linked records leaves the service. Each release states a purpose the project
+ * allows and is audited (who, role, purpose, what was asked, what was released) before it is sent.
  *
  * <p>Answers are computed over the project's current link set and the extract versions of the run
  * that made it, so the same question gets the same answer until the next run. The loaded records
@@ -47,9 +45,6 @@ import org.slf4j.LoggerFactory;
 final class Disclosures {
   private static final Logger LOG = LoggerFactory.getLogger(Disclosures.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectMapper CANONICAL =
-      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   /** The perturbation of every ad-hoc answer and of the sizes its refusals are judged on. */
   private static final CellKeyPerturbation PERTURBATION = CellKeyPerturbation.DEFAULT;
@@ -57,6 +52,7 @@ final class Disclosures {
   private final Store store;
   private final byte[] cellKeySecret;
   private final Cache<Long, Linked> populations;
+  private final StatutoryReleases statutoryReleases;
 
   /**
    * @param cellKeySecret the service's cell-key secret ({@link CellKeySecret})
@@ -65,6 +61,7 @@ final class Disclosures {
   Disclosures(Store store, byte[] cellKeySecret, long maxCachedRecords) {
     this.store = store;
     this.cellKeySecret = cellKeySecret.clone();
+    this.statutoryReleases = new StatutoryReleases(store, PERTURBATION);
     this.populations =
         Caffeine.newBuilder().maximumWeight(maxCachedRecords).weigher(Disclosures::weight).build();
   }
@@ -178,7 +175,8 @@ final class Disclosures {
     Principal caller = Requests.requireRole(ctx, Role.ANALYST);
     String purpose = queryPurpose(ctx, project);
     Linked linked = linked(project);
-    Released release = statutoryRelease(project, linked);
+    StatutoryReleases.Released release =
+        statutoryReleases.release(project, linked.run(), linked.population(), linked.keys());
     List<Map<String, Object>> tables = release.tables();
 
     Map<String, Object> detail = new LinkedHashMap<>();
@@ -198,141 +196,6 @@ final class Disclosures {
     response.put("purpose", purpose);
     response.put("tables", tables);
     ctx.json(response);
-  }
-
-  /** A project's statutory tables and the run whose population they were released for. */
-  private record Released(long run, List<Map<String, Object>> tables) {}
-
-  /**
-   * The project's statutory tables over a run's population, each {@code {name, question, table}}.
-   * Tables already released over this population (by this project or another over the same records
-   * and links) are given as they were; new ones are suppressed together with them, and kept. One
-   * release at a time, so that two never audit against a stale set.
-   */
-  private synchronized Released statutoryRelease(Store.Project project, Linked linked) {
-    Optional<String[]> frozen = store.projectStatutory(project.id());
-    if (frozen.isPresent()) {
-      // Released once: the tables of the population they were first released for, whatever
-      // has been linked since (two exact releases would tell by their difference what the
-      // persons who came or went did).
-      return new Released(Long.parseLong(frozen.get()[1]), keptRelease(project, frozen.get()[0]));
-    }
-    String population = linked.keys().populationId();
-    String policy = canonical(JSON.valueToTree(project.questions().toJson()));
-    List<Store.StatutoryRelease> prior = store.statutoryReleases(population);
-    List<StatutorySuppressor.Input> inputs = new ArrayList<>();
-    Map<String, Integer> released = new LinkedHashMap<>(); // question + policy -> input index
-    for (Store.StatutoryRelease r : prior) {
-      try {
-        QuestionPolicy p = QuestionPolicy.parse(JSON.readTree(r.policy()), 1);
-        QuestionEvaluator.Unknowns u =
-            QuestionEvaluator.unknowns(
-                OverlapQuestion.parse(JSON.readTree(r.question())),
-                linked.population(),
-                p,
-                linked.keys());
-        Map<String, Object> table = JSON.readValue(r.released(), MAP);
-        inputs.add(input(u, StatutorySuppressor.positions(table)));
-        released.put(r.question() + "\n" + r.policy(), inputs.size() - 1);
-      } catch (IOException e) {
-        throw new UncheckedIOException("a kept statutory release does not read", e);
-      }
-    }
-    List<Integer> mine = new ArrayList<>();
-    List<String> fresh = new ArrayList<>();
-    for (Store.Statutory t : project.statutory()) {
-      String question = canonical(t.question());
-      Integer at = released.get(question + "\n" + policy);
-      if (at == null) {
-        QuestionEvaluator.Unknowns u =
-            QuestionEvaluator.unknowns(
-                OverlapQuestion.parse(t.question()),
-                linked.population(),
-                project.questions(),
-                linked.keys());
-        inputs.add(input(u, null));
-        at = inputs.size() - 1;
-        released.put(question + "\n" + policy, at);
-        fresh.add(question);
-      }
-      mine.add(at);
-    }
-    List<Map<String, Object>> out = new ArrayList<>();
-    if (mine.isEmpty()) {
-      return new Released(linked.run(), out);
-    }
-    List<Map<String, Object>> shown =
-        new StatutorySuppressor(project.minCellSize(), PERTURBATION).apply(inputs);
-    List<Store.StatutoryRelease> keep = new ArrayList<>();
-    for (int i = prior.size(); i < inputs.size(); i++) {
-      try {
-        keep.add(
-            new Store.StatutoryRelease(
-                fresh.get(i - prior.size()), policy, JSON.writeValueAsString(shown.get(i))));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write a statutory table", e);
-      }
-    }
-    // Kept before anything is sent: a release is never shown that a later audit does not know.
-    store.saveStatutoryReleases(project.id(), linked.run(), population, keep);
-    for (int i = 0; i < mine.size(); i++) {
-      Store.Statutory t = project.statutory().get(i);
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", t.name());
-      entry.put("question", t.question());
-      entry.put("table", shown.get(mine.get(i)));
-      out.add(entry);
-    }
-    return new Released(linked.run(), out);
-  }
-
-  /** The project's statutory tables as kept for the population they were released for. */
-  private List<Map<String, Object>> keptRelease(Store.Project project, String population) {
-    String policy = canonical(JSON.valueToTree(project.questions().toJson()));
-    Map<String, String> kept = new LinkedHashMap<>();
-    for (Store.StatutoryRelease r : store.statutoryReleases(population)) {
-      if (r.policy().equals(policy)) {
-        kept.put(r.question(), r.released());
-      }
-    }
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Store.Statutory t : project.statutory()) {
-      String released = kept.get(canonical(t.question()));
-      if (released == null) {
-        throw new IllegalStateException("a statutory release of the project is missing");
-      }
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", t.name());
-      entry.put("question", t.question());
-      try {
-        entry.put("table", JSON.readValue(released, MAP));
-      } catch (IOException e) {
-        throw new UncheckedIOException("a kept statutory release does not read", e);
-      }
-      out.add(entry);
-    }
-    return out;
-  }
-
-  private static StatutorySuppressor.Input input(
-      QuestionEvaluator.Unknowns u, boolean[] releasedPositions) {
-    QuestionEvaluator.Keyed k = u.keys();
-    return new StatutorySuppressor.Input(
-        k.table(),
-        k.cellKeys(),
-        k.baseKey(),
-        u.unknownOf(),
-        u.zeroByDefinition(),
-        releasedPositions);
-  }
-
-  /** JSON text with every object's fields in name order, so equal questions compare equal. */
-  private static String canonical(JsonNode json) {
-    try {
-      return CANONICAL.writeValueAsString(CANONICAL.treeToValue(json, Object.class));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write JSON", e);
-    }
   }
 
   /**
