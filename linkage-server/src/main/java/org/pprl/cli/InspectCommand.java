@@ -86,6 +86,11 @@ public final class InspectCommand implements Callable<Integer> {
     out.println("format version: " + h.formatVersion());
     out.println("compression: " + (s.gzip() ? "gzip" : "none"));
     out.println("schema fingerprint: " + h.schemaFingerprintHex());
+    out.println(
+        "key check: "
+            + (h.keyCheckHex().isEmpty()
+                ? "none (the secret cannot be checked)"
+                : h.keyCheckHex()));
     out.println("agency: " + oneLine(h.agency()));
     out.println("tool version: " + oneLine(h.toolVersion()));
     out.println("clk bits: " + h.clkBits());

@@ -47,6 +47,11 @@ public final class ApiException extends RuntimeException {
     WRONG_FINGERPRINT(422),
     /** The extract's header names another agency than the one uploaded to. */
     WRONG_AGENCY(422),
+    /**
+     * The extract was encoded under another shared secret than the project's current extracts
+     * (their key checks differ).
+     */
+    WRONG_SECRET(422),
     /** The extract's filters differ in shape from another agency's in the project. */
     WRONG_SHAPE(422),
     /** The extract carries an attribute the project does not allow. */

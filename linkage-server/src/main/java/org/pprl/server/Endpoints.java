@@ -480,16 +480,16 @@ final class Endpoints {
   }
 
   /**
-   * Refuses an extract whose filters differ in shape (CLK length, field filters' names and lengths)
-   * from another agency's current extract in the project: the same schema gives the same shape, so
-   * a difference means a file that was not written by it, and it could not be linked.
+   * Refuses an extract encoded under another secret than a current extract of the project (its key
+   * check differs: {@code wrong_secret}), or whose filters differ in shape (CLK length, field
+   * filters' names and lengths) from another agency's current extract: the same schema gives the
+   * same shape, so a difference means a file that was not written by it, and it could not be
+   * linked. An extract without a key check (format version 1) is not compared by it.
    */
   private void checkShape(Store.Project project, String agency, ExtractHeader header)
       throws IOException {
+    boolean shapeChecked = false;
     for (String other : project.agencies()) {
-      if (other.equals(agency)) {
-        continue;
-      }
       Optional<Store.ExtractVersion> current = store.currentExtract(project.id(), other);
       if (current.isEmpty()) {
         continue;
@@ -499,6 +499,23 @@ final class Endpoints {
           ExtractReader.open(store.dataDir().resolve(current.get().fileName()))) {
         theirs = r.header();
       }
+      String mine = header.keyCheckHex();
+      String their = theirs.keyCheckHex();
+      if (!mine.isEmpty() && !their.isEmpty() && !mine.equals(their)) {
+        throw new ApiException(
+            Code.WRONG_SECRET,
+            "the extract was encoded with another secret than "
+                + other
+                + "'s current extract (key check "
+                + mine.substring(0, 12)
+                + "... vs "
+                + their.substring(0, 12)
+                + "...)");
+      }
+      if (other.equals(agency) || shapeChecked) {
+        continue;
+      }
+      shapeChecked = true;
       if (theirs.clkBits() != header.clkBits()
           || !theirs.fieldFilters().equals(header.fieldFilters())) {
         throw new ApiException(
@@ -511,7 +528,6 @@ final class Endpoints {
                 + shape(theirs)
                 + ")");
       }
-      return;
     }
   }
 

@@ -84,9 +84,10 @@ class InspectCommandTest {
     assertEquals(
         List.of(
             "file: " + file,
-            "format version: 1",
+            "format version: 2",
             "compression: none",
             "schema fingerprint: " + "ab".repeat(32),
+            "key check: none (the secret cannot be checked)",
             "agency: dhs",
             "tool version: pprl 0.1.0",
             "clk bits: 128",

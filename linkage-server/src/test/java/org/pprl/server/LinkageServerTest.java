@@ -392,6 +392,49 @@ class LinkageServerTest {
   }
 
   @Test
+  void upload_encodedUnderAnotherSecret_isRefusedAsWrongSecretAndNothingIsStored()
+      throws Exception {
+    long project = newProject();
+    assertEquals(
+        201,
+        upload(
+                acsSteward,
+                project,
+                "acs",
+                ServiceFixture.extractUnder("ours", "acs", FINGERPRINT, 5, 1))
+            .status());
+    Reply r =
+        upload(
+            dhsSteward,
+            project,
+            "dhs",
+            ServiceFixture.extractUnder("theirs", "dhs", FINGERPRINT, 5, 2));
+    assertEquals(422, r.status(), r.body().toString());
+    assertEquals("wrong_secret", r.code());
+    assertTrue(r.body().get("message").asText().contains("another secret"), r.body().toString());
+    assertEquals(List.of(), store.extractVersions(project, "dhs"));
+    assertIncomingEmpty();
+    // The same agency cannot switch secrets under its own earlier version either.
+    Reply again =
+        upload(
+            acsSteward,
+            project,
+            "acs",
+            ServiceFixture.extractUnder("theirs", "acs", FINGERPRINT, 5, 3));
+    assertEquals("wrong_secret", again.code());
+    assertEquals(1, store.extractVersions(project, "acs").size());
+    // Under the same secret it is accepted.
+    assertEquals(
+        201,
+        upload(
+                dhsSteward,
+                project,
+                "dhs",
+                ServiceFixture.extractUnder("ours", "dhs", FINGERPRINT, 5, 4))
+            .status());
+  }
+
+  @Test
   void upload_wrongFingerprint_isRefusedAndNothingIsStored() throws Exception {
     long project = newProject();
     Reply r = upload(dhsSteward, project, "dhs", extract("dhs", OTHER_FINGERPRINT, 5, 9));

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.pprl.core.encode.KeyCheck;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractRecord;
 import org.pprl.core.extract.ExtractWriter;
@@ -51,12 +52,30 @@ final class ServiceFixture {
     for (int i = 0; i < records; i++) {
       ids[i] = repeatId && i == records - 1 ? "r0" : "r" + i;
     }
-    return extract(agency, fingerprintHex, ids, seed, clkBits, !repeatId, attributes);
+    return extract(agency, fingerprintHex, ids, seed, clkBits, !repeatId, new byte[0], attributes);
+  }
+
+  /** As {@link #extract(String, String, int, long)}, carrying the key check of {@code secret}. */
+  static byte[] extractUnder(
+      String secret, String agency, String fingerprintHex, int records, long seed) {
+    String[] ids = new String[records];
+    for (int i = 0; i < records; i++) {
+      ids[i] = "r" + i;
+    }
+    return extract(
+        agency,
+        fingerprintHex,
+        ids,
+        seed,
+        1024,
+        true,
+        KeyCheck.of(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** An extract whose records have these ids, in this order, with 1024-bit CLKs. */
   static byte[] extractWithIds(String agency, String fingerprintHex, List<String> ids, long seed) {
-    return extract(agency, fingerprintHex, ids.toArray(new String[0]), seed, 1024, true);
+    return extract(
+        agency, fingerprintHex, ids.toArray(new String[0]), seed, 1024, true, new byte[0]);
   }
 
   private static byte[] extract(
@@ -66,9 +85,11 @@ final class ServiceFixture {
       long seed,
       int clkBits,
       boolean checkIds,
+      byte[] keyCheck,
       String... attributes) {
     ExtractHeader header =
         ExtractHeader.builder()
+            .keyCheck(keyCheck)
             .schemaFingerprint(HexFormat.of().parseHex(fingerprintHex))
             .agency(agency)
             .toolVersion("pprl test")

@@ -114,7 +114,8 @@ public final class RecordEncoder {
             .schemaFingerprint(schema.fingerprint())
             .agency(agency)
             .toolVersion(toolVersion)
-            .clkBits(filterBits());
+            .clkBits(filterBits())
+            .keyCheck(KeyCheck.of(secret));
     List<FeatureSpec> features = schema.clkhash().features();
     for (int f : fieldFeatures) {
       b.fieldFilter(

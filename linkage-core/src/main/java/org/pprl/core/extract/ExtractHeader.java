@@ -21,7 +21,8 @@ import java.util.Objects;
  * at most {@value #MAX_NAMES} entries with distinct names; every filter has 1 to {@value
  * #MAX_FILTER_BITS} bits; the fingerprint is {@value #FINGERPRINT_BYTES} bytes.
  *
- * @param formatVersion the extract format version; only {@link #FORMAT_VERSION} exists
+ * @param formatVersion the extract format version: {@link #FORMAT_VERSION}, or 1 for a file written
+ *     before the key check (read, never written anew)
  * @param schemaFingerprint SHA-256 of the canonical schema that encoded the records (copied)
  * @param agency id of the agency whose records these are
  * @param toolVersion name and version of the tool that wrote the file, e.g. {@code pprl 0.1.0}
@@ -30,6 +31,9 @@ import java.util.Objects;
  * @param blockingKeys names of the keyed blocking keys (each a 64-bit value, possibly missing)
  * @param attributes names of the allowed non-identifying attributes (strings, possibly missing)
  * @param purposes consent purposes; bit {@code p} of a record's consent mask is purpose {@code p}
+ * @param keyCheck the key check of the secret the records were encoded under, {@value
+ *     #KEY_CHECK_BYTES} bytes ({@code org.pprl.core.encode.KeyCheck}), or empty when the writer did
+ *     not know the secret (always empty in version 1); copied
  */
 public record ExtractHeader(
     int formatVersion,
@@ -40,10 +44,14 @@ public record ExtractHeader(
     List<FieldFilter> fieldFilters,
     List<String> blockingKeys,
     List<String> attributes,
-    List<String> purposes) {
+    List<String> purposes,
+    byte[] keyCheck) {
 
-  /** The format version this code writes, and the only one it reads. */
-  public static final int FORMAT_VERSION = 1;
+  /** The format version this code writes; it reads this one and version 1. */
+  public static final int FORMAT_VERSION = 2;
+
+  /** Length of a key check. */
+  public static final int KEY_CHECK_BYTES = 16;
 
   /** Length of the schema fingerprint (a SHA-256). */
   public static final int FINGERPRINT_BYTES = 32;
@@ -73,10 +81,20 @@ public record ExtractHeader(
 
   /** Validates every component against the limits above and copies the mutable ones. */
   public ExtractHeader {
-    if (formatVersion != FORMAT_VERSION) {
+    if (formatVersion != FORMAT_VERSION && formatVersion != 1) {
       throw new IllegalArgumentException(
-          "format version is " + formatVersion + ", expected " + FORMAT_VERSION);
+          "format version is " + formatVersion + ", expected 1 or " + FORMAT_VERSION);
     }
+    Objects.requireNonNull(keyCheck, "keyCheck");
+    if (keyCheck.length != 0 && (keyCheck.length != KEY_CHECK_BYTES || formatVersion == 1)) {
+      throw new IllegalArgumentException(
+          "key check has "
+              + keyCheck.length
+              + " bytes, expected 0 or "
+              + KEY_CHECK_BYTES
+              + " (0 in format version 1)");
+    }
+    keyCheck = keyCheck.clone();
     Objects.requireNonNull(schemaFingerprint, "schemaFingerprint");
     if (schemaFingerprint.length != FINGERPRINT_BYTES) {
       throw new IllegalArgumentException(
@@ -119,6 +137,17 @@ public record ExtractHeader(
     return HexFormat.of().formatHex(schemaFingerprint);
   }
 
+  /** The key check (a copy); empty when the file carries none. */
+  @Override
+  public byte[] keyCheck() {
+    return keyCheck.clone();
+  }
+
+  /** The key check as 32 lowercase hex digits, or empty. */
+  public String keyCheckHex() {
+    return HexFormat.of().formatHex(keyCheck);
+  }
+
   /** Number of 64-bit words in a CLK. */
   public int clkWords() {
     return (clkBits + 63) >>> 6;
@@ -135,7 +164,8 @@ public record ExtractHeader(
         && fieldFilters.equals(h.fieldFilters)
         && blockingKeys.equals(h.blockingKeys)
         && attributes.equals(h.attributes)
-        && purposes.equals(h.purposes);
+        && purposes.equals(h.purposes)
+        && Arrays.equals(keyCheck, h.keyCheck);
   }
 
   @Override
@@ -149,7 +179,8 @@ public record ExtractHeader(
         fieldFilters,
         blockingKeys,
         attributes,
-        purposes);
+        purposes,
+        Arrays.hashCode(keyCheck));
   }
 
   @Override
@@ -172,6 +203,8 @@ public record ExtractHeader(
         + attributes
         + ", purposes="
         + purposes
+        + ", keyCheck="
+        + keyCheckHex()
         + "]";
   }
 
@@ -231,8 +264,15 @@ public record ExtractHeader(
     private final List<String> blockingKeys = new ArrayList<>();
     private final List<String> attributes = new ArrayList<>();
     private final List<String> purposes = new ArrayList<>();
+    private byte[] keyCheck = new byte[0];
 
     private Builder() {}
+
+    /** Sets the key check of the secret the records are encoded under. */
+    public Builder keyCheck(byte[] keyCheck) {
+      this.keyCheck = keyCheck.clone();
+      return this;
+    }
 
     /** Sets the 32-byte SHA-256 fingerprint of the schema. */
     public Builder schemaFingerprint(byte[] fingerprint) {
@@ -298,7 +338,8 @@ public record ExtractHeader(
           fieldFilters,
           blockingKeys,
           attributes,
-          purposes);
+          purposes,
+          keyCheck);
     }
   }
 }

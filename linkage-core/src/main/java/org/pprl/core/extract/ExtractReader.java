@@ -238,11 +238,14 @@ public final class ExtractReader implements Closeable {
     in.pos += magic.length;
     long at = in.offset();
     int version = in.u16("format version");
-    if (version != ExtractHeader.FORMAT_VERSION) {
+    if (version != ExtractHeader.FORMAT_VERSION && version != 1) {
       throw new CorruptExtractException(
           Reason.UNSUPPORTED_VERSION,
           at,
-          "format version " + version + ", this reader reads " + ExtractHeader.FORMAT_VERSION);
+          "format version "
+              + version
+              + ", this reader reads 1 and "
+              + ExtractHeader.FORMAT_VERSION);
     }
     at = in.offset();
     long length = in.u32("header length");
@@ -258,7 +261,7 @@ public final class ExtractReader implements Closeable {
               + Format.MAX_HEADER_BYTES);
     }
     at = in.offset();
-    return Format.decodeHeader(in.bytes((int) length, "header"), at);
+    return Format.decodeHeader(in.bytes((int) length, "header"), at, version);
   }
 
   private boolean readNext(ExtractRecord r) throws IOException {

@@ -89,7 +89,7 @@ public final class ExtractWriter implements Closeable {
     byte[] body = Format.encodeHeader(header);
     System.arraycopy(Format.MAGIC, 0, w.buf, 0, Format.MAGIC.length);
     w.pos = Format.MAGIC.length;
-    w.u16(ExtractHeader.FORMAT_VERSION);
+    w.u16(header.formatVersion());
     w.u32(body.length);
     w.bytes(body, 0, body.length);
     return w;

@@ -42,9 +42,11 @@ final class Format {
   /** Shortest possible header: fingerprint, two 1-byte strings, clk bits, four empty lists. */
   static final int MIN_HEADER_BYTES = FINGERPRINT_BYTES + 2 * (2 + 1) + 4 + 4 * 2;
 
-  /** Longest possible header: every string and list at its maximum. */
+  /** Longest possible header: every string and list at its maximum, and a key check. */
   static final int MAX_HEADER_BYTES =
       FINGERPRINT_BYTES
+          + 1
+          + ExtractHeader.KEY_CHECK_BYTES
           + 2 * (2 + MAX_STRING_BYTES)
           + 4
           + 4 * 2
@@ -60,6 +62,11 @@ final class Format {
   static byte[] encodeHeader(ExtractHeader h) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.writeBytes(h.schemaFingerprint());
+    if (h.formatVersion() >= 2) {
+      byte[] keyCheck = h.keyCheck();
+      out.write(keyCheck.length);
+      out.writeBytes(keyCheck);
+    }
     putString(out, h.agency());
     putString(out, h.toolVersion());
     putU32(out, h.clkBits());
@@ -104,9 +111,22 @@ final class Format {
    *
    * @throws CorruptExtractException BAD_HEADER or LENGTH_OUT_OF_RANGE, at the offending field
    */
-  static ExtractHeader decodeHeader(byte[] b, long base) throws CorruptExtractException {
+  static ExtractHeader decodeHeader(byte[] b, long base, int version)
+      throws CorruptExtractException {
     HeaderCursor c = new HeaderCursor(b, base);
     byte[] fingerprint = c.bytes(FINGERPRINT_BYTES, "schema fingerprint");
+    byte[] keyCheck = new byte[0];
+    if (version >= 2) {
+      long at = base + c.pos;
+      int n = c.bytes(1, "key check length")[0] & 0xFF;
+      if (n != 0 && n != ExtractHeader.KEY_CHECK_BYTES) {
+        throw new CorruptExtractException(
+            Reason.LENGTH_OUT_OF_RANGE,
+            at,
+            "key check length is " + n + ", expected 0 or " + ExtractHeader.KEY_CHECK_BYTES);
+      }
+      keyCheck = c.bytes(n, "key check");
+    }
     String agency = c.string("agency");
     String tool = c.string("tool version");
     int clkBits = c.bits("clk bits");
@@ -132,7 +152,7 @@ final class Format {
         filters.add(new ExtractHeader.FieldFilter(filterNames.get(f), filterBits.get(f)));
       }
       return new ExtractHeader(
-          ExtractHeader.FORMAT_VERSION,
+          version,
           fingerprint,
           agency,
           tool,
@@ -140,7 +160,8 @@ final class Format {
           filters,
           blockingKeys,
           attributes,
-          purposes);
+          purposes,
+          keyCheck);
     } catch (IllegalArgumentException e) {
       throw new CorruptExtractException(Reason.BAD_HEADER, base, e.getMessage());
     }

@@ -1180,6 +1180,22 @@ public final class Linker {
                 + first.schemaFingerprintHex().substring(0, 12)
                 + "...)");
       }
+      String keyCheck = h.keyCheckHex();
+      String firstKeyCheck = first.keyCheckHex();
+      if (!keyCheck.isEmpty() && !firstKeyCheck.isEmpty() && !keyCheck.equals(firstKeyCheck)) {
+        // Filters made under another secret agree only by chance, and the model would still
+        // link strangers confidently: refused, never linked.
+        throw new IllegalArgumentException(
+            "extract "
+                + party.name()
+                + " was encoded with another secret than "
+                + parties.get(0).name()
+                + " (key check "
+                + keyCheck.substring(0, 12)
+                + "... vs "
+                + firstKeyCheck.substring(0, 12)
+                + "...)");
+      }
       if (h.clkBits() != first.clkBits() || !h.fieldFilters().equals(first.fieldFilters())) {
         throw new IllegalArgumentException(
             "extract " + party.name() + " has other filter sizes or fields than the first");

@@ -140,7 +140,7 @@ class ExtractCorruptionTest {
     cases.put(Reason.BAD_MAGIC, new Case(b, 1));
 
     b = ok.clone();
-    b[10] = 2;
+    b[10] = 3;
     cases.put(Reason.UNSUPPORTED_VERSION, new Case(b, 10));
 
     b = ok.clone();

@@ -15,6 +15,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pprl.core.encode.CsvEncoding;
+import org.pprl.core.encode.RecordEncoder;
 import org.pprl.core.schema.EngineSchema;
 import org.pprl.fixtures.Agency;
 
@@ -116,6 +118,28 @@ class LinkerTest {
                     .link(List.of(city.party(Agency.HOUSING), Party.load(out, "other"))));
     assertTrue(
         e.getMessage().startsWith("extract other was encoded with another schema"), e.getMessage());
+  }
+
+  @Test
+  void link_extractEncodedUnderAnotherSecret_isRefusedNamingTheKeyChecks() throws Exception {
+    EngineSchema s = EngineSchema.parse(Files.readAllBytes(EncodedCity.schema()));
+    Path out = dir.resolve("wrong-secret.pprl");
+    CsvEncoding.encode(
+        new RecordEncoder(s, "not the shared secret".getBytes(StandardCharsets.UTF_8)),
+        city.csv(Agency.HOUSING),
+        out,
+        "housing",
+        null);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                EncodedCity.linker()
+                    .link(List.of(city.party(Agency.PUBLIC_ASSISTANCE), Party.load(out, "other"))));
+    assertTrue(
+        e.getMessage().startsWith("extract other was encoded with another secret than"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("key check"), e.getMessage());
   }
 
   @Test
