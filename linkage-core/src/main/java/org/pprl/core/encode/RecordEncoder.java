@@ -43,6 +43,7 @@ public final class RecordEncoder {
   private final int[] fieldFeatures;
   private final List<BlockingKeyFunction> blocking = new ArrayList<>();
   private final Blip blip;
+  private final String[] fieldNames; // per field filter, its feature's identifier
   private final Balance balance;
   private final Balance fieldBalance;
   private final int rawBits;
@@ -87,6 +88,11 @@ public final class RecordEncoder {
     this.fieldBalance =
         !h.balance() ? null : fieldBits == rawBits ? balance : Balance.create(secret, fieldBits);
     this.folded = new long[BitFilters.wordCount(fieldBits)];
+    List<FeatureSpec> specs = schema.clkhash().features();
+    this.fieldNames = new String[fieldFeatures.length];
+    for (int k = 0; k < fieldFeatures.length; k++) {
+      fieldNames[k] = specs.get(fieldFeatures[k]).identifier();
+    }
     this.values = new String[schema.clkhash().features().size()];
     int words = BitFilters.wordCount(rawBits);
     this.rawClk = new long[words];
@@ -283,10 +289,10 @@ public final class RecordEncoder {
       values[f] = normalise(schema.normalisers().get(f), raw, row, features.get(f).identifier());
     }
     clk.encode(values, row, rawClk, fieldFeatures, rawFields, salt(columns, fields));
-    harden(rawClk, rawBits, balance, id, out.clk());
+    harden(rawClk, rawBits, balance, blipSalt("clk", id), out.clk());
     for (int k = 0; k < fieldFeatures.length; k++) {
       orFold(rawFields[k], folded);
-      harden(folded, fieldBits, fieldBalance, id, out.fieldFilter(k));
+      harden(folded, fieldBits, fieldBalance, blipSalt(fieldNames[k], id), out.fieldFilter(k));
     }
     for (int k = 0; k < blocking.size(); k++) {
       int[] parts = columns.keyParts[k];
@@ -348,10 +354,20 @@ public final class RecordEncoder {
     }
   }
 
-  private void harden(long[] raw, int bits, Balance balancer, String id, long[] out) {
+  /**
+   * BLIP's salt for one filter of one record: the filter's name and the record id. With the id
+   * alone every filter of a record got the same flip mask, so the XOR of two of them was free of
+   * noise, and a filter XORed with a known one (the sex filter's few values) gave back the
+   * noise-free filter. Length-prefixed, so distinct (name, id) pairs give distinct salts.
+   */
+  private String blipSalt(String filter, String id) {
+    return blip == null ? null : filter.length() + ":" + filter + ":" + id;
+  }
+
+  private void harden(long[] raw, int bits, Balance balancer, String salt, long[] out) {
     long[] words = raw;
     if (blip != null) {
-      words = blip.apply(words, bits, id);
+      words = blip.apply(words, bits, salt);
     }
     if (balancer != null) {
       words = balancer.apply(words);
