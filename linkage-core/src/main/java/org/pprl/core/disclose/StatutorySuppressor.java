@@ -37,10 +37,11 @@ public final class StatutorySuppressor {
    * solution found is kept as a witness, and an item that two witnesses already give different
    * values needs no solve of its own.
    *
-   * Complementary suppression, greedy: while some protected item is pinned, suppress the
-   * smallest nonzero published cell of its table that shares a row or a column with it (zeros
-   * last; ties: the first in row order); if there is none, the smallest published cell of its table; if every cell is
-   * hidden, the smallest published total. Totals are otherwise kept: the law's readers need them.
+   * Complementary suppression, greedy: while some protected item is pinned, hide the first
+   * published cell of its table, in this order, whose hiding alone frees it: cells on its row or
+   * column first, then the others, each smallest count first with zeros last (ties: the first in
+   * row order); if no single cell frees it, the first nonzero of them; if every cell is hidden,
+   * the smallest published total. Totals are otherwise kept: the law's readers need them.
    * Only the symbol is shown: no count of suppressions or other metadata.
    */
 
@@ -192,10 +193,11 @@ public final class StatutorySuppressor {
   }
 
   /**
-   * Hides one more position of table {@code t} for a pinned item ({@code {table, isUnknown ? 1 : 0,
-   * index}}): the first published cell, in the order below, whose hiding alone frees the item; if
-   * none does, the first of them. Order: cells on the item's row or column first, then the others,
-   * each by {@link #before}. False when every position of the table is hidden already.
+   * Hides one more position of table {@code t} for a pinned item ({@code {table, kind, index}},
+   * kind 0 a position, 1 an unknown, 2 a derived sum): the first published cell, in the order
+   * below, whose hiding alone frees the item; if none does, the first nonzero of them. Order: cells
+   * on the item's row or column first, then the others, each by {@link #before}. False when every
+   * position of the table is hidden already.
    */
   private boolean suppressComplement(
       StatutoryAudit audit, boolean[][] published, int t, int[] pinned, int[] item) {
@@ -241,7 +243,16 @@ public final class StatutorySuppressor {
       }
       published[t][p] = true;
     }
-    published[t][candidates.get(0)] = false;
+    // No single cell frees it: hide the first nonzero one (a zero hidden among published zeros of
+    // a cumulative row gives no freedom at all), or the first if every one left is zero.
+    int fallback = candidates.get(0);
+    for (int p : candidates) {
+      if (l.count.get(p) > 0) {
+        fallback = p;
+        break;
+      }
+    }
+    published[t][fallback] = false;
     return true;
   }
 
