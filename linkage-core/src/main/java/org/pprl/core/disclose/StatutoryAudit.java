@@ -119,7 +119,10 @@ final class StatutoryAudit {
     return out;
   }
 
-  /** The unknowns an item ({table, unknown ? 1 : 0, index}) sums. */
+  /**
+   * The unknowns an item ({table, kind, index}; kind 0 a position, 1 an unknown, 2 a derived sum)
+   * sums.
+   */
   int[] unknownsOf(int[] pinned) {
     StatutoryLayout l = layouts.get(pinned[0]);
     return switch (pinned[1]) {
