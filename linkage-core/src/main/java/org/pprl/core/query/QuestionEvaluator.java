@@ -97,9 +97,8 @@ public final class QuestionEvaluator {
    * the whole population ({@link LinkedPopulation#personOf}), so the arrays of two questions over
    * one population line up.
    *
-   * @param table the counts, as {@link #evaluate} gives them
+   * @param keys the counts and keys, as {@link #evaluate} gives them
    * @param unknownOf per person number, the unknown the person is in, or -1
-   * @param keys the keys, as {@link #evaluate} gives them
    */
   public record Unknowns(Keyed keys, int[] unknownOf, boolean[][] zeroByDefinition) {
     /** The table's counts. */
@@ -531,13 +530,7 @@ public final class QuestionEvaluator {
         if (agency[m] != cohortAgency) {
           continue;
         }
-        int failed = -1; // the one filter this record fails, -2 when it fails several
-        for (int w = 0; w < whereAttribute.length && failed != -2; w++) {
-          int code = cohortRecords.code(whereAttribute[w], record[m]);
-          if (code < 0 || !allowed[w][code]) {
-            failed = failed == -1 ? w : -2;
-          }
-        }
+        int failed = failedFilter(m);
         if (failed == -1) {
           inCohort = true;
         } else if (failed >= 0) {
@@ -619,16 +612,22 @@ public final class QuestionEvaluator {
 
     /** Whether member {@code m} is a cohort-agency record that passes {@code where}. */
     boolean passes(int m) {
-      if (agency[m] != cohortAgency) {
-        return false;
-      }
-      for (int w = 0; w < whereAttribute.length; w++) {
+      return agency[m] == cohortAgency && failedFilter(m) == -1;
+    }
+
+    /**
+     * Which {@code where} filters cohort-agency member {@code m} fails: -1 for none, the filter's
+     * index for exactly one, -2 for several.
+     */
+    private int failedFilter(int m) {
+      int failed = -1;
+      for (int w = 0; w < whereAttribute.length && failed != -2; w++) {
         int code = cohortRecords.code(whereAttribute[w], record[m]);
         if (code < 0 || !allowed[w][code]) {
-          return false;
+          failed = failed == -1 ? w : -2;
         }
       }
-      return true;
+      return failed;
     }
 
     boolean inCohort() {
