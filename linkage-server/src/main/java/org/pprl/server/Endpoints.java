@@ -96,7 +96,7 @@ final class Endpoints {
       QuestionPolicy questions =
           body.hasNonNull("questions")
               ? QuestionPolicy.parse(
-                  body.get("questions"), Math.max(minCellSize, QuestionPolicy.DEFAULT_MIN_COHORT))
+                  body.get("questions"), QuestionPolicy.defaultMinCohort(minCellSize))
               : Store.noQuestions(minCellSize);
       project =
           store.createProject(

@@ -36,6 +36,11 @@ public record QuestionPolicy(
   /** The default smallest cohort a question may count. */
   public static final int DEFAULT_MIN_COHORT = 10;
 
+  /** The minimum cohort of a project that declares none: the default, or its min cell size. */
+  public static int defaultMinCohort(int minCellSize) {
+    return Math.max(minCellSize, DEFAULT_MIN_COHORT);
+  }
+
   /** Most categories one attribute may declare. */
   public static final int MAX_CATEGORIES = 64;
 
