@@ -1,6 +1,7 @@
 package org.pprl.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -340,7 +341,7 @@ public final class Store {
         Map.of(),
         Set.of(),
         QuestionPolicy.LAW_WINDOWS,
-        Math.max(minCellSize, QuestionPolicy.DEFAULT_MIN_COHORT));
+        QuestionPolicy.defaultMinCohort(minCellSize));
   }
 
   /** Creates a project that allows no purpose and no attribute; see the full overload. */
@@ -422,7 +423,6 @@ public final class Store {
       QuestionPolicy questions,
       List<Statutory> statutory) {
     List<String> statutoryNames = new ArrayList<>();
-    List<Map<String, Object>> statutoryJson = new ArrayList<>();
     for (int i = 0; i < statutory.size(); i++) {
       Statutory t = statutory.get(i);
       statutoryNames.add(t.name());
@@ -431,15 +431,11 @@ public final class Store {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("statutory[" + i + "].question: " + e.getMessage());
       }
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", t.name());
-      entry.put("question", t.question());
-      statutoryJson.add(entry);
     }
     sortedNames("statutory table name", statutoryNames);
     String statutoryText;
     try {
-      statutoryText = AUDIT_JSON.writeValueAsString(statutoryJson);
+      statutoryText = AUDIT_JSON.writeValueAsString(statutory);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the statutory tables", e);
     }
@@ -553,7 +549,7 @@ public final class Store {
           detail.put("attributes", sortedAttributes);
           detail.put("recordLevelPurposes", sortedRecordLevel);
           detail.put("questions", questions.toJson());
-          detail.put("statutory", statutoryJson);
+          detail.put("statutory", statutory);
           appendAudit(c, actor, "project.create", detail);
           return new Project(
               id,
@@ -628,11 +624,7 @@ public final class Store {
   /** A project's stored statutory tables. */
   private static List<Statutory> statutory(String json) {
     try {
-      List<Statutory> out = new ArrayList<>();
-      for (JsonNode t : AUDIT_JSON.readTree(json)) {
-        out.add(new Statutory(t.get("name").asText(), t.get("question")));
-      }
-      return out;
+      return AUDIT_JSON.readValue(json, new TypeReference<List<Statutory>>() {});
     } catch (IOException e) {
       throw new StoreException("the stored statutory tables do not read", e);
     }
@@ -731,7 +723,7 @@ public final class Store {
   private static QuestionPolicy questions(String json, int minCellSize) {
     try {
       return QuestionPolicy.parse(
-          AUDIT_JSON.readTree(json), Math.max(minCellSize, QuestionPolicy.DEFAULT_MIN_COHORT));
+          AUDIT_JSON.readTree(json), QuestionPolicy.defaultMinCohort(minCellSize));
     } catch (IOException | IllegalArgumentException e) {
       throw new StoreException("a stored question policy does not read", e);
     }
