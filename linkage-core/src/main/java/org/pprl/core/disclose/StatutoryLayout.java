@@ -18,7 +18,12 @@ final class StatutoryLayout {
   final List<int[]> members = new ArrayList<>(); // per position: unknown indices
   final List<Long> count = new ArrayList<>();
   final List<Long> key = new ArrayList<>();
-  final List<Boolean> isCell = new ArrayList<>();
+
+  /** Whether position {@code p} is a cell (not a total or the base). */
+  boolean isCell(int p) {
+    return cellAt.get(p) != null;
+  }
+
   final List<int[]> cellAt = new ArrayList<>(); // {r, c} for cells, null otherwise
   final long[] unknownCount;
 
@@ -62,13 +67,13 @@ final class StatutoryLayout {
       for (int c = 0; c < columns; c++) {
         int[] m =
             cumulative ? range(r * columns, r * columns + c + 1) : new int[] {r * columns + c};
-        cellPosition[r][c] = add(m, table.count(r, c), in.cellKeys()[r][c], true, new int[] {r, c});
+        cellPosition[r][c] = add(m, table.count(r, c), in.cellKeys()[r][c], new int[] {r, c});
         columnKeys[c] += in.cellKeys()[r][c];
         rowKey += in.cellKeys()[r][c];
       }
       if (!cumulative) {
         rowTotalPosition[r] =
-            add(range(r * columns, (r + 1) * columns), rowSum(table, r), rowKey, false, null);
+            add(range(r * columns, (r + 1) * columns), rowSum(table, r), rowKey, null);
         grandKey += rowKey;
       }
     }
@@ -82,12 +87,12 @@ final class StatutoryLayout {
         total += table.count(r, c);
       }
       columnTotalPosition[c] =
-          add(m.stream().mapToInt(Integer::intValue).toArray(), total, columnKeys[c], false, null);
+          add(m.stream().mapToInt(Integer::intValue).toArray(), total, columnKeys[c], null);
     }
     if (!cumulative) {
-      grandTotalPosition = add(range(0, rows * columns), persons, grandKey, false, null);
+      grandTotalPosition = add(range(0, rows * columns), persons, grandKey, null);
     }
-    basePosition = add(range(0, unknowns), table.base(), in.baseKey(), false, null);
+    basePosition = add(range(0, unknowns), table.base(), in.baseKey(), null);
     for (int c = 1; c < columns && cumulative; c++) {
       int[] band = new int[rows];
       long n = 0;
@@ -100,11 +105,11 @@ final class StatutoryLayout {
     }
   }
 
-  private int add(int[] m, long c, long k, boolean cell, int[] at) {
+  /** Adds a position; {@code at} is {r, c} for a cell, null for a total or the base. */
+  private int add(int[] m, long c, long k, int[] at) {
     members.add(m);
     count.add(c);
     key.add(k);
-    isCell.add(cell);
     cellAt.add(at);
     return members.size() - 1;
   }

@@ -213,7 +213,7 @@ public final class StatutorySuppressor {
         };
     List<Integer> candidates = new ArrayList<>();
     for (int p = 0; p < published[t].length; p++) {
-      if (published[t][p] && l.isCell.get(p)) {
+      if (published[t][p] && l.isCell(p)) {
         candidates.add(p);
       }
     }
@@ -264,7 +264,7 @@ public final class StatutorySuppressor {
     int best = -1;
     for (int p = 0; p < published.length; p++) {
       if (published[p]
-          && (!cellsOnly || l.isCell.get(p))
+          && (!cellsOnly || l.isCell(p))
           && (best < 0 || before(l.count.get(p), l.count.get(best)))) {
         best = p;
       }
