@@ -223,6 +223,9 @@ public final class QualityHarness {
   static Row score(String data, List<Party> parties, Truth truth) throws IOException {
     long start = System.nanoTime();
     Linker.Result result = new Linker(Linker.Options.defaults(), step -> {}).link(parties);
+    if (Boolean.getBoolean("pprl.harness.report")) {
+      result.report().forEach(System.err::println);
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     long right = 0;
     for (Linker.Link link : result.links()) {

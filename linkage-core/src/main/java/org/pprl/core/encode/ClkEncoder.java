@@ -140,11 +140,12 @@ public final class ClkEncoder {
   }
 
   /**
-   * As {@link #encode(String[], long, long[], int[], long[][])}, with every token salted with
-   * {@code salt} (null or empty: unsalted). Salted filters are not clkhash's.
+   * As {@link #encode(String[], long, long[], int[], long[][])}, with every token of feature i
+   * salted with {@code salts[i]} (a null array or a null entry: unsalted; an empty entry: the
+   * feature is left out, as a missing value). Salted filters are not clkhash's.
    */
   public void encode(
-      String[] fields, long row, long[] out, int[] fieldFeatures, long[][] fieldOut, String salt)
+      String[] fields, long row, long[] out, int[] fieldFeatures, long[][] fieldOut, String[] salts)
       throws RecordException {
     int words = BitFilters.wordCount(schema.filterBits());
     if (out.length != words || fieldOut.length != fieldFeatures.length) {
@@ -168,7 +169,7 @@ public final class ClkEncoder {
             "field filter " + k + " has " + fieldOut[k].length + " words, expected " + words);
       }
     }
-    workers.get().encode(fields, row, out, fieldFeatures, fieldOut, salt);
+    workers.get().encode(fields, row, out, fieldFeatures, fieldOut, salts);
   }
 
   /** One thread's mutable state: scratch filter and per-feature encoders. */
@@ -197,7 +198,12 @@ public final class ClkEncoder {
     }
 
     void encode(
-        String[] fields, long row, long[] out, int[] fieldFeatures, long[][] fieldOut, String salt)
+        String[] fields,
+        long row,
+        long[] out,
+        int[] fieldFeatures,
+        long[][] fieldOut,
+        String[] salts)
         throws RecordException {
       if (fields.length != encoders.length) {
         throw new RecordException(
@@ -231,6 +237,12 @@ public final class ClkEncoder {
         long[] target = k < 0 ? scratch : fieldScratch[k];
         if (k >= 0) {
           Arrays.fill(target, 0L);
+        }
+        String salt = salts == null ? null : salts[i];
+        if (salt != null && salt.isEmpty()) {
+          // A salted feature without its salt: left out, as a missing value is, because unsalted
+          // bits would disagree with every salted partner and join the unsalted up across strata.
+          continue;
         }
         try {
           encoders[i].add(formatted[i], salt, target);

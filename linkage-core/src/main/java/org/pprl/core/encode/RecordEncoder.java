@@ -43,17 +43,20 @@ public final class RecordEncoder {
   private final int[] fieldFeatures;
   private final List<BlockingKeyFunction> blocking = new ArrayList<>();
   private final Blip blip;
-  private final String[] fieldNames; // per field filter, its feature's identifier
+  private final List<EngineSchema.FieldFilter> fieldFilters;
+  private final int[][] fieldMembers; // per field filter, its features' places in fieldFeatures
   private final Balance balance;
-  private final Balance fieldBalance;
+  private final Balance[] fieldBalance; // per field filter, null when not balanced
   private final int rawBits;
-  private final int fieldBits;
 
   // Scratch.
   private final String[] values;
   private final long[] rawClk;
   private final long[][] rawFields;
-  private final long[] folded;
+  private final long[] combined;
+  private final String[] salts; // per feature
+  private final boolean[] saltedFeatures;
+  private final long[][] folded; // per field filter
 
   public RecordEncoder(EngineSchema schema, byte[] secret) {
     this(schema, secret, true);
@@ -84,19 +87,33 @@ public final class RecordEncoder {
     EngineSchema.Hardening h = schema.hardening();
     this.blip = h.blipF() > 0 ? Blip.create(secret, h.blipF()) : null;
     this.balance = h.balance() ? Balance.create(secret, rawBits) : null;
-    this.fieldBits = schema.fieldFilterBits();
-    this.fieldBalance =
-        !h.balance() ? null : fieldBits == rawBits ? balance : Balance.create(secret, fieldBits);
-    this.folded = new long[BitFilters.wordCount(fieldBits)];
-    List<FeatureSpec> specs = schema.clkhash().features();
-    this.fieldNames = new String[fieldFeatures.length];
-    for (int k = 0; k < fieldFeatures.length; k++) {
-      fieldNames[k] = specs.get(fieldFeatures[k]).identifier();
+    this.fieldFilters = withFieldFilters ? schema.fieldFilters() : List.of();
+    this.fieldMembers = new int[fieldFilters.size()][];
+    this.fieldBalance = new Balance[fieldFilters.size()];
+    this.folded = new long[fieldFilters.size()][];
+    Map<Integer, Balance> balances = new HashMap<>();
+    if (balance != null) {
+      balances.put(rawBits, balance);
+    }
+    List<Integer> raw = schema.fieldFilterFeatures();
+    for (int k = 0; k < fieldFilters.size(); k++) {
+      EngineSchema.FieldFilter filter = fieldFilters.get(k);
+      fieldMembers[k] = filter.features().stream().mapToInt(raw::indexOf).toArray();
+      folded[k] = new long[BitFilters.wordCount(filter.bits())];
+      if (h.balance()) {
+        fieldBalance[k] = balances.computeIfAbsent(filter.bits(), b -> Balance.create(secret, b));
+      }
     }
     this.values = new String[schema.clkhash().features().size()];
     int words = BitFilters.wordCount(rawBits);
     this.rawClk = new long[words];
     this.rawFields = new long[fieldFeatures.length][words];
+    this.combined = new long[words];
+    this.salts = new String[values.length];
+    this.saltedFeatures = new boolean[values.length];
+    for (int f = 0; f < values.length; f++) {
+      saltedFeatures[f] = h.saltsFeature(schema.clkhash().features().get(f).identifier());
+    }
   }
 
   /** Another encoder for another thread, sharing the schema and the (thread-safe) CLK encoder. */
@@ -122,11 +139,11 @@ public final class RecordEncoder {
             .toolVersion(toolVersion)
             .clkBits(filterBits())
             .keyCheck(KeyCheck.of(secret));
-    List<FeatureSpec> features = schema.clkhash().features();
-    for (int f : fieldFeatures) {
+    for (int k = 0; k < fieldFilters.size(); k++) {
+      int bits = fieldFilters.get(k).bits();
       b.fieldFilter(
-          features.get(f).identifier(),
-          fieldBalance == null ? fieldBits : fieldBalance.outputBits());
+          fieldFilters.get(k).name(),
+          fieldBalance[k] == null ? bits : fieldBalance[k].outputBits());
     }
     b.blockingKeys(
         schema.blockingKeys().stream().map(BlockingKeySpec::name).toArray(String[]::new));
@@ -288,11 +305,23 @@ public final class RecordEncoder {
       String raw = fields[columns.features[f]];
       values[f] = normalise(schema.normalisers().get(f), raw, row, features.get(f).identifier());
     }
-    clk.encode(values, row, rawClk, fieldFeatures, rawFields, salt(columns, fields));
+    clk.encode(values, row, rawClk, fieldFeatures, rawFields, salts(columns, fields));
     harden(rawClk, rawBits, balance, blipSalt("clk", id), out.clk());
-    for (int k = 0; k < fieldFeatures.length; k++) {
-      orFold(rawFields[k], folded);
-      harden(folded, fieldBits, fieldBalance, blipSalt(fieldNames[k], id), out.fieldFilter(k));
+    for (int k = 0; k < fieldFilters.size(); k++) {
+      long[] filter = rawFields[fieldMembers[k][0]];
+      if (fieldMembers[k].length > 1) {
+        java.util.Arrays.fill(combined, 0L);
+        for (int m : fieldMembers[k]) {
+          for (int w = 0; w < combined.length; w++) {
+            combined[w] |= rawFields[m][w];
+          }
+        }
+        filter = combined;
+      }
+      orFold(filter, folded[k]);
+      EngineSchema.FieldFilter spec = fieldFilters.get(k);
+      harden(
+          folded[k], spec.bits(), fieldBalance[k], blipSalt(spec.name(), id), out.fieldFilter(k));
     }
     for (int k = 0; k < blocking.size(); k++) {
       int[] parts = columns.keyParts[k];
@@ -333,15 +362,22 @@ public final class RecordEncoder {
     out.setConsent(consent);
   }
 
-  /** The record's salt: the salt column's (normalised, if a feature's) value, cut to the prefix. */
-  private String salt(Columns columns, String[] fields) {
+  /**
+   * Each feature's salt for this record: the salt column's (normalised, if a feature's) value, cut
+   * to the prefix, for the features the schema salts; null for the others (or no salting at all).
+   */
+  private String[] salts(Columns columns, String[] fields) {
     if (columns.salt < 0) {
       return null;
     }
     int f = columns.featureOfColumn[columns.salt];
     String value = f >= 0 ? values[f] : fields[columns.salt].strip();
     int prefix = schema.hardening().saltPrefix();
-    return prefix > 0 && value.length() > prefix ? value.substring(0, prefix) : value;
+    String salt = prefix > 0 && value.length() > prefix ? value.substring(0, prefix) : value;
+    for (int i = 0; i < salts.length; i++) {
+      salts[i] = saltedFeatures[i] ? salt : null;
+    }
+    return salts;
   }
 
   private static String normalise(
@@ -358,15 +394,19 @@ public final class RecordEncoder {
    * BLIP's salt for one filter of one record: the filter's name and the record id. With the id
    * alone every filter of a record got the same flip mask, so the XOR of two of them was free of
    * noise, and a filter XORed with a known one (the sex filter's few values) gave back the
-   * noise-free filter. Length-prefixed, so distinct (name, id) pairs give distinct salts.
+   * noise-free filter. Length-prefixed, so distinct (name, id) pairs give distinct salts. Null when
+   * the filter gets no noise.
    */
   private String blipSalt(String filter, String id) {
-    return blip == null ? null : filter.length() + ":" + filter + ":" + id;
+    if (blip == null || !schema.hardening().blips(filter)) {
+      return null;
+    }
+    return filter.length() + ":" + filter + ":" + id;
   }
 
   private void harden(long[] raw, int bits, Balance balancer, String salt, long[] out) {
     long[] words = raw;
-    if (blip != null) {
+    if (salt != null) {
       words = blip.apply(words, bits, salt);
     }
     if (balancer != null) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.pprl.core.cluster.UnionFind;
 
 /**
  * The ground truth of a linkage: which records belong to the same entity.

@@ -46,6 +46,20 @@ public final class EngineSchema {
   /** An allowed non-identifying attribute: its name in the extract, its column, its normaliser. */
   public record Attribute(String name, String column, Normaliser normaliser) {}
 
+  /**
+   * One field-level filter: the OR of its features' token bits, OR-folded from the CLK length to
+   * {@code bits}.
+   *
+   * @param name the filter's name in the extract: its feature's identifier, or the name the schema
+   *     gives a combined filter
+   * @param features indices of its clkhash features, ascending
+   */
+  public record FieldFilter(String name, List<Integer> features, int bits) {
+    public FieldFilter {
+      features = List.copyOf(features);
+    }
+  }
+
   /** A consent flag: the purpose it grants, and the column that holds it. */
   public record Consent(String purpose, String column) {}
 
@@ -56,12 +70,37 @@ public final class EngineSchema {
    * @param balance whether filters are balanced (doubled with their keyed-permuted complement)
    * @param saltColumn column of the stable attribute every token is salted with, or null
    * @param saltPrefix how many leading characters of its (normalised) value make the salt; 0: all
+   * @param saltedFeatures identifiers of the features whose tokens are salted; empty: all
+   * @param blipFilters the filters BLIP applies to ({@code clk} or a field filter's name); empty:
+   *     all
    */
-  public record Hardening(double blipF, boolean balance, String saltColumn, int saltPrefix) {
-    public static final Hardening NONE = new Hardening(0, false, null, 0);
+  public record Hardening(
+      double blipF,
+      boolean balance,
+      String saltColumn,
+      int saltPrefix,
+      List<String> saltedFeatures,
+      List<String> blipFilters) {
+    public static final Hardening NONE = new Hardening(0, false, null, 0, List.of(), List.of());
+
+    public Hardening {
+      saltedFeatures = List.copyOf(saltedFeatures);
+      blipFilters = List.copyOf(blipFilters);
+    }
+
+    /** Whether BLIP noise is added to the filter named {@code filter} ({@code clk}: the CLK). */
+    public boolean blips(String filter) {
+      return blipF > 0 && (blipFilters.isEmpty() || blipFilters.contains(filter));
+    }
 
     public boolean any() {
       return blipF > 0 || balance || saltColumn != null;
+    }
+
+    /** Whether the tokens of feature {@code identifier} are salted. */
+    public boolean saltsFeature(String identifier) {
+      return saltColumn != null
+          && (saltedFeatures.isEmpty() || saltedFeatures.contains(identifier));
     }
   }
 
@@ -71,6 +110,7 @@ public final class EngineSchema {
   private final List<Normaliser> normalisers;
   private final List<Integer> fieldFilterFeatures;
   private final int fieldFilterBits;
+  private final List<FieldFilter> fieldFilters;
   private final String recordIdColumn;
   private final List<BlockingKeySpec> blockingKeys;
   private final List<Attribute> attributes;
@@ -83,9 +123,21 @@ public final class EngineSchema {
     this.byName = b.byName;
     this.featureColumns = List.copyOf(b.featureColumns);
     this.normalisers = List.copyOf(b.normalisers);
-    this.fieldFilterFeatures = List.copyOf(b.fieldFilterFeatures);
     this.fieldFilterBits =
         b.fieldFilterBits == 0 ? defaultFieldFilterBits(b.clkhash.filterBits()) : b.fieldFilterBits;
+    if (b.fieldFilters == null) {
+      List<FieldFilter> own = new ArrayList<>();
+      for (int f : b.fieldFilterFeatures) {
+        own.add(
+            new FieldFilter(
+                b.clkhash.features().get(f).identifier(), List.of(f), this.fieldFilterBits));
+      }
+      this.fieldFilters = List.copyOf(own);
+    } else {
+      this.fieldFilters = List.copyOf(b.fieldFilters);
+    }
+    this.fieldFilterFeatures =
+        fieldFilters.stream().flatMap(f -> f.features().stream()).distinct().sorted().toList();
     this.recordIdColumn = b.recordIdColumn;
     this.blockingKeys = List.copyOf(b.blockingKeys);
     this.attributes = List.copyOf(b.attributes);
@@ -134,7 +186,15 @@ public final class EngineSchema {
     return clkBits % 256 == 0 ? 256 : clkBits;
   }
 
-  /** Indices of the features that also get a field-level filter, ascending. */
+  /**
+   * The field-level filters every record carries, in extract order: one per feature by default, or
+   * the combinations {@code pprl.fieldFilters} lists.
+   */
+  public List<FieldFilter> fieldFilters() {
+    return fieldFilters;
+  }
+
+  /** Indices of the features that are part of some field-level filter, ascending. */
   public List<Integer> fieldFilterFeatures() {
     return fieldFilterFeatures;
   }
@@ -239,6 +299,7 @@ public final class EngineSchema {
       if (!spec.ignored() && block.bool("fieldFilter", true)) {
         b.fieldFilterFeatures.add(i);
       }
+      b.fieldFilterFlagSet |= block.node("fieldFilter") != null;
       if (!b.byName && perFeature.get(i) != null) {
         throw new SchemaException(where, "needs the top-level \"pprl\" block as well");
       }
@@ -251,7 +312,14 @@ public final class EngineSchema {
 
   private static String[] topLevelKeys() {
     return new String[] {
-      "version", "recordId", "fieldFilterBits", "blockingKeys", "attributes", "consent", "hardening"
+      "version",
+      "recordId",
+      "fieldFilterBits",
+      "fieldFilters",
+      "blockingKeys",
+      "attributes",
+      "consent",
+      "hardening"
     };
   }
 
@@ -264,13 +332,13 @@ public final class EngineSchema {
     }
     b.recordIdColumn = top.string("recordId", null);
     int l = b.clkhash.filterBits();
-    int fieldBits = top.integer("fieldFilterBits", defaultFieldFilterBits(l));
-    if (fieldBits < 64 || fieldBits % 64 != 0 || fieldBits > l || l % fieldBits != 0) {
-      throw new SchemaException(
-          "pprl.fieldFilterBits",
-          "must be a multiple of 64 that divides clkConfig.l (" + l + "), was " + fieldBits);
+    b.fieldFilterBits =
+        filterBits(
+            top.integer("fieldFilterBits", defaultFieldFilterBits(l)), l, "pprl.fieldFilterBits");
+    JsonNode filters = top.node("fieldFilters");
+    if (filters != null) {
+      readFieldFilters(filters, b);
     }
-    b.fieldFilterBits = fieldBits;
     JsonNode keys = top.node("blockingKeys");
     if (keys != null) {
       requireArray(keys, "pprl.blockingKeys");
@@ -283,9 +351,7 @@ public final class EngineSchema {
         } catch (IllegalArgumentException e) {
           throw new SchemaException(where, e.getMessage());
         }
-        if (!names.add(spec.name())) {
-          throw new SchemaException(where + ".name", "'" + spec.name() + "' is used twice");
-        }
+        requireNew(names, spec.name(), where);
         b.blockingKeys.add(spec);
       }
     }
@@ -296,10 +362,7 @@ public final class EngineSchema {
       for (int a = 0; a < attributes.size(); a++) {
         String where = "pprl.attributes[" + a + "]";
         Block block = new Block(attributes.get(a), where, "name", "column", "normalise");
-        String name = block.requiredString("name");
-        if (!names.add(name)) {
-          throw new SchemaException(where + ".name", "'" + name + "' is used twice");
-        }
+        String name = requireNew(names, block.requiredString("name"), where);
         b.attributes.add(
             new Attribute(
                 name,
@@ -325,23 +388,126 @@ public final class EngineSchema {
     JsonNode hardening = top.node("hardening");
     if (hardening != null) {
       Block block = new Block(hardening, "pprl.hardening", "blip", "balance", "salt");
-      double f = block.number("blip", 0);
+      double f;
+      List<String> blipFilters = new ArrayList<>();
+      JsonNode blip = block.node("blip");
+      if (blip != null && blip.isObject()) {
+        Block detail = new Block(blip, "pprl.hardening.blip", "f", "filters");
+        f = detail.number("f", 0);
+        JsonNode names = detail.node("filters");
+        if (names != null) {
+          requireArray(names, "pprl.hardening.blip.filters");
+          for (JsonNode name : names) {
+            blipFilters.add(name.asText());
+          }
+        }
+      } else {
+        f = block.number("blip", 0);
+      }
       if (!(f >= 0 && f < 1)) {
         throw new SchemaException("pprl.hardening.blip", "must be in [0, 1), was " + f);
       }
       String saltColumn = null;
       int saltPrefix = 0;
+      List<String> salted = new ArrayList<>();
       if (block.node("salt") != null) {
-        Block salt = new Block(block.node("salt"), "pprl.hardening.salt", "column", "prefix");
+        Block salt =
+            new Block(block.node("salt"), "pprl.hardening.salt", "column", "prefix", "features");
         saltColumn = salt.requiredString("column");
         saltPrefix = salt.integer("prefix", 0);
         if (saltPrefix < 0) {
           throw new SchemaException(
               "pprl.hardening.salt.prefix", "must be 0 (all) or more, was " + saltPrefix);
         }
+        JsonNode features = salt.node("features");
+        if (features != null) {
+          requireArray(features, "pprl.hardening.salt.features");
+          for (int i = 0; i < features.size(); i++) {
+            String id = features.get(i).asText();
+            if (b.clkhash.features().stream()
+                .noneMatch(s -> s.identifier().equals(id) && !s.ignored())) {
+              throw new SchemaException(
+                  "pprl.hardening.salt.features[" + i + "]",
+                  "'" + id + "' is not a feature that is hashed");
+            }
+            salted.add(id);
+          }
+        }
       }
-      b.hardening = new Hardening(f, block.bool("balance", false), saltColumn, saltPrefix);
+      b.hardening =
+          new Hardening(
+              f, block.bool("balance", false), saltColumn, saltPrefix, salted, blipFilters);
     }
+  }
+
+  /** {@code name}, added to {@code names}; refused when an earlier item at this level had it. */
+  private static String requireNew(Set<String> names, String name, String where)
+      throws SchemaException {
+    if (!names.add(name)) {
+      throw new SchemaException(where + ".name", "'" + name + "' is used twice");
+    }
+    return name;
+  }
+
+  /** A field filter's length, checked: a multiple of 64 that divides the CLK length {@code l}. */
+  private static int filterBits(int bits, int l, String where) throws SchemaException {
+    if (bits < 64 || bits % 64 != 0 || bits > l || l % bits != 0) {
+      throw new SchemaException(
+          where, "must be a multiple of 64 that divides clkConfig.l (" + l + "), was " + bits);
+    }
+    return bits;
+  }
+
+  /**
+   * {@code pprl.fieldFilters}: {@code [{"name": N, "features": [identifier, ...], "bits": B}]},
+   * each filter the OR of its features (bits defaulting to {@code fieldFilterBits}). It replaces
+   * the per-feature filters, so no feature may also say {@code fieldFilter}.
+   */
+  private static void readFieldFilters(JsonNode node, Builder b) throws SchemaException {
+    requireArray(node, "pprl.fieldFilters");
+    if (b.fieldFilterFlagSet) {
+      throw new SchemaException(
+          "pprl.fieldFilters",
+          "field filters are listed here, so no feature may set pprl.fieldFilter as well");
+    }
+    int l = b.clkhash.filterBits();
+    List<FeatureSpec> specs = b.clkhash.features();
+    Set<String> names = new HashSet<>();
+    Set<Integer> used = new HashSet<>();
+    List<FieldFilter> out = new ArrayList<>();
+    for (int k = 0; k < node.size(); k++) {
+      String where = "pprl.fieldFilters[" + k + "]";
+      Block block = new Block(node.get(k), where, "name", "features", "bits");
+      String name = requireNew(names, block.requiredString("name"), where);
+      JsonNode members = block.node("features");
+      if (members == null || !members.isArray() || members.isEmpty()) {
+        throw new SchemaException(where + ".features", "must list one or more feature identifiers");
+      }
+      List<Integer> features = new ArrayList<>();
+      for (int m = 0; m < members.size(); m++) {
+        String id = members.get(m).asText();
+        int f = -1;
+        for (int i = 0; i < specs.size(); i++) {
+          if (specs.get(i).identifier().equals(id)) {
+            f = i;
+          }
+        }
+        if (f < 0 || specs.get(f).ignored()) {
+          throw new SchemaException(
+              where + ".features[" + m + "]", "'" + id + "' is not a feature that is hashed");
+        }
+        if (!used.add(f)) {
+          throw new SchemaException(
+              where + ".features[" + m + "]",
+              "'" + id + "' is already in a field filter: a feature belongs to one at most");
+        }
+        features.add(f);
+      }
+      features.sort(null);
+      int bits = filterBits(block.integer("bits", b.fieldFilterBits), l, where + ".bits");
+      out.add(new FieldFilter(name, features, bits));
+    }
+    b.fieldFilters = out;
   }
 
   private static Normaliser normaliser(JsonNode node, String where, String preferredDate)
@@ -525,6 +691,8 @@ public final class EngineSchema {
     final List<String> featureColumns = new ArrayList<>();
     final List<Normaliser> normalisers = new ArrayList<>();
     final List<Integer> fieldFilterFeatures = new ArrayList<>();
+    boolean fieldFilterFlagSet;
+    List<FieldFilter> fieldFilters; // null: one per feature in fieldFilterFeatures
     int fieldFilterBits;
     String recordIdColumn;
     final List<BlockingKeySpec> blockingKeys = new ArrayList<>();

@@ -243,6 +243,102 @@ class RecordEncoderTest {
     }
   }
 
+  /** The example schema with its {@code pprl} block's {@code key} set to {@code json}. */
+  static EngineSchema exampleWith(String key, String json) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(schemaFile().toFile());
+    com.fasterxml.jackson.databind.node.ObjectNode pprl =
+        (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("pprl");
+    pprl.remove(List.of("hardening", "fieldFilters"));
+    if (json != null) {
+      pprl.set(key, mapper.readTree(json));
+    }
+    return EngineSchema.parse(mapper.writeValueAsBytes(tree));
+  }
+
+  private static String[] annLee(String id, String dob) {
+    String[] row = new String[Agency.HOUSING.columns().size()];
+    Arrays.fill(row, "");
+    row[0] = id;
+    row[Agency.HOUSING.columns().indexOf("given_name")] = "Ann";
+    row[Agency.HOUSING.columns().indexOf("middle_name")] = "May";
+    row[Agency.HOUSING.columns().indexOf("family_name")] = "Lee";
+    row[Agency.HOUSING.columns().indexOf("date_of_birth")] = dob;
+    row[Agency.HOUSING.columns().indexOf("street")] = "Elm Street";
+    return row;
+  }
+
+  @Test
+  void encode_combinedFieldFilter_isTheOrOfItsMembersFilters() throws Exception {
+    EngineSchema own = exampleWith("hardening", null);
+    EngineSchema combined =
+        exampleWith(
+            "fieldFilters",
+            "[{\"name\": \"names\", \"features\": [\"family_name\", \"given_name\"]},"
+                + " {\"name\": \"street\", \"features\": [\"street\"], \"bits\": 512}]");
+    String[] header = Agency.HOUSING.columns().toArray(new String[0]);
+    String[] row = annLee("HO-1", "1990-01-01");
+    ExtractRecord a = encodeOne(own, header, row);
+    ExtractRecord b = encodeOne(combined, header, row);
+    ExtractHeader h = new RecordEncoder(combined, SECRET).header("housing", "test");
+    int given = own.fieldFilterFeatures().indexOf(1);
+    int family = own.fieldFilterFeatures().indexOf(3);
+
+    assertEquals(
+        List.of(
+            new ExtractHeader.FieldFilter("names", 256),
+            new ExtractHeader.FieldFilter("street", 512)),
+        h.fieldFilters());
+    long[] or = a.fieldFilter(given).clone();
+    for (int w = 0; w < or.length; w++) {
+      or[w] |= a.fieldFilter(family)[w];
+    }
+    assertArrayEquals(or, b.fieldFilter(0));
+    assertArrayEquals(a.clk(), b.clk(), "the CLK does not depend on the field filters");
+  }
+
+  @Test
+  void encode_saltedFeatures_saltOnlyThose_andLeaveThemOutWithoutASalt() throws Exception {
+    EngineSchema plain = exampleWith("hardening", null);
+    EngineSchema salted =
+        exampleWith(
+            "hardening",
+            "{\"salt\": {\"column\": \"date_of_birth\", \"prefix\": 4,"
+                + " \"features\": [\"given_name\"]}}");
+    String[] header = Agency.HOUSING.columns().toArray(new String[0]);
+    int given = plain.fieldFilterFeatures().indexOf(1);
+    int family = plain.fieldFilterFeatures().indexOf(3);
+    ExtractRecord clean = encodeOne(plain, header, annLee("HO-1", "1990-01-01"));
+    ExtractRecord year1990 = encodeOne(salted, header, annLee("HO-1", "1990-06-30"));
+    ExtractRecord noYear = encodeOne(salted, header, annLee("HO-1", ""));
+
+    assertTrue(salted.hardening().saltsFeature("given_name"));
+    assertFalse(salted.hardening().saltsFeature("family_name"));
+    assertArrayEquals(clean.fieldFilter(family), year1990.fieldFilter(family));
+    assertFalse(Arrays.equals(clean.fieldFilter(given), year1990.fieldFilter(given)));
+    // Without its salt a salted feature is left out, not encoded unsalted.
+    assertEquals(0, org.pprl.core.bits.BitFilters.popcount(noYear.fieldFilter(given)));
+    assertArrayEquals(clean.fieldFilter(family), noYear.fieldFilter(family));
+  }
+
+  @Test
+  void encode_blipOnTheClkAlone_leavesTheFieldFiltersAlone() throws Exception {
+    EngineSchema plain = exampleWith("hardening", null);
+    EngineSchema blipped =
+        exampleWith("hardening", "{\"blip\": {\"f\": 0.1, \"filters\": [\"clk\"]}}");
+    String[] header = Agency.HOUSING.columns().toArray(new String[0]);
+    String[] row = annLee("HO-1", "1990-01-01");
+    ExtractRecord clean = encodeOne(plain, header, row);
+    ExtractRecord noisy = encodeOne(blipped, header, row);
+
+    assertFalse(Arrays.equals(clean.clk(), noisy.clk()));
+    for (int k = 0; k < clean.fieldFilterCount(); k++) {
+      assertArrayEquals(clean.fieldFilter(k), noisy.fieldFilter(k), "field filter " + k);
+    }
+  }
+
   private static ExtractRecord encodeOne(EngineSchema schema, String[] header, String[] row)
       throws Exception {
     RecordEncoder encoder = new RecordEncoder(schema, SECRET);

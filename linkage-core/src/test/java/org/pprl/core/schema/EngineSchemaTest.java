@@ -83,7 +83,8 @@ class EngineSchemaTest {
     assertEquals("2024-03-01", s.attributes().get(0).normaliser().apply("03/01/2024"));
     assertEquals("shelter_type", s.attributes().get(1).column());
     assertEquals(List.of(new EngineSchema.Consent("research", "consent_research")), s.consents());
-    assertEquals(new EngineSchema.Hardening(0.05, true, null, 0), s.hardening());
+    assertEquals(
+        new EngineSchema.Hardening(0.05, true, null, 0, List.of(), List.of()), s.hardening());
   }
 
   @Test
@@ -128,6 +129,21 @@ class EngineSchemaTest {
         "{\"version\": 1}|, \"pprl\": {\"column\": \"family\"}| features[2].pprl.column: column"
             + " 'family' is used twice",
         "|, \"pprl\": {\"column\": \"g\"}| features[1].pprl: needs the top-level",
+        "{\"version\": 1, \"fieldFilters\": [{\"name\": \"n\", \"features\": [\"id\"]}]}| |"
+            + " pprl.fieldFilters[0].features[0]: 'id' is not a feature that is hashed",
+        "{\"version\": 1, \"fieldFilters\": [{\"name\": \"n\", \"features\": [\"given\"]},"
+            + " {\"name\": \"m\", \"features\": [\"given\"]}]}| | pprl.fieldFilters[1].features[0]:"
+            + " 'given' is already in a field filter",
+        "{\"version\": 1, \"fieldFilters\": [{\"name\": \"n\", \"features\": []}]}| |"
+            + " pprl.fieldFilters[0].features: must list one or more",
+        "{\"version\": 1, \"fieldFilters\": [{\"name\": \"n\", \"features\": [\"given\"],"
+            + " \"bits\": 96}]}| | pprl.fieldFilters[0].bits: must be a multiple of 64",
+        "{\"version\": 1, \"fieldFilters\": []}|, \"pprl\": {\"fieldFilter\": false}|"
+            + " pprl.fieldFilters: field filters are listed here",
+        "{\"version\": 1, \"hardening\": {\"salt\": {\"column\": \"given\", \"features\":"
+            + " [\"nope\"]}}}| | pprl.hardening.salt.features[0]: 'nope' is not a feature",
+        "{\"version\": 1, \"hardening\": {\"blip\": {\"f\": 2}}}| | pprl.hardening.blip: must be"
+            + " in [0, 1)",
       })
   void parse_brokenPprlBlock_namesThePath(String top, String given, String expected) {
     SchemaException e =
@@ -135,6 +151,46 @@ class EngineSchemaTest {
             SchemaException.class,
             () -> parse(schema(top == null ? "" : top, given == null ? "" : given)));
     assertTrue(e.getMessage().startsWith(expected.strip()), e.getMessage());
+  }
+
+  @Test
+  void parse_fieldFilters_combineFeaturesUnderOneName() throws SchemaException {
+    EngineSchema s =
+        parse(
+            schema(
+                "{\"version\": 1, \"fieldFilters\": [{\"name\": \"names\", \"features\":"
+                    + " [\"family\", \"given\"], \"bits\": 512}]}",
+                ""));
+    EngineSchema own = parse(schema("{\"version\": 1}", ""));
+
+    assertEquals(
+        List.of(new EngineSchema.FieldFilter("names", List.of(1, 2), 512)), s.fieldFilters());
+    assertEquals(List.of(1, 2), s.fieldFilterFeatures());
+    assertEquals(
+        List.of(
+            new EngineSchema.FieldFilter("given", List.of(1), 256),
+            new EngineSchema.FieldFilter("family", List.of(2), 256)),
+        own.fieldFilters());
+    assertNotEquals(s.fingerprintHex(), own.fingerprintHex());
+  }
+
+  @Test
+  void parse_hardeningDetail_namesSaltedFeaturesAndBlippedFilters() throws SchemaException {
+    EngineSchema s =
+        parse(
+            schema(
+                "{\"version\": 1, \"hardening\": {\"blip\": {\"f\": 0.05, \"filters\":"
+                    + " [\"clk\"]}, \"salt\": {\"column\": \"family\", \"features\":"
+                    + " [\"given\"]}}}",
+                ""));
+
+    assertEquals(
+        new EngineSchema.Hardening(0.05, false, "family", 0, List.of("given"), List.of("clk")),
+        s.hardening());
+    assertTrue(s.hardening().blips("clk"));
+    assertFalse(s.hardening().blips("given"));
+    assertTrue(s.hardening().saltsFeature("given"));
+    assertFalse(s.hardening().saltsFeature("family"));
   }
 
   @Test

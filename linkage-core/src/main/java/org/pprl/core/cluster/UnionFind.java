@@ -1,9 +1,9 @@
-package org.pprl.core.evaluate;
+package org.pprl.core.cluster;
 
 import java.util.Arrays;
 
 /** Disjoint sets over 0..n-1 that grow on demand, with path halving and union by size. */
-final class UnionFind {
+public final class UnionFind {
   private int[] parent = new int[0];
   private int[] size = new int[0];
 
@@ -21,7 +21,7 @@ final class UnionFind {
     }
   }
 
-  int find(int x) {
+  public int find(int x) {
     grow(x + 1);
     while (parent[x] != x) {
       parent[x] = parent[parent[x]];
@@ -30,7 +30,7 @@ final class UnionFind {
     return x;
   }
 
-  void union(int x, int y) {
+  public void union(int x, int y) {
     int rx = find(x);
     int ry = find(y);
     if (rx == ry) {
