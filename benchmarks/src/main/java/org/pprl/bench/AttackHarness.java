@@ -52,24 +52,87 @@ public final class AttackHarness {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> ATTACKED = List.of("given_name", "family_name");
 
+  /** The example schema as shipped (with its default hardening), not reduced to {@link #before}. */
+  static final String AS_SHIPPED = "default (as shipped)";
+
   /** One hardening choice: a change to the example schema. */
   record Variant(String name, Consumer<ObjectNode> change) {}
+
+  /**
+   * What a dataset's schema holds that hardening refers to: its name features and its birth date
+   * column (null where it has none) with the prefix that is the year.
+   */
+  record Shape(List<String> names, String birthDate, int yearPrefix, String nameHashBefore) {
+    static final Shape AGENCY =
+        new Shape(
+            List.of("given_name", "middle_name", "family_name"), "date_of_birth", 4, "doubleHash");
+    static final Shape FEBRL =
+        new Shape(List.of("given_name", "surname"), "date_of_birth", 4, "doubleHash");
+    static final Shape NCVR = new Shape(List.of("givenname", "surname"), null, 0, null);
+  }
+
+  /**
+   * The schema as it was before hardening became the default: no {@code hardening} block, and the
+   * names hashed as they were (doubleHash in the example and in clkhash's FEBRL schema). Every
+   * choice is applied to this.
+   */
+  static void before(ObjectNode schema, Shape shape) {
+    if (schema.has("pprl")) {
+      ((ObjectNode) schema.get("pprl")).remove("hardening");
+    }
+    if (shape.nameHashBefore() == null) {
+      return;
+    }
+    for (var f : schema.get("features")) {
+      if (shape.names().contains(f.get("identifier").asText()) && f.has("hashing")) {
+        ((ObjectNode) f.get("hashing")).putObject("hash").put("type", shape.nameHashBefore());
+      }
+    }
+  }
+
+  /**
+   * The choices measured on the shared datasets as well, by how they apply to any schema: names
+   * salted by birth year where there is a birth date, and BLIP on the CLK.
+   */
+  static List<Map.Entry<String, java.util.function.BiConsumer<ObjectNode, Shape>>> general() {
+    return List.of(
+        Map.entry("none (before)", (s, shape) -> {}),
+        Map.entry("blip clk 0.05", (s, shape) -> saltNames(s, shape, -1, 0.05)),
+        Map.entry(
+            "salt names year,clk", (s, shape) -> saltNames(s, shape, shape.yearPrefix(), 0.05)),
+        Map.entry("salt names dob,clk", (s, shape) -> saltNames(s, shape, 0, 0.05)),
+        Map.entry("salt names dob,clk .02", (s, shape) -> saltNames(s, shape, 0, 0.02)),
+        Map.entry("salt all dob,clk", (s, shape) -> saltAll(s, shape, 0.05)));
+  }
 
   private AttackHarness() {}
 
   public static void main(String[] args) throws Exception {
     long population = 100_000;
     List<String> only = new ArrayList<>();
+    boolean sharedOnly = false;
+    boolean speed = false;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--population")) {
         population = Long.parseLong(args[++i]);
       } else if (args[i].equals("--variant")) {
         only.add(args[++i]);
+      } else if (args[i].equals("--shared-only")) {
+        sharedOnly = true;
+      } else if (args[i].equals("--speed")) {
+        speed = true;
       }
     }
     Path work = Files.createTempDirectory("pprl-attack");
     try {
-      run(work, population, only, System.out);
+      if (speed) {
+        speed(work, population, only, System.out);
+        return;
+      }
+      if (!sharedOnly) {
+        run(work, population, only, System.out);
+      }
+      shared(work, Paths.get(System.getProperty("pprl.shared", "../shared")), System.out);
     } finally {
       try (Stream<Path> files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -79,6 +142,7 @@ public final class AttackHarness {
 
   static List<Variant> variants() {
     return List.of(
+        new Variant(AS_SHIPPED, s -> {}),
         new Variant("none (before)", s -> {}),
         new Variant("blakeHash", s -> hash(s, "blakeHash")),
         new Variant("blip 0.1", s -> hardening(s).put("blip", 0.1)),
@@ -102,10 +166,12 @@ public final class AttackHarness {
               combined(s, 1024, true);
               hardening(s).put("blip", 0.05);
             }),
-        new Variant("salt names by year", s -> saltNames(s, 4, 0)),
-        new Variant("salt names dob", s -> saltNames(s, 0, 0)),
-        new Variant("salt names year,clk", s -> saltNames(s, 4, 0.05)),
-        new Variant("salt names dob,clk", s -> saltNames(s, 0, 0.05)),
+        new Variant("salt names by year", s -> saltNames(s, Shape.AGENCY, 4, 0)),
+        new Variant("salt names dob", s -> saltNames(s, Shape.AGENCY, 0, 0)),
+        new Variant("salt names year,clk", s -> saltNames(s, Shape.AGENCY, 4, 0.05)),
+        new Variant("salt names dob,clk", s -> saltNames(s, Shape.AGENCY, 0, 0.05)),
+        new Variant("salt names dob,clk .02", s -> saltNames(s, Shape.AGENCY, 0, 0.02)),
+        new Variant("salt all dob,clk", s -> saltAll(s, Shape.AGENCY, 0.05)),
         new Variant(
             "salt birth year",
             s -> hardening(s).putObject("salt").put("column", "date_of_birth").put("prefix", 4)));
@@ -147,36 +213,151 @@ public final class AttackHarness {
         .add("postcode");
   }
 
-  /** Names salted by the birth date's first {@code prefix} characters; BLIP on the CLK alone. */
-  static void saltNames(ObjectNode schema, int prefix, double clkBlip) {
+  /**
+   * Names salted by the birth date's first {@code prefix} characters (none when negative or the
+   * data have no birth date), blakeHash for every feature, BLIP on the CLK alone.
+   */
+  static void saltNames(ObjectNode schema, Shape shape, int prefix, double clkBlip) {
     hash(schema, "blakeHash");
     ObjectNode h = hardening(schema);
-    h.putObject("salt")
-        .put("column", "date_of_birth")
-        .put("prefix", prefix)
-        .putArray("features")
-        .add("given_name")
-        .add("middle_name")
-        .add("family_name");
+    if (prefix >= 0 && shape.birthDate() != null) {
+      var features =
+          h.putObject("salt")
+              .put("column", shape.birthDate())
+              .put("prefix", prefix)
+              .putArray("features");
+      shape.names().forEach(features::add);
+    }
     if (clkBlip > 0) {
       h.putObject("blip").put("f", clkBlip).putArray("filters").add("clk");
     }
   }
 
+  /** Every hashed feature but the birth date salted by the birth date; BLIP on the CLK. */
+  static void saltAll(ObjectNode schema, Shape shape, double clkBlip) {
+    saltNames(schema, shape, -1, clkBlip);
+    if (shape.birthDate() == null) {
+      return;
+    }
+    var features =
+        hardening(schema)
+            .putObject("salt")
+            .put("column", shape.birthDate())
+            .put("prefix", 0)
+            .putArray("features");
+    for (var f : schema.get("features")) {
+      String id = f.get("identifier").asText();
+      if (f.has("hashing") && !id.equals(shape.birthDate())) {
+        features.add(id);
+      }
+    }
+  }
+
   static ObjectNode hardening(ObjectNode schema) {
+    if (!schema.has("pprl")) {
+      schema.putObject("pprl").put("version", 1);
+    }
     ObjectNode pprl = (ObjectNode) schema.get("pprl");
     return pprl.has("hardening") ? (ObjectNode) pprl.get("hardening") : pprl.putObject("hardening");
   }
 
   static void hash(ObjectNode schema, String type) {
     for (var f : schema.get("features")) {
-      if (f.has("hashing") && f.get("hashing").has("hash")) {
-        ((ObjectNode) f.get("hashing").get("hash")).put("type", type);
+      if (f.has("hashing")) {
+        ((ObjectNode) f.get("hashing")).putObject("hash").put("type", type);
       }
     }
   }
 
-  static void run(Path work, long population, List<String> only, PrintStream out) throws Exception {
+  /**
+   * Encoding speed of each choice on one thread: the public assistance extract of a generated city
+   * encoded to the extract format three times; the last round is reported (JIT-compiled).
+   */
+  static void speed(Path work, long population, List<String> only, PrintStream out)
+      throws Exception {
+    Path city = work.resolve("speed-city");
+    CityGenerator.builder()
+        .seed(3)
+        .population(population)
+        .agencies(List.of(Agency.PUBLIC_ASSISTANCE))
+        .build()
+        .writeTo(city, ProgressListener.NONE);
+    byte[] example =
+        Files.readAllBytes(
+            Paths.get(System.getProperty("pprl.examples", "examples"), "agency-schema.json"));
+    Path csv = city.resolve(Agency.PUBLIC_ASSISTANCE.fileName());
+    for (var choice : general()) {
+      if (!only.isEmpty() && !only.contains(choice.getKey())) {
+        continue;
+      }
+      EngineSchema schema =
+          EngineSchema.parse(
+              change(choice.getValue(), Shape.AGENCY).apply(example),
+              Agency.PUBLIC_ASSISTANCE.datePattern());
+      double perSecond = 0;
+      long records = 0;
+      for (int round = 0; round < 3; round++) {
+        long start = System.nanoTime();
+        records =
+            CsvEncoding.encode(
+                new RecordEncoder(schema, SECRET), csv, work.resolve("speed.pprl"), "pa", null);
+        perSecond = records / ((System.nanoTime() - start) / 1e9);
+      }
+      out.printf(
+          Locale.ROOT, "%-22s %,d records, %,.0f records/s%n", choice.getKey(), records, perSecond);
+    }
+  }
+
+  /**
+   * Linkage quality before and after each general choice: the generated city (20,000 persons, as
+   * the quality harness) and the shared datasets when present.
+   */
+  static void shared(Path work, Path shared, PrintStream out) throws Exception {
+    Path clkhash = shared.resolve("interop/clkhash");
+    Path ncvr = shared.resolve("datasets/ncvr_anonlink_3party");
+    boolean present = Files.isDirectory(clkhash) && Files.isDirectory(ncvr);
+    out.printf(Locale.ROOT, "%-22s %-44s %7s %7s %7s%n", "choice", "data", "P", "R", "F1");
+    for (var choice : general()) {
+      List<QualityHarness.Row> rows = new ArrayList<>();
+      for (Corruption c : List.of(Corruption.DEFAULT, Corruption.HEAVY)) {
+        rows.add(
+            QualityHarness.generated(work, 20_000, c, change(choice.getValue(), Shape.AGENCY)));
+      }
+      if (present) {
+        rows.add(QualityHarness.febrl4(work, shared, change(choice.getValue(), Shape.FEBRL)));
+        rows.add(QualityHarness.ncvr(work, ncvr, 2, change(choice.getValue(), Shape.NCVR)));
+        rows.add(QualityHarness.ncvr(work, ncvr, 3, change(choice.getValue(), Shape.NCVR)));
+      }
+      for (QualityHarness.Row r : rows) {
+        out.printf(
+            Locale.ROOT,
+            "%-22s %-44s %7.4f %7.4f %7.4f%n",
+            choice.getKey(),
+            r.data(),
+            r.precision(),
+            r.recall(),
+            r.f1());
+      }
+    }
+  }
+
+  private static java.util.function.UnaryOperator<byte[]> change(
+      java.util.function.BiConsumer<ObjectNode, Shape> choice, Shape shape) {
+    return json -> {
+      try {
+        ObjectNode tree = (ObjectNode) JSON.readTree(json);
+        before(tree, shape);
+        choice.accept(tree, shape);
+        return JSON.writeValueAsBytes(tree);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+  }
+
+  static List<Outcome> run(Path work, long population, List<String> only, PrintStream out)
+      throws Exception {
+    List<Outcome> outcomes = new ArrayList<>();
     Path city = work.resolve("city");
     List<Agency> agencies = List.of(Agency.values());
     CityGenerator.builder()
@@ -212,6 +393,9 @@ public final class AttackHarness {
         continue;
       }
       ObjectNode tree = (ObjectNode) JSON.readTree(example);
+      if (!v.name().equals(AS_SHIPPED)) {
+        before(tree, Shape.AGENCY);
+      }
       v.change().accept(tree);
       byte[] schemaJson = JSON.writeValueAsBytes(tree);
       Map<String, Observed> observed = new LinkedHashMap<>();
@@ -250,17 +434,39 @@ public final class AttackHarness {
           if (place < 0) {
             continue;
           }
-          report(out, v, o, part, place, list, crossSame[0], quality);
+          outcomes.add(report(out, v, o, part, place, list, crossSame[0], quality));
         }
       }
     }
+    return outcomes;
   }
 
   /**
    * Attacks one filter for one of its features: aligned with that feature's public counts, and, for
    * a combined filter, with the counts of its whole combinations too; the better is reported.
    */
-  private static void report(
+  /**
+   * One attacked feature under one choice: shares named right by guessing (chance, and within
+   * gender × race/ethnicity) and by the attacks (exact, exact within strata, near, near within
+   * strata, near within strata and the true birth year), identical CLKs across agencies, F1.
+   */
+  record Outcome(
+      String variant,
+      String filter,
+      String part,
+      double chance,
+      double chanceStrata,
+      double[] attacks,
+      long identicalClks,
+      double f1) {
+    /** The attacks' best margin over the chance of the same strata. */
+    double worstMargin() {
+      double m = Math.max(attacks[0], attacks[2]) - chance;
+      return Math.max(m, Math.max(Math.max(attacks[1], attacks[3]), attacks[4]) - chanceStrata);
+    }
+  }
+
+  private static Outcome report(
       PrintStream out,
       Variant v,
       Observed o,
@@ -315,6 +521,7 @@ public final class AttackHarness {
         quality.precision(),
         quality.recall(),
         quality.f1());
+    return new Outcome(v.name(), o.name, part, chance, chanceStrata, best, crossSame, quality.f1());
   }
 
   private static double success(

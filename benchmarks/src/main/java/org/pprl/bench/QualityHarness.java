@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.pprl.core.encode.CsvEncoding;
 import org.pprl.core.encode.RecordEncoder;
@@ -131,6 +132,13 @@ public final class QualityHarness {
   }
 
   private static Row generated(Path work, long population, Corruption corruption) throws Exception {
+    return generated(work, population, corruption, UnaryOperator.identity());
+  }
+
+  /** Generated public assistance and homeless services with the example schema as changed. */
+  static Row generated(
+      Path work, long population, Corruption corruption, UnaryOperator<byte[]> change)
+      throws Exception {
     Path city = work.resolve("city-" + corruption.name());
     CityGenerator.builder()
         .seed(7)
@@ -139,7 +147,7 @@ public final class QualityHarness {
         .agencies(List.of(Agency.PUBLIC_ASSISTANCE, Agency.HOMELESS_SERVICES))
         .build()
         .writeTo(city, ProgressListener.NONE);
-    byte[] schemaJson = Files.readAllBytes(agencySchema());
+    byte[] schemaJson = change.apply(Files.readAllBytes(agencySchema()));
     List<Party> parties = new ArrayList<>();
     for (Agency agency : List.of(Agency.PUBLIC_ASSISTANCE, Agency.HOMELESS_SERVICES)) {
       EngineSchema schema = EngineSchema.parse(schemaJson, agency.datePattern());
@@ -158,8 +166,14 @@ public final class QualityHarness {
   }
 
   private static Row febrl4(Path work, Path shared) throws Exception {
+    return febrl4(work, shared, UnaryOperator.identity());
+  }
+
+  /** FEBRL4 with clkhash's schema as {@code change} leaves it (the JSON in, the JSON out). */
+  static Row febrl4(Path work, Path shared, UnaryOperator<byte[]> change) throws Exception {
     Path dir = shared.resolve("interop/clkhash");
-    EngineSchema schema = EngineSchema.parse(dir.resolve("febrl_schema_v3.json"));
+    EngineSchema schema =
+        EngineSchema.parse(change.apply(Files.readAllBytes(dir.resolve("febrl_schema_v3.json"))));
     byte[] secret = Files.readAllBytes(dir.resolve("secret.txt"));
     List<Party> parties = new ArrayList<>();
     for (String side : List.of("a", "b")) {
@@ -180,7 +194,14 @@ public final class QualityHarness {
   }
 
   private static Row ncvr(Path work, Path dir, int partyCount) throws Exception {
-    EngineSchema schema = EngineSchema.parse(NCVR_SCHEMA.getBytes(StandardCharsets.UTF_8));
+    return ncvr(work, dir, partyCount, UnaryOperator.identity());
+  }
+
+  /** The NCVR parties with the harness's NCVR schema as {@code change} leaves it. */
+  static Row ncvr(Path work, Path dir, int partyCount, UnaryOperator<byte[]> change)
+      throws Exception {
+    EngineSchema schema =
+        EngineSchema.parse(change.apply(NCVR_SCHEMA.getBytes(StandardCharsets.UTF_8)));
     List<Party> parties = new ArrayList<>();
     // Truth: recid compared as an integer (PROVENANCE.md: the files pad it differently).
     Path truth = work.resolve("ncvr-truth.csv");

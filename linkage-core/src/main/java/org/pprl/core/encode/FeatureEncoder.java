@@ -30,6 +30,8 @@ final class FeatureEncoder {
   /** The record's salt while {@link #add(String, String, long[])} runs; null when unsalted. */
   private String salt;
 
+  private final SaltedTokens salted;
+
   private int[] cps = new int[64];
 
   FeatureEncoder(FeatureSpec spec, byte[][] keys, int hashBits, int cacheSlots) {
@@ -45,6 +47,7 @@ final class FeatureEncoder {
                 keys[0],
                 keys[1],
                 h == HashFunction.DOUBLE_HASH_NON_SINGULAR);
+    this.salted = new SaltedTokens(keys[0], hashBits);
     this.cache = new TokenCache(cacheSlots);
     this.packed = new PackedTokenTable(cacheSlots);
     if (comparison instanceof Comparison.Ngram) {
@@ -146,11 +149,15 @@ final class FeatureEncoder {
   }
 
   /**
-   * As {@link #add(String, long[])}, with every token followed by a NUL and {@code salt} before it
-   * is hashed: records with different salts get unrelated bits (salting with a stable attribute).
+   * As {@link #add(String, long[])}, with every token hashed by {@link SaltedTokens} under the
+   * record's {@code salt}: records with different salts get unrelated bits (salting with a stable
+   * attribute).
    */
   void add(String value, String salt, long[] words) {
     this.salt = salt == null || salt.isEmpty() ? null : salt;
+    if (this.salt != null) {
+      salted.salt(this.salt);
+    }
     try {
       add(value, words);
     } finally {
@@ -163,10 +170,8 @@ final class FeatureEncoder {
       return;
     }
     if (salt != null) {
-      ensureToken(len + 1 + salt.length());
-      token[len] = '\u0000';
-      salt.getChars(0, salt.length(), token, len + 1);
-      len += 1 + salt.length();
+      salted.add(token, len, k, words);
+      return;
     }
     if (len <= 7) {
       long chars = 0;

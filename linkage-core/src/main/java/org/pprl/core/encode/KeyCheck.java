@@ -28,7 +28,8 @@ public final class KeyCheck {
     return Arrays.copyOf(hmac(key, "pprl key check v1"), ExtractHeader.KEY_CHECK_BYTES);
   }
 
-  private static byte[] hmac(byte[] key, String label) {
+  /** HMAC-SHA256 of a label's UTF-8 under {@code key} (also {@link SaltedTokens}' key). */
+  static byte[] hmac(byte[] key, String label) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));

@@ -14,8 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
  * are specified exactly: {@link #nextInt()} is the next 4 keystream bytes as a little-endian int;
  * {@link #nextInt(int)} masks {@code nextInt()} to the smallest {@code 2^m - 1 >= bound - 1} and
  * rejects values {@code >= bound} (unbiased). AES-CTR is chosen over a pure-Java stream cipher
- * because the JDK runs it on the processor's AES instructions: BLIP draws 4 bytes per filter bit.
- * Not thread-safe.
+ * because the JDK runs it on the processor's AES instructions. Balancing draws from it; BLIP no
+ * longer does (see {@link Blip}). Not thread-safe.
  */
 final class KeyedStream {
   private static final int BLOCK = 1024;

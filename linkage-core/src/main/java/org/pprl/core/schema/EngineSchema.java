@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -306,6 +308,15 @@ public final class EngineSchema {
     }
     if (top != null) {
       readTopLevel(new Block(top, "pprl", topLevelKeys()), b);
+    }
+    if (b.hardening.saltColumn() != null) {
+      // Salted tokens are hashed by random hashing since v2 (SaltedTokens); a schema that salts
+      // gets another fingerprint, so extracts salted the old way are refused, not mixed in.
+      byte[] canonical = canonical(root);
+      byte[] marker = "\nsalted tokens: random hashing v2".getBytes(StandardCharsets.UTF_8);
+      byte[] marked = Arrays.copyOf(canonical, canonical.length + marker.length);
+      System.arraycopy(marker, 0, marked, canonical.length, marker.length);
+      b.fingerprint = sha256(marked);
     }
     return new EngineSchema(b);
   }
