@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       EncodeCommand.class,
       InspectCommand.class,
+      AssessCommand.class,
       LinkCommand.class,
       EvaluateCommand.class,
       DemoCommand.class,

@@ -168,7 +168,7 @@ public final class FilterGroups {
   }
 
   /** A filter as a hash key (content equality). */
-  private record Key(long[] words) {
+  record Key(long[] words) {
     @Override
     public boolean equals(Object o) {
       return o instanceof Key k && Arrays.equals(words, k.words);
