@@ -70,6 +70,10 @@ final class DemoCommand implements Callable<Integer> {
   /** The statutory tables the demo's project declares: the law's two questions. */
   static final String STATUTORY_RESOURCE = "/org/pprl/examples/agency-statutory.json";
 
+  /** The public name counts the demo's uploads are assessed against. */
+  static final String PUBLIC_FREQUENCIES_RESOURCE =
+      "/org/pprl/examples/public-name-frequencies.csv";
+
   /** An ad-hoc question: which other agencies foster-care leavers are known to, by gender. */
   static final String FOSTER_OVERLAP_BY_GENDER =
       "{\"cohort\": {\"agency\": \"childrens_services\", \"where\": {\"foster_care\": [\"Y\"]}},"
@@ -192,6 +196,11 @@ final class DemoCommand implements Callable<Integer> {
     Path data = dir.resolve("service");
     deleteTree(data);
     Store store = Store.open(data);
+    // The service assesses every upload against public name counts when its data directory has
+    // them: the demo's stand-in for census counts (docs/attacks.md).
+    try (InputStream in = DemoCommand.class.getResourceAsStream(PUBLIC_FREQUENCIES_RESOURCE)) {
+      Files.copy(in, data.resolve("public-frequencies.csv"));
+    }
     LinkageServer server = LinkageServer.start(store, keepRunning ? port : 0, 1L << 30);
     try {
       Service service = new Service(store, server, summaries);
@@ -328,11 +337,12 @@ final class DemoCommand implements Callable<Integer> {
                 201);
         out.printf(
             Locale.ROOT,
-            "   %-20s receipt: version %d, %,d records, sha256 %s...%n",
+            "   %-20s receipt: version %d, %,d records, sha256 %s..., attack assessment: %s%n",
             agency,
             receipt.get("version").asInt(),
             receipt.get("records").asLong(),
-            receipt.get("sha256").asText().substring(0, 16));
+            receipt.get("sha256").asText().substring(0, 16),
+            receipt.get("assessment").get("verdict").asText());
       }
       JsonNode refused =
           send(

@@ -56,6 +56,11 @@ public final class ApiException extends RuntimeException {
     WRONG_SHAPE(422),
     /** The extract carries an attribute the project does not allow. */
     ATTRIBUTE_NOT_ALLOWED(422),
+    /**
+     * The attack self-assessment of the extract with the project's others failed, and the project
+     * refuses such uploads.
+     */
+    ASSESSMENT_FAILED(422),
     /** The upload is larger than the service accepts. */
     TOO_LARGE(413),
     /** The method is not allowed on this path. */

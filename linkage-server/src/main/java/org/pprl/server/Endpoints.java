@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.pprl.core.assess.Assessment;
+import org.pprl.core.assess.PublicFrequencies;
 import org.pprl.core.audit.Checkpoint;
 import org.pprl.core.extract.CorruptExtractException;
 import org.pprl.core.extract.ExtractHeader;
@@ -46,11 +48,27 @@ final class Endpoints {
   private final long maxUploadBytes;
   private final RunWorker worker;
 
+  /**
+   * The public value counts uploads are assessed against: {@code public-frequencies.csv} in the
+   * data directory when the operator put one there, else null (the structure is still checked).
+   */
+  private final PublicFrequencies publicFrequencies;
+
   Endpoints(Store store, long maxUploadBytes, RunWorker worker) {
     this.store = store;
     this.maxUploadBytes = maxUploadBytes;
     this.worker = worker;
+    Path list = store.dataDir().resolve(PUBLIC_FREQUENCIES);
+    try {
+      this.publicFrequencies = Files.exists(list) ? PublicFrequencies.read(list) : null;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "cannot read the data directory's " + PUBLIC_FREQUENCIES + ": " + e.getMessage(), e);
+    }
   }
+
+  /** The file in the data directory that uploads' assessments align with, when present. */
+  static final String PUBLIC_FREQUENCIES = "public-frequencies.csv";
 
   void register(Javalin app) {
     app.post("/projects", this::createProject);
@@ -69,7 +87,7 @@ final class Endpoints {
   /**
    * {@code POST /projects} (admin): name, agencies, schemaFingerprint, minCellSize (default and
    * floor 6), purposes, attributes, recordLevelPurposes (at most one), questions (the declared
-   * question shapes, docs/questions.md).
+   * question shapes, docs/questions.md), statutory, refuseFailedAssessment (default false).
    */
   private void createProject(Context ctx) {
     Requests.requireRole(ctx, Role.ADMIN);
@@ -91,6 +109,10 @@ final class Endpoints {
     List<String> purposes = Requests.names(body, "purposes");
     List<String> attributes = Requests.names(body, "attributes");
     List<String> recordLevel = Requests.names(body, "recordLevelPurposes");
+    JsonNode refuse = body.get("refuseFailedAssessment");
+    if (refuse != null && !refuse.isNull() && !refuse.isBoolean()) {
+      throw new ApiException(Code.BAD_REQUEST, "'refuseFailedAssessment' must be true or false");
+    }
     Store.Project project;
     try {
       QuestionPolicy questions =
@@ -109,7 +131,8 @@ final class Endpoints {
               attributes,
               recordLevel,
               questions,
-              statutory(body));
+              statutory(body),
+              refuse != null && refuse.asBoolean());
     } catch (Store.AlreadyExists e) {
       throw new ApiException(Code.CONFLICT, e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -402,7 +425,16 @@ final class Endpoints {
                   + project.attributes());
         }
       }
-      Store.ExtractVersion version = record(caller, project, agency, summary, ids, temp);
+      Map<String, Object> assessment = assess(project, agency, temp);
+      if (project.refuseFailedAssessment() && "fail".equals(assessment.get("verdict"))) {
+        throw new ApiException(
+            Code.ASSESSMENT_FAILED,
+            "the attack self-assessment of this extract with the project's others failed: "
+                + String.join("; ", failedChecks(assessment))
+                + " (docs/attacks.md; pprl assess shows the same)");
+      }
+      Store.ExtractVersion version =
+          record(caller, project, agency, summary, ids, assessment, temp);
       LOG.info(
           "extract version {} accepted for project {} from principal {}",
           version.version(),
@@ -417,6 +449,7 @@ final class Endpoints {
       receipt.put("removed", version.change().removed());
       receipt.put("sha256", version.sha256());
       receipt.put("uploadedAt", version.uploadedAt());
+      receipt.put("assessment", assessment);
       ctx.status(201).json(receipt);
     } finally {
       Files.deleteIfExists(temp);
@@ -441,6 +474,7 @@ final class Endpoints {
       String agency,
       ExtractSummary summary,
       Set<String> ids,
+      Map<String, Object> assessment,
       Path temp)
       throws IOException {
     Set<String> uploadIds = ids;
@@ -466,6 +500,7 @@ final class Endpoints {
             summary.header().schemaFingerprintHex(),
             previous.map(Store.ExtractVersion::version).orElse(0),
             change,
+            assessment,
             temp);
       } catch (Store.StaleComparison e) {
         if (attempt == RECORD_ATTEMPTS) {
@@ -477,6 +512,41 @@ final class Endpoints {
         }
       }
     }
+  }
+
+  /**
+   * The attack self-assessment ({@link Assessment}) of an upload together with the other agencies'
+   * current extracts of the project, as the linkage unit will hold them: its verdict and the checks
+   * that failed, each as "kind name: detail" (names of filters and keys, shares; never a value).
+   */
+  private Map<String, Object> assess(Store.Project project, String agency, Path upload)
+      throws IOException {
+    List<Path> files = new ArrayList<>();
+    files.add(upload);
+    for (String other : project.agencies()) {
+      if (!other.equals(agency)) {
+        store
+            .currentExtract(project.id(), other)
+            .ifPresent(v -> files.add(store.dataDir().resolve(v.fileName())));
+      }
+    }
+    Assessment.Report report = Assessment.assess(files, publicFrequencies, step -> {});
+    List<String> failed = new ArrayList<>();
+    for (Assessment.Check c : report.checks()) {
+      if (c.verdict().equals("fail")) {
+        failed.add(c.kind() + " " + c.name() + ": " + c.detail());
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("verdict", report.verdict());
+    out.put("failed", failed);
+    out.put("publicFrequencies", publicFrequencies != null);
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> failedChecks(Map<String, Object> assessment) {
+    return (List<String>) assessment.get("failed");
   }
 
   /**
@@ -602,6 +672,7 @@ final class Endpoints {
     m.put("recordLevelPurposes", p.recordLevelPurposes());
     m.put("questions", p.questions().toJson());
     m.put("statutory", p.statutory());
+    m.put("refuseFailedAssessment", p.refuseFailedAssessment());
     m.put("created", p.created());
     return m;
   }

@@ -312,7 +312,8 @@ public final class Store {
       List<String> attributes,
       List<String> recordLevelPurposes,
       QuestionPolicy questions,
-      List<Statutory> statutory) {
+      List<Statutory> statutory,
+      boolean refuseFailedAssessment) {
     /** Copies the lists. */
     public Project {
       statutory = List.copyOf(statutory);
@@ -376,7 +377,8 @@ public final class Store {
         attributes,
         recordLevelPurposes,
         questions,
-        List.of());
+        List.of(),
+        false);
   }
 
   /** Creates a project without record-level purposes and without declared questions. */
@@ -404,6 +406,8 @@ public final class Store {
    * Creates a project and its {@code project.create} audit event, in one transaction.
    *
    * @param actor who asked for it, recorded in the audit event
+   * @param refuseFailedAssessment whether uploads whose attack self-assessment fails are refused
+   *     (every upload is assessed and its verdict audited either way)
    * @throws IllegalArgumentException if the name is blank or taken, an agency is unknown or listed
    *     twice, there is no agency, the fingerprint is not 64 lowercase hex digits, the minimum cell
    *     size is below {@value #MIN_CELL_SIZE_FLOOR}, a record-level purpose is not a purpose or
@@ -421,7 +425,8 @@ public final class Store {
       List<String> attributes,
       List<String> recordLevelPurposes,
       QuestionPolicy questions,
-      List<Statutory> statutory) {
+      List<Statutory> statutory,
+      boolean refuseFailedAssessment) {
     List<String> statutoryNames = new ArrayList<>();
     for (int i = 0; i < statutory.size(); i++) {
       Statutory t = statutory.get(i);
@@ -501,13 +506,15 @@ public final class Store {
           try (PreparedStatement s =
               c.prepareStatement(
                   "INSERT OR IGNORE INTO projects (name, schema_fingerprint, min_cell_size, created,"
-                      + " questions, statutory) VALUES (?, ?, ?, ?, ?, ?)")) {
+                      + " questions, statutory, refuse_failed_assessment)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, name);
             s.setString(2, schemaFingerprint);
             s.setInt(3, minCellSize);
             s.setString(4, created);
             s.setString(5, questionsJson);
             s.setString(6, statutoryText);
+            s.setInt(7, refuseFailedAssessment ? 1 : 0);
             if (s.executeUpdate() == 0) {
               throw new AlreadyExists("a project named '" + name + "' exists");
             }
@@ -550,6 +557,7 @@ public final class Store {
           detail.put("recordLevelPurposes", sortedRecordLevel);
           detail.put("questions", questions.toJson());
           detail.put("statutory", statutory);
+          detail.put("refuseFailedAssessment", refuseFailedAssessment);
           appendAudit(c, actor, "project.create", detail);
           return new Project(
               id,
@@ -562,7 +570,8 @@ public final class Store {
               sortedAttributes,
               sortedRecordLevel,
               questions,
-              statutory);
+              statutory,
+              refuseFailedAssessment);
         });
   }
 
@@ -590,8 +599,8 @@ public final class Store {
     try (Connection c = connect();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT name, schema_fingerprint, min_cell_size, created, questions, statutory"
-                    + " FROM projects WHERE id = ?")) {
+                "SELECT name, schema_fingerprint, min_cell_size, created, questions, statutory,"
+                    + " refuse_failed_assessment FROM projects WHERE id = ?")) {
       s.setLong(1, id);
       try (ResultSet r = s.executeQuery()) {
         if (!r.next()) {
@@ -614,7 +623,8 @@ public final class Store {
                         + " ORDER BY 1",
                     id),
                 questions(r.getString("questions"), r.getInt("min_cell_size")),
-                statutory(r.getString("statutory"))));
+                statutory(r.getString("statutory")),
+                r.getInt("refuse_failed_assessment") != 0));
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read projects", e);
@@ -851,6 +861,8 @@ public final class Store {
    *     caller read it, 0 if there was none
    * @param change the record ids added and removed against {@code comparedWith}, recorded with the
    *     version and in the audit event
+   * @param assessment the upload's attack self-assessment (verdict and failed checks), recorded in
+   *     the audit event; null for none
    * @param checkedFile a fully validated extract inside the data directory's incoming directory
    * @throws StaleComparison if {@code comparedWith} is no longer the current version
    */
@@ -863,6 +875,7 @@ public final class Store {
       String fingerprint,
       int comparedWith,
       ExtractChange change,
+      Map<String, Object> assessment,
       Path checkedFile)
       throws IOException {
     String uploadedAt = now();
@@ -926,6 +939,9 @@ public final class Store {
         detail.put("added", change.added());
         detail.put("removed", change.removed());
         detail.put("sha256", sha256);
+        if (assessment != null) {
+          detail.put("assessment", assessment);
+        }
         appendAudit(c, actor, "extract.upload", detail);
         Path destination = dataDir.resolve(fileName);
         moveInto(checkedFile, destination);

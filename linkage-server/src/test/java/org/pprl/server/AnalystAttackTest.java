@@ -140,7 +140,8 @@ class AnalystAttackTest {
             city.attributes(),
             List.of("service_coordination"),
             DisclosuresTest.policy(),
-            statutory)
+            statutory,
+            false)
         .id();
   }
 

@@ -9,8 +9,10 @@ import static org.pprl.server.ServiceFixture.extract;
 import static org.pprl.server.ServiceFixture.request;
 import static org.pprl.server.ServiceFixture.send;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -389,6 +391,59 @@ class LinkageServerTest {
     assertEquals(1, store.extractVersions(project, "dhs").size());
     assertEquals(1, store.currentExtract(project, "dhs").orElseThrow().version());
     assertIncomingEmpty();
+  }
+
+  private static long newProject(boolean refuseFailedAssessment) {
+    String json =
+        "{\"name\":\"p"
+            + PROJECT_NAMES.incrementAndGet()
+            + "\",\"agencies\":[\"dhs\",\"acs\"],\"schemaFingerprint\":\""
+            + FINGERPRINT
+            + "\",\"refuseFailedAssessment\":"
+            + refuseFailedAssessment
+            + "}";
+    Reply r = postProject(admin, json);
+    assertEquals(201, r.status(), r.body().toString());
+    assertEquals(refuseFailedAssessment, r.body().get("refuseFailedAssessment").asBoolean());
+    return r.body().get("id").asLong();
+  }
+
+  @Test
+  void upload_whoseAssessmentFails_isRefusedWhereTheProjectSaysSo_andAuditedEverywhere()
+      throws Exception {
+    // The same seed gives the same CLKs: every record of the second agency's extract has a CLK
+    // identical to one of the first's, which shows the linkage unit the matches outright.
+    long refusing = newProject(true);
+    long recording = newProject(false);
+    for (long project : new long[] {refusing, recording}) {
+      Reply first = upload(acsSteward, project, "acs", extract("acs", FINGERPRINT, 40, 9));
+      assertEquals(201, first.status(), first.body().toString());
+      assertEquals("pass", first.body().get("assessment").get("verdict").asText());
+    }
+
+    Reply refused = upload(dhsSteward, refusing, "dhs", extract("dhs", FINGERPRINT, 40, 9));
+    Reply recorded = upload(dhsSteward, recording, "dhs", extract("dhs", FINGERPRINT, 40, 9));
+
+    assertEquals(422, refused.status(), refused.body().toString());
+    assertEquals("assessment_failed", refused.code());
+    assertTrue(
+        refused
+            .body()
+            .get("message")
+            .asText()
+            .contains("CLK clk: 80 records have a CLK identical to another extract"),
+        refused.body().toString());
+    assertEquals(List.of(), store.extractVersions(refusing, "dhs"));
+    assertIncomingEmpty();
+    assertEquals(201, recorded.status(), recorded.body().toString());
+    JsonNode assessment = recorded.body().get("assessment");
+    assertEquals("fail", assessment.get("verdict").asText());
+    assertTrue(
+        assessment.get("failed").get(0).asText().startsWith("CLK clk:"), assessment.toString());
+    StringWriter log = new StringWriter();
+    store.exportAudit(log);
+    assertTrue(log.toString().contains("\"code\":\"assessment_failed\""), "refusal audited");
+    assertTrue(log.toString().contains("\"verdict\":\"fail\""), "verdict audited");
   }
 
   @Test
