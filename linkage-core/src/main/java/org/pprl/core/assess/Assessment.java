@@ -79,6 +79,7 @@ public final class Assessment {
               FilterGroups.near(filters, bits, bits / 8, 11),
               FilterGroups.near(filters, bits, bits / 4, 13));
       checks.add(frequency("field filter", name, groupings, pooled, list));
+      clearAttributes(name, groupings.get(0), pooled, list).ifPresent(checks::add);
       progress.accept("patterns in " + name);
       checks.add(patterns("field filter", name, filters, bits));
     }
@@ -217,6 +218,41 @@ public final class Assessment {
             + (worst >= 0 ? percent(worst) + " more" : percent(-worst) + " fewer")
             + " of records than guessing",
         figures);
+  }
+
+  /**
+   * How much the clear attributes the list is broken down by add to guessing a field's value
+   * without any encoding: the commonest value of each stratum against the commonest overall. A
+   * {@code note}: it does not change the verdict, and coarsening the attributes in the schema
+   * (normalisers {@code band}, {@code truncate}, {@code group}) lowers it.
+   */
+  private static java.util.Optional<Check> clearAttributes(
+      String name, FilterGroups groups, Pooled pooled, PublicFrequencies list) {
+    if (list == null || !list.has(name) || list.attributes().isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    String[][] strata = pooled.strata.toArray(new String[0][]);
+    double overall = FrequencyAlignment.attack(groups.groupOf(), null, list, name, 1).chance();
+    double within = FrequencyAlignment.attack(groups.groupOf(), strata, list, name, 1).chance();
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("guessingOverall", round(overall));
+    figures.put("guessingWithin", round(within));
+    String by = String.join(" x ", list.attributes());
+    return java.util.Optional.of(
+        new Check(
+            "clear attributes",
+            name,
+            "note",
+            "knowing "
+                + by
+                + " (carried in clear) raises guessing the commonest "
+                + name
+                + " from "
+                + percent(overall)
+                + " to "
+                + percent(within)
+                + " of records",
+            figures));
   }
 
   private static Check identicalClks(Pooled pooled) {

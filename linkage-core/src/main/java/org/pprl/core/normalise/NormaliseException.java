@@ -17,7 +17,9 @@ public final class NormaliseException extends RuntimeException {
     /** The value matched a date format's shape but names no calendar date (e.g. 30 February). */
     INVALID_DATE,
     /** The value parsed to a date whose year is outside 1 to 9999. */
-    DATE_OUT_OF_RANGE
+    DATE_OUT_OF_RANGE,
+    /** The value is not a whole number where one was expected (a {@code band}). */
+    NOT_A_NUMBER
   }
 
   private final Reason reason;

@@ -38,15 +38,18 @@ public final class Normalisers {
   /** The registry names, sorted. */
   public static final List<String> NAMES =
       List.of(
+          "band",
           "chain",
           "date",
           "digits",
           "fold",
+          "group",
           "lower",
           "missing",
           "name",
           "nickname",
           "punctuation",
+          "truncate",
           "upper");
 
   /** The date patterns used when a {@code date} normaliser has no {@code formats} param. */
@@ -100,6 +103,16 @@ public final class Normalisers {
             new Params(name, params, "values").strings("values", DEFAULT_MISSING_VALUES));
       case "chain":
         return chainOf(new Params(name, params, "steps").list("steps"));
+      case "band":
+        return Coarsen.band(new Params(name, params, "edges").wholeNumbers("edges"));
+      case "truncate":
+        return Coarsen.truncate(
+            new Params(name, params, "to").choice("to", "month", "month", "year"));
+      case "group":
+        {
+          Params p = new Params(name, params, "groups", "other");
+          return Coarsen.group(p.groups("groups"), p.string("other", "other"));
+        }
       default:
         throw new IllegalArgumentException(
             "unknown normaliser '" + name + "'; known: " + String.join(", ", NAMES));

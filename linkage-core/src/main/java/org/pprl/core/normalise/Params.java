@@ -54,26 +54,88 @@ final class Params {
 
   /** A list-of-strings param. */
   List<String> strings(String key, List<String> dflt) {
+    if (map.get(key) == null) {
+      return dflt;
+    }
+    return elements(key, String.class, "a string");
+  }
+
+  /** A required list of whole numbers. */
+  List<Long> wholeNumbers(String key) {
+    List<Long> out = new ArrayList<>();
+    for (Number n : elements(key, Number.class, "a whole number")) {
+      if (!(n instanceof Integer || n instanceof Long)) {
+        throw elementError(key, out.size(), "a whole number", n);
+      }
+      out.add(n.longValue());
+    }
+    return out;
+  }
+
+  /** The elements of a required list param, each of {@code type}. */
+  private <T> List<T> elements(String key, Class<T> type, String what) {
+    List<?> list = list(key);
+    List<T> out = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      Object e = list.get(i);
+      if (!type.isInstance(e)) {
+        throw elementError(key, i, what, e);
+      }
+      out.add(type.cast(e));
+    }
+    return out;
+  }
+
+  private IllegalArgumentException elementError(String key, int i, String what, Object e) {
+    return new IllegalArgumentException(
+        "normaliser '"
+            + normaliser
+            + "': param '"
+            + key
+            + "' element "
+            + i
+            + " must be "
+            + what
+            + "; was "
+            + describe(e));
+  }
+
+  /** A string param. */
+  String string(String key, String dflt) {
     Object v = map.get(key);
     if (v == null) {
       return dflt;
     }
-    List<?> list = list(key);
-    List<String> out = new ArrayList<>(list.size());
-    for (int i = 0; i < list.size(); i++) {
-      Object e = list.get(i);
-      if (!(e instanceof String)) {
-        throw new IllegalArgumentException(
-            "normaliser '"
-                + normaliser
-                + "': param '"
-                + key
-                + "' element "
-                + i
-                + " must be a string; was "
-                + describe(e));
-      }
-      out.add((String) e);
+    if (!(v instanceof String)) {
+      throw new IllegalArgumentException(
+          "normaliser '"
+              + normaliser
+              + "': param '"
+              + key
+              + "' must be a string; was "
+              + describe(v));
+    }
+    return (String) v;
+  }
+
+  /** A required object of group name to a list of strings. */
+  Map<String, List<String>> groups(String key) {
+    Object v = map.get(key);
+    if (!(v instanceof Map)) {
+      throw new IllegalArgumentException(
+          "normaliser '"
+              + normaliser
+              + "': param '"
+              + key
+              + "' must be an object of group: [values]; was "
+              + describe(v));
+    }
+    Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+      String group = String.valueOf(e.getKey());
+      Params inner =
+          new Params(normaliser, Map.of(key + "." + group, e.getValue()), key + "." + group);
+      out.put(group, inner.strings(key + "." + group, List.of()));
     }
     return out;
   }

@@ -309,8 +309,8 @@ class NormalisersTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> named("soundex"));
     assertEquals(
-        "unknown normaliser 'soundex'; known: chain, date, digits, fold, lower, missing, name,"
-            + " nickname, punctuation, upper",
+        "unknown normaliser 'soundex'; known: band, chain, date, digits, fold, group, lower,"
+            + " missing, name, nickname, punctuation, truncate, upper",
         e.getMessage());
   }
 
