@@ -425,16 +425,23 @@ final class Endpoints {
                   + project.attributes());
         }
       }
-      Map<String, Object> assessment = assess(project, agency, temp);
+      // The steward sees, and the refusal rests on, the assessment of its own extract alone: one
+      // that also read the other agencies' extracts would tell the steward about their records
+      // (how many CLKs equal its own, say). The assessment with them goes to the audit log only.
+      Map<String, Object> assessment = summary(assess(List.of(temp)));
       if (project.refuseFailedAssessment() && "fail".equals(assessment.get("verdict"))) {
         throw new ApiException(
             Code.ASSESSMENT_FAILED,
-            "the attack self-assessment of this extract with the project's others failed: "
+            "the attack self-assessment of this extract failed: "
                 + String.join("; ", failedChecks(assessment))
                 + " (docs/attacks.md; pprl assess shows the same)");
       }
-      Store.ExtractVersion version =
-          record(caller, project, agency, summary, ids, assessment, temp);
+      List<Path> withOthers = withOtherExtracts(project, agency, temp);
+      Map<String, Object> audited = new LinkedHashMap<>();
+      audited.put("own", assessment);
+      audited.put(
+          "withOtherExtracts", withOthers.size() == 1 ? assessment : summary(assess(withOthers)));
+      Store.ExtractVersion version = record(caller, project, agency, summary, ids, audited, temp);
       LOG.info(
           "extract version {} accepted for project {} from principal {}",
           version.version(),
@@ -474,7 +481,7 @@ final class Endpoints {
       String agency,
       ExtractSummary summary,
       Set<String> ids,
-      Map<String, Object> assessment,
+      Map<String, Object> audited,
       Path temp)
       throws IOException {
     Set<String> uploadIds = ids;
@@ -500,7 +507,7 @@ final class Endpoints {
             summary.header().schemaFingerprintHex(),
             previous.map(Store.ExtractVersion::version).orElse(0),
             change,
-            assessment,
+            audited,
             temp);
       } catch (Store.StaleComparison e) {
         if (attempt == RECORD_ATTEMPTS) {
@@ -514,13 +521,8 @@ final class Endpoints {
     }
   }
 
-  /**
-   * The attack self-assessment ({@link Assessment}) of an upload together with the other agencies'
-   * current extracts of the project, as the linkage unit will hold them: its verdict and the checks
-   * that failed, each as "kind name: detail" (names of filters and keys, shares; never a value).
-   */
-  private Map<String, Object> assess(Store.Project project, String agency, Path upload)
-      throws IOException {
+  /** The upload followed by the other agencies' current extracts of the project. */
+  private List<Path> withOtherExtracts(Store.Project project, String agency, Path upload) {
     List<Path> files = new ArrayList<>();
     files.add(upload);
     for (String other : project.agencies()) {
@@ -530,7 +532,21 @@ final class Endpoints {
             .ifPresent(v -> files.add(store.dataDir().resolve(v.fileName())));
       }
     }
-    Assessment.Report report = Assessment.assess(files, publicFrequencies, step -> {});
+    return files;
+  }
+
+  /**
+   * The attack self-assessment ({@link Assessment}) of extracts, as the linkage unit could run it.
+   */
+  private Assessment.Report assess(List<Path> extracts) throws IOException {
+    return Assessment.assess(extracts, publicFrequencies, step -> {});
+  }
+
+  /**
+   * An assessment's verdict and the checks that failed, each as "kind name: detail" (names of
+   * filters and keys, shares; never a value), and whether public counts were used.
+   */
+  private Map<String, Object> summary(Assessment.Report report) {
     List<String> failed = new ArrayList<>();
     for (Assessment.Check c : report.checks()) {
       if (c.verdict().equals("fail")) {

@@ -861,8 +861,8 @@ public final class Store {
    *     caller read it, 0 if there was none
    * @param change the record ids added and removed against {@code comparedWith}, recorded with the
    *     version and in the audit event
-   * @param assessment the upload's attack self-assessment (verdict and failed checks), recorded in
-   *     the audit event; null for none
+   * @param assessment the upload's attack self-assessments (alone, and with the other agencies'
+   *     extracts: verdicts and failed checks), recorded in the audit event; null for none
    * @param checkedFile a fully validated extract inside the data directory's incoming directory
    * @throws StaleComparison if {@code comparedWith} is no longer the current version
    */

@@ -409,41 +409,51 @@ class LinkageServerTest {
   }
 
   @Test
-  void upload_whoseAssessmentFails_isRefusedWhereTheProjectSaysSo_andAuditedEverywhere()
+  void upload_whoseOwnAssessmentFails_isRefusedWhereTheProjectSaysSo_andRecordedElsewhere()
       throws Exception {
-    // The same seed gives the same CLKs: every record of the second agency's extract has a CLK
-    // identical to one of the first's, which shows the linkage unit the matches outright.
     long refusing = newProject(true);
     long recording = newProject(false);
-    for (long project : new long[] {refusing, recording}) {
-      Reply first = upload(acsSteward, project, "acs", extract("acs", FINGERPRINT, 40, 9));
-      assertEquals(201, first.status(), first.body().toString());
-      assertEquals("pass", first.body().get("assessment").get("verdict").asText());
-    }
+    byte[] patterned = ServiceFixture.patternedExtract("dhs", FINGERPRINT, 150, 5);
 
-    Reply refused = upload(dhsSteward, refusing, "dhs", extract("dhs", FINGERPRINT, 40, 9));
-    Reply recorded = upload(dhsSteward, recording, "dhs", extract("dhs", FINGERPRINT, 40, 9));
+    Reply refused = upload(dhsSteward, refusing, "dhs", patterned);
+    Reply recorded = upload(dhsSteward, recording, "dhs", patterned);
 
     assertEquals(422, refused.status(), refused.body().toString());
     assertEquals("assessment_failed", refused.code());
     assertTrue(
-        refused
-            .body()
-            .get("message")
-            .asText()
-            .contains("CLK clk: 80 records have a CLK identical to another extract"),
+        refused.body().get("message").asText().contains("field filter patterns name:"),
         refused.body().toString());
     assertEquals(List.of(), store.extractVersions(refusing, "dhs"));
     assertIncomingEmpty();
     assertEquals(201, recorded.status(), recorded.body().toString());
-    JsonNode assessment = recorded.body().get("assessment");
-    assertEquals("fail", assessment.get("verdict").asText());
-    assertTrue(
-        assessment.get("failed").get(0).asText().startsWith("CLK clk:"), assessment.toString());
+    assertEquals("fail", recorded.body().get("assessment").get("verdict").asText());
     StringWriter log = new StringWriter();
     store.exportAudit(log);
     assertTrue(log.toString().contains("\"code\":\"assessment_failed\""), "refusal audited");
     assertTrue(log.toString().contains("\"verdict\":\"fail\""), "verdict audited");
+  }
+
+  @Test
+  void upload_assessedWithTheOtherAgencysExtract_tellsTheStewardNothingOfIt() throws Exception {
+    // The same seed gives the same CLKs: every record of the second agency's extract has a CLK
+    // identical to one of the first's. That is audited, but the steward's receipt (and the
+    // refusal rule) rest on its own extract alone, which would otherwise tell it how many of its
+    // records the other agency holds.
+    long project = newProject(true);
+    assertEquals(
+        201, upload(acsSteward, project, "acs", extract("acs", FINGERPRINT, 40, 9)).status());
+
+    Reply second = upload(dhsSteward, project, "dhs", extract("dhs", FINGERPRINT, 40, 9));
+
+    assertEquals(201, second.status(), second.body().toString());
+    JsonNode assessment = second.body().get("assessment");
+    assertEquals("pass", assessment.get("verdict").asText(), assessment.toString());
+    assertFalse(second.body().toString().contains("identical"), second.body().toString());
+    StringWriter log = new StringWriter();
+    store.exportAudit(log);
+    assertTrue(
+        log.toString().contains("CLK clk: 80 records have a CLK identical to another extract's"),
+        "the joint assessment is audited");
   }
 
   @Test

@@ -120,6 +120,56 @@ final class ServiceFixture {
     return bytes.toByteArray();
   }
 
+  /**
+   * An extract whose field filter {@code name} (256 bits) is built as doubleHash builds one: each
+   * record has three "bigrams" from a skewed vocabulary of 30, and a bigram sets the arithmetic
+   * progression {@code a + i * b} (mod 256, 8 bits) of its own {@code (a, b)}. The pattern search
+   * finds such progressions without any key.
+   */
+  static byte[] patternedExtract(String agency, String fingerprintHex, int records, long seed) {
+    ExtractHeader header =
+        ExtractHeader.builder()
+            .schemaFingerprint(HexFormat.of().parseHex(fingerprintHex))
+            .agency(agency)
+            .toolVersion("pprl test")
+            .clkBits(1024)
+            .fieldFilter("name", 256)
+            .purposes("research")
+            .build();
+    SplittableRandom random = new SplittableRandom(seed);
+    int[][] bigrams = new int[30][];
+    for (int t = 0; t < bigrams.length; t++) {
+      bigrams[t] = new int[] {random.nextInt(256), 1 + random.nextInt(127)};
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ExtractWriter w = ExtractWriter.create(bytes, header)) {
+      ExtractRecord r = new ExtractRecord(header);
+      for (int n = 0; n < records; n++) {
+        r.clear();
+        r.setId("r" + n);
+        long[] clk = r.clk();
+        for (int k = 0; k < clk.length; k++) {
+          clk[k] = random.nextLong();
+        }
+        long[] name = r.fieldFilter(0);
+        for (int j = 0; j < 3; j++) {
+          // Skewed: token t is drawn with weight about 1 / (t + 1).
+          int t = (int) Math.min(29, Math.floor(Math.exp(random.nextDouble() * Math.log(31)) - 1));
+          for (int i = 0; i < 8; i++) {
+            int bit = (bigrams[t][0] + i * bigrams[t][1]) % 256;
+            name[bit >>> 6] |= 1L << bit;
+          }
+        }
+        r.setConsent(1);
+        w.write(r);
+      }
+      w.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
   /** A response: status and parsed JSON body. */
   record Reply(int status, JsonNode body) {
     String code() {
