@@ -19,14 +19,18 @@ import org.pprl.core.harden.SipHash;
  * {@code S = HMAC-SHA256(K, "pprl salted tokens v2")[0..16)}; per record with salt {@code s} (UTF-8
  * bytes), {@code r0 = SipHash(S, 0x00 || s)} and {@code r1 = SipHash(S, 0x01 || s)}; per token
  * {@code t}, {@code x = SipHash((r0, r1), UTF-16LE(t))}; then for {@code j = 0, 1, ...} the
- * SplitMix64 outputs {@code z_j = mix(x + (j + 1) * gamma)} each give three positions, the 21-bit
- * fields {@code z_j >>> 21i} ({@code i = 0, 1, 2}) scaled to {@code [0, L)} by {@code (field * L)
- * >>> 21}, until the token's {@code k} positions are set.
+ * SplitMix64 outputs {@code z_j = mix(x + (j + 1) * gamma)} each give positions until the token's
+ * {@code k} are set: when {@code L} is a power of two {@code 2^m}, the {@code floor(64 / m)}
+ * consecutive {@code m}-bit fields of {@code z_j}, least significant first (exactly uniform); else
+ * three 21-bit fields {@code z_j >>> 21i} scaled to {@code [0, L)} by {@code (field * L) >>> 21}.
  */
 final class SaltedTokens {
   private final long s0;
   private final long s1;
   private final int hashBits;
+  private final int fieldBits; // log2(hashBits) when a power of two, else 0
+  private final long fieldMask;
+  private final int perOutput;
   private String salt;
   private long r0;
   private long r1;
@@ -39,6 +43,10 @@ final class SaltedTokens {
     this.s0 = key[0];
     this.s1 = key[1];
     this.hashBits = hashBits;
+    boolean powerOfTwo = Integer.bitCount(hashBits) == 1 && hashBits > 1;
+    this.fieldBits = powerOfTwo ? Integer.numberOfTrailingZeros(hashBits) : 0;
+    this.fieldMask = hashBits - 1L;
+    this.perOutput = powerOfTwo ? 64 / fieldBits : 3;
   }
 
   /** Keys the following tokens with the record's salt (kept while the salt repeats). */
@@ -63,9 +71,17 @@ final class SaltedTokens {
     while (set < k) {
       state = SipHash.nextState(state);
       long z = SipHash.mix(state);
-      for (int i = 0; i < 3 && set < k; i++, set++) {
-        int position = (int) ((((z >>> (21 * i)) & 0x1FFFFFL) * hashBits) >>> 21);
-        words[position >>> 6] |= 1L << position;
+      if (fieldBits > 0) {
+        for (int i = 0; i < perOutput && set < k; i++, set++) {
+          int position = (int) (z & fieldMask);
+          words[position >>> 6] |= 1L << position;
+          z >>>= fieldBits;
+        }
+      } else {
+        for (int i = 0; i < 3 && set < k; i++, set++) {
+          int position = (int) ((((z >>> (21 * i)) & 0x1FFFFFL) * hashBits) >>> 21);
+          words[position >>> 6] |= 1L << position;
+        }
       }
     }
   }
