@@ -34,6 +34,12 @@ public final class Assessment {
   /** Records with an identical CLK in another extract, as a share, above which the check fails. */
   public static final double IDENTICAL_SHARE = 0.001;
 
+  /**
+   * Records the near groupings are formed on at most (a seeded sample beyond it); identical
+   * groupings use every record.
+   */
+  public static final int NEAR_SAMPLE = 200_000;
+
   /** A group of identical encodings at least this large, as a share of records, is "large". */
   public static final double LARGE_GROUP = 0.005;
 
@@ -76,8 +82,8 @@ public final class Assessment {
       List<FilterGroups> groupings =
           List.of(
               FilterGroups.exact(filters),
-              FilterGroups.near(filters, bits, bits / 8, 11),
-              FilterGroups.near(filters, bits, bits / 4, 13));
+              FilterGroups.nearSampled(filters, bits, bits / 8, 11, NEAR_SAMPLE),
+              FilterGroups.nearSampled(filters, bits, bits / 4, 13, NEAR_SAMPLE));
       checks.add(frequency("field filter", name, groupings, pooled, list));
       clearAttributes(name, groupings.get(0), pooled, list).ifPresent(checks::add);
       progress.accept("patterns in " + name);

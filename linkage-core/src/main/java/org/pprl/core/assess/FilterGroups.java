@@ -133,6 +133,39 @@ public final class FilterGroups {
     return new FilterGroups(groupOf, count);
   }
 
+  /**
+   * {@link #near} on a seeded random sample of at most {@code max} records; the others belong to no
+   * group (-1), so an attack on the result is an attack on the sample. Near grouping costs some
+   * hundred sorts of the distinct filters, minutes at millions; identical grouping stays cheap and
+   * is always run on every record.
+   */
+  public static FilterGroups nearSampled(
+      long[][] filters, int bits, int radius, long seed, int max) {
+    if (filters.length <= max) {
+      return near(filters, bits, radius, seed);
+    }
+    int[] order = new int[filters.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    SplittableRandom random = new SplittableRandom(seed ^ 0x5A5A5A5AL);
+    long[][] sample = new long[max][];
+    for (int i = 0; i < max; i++) {
+      int j = i + random.nextInt(order.length - i);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+      sample[i] = filters[order[i]];
+    }
+    FilterGroups onSample = near(sample, bits, radius, seed);
+    int[] groupOf = new int[filters.length];
+    Arrays.fill(groupOf, -1);
+    for (int i = 0; i < max; i++) {
+      groupOf[order[i]] = onSample.groupOf[i];
+    }
+    return new FilterGroups(groupOf, onSample.groupCount);
+  }
+
   /** Joins each bucket member to the first and to the previous member when within the radius. */
   private static void joinBucket(
       long[] packed, int from, int to, int indexBits, long[][] reps, int radius, UnionFind sets) {

@@ -121,6 +121,18 @@ class FrequencyAlignmentTest {
   }
 
   @Test
+  void nearSampled_groupsASampleOnly_andFindsTheSameValues() {
+    String[] truth = new String[20_000];
+    long[][] filters = records(truth, 1, 0.04, 5);
+    PublicFrequencies list = publicList();
+    FilterGroups sampled = FilterGroups.nearSampled(filters, BITS, BITS / 8, 3, 5_000);
+
+    assertEquals(5_000, java.util.Arrays.stream(sampled.groupOf()).filter(g -> g >= 0).count());
+    assertTrue(
+        attack(sampled, truth, list) > 0.3 * 5_000 / 20_000, "" + attack(sampled, truth, list));
+  }
+
+  @Test
   void encodingsSplitIntoManyStrata_leaveTheAttackAtChance() {
     String[] truth = new String[20_000];
     long[][] filters = records(truth, 80, 0, 4);
