@@ -754,15 +754,6 @@ public final class AttackHarness {
         .toList();
   }
 
-  private static int featureIndex(EngineSchema schema, String field) {
-    for (int f = 0; f < schema.clkhash().features().size(); f++) {
-      if (schema.clkhash().features().get(f).identifier().equals(field)) {
-        return f;
-      }
-    }
-    throw new IllegalArgumentException(field);
-  }
-
   /**
    * The attacker's public list: names counted in a population generated independently (another
    * seed, twice the size), by gender and race/ethnicity and overall, normalised as the schema does.
@@ -812,6 +803,9 @@ public final class AttackHarness {
           case "postcode" -> p.postcode();
           default -> throw new IllegalArgumentException(feature);
         };
-    return schema.normalisers().get(featureIndex(schema, feature)).apply(raw == null ? "" : raw);
+    return schema
+        .normalisers()
+        .get(PublicNameCounts.feature(schema, feature))
+        .apply(raw == null ? "" : raw);
   }
 }

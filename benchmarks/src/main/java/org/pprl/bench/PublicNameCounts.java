@@ -94,12 +94,12 @@ public final class PublicNameCounts {
     }
   }
 
-  private static int feature(EngineSchema schema, String identifier) {
-    for (int f = 0; f < schema.clkhash().features().size(); f++) {
-      if (schema.clkhash().features().get(f).identifier().equals(identifier)) {
-        return f;
-      }
+  /** The index of feature {@code identifier} in the schema; refused when it has none. */
+  static int feature(EngineSchema schema, String identifier) {
+    int f = schema.clkhash().featureIndex(identifier);
+    if (f < 0) {
+      throw new IllegalArgumentException("the schema has no feature " + identifier);
     }
-    throw new IllegalArgumentException("the schema has no feature " + identifier);
+    return f;
   }
 }

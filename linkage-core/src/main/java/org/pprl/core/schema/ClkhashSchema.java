@@ -80,6 +80,16 @@ public final class ClkhashSchema {
     return features;
   }
 
+  /** The index of the feature with this identifier, or -1 when there is none. */
+  public int featureIndex(String identifier) {
+    for (int f = 0; f < features.size(); f++) {
+      if (features.get(f).identifier().equals(identifier)) {
+        return f;
+      }
+    }
+    return -1;
+  }
+
   /** The feature identifiers in column order: the CSV header clkhash expects. */
   public List<String> featureNames() {
     List<String> names = new ArrayList<>(features.size());

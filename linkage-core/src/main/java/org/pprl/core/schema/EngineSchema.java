@@ -435,12 +435,7 @@ public final class EngineSchema {
           requireArray(features, "pprl.hardening.salt.features");
           for (int i = 0; i < features.size(); i++) {
             String id = features.get(i).asText();
-            if (b.clkhash.features().stream()
-                .noneMatch(s -> s.identifier().equals(id) && !s.ignored())) {
-              throw new SchemaException(
-                  "pprl.hardening.salt.features[" + i + "]",
-                  "'" + id + "' is not a feature that is hashed");
-            }
+            hashedFeature(b.clkhash, id, "pprl.hardening.salt.features[" + i + "]");
             salted.add(id);
           }
         }
@@ -458,6 +453,16 @@ public final class EngineSchema {
       throw new SchemaException(where + ".name", "'" + name + "' is used twice");
     }
     return name;
+  }
+
+  /** The index of the hashed (not ignored) feature {@code id}, else refused at {@code where}. */
+  private static int hashedFeature(ClkhashSchema clkhash, String id, String where)
+      throws SchemaException {
+    int f = clkhash.featureIndex(id);
+    if (f < 0 || clkhash.features().get(f).ignored()) {
+      throw new SchemaException(where, "'" + id + "' is not a feature that is hashed");
+    }
+    return f;
   }
 
   /** A field filter's length, checked: a multiple of 64 that divides the CLK length {@code l}. */
@@ -482,7 +487,6 @@ public final class EngineSchema {
           "field filters are listed here, so no feature may set pprl.fieldFilter as well");
     }
     int l = b.clkhash.filterBits();
-    List<FeatureSpec> specs = b.clkhash.features();
     Set<String> names = new HashSet<>();
     Set<Integer> used = new HashSet<>();
     List<FieldFilter> out = new ArrayList<>();
@@ -497,16 +501,7 @@ public final class EngineSchema {
       List<Integer> features = new ArrayList<>();
       for (int m = 0; m < members.size(); m++) {
         String id = members.get(m).asText();
-        int f = -1;
-        for (int i = 0; i < specs.size(); i++) {
-          if (specs.get(i).identifier().equals(id)) {
-            f = i;
-          }
-        }
-        if (f < 0 || specs.get(f).ignored()) {
-          throw new SchemaException(
-              where + ".features[" + m + "]", "'" + id + "' is not a feature that is hashed");
-        }
+        int f = hashedFeature(b.clkhash, id, where + ".features[" + m + "]");
         if (!used.add(f)) {
           throw new SchemaException(
               where + ".features[" + m + "]",
