@@ -84,15 +84,18 @@ public final class Assessment {
               FilterGroups.exact(filters),
               FilterGroups.nearSampled(filters, bits, bits / 8, 11, NEAR_SAMPLE),
               FilterGroups.nearSampled(filters, bits, bits / 4, 13, NEAR_SAMPLE));
-      checks.add(frequency("field filter", name, groupings, pooled, list));
-      clearAttributes(name, groupings.get(0), pooled, list).ifPresent(checks::add);
+      Frequency frequency = frequency("field filter", name, groupings, pooled, list);
+      checks.add(frequency.check());
+      if (!Double.isNaN(frequency.chanceWithin())) {
+        checks.add(clearAttributes(name, frequency, list));
+      }
       progress.accept("patterns in " + name);
       checks.add(patterns("field filter", name, filters, bits));
     }
     for (String name : pooled.keys.keySet()) {
       progress.accept("blocking key " + name);
       List<Long> values = pooled.keys.get(name);
-      checks.add(frequency("blocking key", name, List.of(keyGroups(values)), pooled, list));
+      checks.add(frequency("blocking key", name, List.of(keyGroups(values)), pooled, list).check());
     }
     progress.accept("CLKs");
     checks.add(identicalClks(pooled));
@@ -165,7 +168,13 @@ public final class Assessment {
     return FilterGroups.exact(asFilters);
   }
 
-  private static Check frequency(
+  /**
+   * A frequency check, with what guessing the commonest value gets overall and within the list's
+   * strata (NaN where the list does not count the field or has no strata).
+   */
+  private record Frequency(Check check, double chance, double chanceWithin) {}
+
+  private static Frequency frequency(
       String kind,
       String name,
       List<FilterGroups> groupings,
@@ -181,21 +190,25 @@ public final class Assessment {
     figures.put("largestGroupShare", round(largestShare));
     if (list == null || !list.has(name)) {
       boolean large = largestShare >= LARGE_GROUP;
-      return new Check(
-          kind,
-          name,
-          large ? "open" : "pass",
-          large
-              ? "largest group of identical encodings holds "
-                  + percent(largestShare)
-                  + " of records; the public list has no counts to align it with"
-              : "no large groups of identical encodings",
-          figures);
+      return new Frequency(
+          new Check(
+              kind,
+              name,
+              large ? "open" : "pass",
+              large
+                  ? "largest group of identical encodings holds "
+                      + percent(largestShare)
+                      + " of records; the public list has no counts to align it with"
+                  : "no large groups of identical encodings",
+              figures),
+          Double.NaN,
+          Double.NaN);
     }
     String[][] strata = pooled.strata.toArray(new String[0][]);
     boolean stratified = !list.attributes().isEmpty();
     double worst = Double.NEGATIVE_INFINITY;
     String how = "";
+    double[] chance = {Double.NaN, Double.NaN}; // identical groups: overall, within strata
     String[] labels = {"identical", "within 1/8", "within 1/4"};
     for (int g = 0; g < groupings.size(); g++) {
       for (boolean byStrata : stratified ? new boolean[] {false, true} : new boolean[] {false}) {
@@ -207,6 +220,9 @@ public final class Assessment {
             labels[g] + (byStrata ? ", by " + String.join(" x ", list.attributes()) : "");
         figures.put("estimated success (" + label + ")", round(r.estimatedSuccess()));
         figures.put("chance (" + label + ")", round(r.chance()));
+        if (g == 0) {
+          chance[byStrata ? 1 : 0] = r.chance();
+        }
         if (margin > worst) {
           worst = margin;
           how = label;
@@ -214,51 +230,49 @@ public final class Assessment {
       }
     }
     boolean fail = worst > MARGIN;
-    return new Check(
-        kind,
-        name,
-        fail ? "fail" : "pass",
-        "frequency alignment ("
-            + how
-            + ") is estimated to name "
-            + (worst >= 0 ? percent(worst) + " more" : percent(-worst) + " fewer")
-            + " of records than guessing",
-        figures);
+    return new Frequency(
+        new Check(
+            kind,
+            name,
+            fail ? "fail" : "pass",
+            "frequency alignment ("
+                + how
+                + ") is estimated to name "
+                + (worst >= 0 ? percent(worst) + " more" : percent(-worst) + " fewer")
+                + " of records than guessing",
+            figures),
+        chance[0],
+        chance[1]);
   }
 
   /**
    * How much the clear attributes the list is broken down by add to guessing a field's value
    * without any encoding: the commonest value of each stratum against the commonest overall. A
    * {@code note}: it does not change the verdict, and coarsening the attributes in the schema
-   * (normalisers {@code band}, {@code truncate}, {@code group}) lowers it.
+   * (normalisers {@code band}, {@code truncate}, {@code group}) lowers it. Read from the frequency
+   * check's own attack on identical groups, not computed again.
    */
-  private static java.util.Optional<Check> clearAttributes(
-      String name, FilterGroups groups, Pooled pooled, PublicFrequencies list) {
-    if (list == null || !list.has(name) || list.attributes().isEmpty()) {
-      return java.util.Optional.empty();
-    }
-    String[][] strata = pooled.strata.toArray(new String[0][]);
-    double overall = FrequencyAlignment.attack(groups.groupOf(), null, list, name, 1).chance();
-    double within = FrequencyAlignment.attack(groups.groupOf(), strata, list, name, 1).chance();
+  private static Check clearAttributes(String name, Frequency f, PublicFrequencies list) {
+    double overall = f.chance();
+    double within = f.chanceWithin();
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("guessingOverall", round(overall));
     figures.put("guessingWithin", round(within));
     String by = String.join(" x ", list.attributes());
-    return java.util.Optional.of(
-        new Check(
-            "clear attributes",
-            name,
-            "note",
-            "knowing "
-                + by
-                + " (carried in clear) raises guessing the commonest "
-                + name
-                + " from "
-                + percent(overall)
-                + " to "
-                + percent(within)
-                + " of records",
-            figures));
+    return new Check(
+        "clear attributes",
+        name,
+        "note",
+        "knowing "
+            + by
+            + " (carried in clear) raises guessing the commonest "
+            + name
+            + " from "
+            + percent(overall)
+            + " to "
+            + percent(within)
+            + " of records",
+        figures);
   }
 
   private static Check identicalClks(Pooled pooled) {
