@@ -571,7 +571,7 @@ public final class AttackHarness {
         .forEach(
             (Person p) -> {
               for (String part : ATTACKED) {
-                String value = normalised(schema, part, p);
+                String value = PublicNameCounts.normalised(schema, part, p);
                 b.add(part, value, 1);
                 b.add(part, value, 1, p.gender(), p.raceEthnicity());
               }
@@ -584,32 +584,12 @@ public final class AttackHarness {
                 for (String feature : features) {
                   joint
                       .append(joint.length() == 0 ? "" : "|")
-                      .append(normalised(schema, feature, p));
+                      .append(PublicNameCounts.normalised(schema, feature, p));
                 }
                 b.add(spec.name(), joint.toString(), 1);
                 b.add(spec.name(), joint.toString(), 1, p.gender(), p.raceEthnicity());
               }
             });
     return b.build();
-  }
-
-  private static String normalised(EngineSchema schema, String feature, Person p) {
-    String raw =
-        switch (feature) {
-          case "given_name" -> p.given();
-          case "middle_name" -> p.middle();
-          case "family_name" -> p.family();
-          case "sex" -> p.sex();
-          case "date_of_birth" -> p.dateOfBirth().toString();
-          case "street_number" -> p.streetNumber();
-          case "street" -> p.street();
-          case "borough" -> p.borough();
-          case "postcode" -> p.postcode();
-          default -> throw new IllegalArgumentException(feature);
-        };
-    return schema
-        .normalisers()
-        .get(PublicNameCounts.feature(schema, feature))
-        .apply(raw == null ? "" : raw);
   }
 }

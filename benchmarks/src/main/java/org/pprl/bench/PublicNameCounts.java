@@ -10,7 +10,6 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.pprl.core.normalise.Normaliser;
 import org.pprl.core.schema.EngineSchema;
 import org.pprl.fixtures.CityGenerator;
 import org.pprl.fixtures.Person;
@@ -46,10 +45,6 @@ public final class PublicNameCounts {
   static void write(EngineSchema schema, long population, long seed, Path out) throws IOException {
     // field -> "gender,race" ("" overall) -> value -> count, sorted so the file is stable.
     Map<String, Map<String, Map<String, Long>>> counts = new TreeMap<>();
-    Normaliser[] normalisers = new Normaliser[FIELDS.size()];
-    for (int i = 0; i < FIELDS.size(); i++) {
-      normalisers[i] = schema.normalisers().get(feature(schema, FIELDS.get(i)));
-    }
     CityGenerator.builder()
         .seed(seed)
         .population(population)
@@ -57,9 +52,8 @@ public final class PublicNameCounts {
         .persons()
         .forEach(
             (Person p) -> {
-              String[] raw = {p.given(), p.middle(), p.family()};
               for (int i = 0; i < FIELDS.size(); i++) {
-                String value = normalisers[i].apply(raw[i] == null ? "" : raw[i]);
+                String value = normalised(schema, FIELDS.get(i), p);
                 if (value.isEmpty() || value.contains(",") || value.contains("\"")) {
                   continue;
                 }
@@ -92,6 +86,24 @@ public final class PublicNameCounts {
         }
       }
     }
+  }
+
+  /** A person's value of the example schema's feature {@code feature}, normalised as it says. */
+  static String normalised(EngineSchema schema, String feature, Person p) {
+    String raw =
+        switch (feature) {
+          case "given_name" -> p.given();
+          case "middle_name" -> p.middle();
+          case "family_name" -> p.family();
+          case "sex" -> p.sex();
+          case "date_of_birth" -> p.dateOfBirth().toString();
+          case "street_number" -> p.streetNumber();
+          case "street" -> p.street();
+          case "borough" -> p.borough();
+          case "postcode" -> p.postcode();
+          default -> throw new IllegalArgumentException(feature);
+        };
+    return schema.normalisers().get(feature(schema, feature)).apply(raw == null ? "" : raw);
   }
 
   /** The index of feature {@code identifier} in the schema; refused when it has none. */
