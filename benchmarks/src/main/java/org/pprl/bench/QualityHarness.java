@@ -31,7 +31,9 @@ import org.pprl.fixtures.ProgressListener;
  * present; prints one table row per case.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar org.pprl.bench.QualityHarness [--shared
- * ../shared] [--population 20000]}. No ground truth is used in any linking choice.
+ * ../shared] [--population 20000]}. No ground truth is used in any linking choice. {@code
+ * -Dpprl.harness.oneToOne=true} links as {@code --one-to-one} does; {@code
+ * -Dpprl.harness.report=true} prints each run's report on stderr.
  */
 public final class QualityHarness {
   private static final byte[] SECRET = "harness secret".getBytes(StandardCharsets.UTF_8);
@@ -105,7 +107,107 @@ public final class QualityHarness {
       rows.add(ncvr(work, ncvr, 2));
       rows.add(ncvr(work, ncvr, 3));
     }
+    Path febrl2 = shared.resolve("datasets/febrl2/dataset2.csv");
+    if (Files.isRegularFile(febrl2) && Files.isRegularFile(clkhash.resolve("secret.txt"))) {
+      rows.add(febrl2(work, shared, febrl2));
+    }
+    Path fake = shared.resolve("datasets/splink_fake_1000/fake_1000.csv");
+    if (Files.isRegularFile(fake)) {
+      rows.add(fake1000(work, fake));
+    }
     return rows;
+  }
+
+  /**
+   * One file's rows, values stripped (FEBRL's delimiter is ", "), shuffled with a fixed seed (the
+   * files are partly ordered by entity, which ties would otherwise exploit), written to {@code
+   * out}; returns each row's entity as {@code entity} reads it from the fields.
+   */
+  private static List<String[]> shuffledCopy(
+      Path csv, Path out, java.util.function.Function<String[], String> entity) throws IOException {
+    List<String[]> rows = new ArrayList<>();
+    String[] header;
+    try (InputStream in = Files.newInputStream(csv);
+        CsvRows r = CsvRows.utf8(in)) {
+      header = r.next();
+      for (String[] f = r.next(); f != null; f = r.next()) {
+        rows.add(f);
+      }
+    }
+    java.util.Collections.shuffle(rows, new java.util.Random(11));
+    StringBuilder text = new StringBuilder(csvLine(header));
+    List<String[]> ids = new ArrayList<>();
+    for (String[] f : rows) {
+      text.append(csvLine(f));
+      ids.add(new String[] {f[0].strip(), entity.apply(f)});
+    }
+    Files.writeString(out, text);
+    return ids;
+  }
+
+  private static String csvLine(String[] fields) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < fields.length; i++) {
+      line.append(i == 0 ? "" : ",").append(fields[i].strip());
+    }
+    return line.append('\n').toString();
+  }
+
+  /** A truth file of one extract's records and their entities. */
+  private static Truth truthOf(Path work, String extract, List<String[]> ids) throws IOException {
+    StringBuilder text = new StringBuilder("extract,id,entity\n");
+    for (String[] id : ids) {
+      text.append(extract).append(',').append(id[0]).append(',').append(id[1]).append('\n');
+    }
+    Path file = work.resolve(extract + "-truth.csv");
+    Files.writeString(file, text);
+    return Truth.read(file);
+  }
+
+  /** FEBRL2: one file of 5,000 records to de-duplicate, with clkhash's FEBRL schema. */
+  static Row febrl2(Path work, Path shared, Path csv) throws Exception {
+    Path dir = shared.resolve("interop/clkhash");
+    EngineSchema schema =
+        EngineSchema.parse(Files.readAllBytes(dir.resolve("febrl_schema_v3.json")));
+    Path copy = work.resolve("febrl2.csv");
+    List<String[]> ids =
+        shuffledCopy(csv, copy, f -> f[0].strip().replaceAll("^rec-(\\d+)-.*$", "$1"));
+    Path extract = work.resolve("febrl2.pprl");
+    encodeWith(
+        schema, Files.readAllBytes(dir.resolve("secret.txt")), copy, extract, "febrl2", "rec_id");
+    return score(
+        "FEBRL2 de-duplication, 5,000 records",
+        List.of(Party.load(extract, "febrl2")),
+        truthOf(work, "febrl2", ids));
+  }
+
+  /** The fake_1000 columns, encoded with bigrams. */
+  static final String FAKE_1000_SCHEMA =
+      "{\"version\": 3, \"clkConfig\": {\"l\": 1024, \"kdf\": {\"type\": \"HKDF\", \"hash\":"
+          + " \"SHA256\", \"keySize\": 64}}, \"features\": [{\"identifier\": \"unique_id\","
+          + " \"ignored\": true},"
+          + feature("first_name", 200, 2, false)
+          + ","
+          + feature("surname", 200, 2, false)
+          + ","
+          + feature("dob", 150, 2, false)
+          + ","
+          + feature("city", 100, 2, false)
+          + ","
+          + feature("email", 150, 2, false)
+          + ", {\"identifier\": \"cluster\", \"ignored\": true}]}";
+
+  /** Splink's fake_1000: 1,000 records of 251 persons to de-duplicate. */
+  static Row fake1000(Path work, Path csv) throws Exception {
+    EngineSchema schema = EngineSchema.parse(FAKE_1000_SCHEMA.getBytes(StandardCharsets.UTF_8));
+    Path copy = work.resolve("fake_1000.csv");
+    List<String[]> ids = shuffledCopy(csv, copy, f -> f[6].strip());
+    Path extract = work.resolve("fake_1000.pprl");
+    encodeWith(schema, SECRET, copy, extract, "fake_1000", "unique_id");
+    return score(
+        "Splink fake_1000 de-duplication, 1,000 records",
+        List.of(Party.load(extract, "fake_1000")),
+        truthOf(work, "fake_1000", ids));
   }
 
   static void print(PrintStream out, List<Row> rows) {
@@ -240,10 +342,17 @@ public final class QualityHarness {
     CsvEncoding.encode(new RecordEncoder(schema, secret), csv, out, agency, idColumn);
   }
 
-  /** Links with default settings and scores the links against the truth. */
+  /**
+   * Links with default settings and scores the links (every pair inside an entity) against the
+   * truth's pairs, across extracts and inside each.
+   */
   static Row score(String data, List<Party> parties, Truth truth) throws IOException {
     long start = System.nanoTime();
-    Linker.Result result = new Linker(Linker.Options.defaults(), step -> {}).link(parties);
+    Linker.Result result =
+        new Linker(
+                Linker.Options.defaults().withOneToOne(Boolean.getBoolean("pprl.harness.oneToOne")),
+                step -> {})
+            .link(parties);
     if (Boolean.getBoolean("pprl.harness.report")) {
       result.report().forEach(System.err::println);
     }
@@ -257,9 +366,13 @@ public final class QualityHarness {
       }
     }
     long actual = 0;
-    for (int p = 0; p < parties.size(); p++) {
-      for (int q = p + 1; q < parties.size(); q++) {
-        actual += truth.truePairs(parties.get(p).name(), parties.get(q).name());
+    if (truth.shape() == Truth.Shape.ID_PAIRS) {
+      actual = truth.truePairs(null, null); // every listed pair, whichever extracts
+    } else {
+      for (int p = 0; p < parties.size(); p++) {
+        for (int q = p; q < parties.size(); q++) {
+          actual += truth.truePairs(parties.get(p).name(), parties.get(q).name());
+        }
       }
     }
     long links = result.links().size();

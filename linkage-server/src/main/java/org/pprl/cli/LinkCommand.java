@@ -31,19 +31,27 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Links two or more extracts (one extract: finds its duplicates), without labels.",
+      "Links two or more extracts and finds the duplicates inside each (one extract: its"
+          + " duplicates), without labels.",
       "",
       "Candidates are each record's nearest records by CLK similarity, among all pairs or among"
-          + " records sharing a keyed blocking key; field-level filters are compared, a"
-          + " Fellegi-Sunter model is estimated by EM, pairs are assigned one-to-one and kept above"
-          + " a cut chosen from the data (runner-up candidates show what false links weigh), or"
-          + " at --min-posterior. Three or more"
-          + " extracts are grouped into entities with at most one record per extract.",
-      "With --method dice, pairs whose CLK Dice reaches --threshold are assigned one-to-one by"
-          + " Dice instead (clkhash and anonlink's method): no model and no field-level filters,"
-          + " but the threshold is yours to choose.",
-      "The pairs file has the header extract_a,id_a,extract_b,id_b,score (score: the match"
-          + " probability, or the CLK Dice with --method dice); the clusters file"
+          + " records sharing a keyed blocking key, across extracts and inside each; field-level"
+          + " filters are compared, a Fellegi-Sunter model is estimated by EM (one across"
+          + " extracts, one inside them), and pairs at or above a cut chosen from the data"
+          + " (runner-up candidates show what false links weigh), or at --min-posterior, are"
+          + " links. Links are grouped into entities of any size: two groups join only when the"
+          + " mean margin over all their record pairs is at least 0, so a chain of links does not"
+          + " make an entity of records that disagree.",
+      "With --one-to-one (extracts known to be free of duplicates) records inside one extract"
+          + " are not compared, pairs are assigned one-to-one across each pair of extracts, and"
+          + " an entity holds at most one record per extract.",
+      "With --method dice, pairs whose CLK Dice reaches --threshold are links instead"
+          + " (clkhash and anonlink's method): no model and no field-level filters, but the"
+          + " threshold is yours to choose.",
+      "The pairs file has the header extract_a,id_a,extract_b,id_b,score and lists every pair of"
+          + " records inside one entity, so pairs and entities tell the same story (score: the"
+          + " pair's own match probability, or its CLK Dice with --method dice; a pair that"
+          + " joined through its entity may score below the cut); the clusters file"
           + " entity,extract,id. Extracts are named by their agency, or by file name when two"
           + " share an agency.",
       "Exit status: 0 on success, 2 on bad input (one line on stderr); no output is left behind"
@@ -107,6 +115,13 @@ final class LinkCommand implements Callable<Integer> {
   Double minPosterior;
 
   @Option(
+      names = "--one-to-one",
+      description =
+          "The extracts are free of duplicates: pair records one-to-one across extracts, at most"
+              + " one record per extract in an entity, no comparisons inside an extract.")
+  boolean oneToOne;
+
+  @Option(
       names = "--known-links",
       paramLabel = "K.csv",
       description =
@@ -161,7 +176,7 @@ final class LinkCommand implements Callable<Integer> {
       }
       options = options.withMinPosterior(minPosterior);
     }
-    options = options.withBlocking(parseBlocking());
+    options = options.withBlocking(parseBlocking()).withOneToOne(oneToOne);
     if (threads != null) {
       if (threads < 1) {
         throw new CommandFailure("--threads must be at least 1, got " + threads);

@@ -3,9 +3,8 @@ package org.pprl.core.cluster;
 import java.util.Arrays;
 
 /**
- * Turns scored candidate links into entities: one-to-one assignment for two extracts, clusters with
- * at most one record per extract for three or more, and unconstrained clusters for de-duplicating
- * one extract.
+ * Turns scored candidate links into entities: one-to-one assignment of two extracts' records, and
+ * clusters of any size by average linkage, with or without at most one record per extract.
  */
 public final class Clusterer {
   /*
@@ -18,10 +17,14 @@ public final class Clusterer {
    * that matters, because a maximum-weight assignment trades one strong link for two weaker ones.
    *
    * Clustering merges the clusters at the two ends of an edge only when (a) with a constraint,
-   * their extracts are disjoint, and (b) at least mergeFraction of all record pairs between the
-   * two clusters are candidate edges. Rule (b) is what keeps a chain a–b, b–c from pulling c into
-   * a's cluster when a and c do not resemble each other: merging on single edges (single linkage)
-   * is what makes naive multi-party grouping produce many false links.
+   * their extracts are disjoint, and (b) the mean margin over all record pairs between the two
+   * clusters is at least 0: average linkage cut where single pairs are cut. Rule (b) is what
+   * keeps a chain a–b, b–c from pulling c into a's cluster when a and c do not resemble each
+   * other: merging on single edges (single linkage) is what makes naive multi-party grouping
+   * produce many false links. An earlier rule counted only whether the pairs between two
+   * clusters were candidates (at least half of them); it could not tell a strong "no" between
+   * two records from a pair that was never compared, and records of one extract, which were
+   * never compared with each other, could not join one entity at all.
    */
 
   private Clusterer() {}
@@ -51,18 +54,33 @@ public final class Clusterer {
   }
 
   /**
-   * Groups records into entities.
+   * A pair's evidence beyond the decision's cut: the match weight (or score) of records {@code x}
+   * and {@code y} less the cut that applies to them, so that a pair alone would be linked exactly
+   * when its margin is at least 0. Defined for every pair of records, compared or not.
+   */
+  @FunctionalInterface
+  public interface Margin {
+    double of(int x, int y);
+  }
+
+  /**
+   * Groups records into entities of any size: greedy average linkage over the linked pairs.
+   *
+   * <p>Edges are the pairs whose margin is at least 0, scored by it. From the highest score down,
+   * the clusters at an edge's two ends merge when the mean margin over <em>every</em> record pair
+   * between them is at least 0 (and, with a constraint, their extracts are disjoint). A chain a–b,
+   * b–c therefore pulls c into a's entity only when a and c are not evidence against it, however
+   * strong each link is alone: single linkage (connected components) is what turns a few false
+   * links into large false entities.
    *
    * @param records number of records; every edge's records must be below it
-   * @param extractOf each record's extract (0..63), or null for no constraint (de-duplication)
-   * @param mergeFraction in (0, 1]: the share of record pairs between two clusters that must be
-   *     candidate edges before they merge
+   * @param extractOf each record's extract (0..63), for at most one record per extract in an
+   *     entity, or null for no constraint
+   * @param margin the margin of any pair of records, evaluated for the pairs between two clusters
+   *     before they merge (|X|·|Y| evaluations)
    * @throws IllegalArgumentException if an argument is out of range
    */
-  public static Clusters cluster(Edges edges, int records, int[] extractOf, double mergeFraction) {
-    if (!(mergeFraction > 0 && mergeFraction <= 1)) {
-      throw new IllegalArgumentException("mergeFraction must be in (0, 1], was " + mergeFraction);
-    }
+  public static Clusters cluster(Edges edges, int records, int[] extractOf, Margin margin) {
     if (edges.size() > 0 && maxRecord(edges) >= records) {
       throw new IllegalArgumentException(
           "an edge names record " + maxRecord(edges) + " but there are " + records);
@@ -78,37 +96,38 @@ public final class Clusterer {
         }
       }
     }
-    long[] keys = new long[edges.size()];
-    for (int k = 0; k < keys.length; k++) {
-      keys[k] = key(edges.x(k), edges.y(k));
-    }
-    Arrays.sort(keys);
-
     int[] parent = new int[records];
     int[][] members = new int[records][];
     long[] extracts = new long[records];
     for (int r = 0; r < records; r++) {
       parent[r] = r;
-      members[r] = new int[] {r};
       extracts[r] = extractOf == null ? 0 : 1L << extractOf[r];
     }
     for (int k : edges.byScoreDescending()) {
+      if (!(edges.score(k) >= 0)) {
+        break; // below the cut: no pair here would be linked alone
+      }
       int rx = find(parent, edges.x(k));
       int ry = find(parent, edges.y(k));
       if (rx == ry || (extracts[rx] & extracts[ry]) != 0) {
         continue;
       }
-      if (support(keys, members[rx], members[ry]) < mergeFraction) {
+      int[] a = members[rx] == null ? new int[] {rx} : members[rx];
+      int[] b = members[ry] == null ? new int[] {ry} : members[ry];
+      if (a.length * (long) b.length > 1 && meanMargin(margin, a, b) < 0) {
         continue;
       }
-      if (members[rx].length < members[ry].length) {
+      if (a.length < b.length) {
         int t = rx;
         rx = ry;
         ry = t;
+        int[] u = a;
+        a = b;
+        b = u;
       }
       parent[ry] = rx;
-      int[] merged = Arrays.copyOf(members[rx], members[rx].length + members[ry].length);
-      System.arraycopy(members[ry], 0, merged, members[rx].length, members[ry].length);
+      int[] merged = Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, merged, a.length, b.length);
       members[rx] = merged;
       members[ry] = null;
       extracts[rx] |= extracts[ry];
@@ -128,21 +147,15 @@ public final class Clusterer {
     return new Clusters(clusterOf, count);
   }
 
-  /** Share of the record pairs between two clusters that are candidate edges. */
-  private static double support(long[] keys, int[] a, int[] b) {
-    int found = 0;
+  /** Mean margin over all record pairs between two clusters. */
+  private static double meanMargin(Margin margin, int[] a, int[] b) {
+    double sum = 0;
     for (int x : a) {
       for (int y : b) {
-        if (Arrays.binarySearch(keys, key(x, y)) >= 0) {
-          found++;
-        }
+        sum += margin.of(x, y);
       }
     }
-    return (double) found / ((long) a.length * b.length);
-  }
-
-  private static long key(int x, int y) {
-    return x < y ? ((long) x << 32) | y : ((long) y << 32) | x;
+    return sum / ((double) a.length * b.length);
   }
 
   private static int find(int[] parent, int x) {

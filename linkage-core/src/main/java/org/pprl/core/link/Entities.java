@@ -10,8 +10,8 @@ import org.pprl.core.cluster.Clusters;
  * [start[e], start[e + 1])}, member {@code k} being record {@code record[k]} of party {@code
  * party[k]}; members are ordered by party, then record. Records linked to nothing are not listed.
  *
- * <p>Entities are numbered in a deterministic order: for two parties, the order of the result's
- * links; otherwise in order of each entity's first record (records numbered party by party).
+ * <p>Entities are numbered in a deterministic order: in order of each entity's first record
+ * (records numbered party by party).
  */
 public final class Entities {
   private final int[] start;
@@ -33,24 +33,6 @@ public final class Entities {
    */
   public static Entities of(Linker.Result result, List<Party> parties) {
     Clusters c = result.clusters();
-    if (c == null) {
-      // Two parties: each one-to-one link is an entity of two records.
-      List<Linker.Link> links = result.links();
-      int n = links.size();
-      int[] start = new int[n + 1];
-      int[] party = new int[2 * n];
-      int[] record = new int[2 * n];
-      for (int e = 0; e < n; e++) {
-        Linker.Link link = links.get(e);
-        boolean swap = link.a() > link.b() || (link.a() == link.b() && link.i() > link.j());
-        party[2 * e] = swap ? link.b() : link.a();
-        record[2 * e] = swap ? link.j() : link.i();
-        party[2 * e + 1] = swap ? link.a() : link.b();
-        record[2 * e + 1] = swap ? link.i() : link.j();
-        start[e + 1] = 2 * e + 2;
-      }
-      return new Entities(start, party, record);
-    }
     int total = 0;
     for (Party p : parties) {
       total += p.size();

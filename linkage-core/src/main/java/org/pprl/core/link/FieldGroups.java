@@ -31,7 +31,10 @@ final class FieldGroups {
    * birth year agree among random pairs only within one year, a few dozen times in the sample,
    * and a few of those always agreed on the birth date as well; without (c) names and birth date
    * were compared as one field and lost their levels (F1 0.96 to 0.89 on the generated city).
-   * Groups are the connected parts of this relation, at most MAX_GROUP fields.
+   * Groups are the connected parts of this relation, at most MAX_GROUP fields and at most half of
+   * all fields: when most fields agree together among random pairs, what the sample shows is true
+   * matches (a small file with many duplicates: Splink's fake_1000, where 0.4 % of random pairs
+   * are one person and all five fields became one), not strangers sharing an address.
    *
    * The joint field. Each member contributes three states (missing, agrees below HIGH_LEVEL,
    * agrees at HIGH_LEVEL or above); the joint level is the number with those digits, so its top
@@ -156,7 +159,7 @@ final class FieldGroups {
           placed[g] = true;
         }
       }
-      if (group.size() > MAX_GROUP) {
+      if (group.size() > MAX_GROUP || 2 * group.size() > rawFields) {
         for (int g : group) {
           groups.add(new int[] {g});
         }

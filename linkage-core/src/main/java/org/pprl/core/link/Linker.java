@@ -20,16 +20,19 @@ import org.pprl.core.match.Parallel;
 import org.pprl.core.match.ScoredPairs;
 
 /**
- * Links two or more parties (or de-duplicates one) without labels: candidate search, field-level
- * comparison, Fellegi–Sunter estimation by EM, one-to-one assignment, and clustering across three
- * or more parties.
+ * Links two or more parties and de-duplicates each (or de-duplicates one) without labels: candidate
+ * search, field-level comparison, Fellegi–Sunter estimation by EM, a decision per pair of parties
+ * and inside each party, and entities of any size by average linkage.
  */
 public final class Linker {
   /*
    * Design.
    *
-   * 1. Candidates (Candidates): each record's k nearest by CLK Dice, exhaustively or among the
-   *    records sharing a keyed blocking key.
+   * 0. What is compared: every pair of parties, and, unless the options declare the extracts free
+   *    of duplicates (--one-to-one), each party with itself: Splink's "link and de-duplicate".
+   *
+   * 1. Candidates (CandidateSearch): each record's k nearest by CLK Dice, exhaustively or among
+   *    the records sharing a keyed blocking key or an LSH bucket.
    *
    * 2. Comparison: each candidate pair's field-level filters are compared by Dice and cut into
    *    levels (LEVEL_CUTS); a field missing on either side is MISSING. Fields whose agreement goes
@@ -37,34 +40,35 @@ public final class Linker {
    *    (FieldGroups), so that strangers on one street do not count their address three times.
    *    Distinct patterns are counted (ComparisonPatterns).
    *
-   * 3. Estimation: u is the level frequencies of random pairs (almost all non-matches) and stays
-   *    fixed; m is estimated by EM over the candidate patterns, started from a profile favouring
-   *    agreement. Letting EM move u too was tried: on NCVR, with four fields, it settled on a
-   *    "match" class of people living in the same place (F1 0.03). With u pinned, the weights
-   *    rank pairs well, but the candidates' prior is not meaningful, which step 5 accounts for.
-   *    One extract: a second free class for related non-matches (RelatedClassModel), since
-   *    there the two-class "match" class learns "same household".
+   * 3. Estimation, one model across parties and one inside them. u is the level frequencies of
+   *    random pairs (almost all non-matches) and stays fixed. Across parties m is estimated by EM
+   *    over the candidate patterns, started from a profile favouring agreement. Letting EM move u
+   *    too was tried: on NCVR, with four fields, it settled on a "match" class of people living
+   *    in the same place (F1 0.03). Inside parties a second free class takes the related
+   *    non-matches (RelatedClassModel), since there the two-class "match" class learns "same
+   *    household"; when parties are also linked, its m is the one across parties (one person's
+   *    records differ the same way in any extract, and an extract may hold no duplicates at all,
+   *    where a free class learned "same family name").
    *
-   * 4. Assignment: for each pair of parties, greedy one-to-one assignment by match weight.
+   * 4-5. Decision (a cut on the match weight, and the links on their own at or above it).
+   *    Across two parties the cut is chosen on a greedy one-to-one assignment (NullThreshold): it
+   *    maximises the F1 estimated from an empirical null, the weights of every record's runner-up
+   *    candidate, or, where the runner-ups say most assigned pairs are forced, from the
+   *    three-class model's count of matches. The links are every candidate at or above the cut
+   *    (with --one-to-one, the assigned ones). Inside one party the three classes cover every
+   *    candidate, so the model's share of duplicates is the prior, and the cut maximises the F1
+   *    its posteriors predict, at a posterior of at least 0.5. With --min-posterior, a fixed cut
+   *    on the posterior.
    *
-   * 5. Decision (NullThreshold): the assigned pairs are cut at the match weight that maximises
-   *    the F1 estimated from an empirical null, the weights of every record's runner-up
-   *    candidate. On FEBRL4, where every record has a partner, this keeps the duplicates whose
-   *    address was replaced (weights near -5, which a 0.5 posterior under the candidates' prior
-   *    would drop); on NCVR, where most records have none, it cuts their forced partners. When
-   *    the runner-ups say most assigned pairs are forced, the three-class model of one extract
-   *    (RelatedClassModel, shares re-estimated per pair of extracts) also counts the matches,
-   *    and the larger non-match share of the two is used: there the runner-ups are mostly
-   *    second-best non-matches and understate the forced partners (see NullThreshold). With
-   *    --min-posterior, a fixed cut on the posterior under the assigned pairs' prior is used.
-   *    One extract: the three classes cover every candidate, so the model's own share of
-   *    duplicates is the prior, and the cut maximises the F1 its posteriors predict.
+   * 6. Entities (Clusterer.cluster): the links on their own are edges; two groups join when the
+   *    mean margin (match weight less the cut) over all their record pairs is at least 0, every
+   *    pair weighed by its model (PairModel) whether it was a candidate or not. A chain of links
+   *    does not make one entity of records that disagree. With --one-to-one an entity holds at
+   *    most one record per party. The result's links are every pair inside an entity.
    *
-   * 6. Three or more parties: the kept links become edges of Clusterer.cluster with at most one
-   *    record per party in a cluster; one party: links are clustered without that constraint.
-   *
-   * With a Dice threshold in the options, steps 2-5 are replaced by linkByDice: pairs at the
-   * threshold, assigned one-to-one by CLK Dice, with no model.
+   * With a Dice threshold in the options, steps 2-5 are replaced by byDice: pairs at the
+   * threshold (with --one-to-one, assigned one-to-one by CLK Dice), no model; the margin is the
+   * Dice less the threshold.
    */
   static final double[] LEVEL_CUTS = {0.6, 0.8, 0.95};
 
@@ -106,6 +110,7 @@ public final class Linker {
    *     Fellegi–Sunter model (see {@link #linkByDice})
    * @param maxDicePairs with Dice threshold matching, refuse to go on when more pairs of one pair
    *     of extracts reach the threshold (a threshold too low for the data)
+   * @param oneToOne the extracts are free of duplicates (see {@link #withOneToOne})
    */
   public record Options(
       Blocking blocking,
@@ -116,7 +121,8 @@ public final class Linker {
       long maxBlockPairs,
       long seed,
       double diceThreshold,
-      long maxDicePairs) {
+      long maxDicePairs,
+      boolean oneToOne) {
     public static Options defaults() {
       return new Options(
           Blocking.AUTO,
@@ -127,74 +133,87 @@ public final class Linker {
           1_000_000L,
           1L,
           0,
-          50_000_000L);
+          50_000_000L,
+          false);
     }
 
     public Options withBlocking(Blocking b) {
-      return new Options(
-          b,
-          threads,
-          nearest,
-          minPosterior,
-          exhaustiveLimit,
-          maxBlockPairs,
-          seed,
-          diceThreshold,
-          maxDicePairs);
+      return change(o -> o.blocking = b);
     }
 
     public Options withThreads(int t) {
-      return new Options(
-          blocking,
-          t,
-          nearest,
-          minPosterior,
-          exhaustiveLimit,
-          maxBlockPairs,
-          seed,
-          diceThreshold,
-          maxDicePairs);
+      return change(o -> o.threads = t);
     }
 
     public Options withMinPosterior(double p) {
-      return new Options(
-          blocking,
-          threads,
-          nearest,
-          p,
-          exhaustiveLimit,
-          maxBlockPairs,
-          seed,
-          diceThreshold,
-          maxDicePairs);
+      return change(o -> o.minPosterior = p);
     }
 
     /** Dice threshold matching on CLKs at {@code t} instead of Fellegi–Sunter (0: off). */
     public Options withDiceThreshold(double t) {
-      return new Options(
-          blocking,
-          threads,
-          nearest,
-          minPosterior,
-          exhaustiveLimit,
-          maxBlockPairs,
-          seed,
-          t,
-          maxDicePairs);
+      return change(o -> o.diceThreshold = t);
     }
 
     /** With Dice threshold matching, fail when more than this many pairs reach the threshold. */
     public Options withMaxDicePairs(long max) {
-      return new Options(
-          blocking,
-          threads,
-          nearest,
-          minPosterior,
-          exhaustiveLimit,
-          maxBlockPairs,
-          seed,
-          diceThreshold,
-          max);
+      return change(o -> o.maxDicePairs = max);
+    }
+
+    /**
+     * Whether every extract is known to be free of duplicates: records are then paired one-to-one
+     * across each pair of extracts, entities hold at most one record per extract, and records
+     * inside one extract are not compared (one extract alone is still de-duplicated, one-to-one).
+     */
+    public Options withOneToOne(boolean free) {
+      return change(o -> o.oneToOne = free);
+    }
+
+    /** A copy with the settings {@code edit} changes. */
+    private Options change(java.util.function.Consumer<Mutable> edit) {
+      Mutable o = new Mutable(this);
+      edit.accept(o);
+      return o.build();
+    }
+
+    /** The settings as fields, for {@link #change}. */
+    private static final class Mutable {
+      Blocking blocking;
+      int threads;
+      int nearest;
+      double minPosterior;
+      long exhaustiveLimit;
+      long maxBlockPairs;
+      long seed;
+      double diceThreshold;
+      long maxDicePairs;
+      boolean oneToOne;
+
+      Mutable(Options o) {
+        blocking = o.blocking;
+        threads = o.threads;
+        nearest = o.nearest;
+        minPosterior = o.minPosterior;
+        exhaustiveLimit = o.exhaustiveLimit;
+        maxBlockPairs = o.maxBlockPairs;
+        seed = o.seed;
+        diceThreshold = o.diceThreshold;
+        maxDicePairs = o.maxDicePairs;
+        oneToOne = o.oneToOne;
+      }
+
+      Options build() {
+        return new Options(
+            blocking,
+            threads,
+            nearest,
+            minPosterior,
+            exhaustiveLimit,
+            maxBlockPairs,
+            seed,
+            diceThreshold,
+            maxDicePairs,
+            oneToOne);
+      }
     }
   }
 
@@ -207,9 +226,10 @@ public final class Linker {
   /**
    * The outcome of a run.
    *
-   * @param links kept links, ordered by party pair, then records
-   * @param clusters entities over all records (records numbered party by party), or null for two
-   *     parties, where the links are one-to-one already
+   * @param links every pair of records inside one entity (so pairs and entities tell the same
+   *     story), ordered by party pair, then records, scored as their pair of parties' decision
+   *     scores any pair
+   * @param clusters entities over all records (records numbered party by party)
    * @param report lines describing what was done and decided, for the user
    * @param candidates each pair of parties' candidate pairs
    * @param comparisons CLK comparisons made while finding candidates
@@ -286,49 +306,178 @@ public final class Linker {
       throw new IllegalArgumentException("no extracts to link");
     }
     checkCompatible(parties);
-    if (options.diceThreshold() > 0) {
-      if (!known.isEmpty()) {
-        throw new IllegalArgumentException(
-            "known links inform the Fellegi-Sunter model; Dice threshold matching has none");
-      }
-      return linkByDice(parties);
+    checkKnown(parties, known);
+    boolean byDice = options.diceThreshold() > 0;
+    if (byDice && !known.isEmpty()) {
+      throw new IllegalArgumentException(
+          "known links inform the Fellegi-Sunter model; Dice threshold matching has none");
     }
-    List<String> report = new ArrayList<>();
-    long start = System.nanoTime();
-    boolean dedup = parties.size() == 1;
     int fields = parties.get(0).fieldCount();
-    if (fields == 0) {
+    if (!byDice && fields == 0) {
       throw new IllegalArgumentException(
           "the extracts have no field-level filters, which probabilistic matching needs;"
               + " encode them with a schema that keeps field filters, or use Dice threshold"
               + " matching on the CLKs");
     }
+    List<String> report = new ArrayList<>();
+    long start = System.nanoTime();
 
-    // 1. Candidates for each pair of parties.
+    // 1. Candidates for each pair of parties, and inside each party unless the extracts are
+    // declared free of duplicates (one extract alone is always de-duplicated).
+    boolean inside = parties.size() == 1 || !options.oneToOne();
     List<int[]> partyPairs = new ArrayList<>();
-    List<long[]> candidates = new ArrayList<>();
-    CandidateSearch.Stats stats = new CandidateSearch.Stats();
     for (int p = 0; p < parties.size(); p++) {
-      for (int q = dedup ? p : p + 1; q < parties.size(); q++) {
+      for (int q = inside ? p : p + 1; q < parties.size(); q++) {
         partyPairs.add(new int[] {p, q});
-        candidates.add(candidates(parties.get(p), parties.get(q), dedup, stats, report));
       }
+    }
+    CandidateSearch.Stats stats = new CandidateSearch.Stats();
+    List<Decided> decided = new ArrayList<>();
+    if (byDice) {
+      for (int[] pq : partyPairs) {
+        decided.add(byDice(parties, pq[0], pq[1], stats, report));
+      }
+    } else {
+      List<long[]> candidates = new ArrayList<>();
+      for (int[] pq : partyPairs) {
+        Party a = parties.get(pq[0]);
+        Party b = parties.get(pq[1]);
+        candidates.add(candidates(a, b, pq[0] == pq[1], stats, report));
+      }
+      // 2-3. Comparison and estimation: one model across parties, one inside them.
+      Decided[] out = new Decided[partyPairs.size()];
+      Stage across = null;
+      for (boolean within : new boolean[] {false, true}) {
+        List<Integer> sets = new ArrayList<>();
+        for (int c = 0; c < partyPairs.size(); c++) {
+          if ((partyPairs.get(c)[0] == partyPairs.get(c)[1]) == within) {
+            sets.add(c);
+          }
+        }
+        if (sets.isEmpty()) {
+          continue;
+        }
+        Stage stage =
+            estimate(parties, partyPairs, candidates, sets, within ? across : null, known, report);
+        if (!within) {
+          across = stage;
+        }
+        // 4-5. The decision for each pair of parties (or party).
+        for (int i = 0; i < sets.size(); i++) {
+          int c = sets.get(i);
+          int[] pq = partyPairs.get(c);
+          out[c] =
+              within
+                  ? decideWithin(parties, pq[0], candidates.get(c), stage, i, report)
+                  : decideAcross(parties, pq[0], pq[1], candidates.get(c), stage, i, report);
+          stage.patternOf.set(i, null); // kept in out[c]; let the stage's copy go
+        }
+      }
+      decided.addAll(Arrays.asList(out));
     }
     reportSkipped(stats, report);
 
-    // 2. Comparison patterns, with fields that agree together among random pairs as one.
-    progress.accept("comparing fields");
-    int[][] randomSample = randomPairs(parties);
-    FieldGroups groups = FieldGroups.detect(randomSample, fields);
-    List<String> names = fieldNames(parties.get(0), groups);
+    // 6. Entities, and the links between their records.
+    progress.accept("clustering");
+    int[] offset = offsets(parties);
+    Clusters clusters = cluster(parties, offset, decided);
+    List<Link> links = linksOf(parties, offset, clusters, decided);
+    int largest = 0;
+    int linked = 0;
+    for (int size : clusters.sizes()) {
+      largest = Math.max(largest, size);
+      linked += size > 1 ? 1 : 0;
+    }
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%,d entities of two or more records (the largest has %,d), %,d pairs of records"
+                + " inside them; %s",
+            linked,
+            largest,
+            links.size(),
+            options.oneToOne() && parties.size() > 1
+                ? "at most one record of each extract in an entity (--one-to-one)"
+                : "groups joined only where the mean margin over all their record pairs is at"
+                    + " least 0 (average linkage)"));
+    List<Candidates> found = new ArrayList<>();
+    List<Cut> cuts = new ArrayList<>();
+    for (Decided d : decided) {
+      found.add(new Candidates(d.a, d.b, d.pairs));
+      cuts.add(d.cut);
+    }
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%,d comparisons in %.1f s (%,.0f per second, all stages included)",
+            stats.compared,
+            (System.nanoTime() - start) / 1e9,
+            stats.compared / Math.max(1e-9, (System.nanoTime() - start) / 1e9)));
+    return new Result(links, clusters, report, found, stats.compared, cuts);
+  }
+
+  private static void checkKnown(List<Party> parties, List<KnownLink> known) {
+    for (KnownLink k : known) {
+      if (k.a() < 0
+          || k.a() >= parties.size()
+          || k.b() < 0
+          || k.b() >= parties.size()
+          || k.i() < 0
+          || k.i() >= parties.get(k.a()).size()
+          || k.j() < 0
+          || k.j() >= parties.get(k.b()).size()) {
+        throw new IllegalArgumentException("a known link names a record that does not exist");
+      }
+    }
+  }
+
+  /**
+   * What one model learned: the joint fields, the candidates' patterns and their weights, and the
+   * fitted model itself. Across parties, the two-class model (and, for the automatic cut, the
+   * three-class one as a counter of matches); inside parties, the three-class one.
+   */
+  private static final class Stage {
+    FieldGroups groups;
+    ComparisonPatterns patterns;
+    List<String> names;
+    double[] patternWeight;
+    FellegiSunter.Model twoClass;
+    RelatedClassModel threeClass;
+    List<int[]> patternOf = new ArrayList<>();
+  }
+
+  /**
+   * Steps 2-3 for the candidate sets {@code sets}: all across parties, or all inside them. Inside
+   * the parties of a linkage ({@code across} is the model across them), the joint fields and m are
+   * the ones across: one person's records differ the same way whichever agency holds them, and
+   * matches across extracts are many where duplicates inside one may be few or none (a free
+   * duplicate class then learns whatever else is more alike than random, such as a family name).
+   */
+  private Stage estimate(
+      List<Party> parties,
+      List<int[]> partyPairs,
+      List<long[]> candidates,
+      List<Integer> sets,
+      Stage across,
+      List<KnownLink> known,
+      List<String> report) {
+    boolean within = partyPairs.get(sets.get(0))[0] == partyPairs.get(sets.get(0))[1];
+    int fields = parties.get(0).fieldCount();
+    String where = within ? "inside extracts" : "across extracts";
+    progress.accept("comparing fields " + where);
+    Stage stage = new Stage();
+    int[][] randomSample = randomPairs(parties, within);
+    stage.groups = across != null ? across.groups : FieldGroups.detect(randomSample, fields);
+    FieldGroups groups = stage.groups;
+    stage.names = fieldNames(parties.get(0), groups);
     String grouped = groups.describe(rawFieldNames(parties.get(0)));
-    if (grouped != null) {
-      report.add(grouped);
+    if (grouped != null && across == null) {
+      report.add(grouped + (parties.size() > 1 ? " (" + where + ")" : ""));
     }
     int[] levels = groups.modelLevels(LEVEL_CUTS.length + 1);
     ComparisonPatterns patterns = new ComparisonPatterns(levels);
-    List<int[]> patternOf = new ArrayList<>();
-    for (int c = 0; c < candidates.size(); c++) {
+    stage.patterns = patterns;
+    for (int c : sets) {
       Party a = parties.get(partyPairs.get(c)[0]);
       Party b = parties.get(partyPairs.get(c)[1]);
       long[] pairs = candidates.get(c);
@@ -348,138 +497,204 @@ public final class Linker {
       for (int k = 0; k < of.length; k++) {
         of[k] = patterns.addCode(of[k]);
       }
-      patternOf.add(of);
+      stage.patternOf.add(of);
     }
-    int[] scratch = new int[fields];
-    int[] modelLevels = new int[levels.length];
 
-    // 3. Estimation.
-    progress.accept("estimating m and u by EM");
+    progress.accept("estimating m and u by EM " + where);
+    int[] modelLevels = new int[levels.length];
     ComparisonPatterns random = new ComparisonPatterns(levels);
     for (int[] pair : randomSample) {
       groups.apply(pair, modelLevels);
       random.add(modelLevels);
     }
-    randomSample = null; // counted; let it go before EM
     double[][] u0 = FellegiSunter.frequencies(random);
     double[][] m0 = groups.startM(LEVEL_CUTS.length + 1);
     ComparisonPatterns knownPatterns = null;
-    if (!known.isEmpty()) {
-      knownPatterns = new ComparisonPatterns(levels);
-      for (KnownLink k : known) {
-        if (k.a() < 0
-            || k.a() >= parties.size()
-            || k.b() < 0
-            || k.b() >= parties.size()
-            || k.i() < 0
-            || k.i() >= parties.get(k.a()).size()
-            || k.j() < 0
-            || k.j() >= parties.get(k.b()).size()) {
-          throw new IllegalArgumentException("a known link names a record that does not exist");
-        }
-        compare(parties.get(k.a()), k.i(), parties.get(k.b()), k.j(), scratch);
-        groups.apply(scratch, modelLevels);
-        knownPatterns.add(modelLevels);
+    int[] scratch = new int[fields];
+    for (KnownLink k : known) {
+      if ((k.a() == k.b()) != within) {
+        continue;
       }
-      report.add(String.format(Locale.ROOT, "%,d known links inform m", known.size()));
+      if (knownPatterns == null) {
+        knownPatterns = new ComparisonPatterns(levels);
+      }
+      compare(parties.get(k.a()), k.i(), parties.get(k.b()), k.j(), scratch);
+      groups.apply(scratch, modelLevels);
+      knownPatterns.add(modelLevels);
     }
-    double[] patternWeight = new double[patterns.size()];
-    double duplicateShare = Double.NaN;
-    RelatedClassModel counter = null;
-    if (dedup) {
-      RelatedClassModel model =
-          RelatedClassModel.estimate(patterns, knownPatterns, m0, u0, 1000, 1e-7);
-      for (int p = 0; p < patternWeight.length; p++) {
-        patternWeight[p] = model.weight(patterns, p);
-      }
-      duplicateShare = model.duplicateShare;
-      reportRelated(model, names, random.pairs(), patterns.size(), report);
-    } else {
-      FellegiSunter.Model model =
-          FellegiSunter.estimate(patterns, knownPatterns, m0, u0, 0.1, true, 1000, 1e-7);
+    if (knownPatterns != null) {
       report.add(
-          String.format(
-              Locale.ROOT,
-              "Fellegi-Sunter model: %d fields, %d agreement patterns, u from %,d random pairs,"
-                  + " m by EM (%s after %d iterations)",
-              levels.length,
-              patterns.size(),
-              random.pairs(),
-              model.converged() ? "converged" : "stopped",
-              model.iterations()));
-      for (int f = 0; f < levels.length; f++) {
-        int top = levels[f] - 1;
-        int none = groups.noneAgrees(f);
-        report.add(
-            String.format(
-                Locale.ROOT,
-                "  %-24s exact-agreement weight %+.1f, disagreement weight %+.1f",
-                names.get(f),
-                log2(model.m()[f][top] / model.u()[f][top]),
-                log2(model.m()[f][none] / model.u()[f][none])));
+          String.format(Locale.ROOT, "%,d known links %s inform m", knownPatterns.pairs(), where));
+    }
+    stage.patternWeight = new double[patterns.size()];
+    if (within) {
+      RelatedClassModel model =
+          across != null
+              ? RelatedClassModel.estimate(
+                  patterns, knownPatterns, across.twoClass.m(), true, u0, 1000, 1e-7)
+              : RelatedClassModel.estimate(patterns, knownPatterns, m0, u0, 1000, 1e-7);
+      stage.threeClass = model;
+      for (int p = 0; p < stage.patternWeight.length; p++) {
+        stage.patternWeight[p] = model.weight(patterns, p);
       }
-      for (int p = 0; p < patternWeight.length; p++) {
-        patternWeight[p] = model.weight(patterns, p);
-      }
-      if (options.minPosterior() == 0) {
-        // Only to count matches where most records have no partner (NullThreshold).
-        counter = RelatedClassModel.estimate(patterns, knownPatterns, m0, u0, 1000, 1e-7);
-      }
+      reportRelated(model, across != null, stage.names, random.pairs(), patterns.size(), report);
+      return stage;
     }
-
-    // 4-5. Assignment and decision, per pair of parties.
-    List<Link> links = new ArrayList<>();
-    List<Cut> cuts = new ArrayList<>();
-    for (int c = 0; c < candidates.size(); c++) {
-      int p = partyPairs.get(c)[0];
-      int q = partyPairs.get(c)[1];
-      int[] of = patternOf.set(c, null); // not needed after this pair's decision
-      links.addAll(
-          decide(
-              parties,
-              p,
-              q,
-              candidates.get(c),
-              of,
-              patternWeight,
-              duplicateShare,
-              counter == null ? null : counter.withShares(patterns, of),
-              patterns,
-              report,
-              cuts));
-    }
-
-    // 6. Clusters.
-    List<Candidates> found = new ArrayList<>();
-    for (int c = 0; c < candidates.size(); c++) {
-      found.add(new Candidates(partyPairs.get(c)[0], partyPairs.get(c)[1], candidates.get(c)));
-    }
-    return finish(parties, links, report, found, stats, start, cuts);
-  }
-
-  /** Clusters the links of three or more parties (or of one), and reports the run's speed. */
-  private Result finish(
-      List<Party> parties,
-      List<Link> links,
-      List<String> report,
-      List<Candidates> found,
-      CandidateSearch.Stats stats,
-      long start,
-      List<Cut> cuts) {
-    Clusters clusters = null;
-    if (parties.size() != 2) {
-      progress.accept("clustering");
-      clusters = cluster(parties, links);
-      report.add(String.format(Locale.ROOT, "%,d entities over all records", clusters.count()));
-    }
+    FellegiSunter.Model model =
+        FellegiSunter.estimate(patterns, knownPatterns, m0, u0, 0.1, true, 1000, 1e-7);
+    stage.twoClass = model;
     report.add(
         String.format(
             Locale.ROOT,
-            "%,d comparisons in %.1f s (%,.0f per second, all stages included)",
-            stats.compared,
-            (System.nanoTime() - start) / 1e9,
-            stats.compared / Math.max(1e-9, (System.nanoTime() - start) / 1e9)));
-    return new Result(links, clusters, report, found, stats.compared, cuts);
+            "Fellegi-Sunter model across extracts: %d fields, %d agreement patterns, u from %,d"
+                + " random pairs, m by EM (%s after %d iterations)",
+            levels.length,
+            patterns.size(),
+            random.pairs(),
+            model.converged() ? "converged" : "stopped",
+            model.iterations()));
+    for (int f = 0; f < levels.length; f++) {
+      int top = levels[f] - 1;
+      int none = groups.noneAgrees(f);
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "  %-24s exact-agreement weight %+.1f, disagreement weight %+.1f",
+              stage.names.get(f),
+              log2(model.m()[f][top] / model.u()[f][top]),
+              log2(model.m()[f][none] / model.u()[f][none])));
+    }
+    for (int p = 0; p < stage.patternWeight.length; p++) {
+      stage.patternWeight[p] = model.weight(patterns, p);
+    }
+    if (options.minPosterior() == 0) {
+      // Only to count matches where most records have no partner (NullThreshold).
+      stage.threeClass = RelatedClassModel.estimate(patterns, knownPatterns, m0, u0, 1000, 1e-7);
+    }
+    return stage;
+  }
+
+  /**
+   * One candidate set after its decision: the weight of each candidate, the cut, which candidates
+   * are links on their own (the clustering's edges), and how to weigh any other pair of the two
+   * parties' records.
+   */
+  private abstract static class Decided {
+    final int a;
+    final int b;
+    final long[] pairs;
+    Cut cut;
+
+    /** Candidate numbers whose pair is a link on its own, ascending. */
+    int[] edges = new int[0];
+
+    Decided(int a, int b, long[] pairs) {
+      this.a = a;
+      this.b = b;
+      this.pairs = pairs;
+    }
+
+    /** Candidate k's weight: its match weight, or its CLK Dice. */
+    abstract double weight(int k);
+
+    /** A candidate's score in the pairs file: its match probability, or its CLK Dice. */
+    abstract double score(double weight);
+
+    /** The weight of any pair of the two parties' records, candidate or not. */
+    abstract double weight(Party pa, int i, Party pb, int j);
+
+    /** The margin of any pair: weight less the cut (at least 0 for a link on its own). */
+    double margin(Party pa, int i, Party pb, int j) {
+      return weight(pa, i, pb, j) - cutValue();
+    }
+
+    double margin(int k) {
+      return weight(k) - cutValue();
+    }
+
+    abstract double cutValue();
+  }
+
+  /** A Fellegi–Sunter decision: weights by pattern, a cut on the match weight. */
+  private static final class ModelDecided extends Decided {
+    private final int[] patternOf;
+    private final double[] patternWeight;
+    private final PairModel model;
+    private final double cutWeight;
+    private final double logPrior;
+
+    ModelDecided(
+        int a,
+        int b,
+        long[] pairs,
+        int[] patternOf,
+        double[] patternWeight,
+        PairModel model,
+        double cutWeight,
+        double logPrior) {
+      super(a, b, pairs);
+      this.patternOf = patternOf;
+      this.patternWeight = patternWeight;
+      this.model = model;
+      this.cutWeight = cutWeight;
+      this.logPrior = logPrior;
+    }
+
+    @Override
+    double weight(int k) {
+      return patternWeight[patternOf[k]];
+    }
+
+    @Override
+    double score(double weight) {
+      return posterior(weight, logPrior);
+    }
+
+    @Override
+    double weight(Party pa, int i, Party pb, int j) {
+      return model.weight(pa, i, pb, j);
+    }
+
+    @Override
+    double cutValue() {
+      return cutWeight;
+    }
+  }
+
+  /** A Dice threshold decision: no model, the user's threshold on CLK Dice. */
+  private static final class DiceDecided extends Decided {
+    private final double[] dice;
+    private final double threshold;
+
+    DiceDecided(int a, int b, long[] pairs, double[] dice, double threshold) {
+      super(a, b, pairs);
+      this.dice = dice;
+      this.threshold = threshold;
+    }
+
+    @Override
+    double weight(int k) {
+      return dice[k];
+    }
+
+    @Override
+    double score(double weight) {
+      return weight;
+    }
+
+    @Override
+    double weight(Party pa, int i, Party pb, int j) {
+      return pa.clks().dice(i, pb.clks(), j);
+    }
+
+    @Override
+    double cutValue() {
+      return threshold;
+    }
+  }
+
+  static double posterior(double weight, double logPrior) {
+    return 1 / (1 + Math.exp(-(weight * Math.log(2) + logPrior)));
   }
 
   /**
@@ -522,116 +737,110 @@ public final class Linker {
   }
 
   /**
-   * Dice threshold matching on CLKs, the method of clkhash and anonlink: a pair is a candidate when
-   * its CLK Dice reaches the threshold; candidates are assigned one-to-one greedily by Dice (ties
-   * in record order) and every assigned pair is a link, scored by its Dice. Three or more parties,
-   * or one, are clustered as after Fellegi–Sunter. Needs no field-level filters.
+   * Dice threshold matching on CLKs, the method of clkhash and anonlink, for one pair of parties
+   * (or inside one): a pair is a link when its CLK Dice reaches the threshold, scored by its Dice;
+   * with {@code --one-to-one}, the pairs are first assigned one-to-one greedily by Dice (ties in
+   * record order). Needs no field-level filters.
    *
    * <p>With all pairs compared, the kernel finds every pair at or above the threshold. With keyed
    * blocking or LSH, candidates are each record's nearest blocked records, as for Fellegi–Sunter,
-   * kept when they reach the threshold; a record whose nearest are all taken by others may then
-   * miss a partner further down its list.
+   * kept when they reach the threshold.
    */
-  private Result linkByDice(List<Party> parties) {
-    long start = System.nanoTime();
+  private Decided byDice(
+      List<Party> parties, int p, int q, CandidateSearch.Stats stats, List<String> report) {
     double t = options.diceThreshold();
-    boolean dedup = parties.size() == 1;
-    List<String> report = new ArrayList<>();
-    List<Link> links = new ArrayList<>();
-    List<Candidates> found = new ArrayList<>();
-    List<Cut> cuts = new ArrayList<>();
-    CandidateSearch.Stats stats = new CandidateSearch.Stats();
-    for (int p = 0; p < parties.size(); p++) {
-      for (int q = dedup ? p : p + 1; q < parties.size(); q++) {
-        Party a = parties.get(p);
-        Party b = parties.get(q);
-        String name = a.name() + (dedup ? "" : " x " + b.name());
-        long[] pairs;
-        double[] dice;
-        if (blockingFor(a, b) == Blocking.NONE) {
-          progress.accept("comparing all pairs of " + name + " at Dice >= " + t);
-          ScoredPairs scanned;
-          try {
-            scanned =
-                DiceKernel.scan(a.clks(), b.clks(), t, options.threads(), options.maxDicePairs());
-          } catch (DiceKernel.TooManyPairsException e) {
-            throw new IllegalArgumentException(
-                String.format(
-                    Locale.ROOT,
-                    "%s: more than %,d pairs reach Dice %s; raise the threshold",
-                    name,
-                    e.maxPairs(),
-                    t));
-          }
-          stats.compared += (long) a.size() * b.size();
-          // Inside one party, each pair once, and not a record with itself.
-          int n = 0;
-          for (int k = 0; k < scanned.size(); k++) {
-            n += !dedup || scanned.a(k) < scanned.b(k) ? 1 : 0;
-          }
-          pairs = new long[n];
-          dice = new double[n];
-          n = 0;
-          for (int k = 0; k < scanned.size(); k++) {
-            if (!dedup || scanned.a(k) < scanned.b(k)) {
-              pairs[n] = LongList.pair(scanned.a(k), scanned.b(k));
-              dice[n++] = scanned.score(k);
-            }
-          }
-          report.add(
-              String.format(
-                  Locale.ROOT,
-                  "%s: %,d pairs reach Dice %s among all pairs",
-                  name,
-                  pairs.length,
-                  t));
-        } else {
-          long[] nearest = candidates(a, b, dedup, stats, report);
-          double[] all = new double[nearest.length];
-          int n = 0;
-          for (int k = 0; k < nearest.length; k++) {
-            all[k] =
-                a.clks().dice(LongList.first(nearest[k]), b.clks(), LongList.second(nearest[k]));
-            n += all[k] >= t ? 1 : 0;
-          }
-          pairs = new long[n];
-          dice = new double[n];
-          n = 0;
-          for (int k = 0; k < nearest.length; k++) {
-            if (all[k] >= t) {
-              pairs[n] = nearest[k];
-              dice[n++] = all[k];
-            }
-          }
-          report.add(
-              String.format(Locale.ROOT, "%s: %,d of them reach Dice %s", name, pairs.length, t));
-        }
-        found.add(new Candidates(p, q, pairs));
-        cuts.add(new Cut(p, q, Double.NaN, 0));
-        progress.accept("assigning " + name + " one-to-one");
-        int offset = dedup ? 0 : a.size();
-        int[] xs = new int[pairs.length];
-        int[] ys = new int[pairs.length];
-        for (int k = 0; k < pairs.length; k++) {
-          xs[k] = LongList.first(pairs[k]);
-          ys[k] = LongList.second(pairs[k]) + offset;
-        }
-        int[] chosen = Clusterer.oneToOne(Edges.of(xs, ys, dice));
-        for (int k : chosen) {
-          links.add(new Link(p, xs[k], q, ys[k] - offset, dice[k]));
-        }
-        report.add(
+    boolean dedup = p == q;
+    Party a = parties.get(p);
+    Party b = parties.get(q);
+    String name = a.name() + (dedup ? "" : " x " + b.name());
+    long[] pairs;
+    double[] dice;
+    if (blockingFor(a, b) == Blocking.NONE) {
+      progress.accept("comparing all pairs of " + name + " at Dice >= " + t);
+      ScoredPairs scanned;
+      try {
+        scanned = DiceKernel.scan(a.clks(), b.clks(), t, options.threads(), options.maxDicePairs());
+      } catch (DiceKernel.TooManyPairsException e) {
+        throw new IllegalArgumentException(
             String.format(
                 Locale.ROOT,
-                "%s: kept %,d links, assigned one-to-one by Dice among the pairs at Dice >= %s"
-                    + " (Dice threshold matching on CLKs; the threshold is the user's, no model)",
+                "%s: more than %,d pairs reach Dice %s; raise the threshold",
                 name,
-                chosen.length,
+                e.maxPairs(),
                 t));
       }
+      stats.compared += (long) a.size() * b.size();
+      // Inside one party, each pair once, and not a record with itself.
+      int n = 0;
+      for (int k = 0; k < scanned.size(); k++) {
+        n += !dedup || scanned.a(k) < scanned.b(k) ? 1 : 0;
+      }
+      pairs = new long[n];
+      dice = new double[n];
+      n = 0;
+      for (int k = 0; k < scanned.size(); k++) {
+        if (!dedup || scanned.a(k) < scanned.b(k)) {
+          pairs[n] = LongList.pair(scanned.a(k), scanned.b(k));
+          dice[n++] = scanned.score(k);
+        }
+      }
+      report.add(
+          String.format(
+              Locale.ROOT, "%s: %,d pairs reach Dice %s among all pairs", name, pairs.length, t));
+    } else {
+      long[] nearest = candidates(a, b, dedup, stats, report);
+      double[] all = new double[nearest.length];
+      int n = 0;
+      for (int k = 0; k < nearest.length; k++) {
+        all[k] = a.clks().dice(LongList.first(nearest[k]), b.clks(), LongList.second(nearest[k]));
+        n += all[k] >= t ? 1 : 0;
+      }
+      pairs = new long[n];
+      dice = new double[n];
+      n = 0;
+      for (int k = 0; k < nearest.length; k++) {
+        if (all[k] >= t) {
+          pairs[n] = nearest[k];
+          dice[n++] = all[k];
+        }
+      }
+      report.add(String.format(Locale.ROOT, "%s: %,d of them reach Dice %s", name, n, t));
     }
-    reportSkipped(stats, report);
-    return finish(parties, links, report, found, stats, start, cuts);
+    DiceDecided d = new DiceDecided(p, q, pairs, dice, t);
+    d.cut = new Cut(p, q, Double.NaN, 0);
+    if (options.oneToOne()) {
+      progress.accept("assigning " + name + " one-to-one");
+      int offset = dedup ? 0 : a.size();
+      int[] xs = new int[pairs.length];
+      int[] ys = new int[pairs.length];
+      for (int k = 0; k < pairs.length; k++) {
+        xs[k] = LongList.first(pairs[k]);
+        ys[k] = LongList.second(pairs[k]) + offset;
+      }
+      d.edges = Clusterer.oneToOne(Edges.of(xs, ys, dice));
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "%s: %,d links, assigned one-to-one by Dice among the pairs at Dice >= %s"
+                  + " (Dice threshold matching on CLKs; the threshold is the user's, no model)",
+              name,
+              d.edges.length,
+              t));
+    } else {
+      d.edges = new int[pairs.length];
+      for (int k = 0; k < pairs.length; k++) {
+        d.edges[k] = k;
+      }
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "%s: %,d links at Dice >= %s (Dice threshold matching on CLKs; the threshold is the"
+                  + " user's, no model)",
+              name,
+              pairs.length,
+              t));
+    }
+    return d;
   }
 
   /** Work on the items {@code from..to-1}. */
@@ -670,6 +879,7 @@ public final class Linker {
 
   private static void reportRelated(
       RelatedClassModel model,
+      boolean mAcross,
       List<String> names,
       long randomPairs,
       int patterns,
@@ -677,14 +887,15 @@ public final class Linker {
     report.add(
         String.format(
             Locale.ROOT,
-            "Fellegi-Sunter model for one extract: %d fields, %d agreement patterns, u from %,d"
-                + " random pairs; m (duplicates) and r (related non-matches, more alike than random,"
-                + " such as one household)"
-                + " by EM (%s after %d iterations): %.1f%% of candidates duplicates, %.1f%%"
-                + " related",
+            "Fellegi-Sunter model inside %s: %d fields, %d agreement patterns, u from %,d"
+                + " random pairs; %s and r (related non-matches, more alike than random, such as"
+                + " one household) by EM (%s after %d iterations): %.1f%% of candidates"
+                + " duplicates, %.1f%% related",
+            mAcross ? "each extract" : "one extract",
             model.m.length,
             patterns,
             randomPairs,
+            mAcross ? "m (duplicates) as across extracts" : "m (duplicates)",
             model.converged ? "converged" : "stopped",
             model.iterations,
             100 * model.duplicateShare,
@@ -735,7 +946,7 @@ public final class Linker {
     }
   }
 
-  private static void compare(Party a, int i, Party b, int j, int[] out) {
+  static void compare(Party a, int i, Party b, int j, int[] out) {
     for (int f = 0; f < out.length; f++) {
       FilterMatrix x = a.field(f);
       FilterMatrix y = b.field(f);
@@ -755,18 +966,28 @@ public final class Linker {
   }
 
   /**
-   * The raw levels of random cross-party pairs (or random pairs inside the one party): what u is
-   * measured on, and where fields that agree together are found.
+   * The raw levels of random pairs across parties, or inside them ({@code within}; the party drawn
+   * in proportion to its size): what u is measured on, and where fields that agree together are
+   * found.
    */
-  private int[][] randomPairs(List<Party> parties) {
+  private int[][] randomPairs(List<Party> parties, boolean within) {
     SplittableRandom random = new SplittableRandom(options.seed());
     int fields = parties.get(0).fieldCount();
+    int[] offset = offsets(parties);
+    int total = offset[parties.size()];
     int[][] out = new int[RANDOM_PAIRS][];
     int n = 0;
     for (int s = 0; s < RANDOM_PAIRS; s++) {
-      int p = random.nextInt(parties.size());
-      int q =
-          parties.size() == 1 ? 0 : (p + 1 + random.nextInt(parties.size() - 1)) % parties.size();
+      int p;
+      int q;
+      if (within) {
+        int r = random.nextInt(total);
+        p = partyOf(offset, r);
+        q = p;
+      } else {
+        p = random.nextInt(parties.size());
+        q = (p + 1 + random.nextInt(parties.size() - 1)) % parties.size();
+      }
       Party a = parties.get(p);
       Party b = parties.get(q);
       int i = random.nextInt(a.size());
@@ -778,6 +999,21 @@ public final class Linker {
       compare(a, i, b, j, out[n++]);
     }
     return Arrays.copyOf(out, n);
+  }
+
+  /** Where each party's records start when numbered party by party; the last entry is the total. */
+  private static int[] offsets(List<Party> parties) {
+    int[] offset = new int[parties.size() + 1];
+    for (int p = 0; p < parties.size(); p++) {
+      offset[p + 1] = offset[p] + parties.get(p).size();
+    }
+    return offset;
+  }
+
+  /** The party of record {@code r} numbered across parties. */
+  private static int partyOf(int[] offset, int r) {
+    int p = Arrays.binarySearch(offset, r);
+    return p >= 0 ? p : -p - 2; // parties are never empty (checkCompatible)
   }
 
   private static List<String> rawFieldNames(Party party) {
@@ -892,179 +1128,228 @@ public final class Linker {
     return out;
   }
 
-  private List<Link> decide(
-      List<Party> parties,
-      int p,
-      int q,
-      long[] pairs,
-      int[] patternOf,
-      double[] patternWeight,
-      double duplicateShare,
-      RelatedClassModel counter,
-      ComparisonPatterns patterns,
-      List<String> report,
-      List<Cut> cuts) {
-    int offset = p == q ? 0 : parties.get(p).size();
+  /**
+   * The decision for the candidates of parties p and q (p before q): the cut, then the links on
+   * their own. The cut is chosen on a one-to-one assignment (NullThreshold's null is each record's
+   * runner-up beside its assigned partner); the links are every candidate at or above it, or, with
+   * {@code --one-to-one}, the assigned ones only.
+   */
+  private Decided decideAcross(
+      List<Party> parties, int p, int q, long[] pairs, Stage stage, int set, List<String> report) {
+    int[] patternOf = stage.patternOf.get(set);
+    int offset = parties.get(p).size();
     int records = offset + parties.get(q).size();
-    Scored s = new Scored(pairs, patternOf, patternWeight, offset);
-    // Each record keeps at most one partner: across two extracts, and inside one as well, where
-    // most records have no duplicate and few have more than one (a third copy still joins its
-    // entity through clustering when its own best partner is kept).
+    Scored s = new Scored(pairs, patternOf, stage.patternWeight, offset);
     int[] chosen = oneToOne(s, records);
-    String name = parties.get(p).name() + (p == q ? "" : " x " + parties.get(q).name());
-    List<Link> out = new ArrayList<>();
+    String name = parties.get(p).name() + " x " + parties.get(q).name();
+    PairModel model =
+        new PairModel(stage.groups, parties.get(0).fieldCount(), stage.twoClass::weight);
+    double cutWeight;
+    double logPrior;
+    Cut cut;
     if (options.minPosterior() > 0) {
       // A fixed probability cut, under the prior among the assigned pairs.
-      double cut = options.minPosterior();
-      cuts.add(new Cut(p, q, Double.NEGATIVE_INFINITY, cut));
       double lambda = assignedPrior(chosen, s);
-      double logPrior = Math.log(lambda / (1 - lambda));
-      for (int k : chosen) {
-        double posterior = 1 / (1 + Math.exp(-(s.weight(k) * Math.log(2) + logPrior)));
-        if (posterior >= cut) {
-          out.add(new Link(p, s.x(k), q, s.y(k) - offset, posterior));
-        }
-      }
+      logPrior = Math.log(lambda / (1 - lambda));
+      double c = options.minPosterior();
+      cutWeight = (Math.log(c / (1 - c)) - logPrior) / Math.log(2);
+      cut = new Cut(p, q, cutWeight, c);
       report.add(
           String.format(
               Locale.ROOT,
-              "%s: %,d pairs assigned, %,d kept at match probability >= %.2f",
+              "%s: %,d pairs assigned one-to-one; links at match probability >= %.2f (match"
+                  + " weight >= %.1f)",
               name,
               chosen.length,
-              out.size(),
-              cut));
-      return out;
-    }
-    if (!Double.isNaN(duplicateShare)) {
-      return decideByModel(p, s, chosen, duplicateShare, name, report, cuts);
-    }
-    double[] assigned = new double[chosen.length];
-    for (int c = 0; c < chosen.length; c++) {
-      assigned[c] = s.weight(chosen[c]);
-    }
-    double modelNullShare = Double.NaN;
-    if (counter != null && chosen.length > 0) {
+              c,
+              cutWeight));
+    } else {
+      double[] assigned = new double[chosen.length];
       double matches = 0;
-      for (int k : chosen) {
-        matches += counter.duplicatePosterior(patterns, patternOf[k]);
+      for (int c = 0; c < chosen.length; c++) {
+        assigned[c] = s.weight(chosen[c]);
       }
-      modelNullShare = 1 - matches / chosen.length;
-    }
-    NullThreshold.Choice choice =
-        NullThreshold.choose(assigned, runnersUp(s, chosen, records), modelNullShare);
-    cuts.add(new Cut(p, q, choice.threshold(), 0));
-    double logPrior =
-        Math.log(Math.max(1e-6, 1 - choice.nullShare()) / Math.max(1e-6, choice.nullShare()));
-    for (int k : chosen) {
-      if (s.weight(k) >= choice.threshold()) {
-        double posterior = 1 / (1 + Math.exp(-(s.weight(k) * Math.log(2) + logPrior)));
-        out.add(new Link(p, s.x(k), q, s.y(k) - offset, posterior));
+      double modelNullShare = Double.NaN;
+      if (chosen.length > 0) {
+        RelatedClassModel counter = stage.threeClass.withShares(stage.patterns, patternOf);
+        for (int k : chosen) {
+          matches += counter.duplicatePosterior(stage.patterns, patternOf[k]);
+        }
+        modelNullShare = 1 - matches / chosen.length;
       }
+      NullThreshold.Choice choice =
+          NullThreshold.choose(assigned, runnersUp(s, chosen, records), modelNullShare);
+      cutWeight = choice.threshold();
+      logPrior =
+          Math.log(Math.max(1e-6, 1 - choice.nullShare()) / Math.max(1e-6, choice.nullShare()));
+      cut = new Cut(p, q, cutWeight, 0);
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "%s: %,d pairs assigned one-to-one; about %.0f%% of them look like forced partners"
+                  + " of records without a match (%s%s)",
+              name,
+              chosen.length,
+              100 * choice.nullShare(),
+              choice.modelShare()
+                  ? String.format(
+                      Locale.ROOT,
+                      "runner-up weights as the null; the runner-ups alone said fewer, but the"
+                          + " three-class model counts %.0f matches",
+                      (1 - modelNullShare) * chosen.length)
+                  : "runner-up weights as the null",
+              choice.linkLikeRunnersUp() >= 0.5
+                  ? String.format(
+                      Locale.ROOT,
+                      "; about %.0f runner-ups weigh like links, second records of persons listed"
+                          + " twice, and are left out of the null",
+                      choice.linkLikeRunnersUp())
+                  : ""));
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "%s: cut at match weight %.1f, the cut that maximises the estimated F1 of the"
+                  + " assigned pairs (about %.0f false links kept, %.0f true ones missed)",
+              name,
+              cutWeight,
+              choice.expectedFalse(),
+              choice.expectedMissed()));
     }
+    ModelDecided d =
+        new ModelDecided(p, q, pairs, patternOf, stage.patternWeight, model, cutWeight, logPrior);
+    d.cut = cut;
+    d.edges = atOrAbove(d, options.oneToOne() ? chosen : null);
     report.add(
         String.format(
             Locale.ROOT,
-            "%s: %,d pairs assigned one-to-one; about %.0f%% of them look like forced partners of"
-                + " records without a match (%s%s)",
+            "%s: %,d links on their own%s",
             name,
-            chosen.length,
-            100 * choice.nullShare(),
-            choice.modelShare()
-                ? String.format(
-                    Locale.ROOT,
-                    "runner-up weights as the null; the runner-ups alone said fewer, but the"
-                        + " three-class model counts %.0f matches",
-                    (1 - modelNullShare) * chosen.length)
-                : "runner-up weights as the null",
-            choice.linkLikeRunnersUp() >= 0.5
-                ? String.format(
-                    Locale.ROOT,
-                    "; about %.0f runner-ups weigh like links, second records of persons listed"
-                        + " twice, and are left out of the null",
-                    choice.linkLikeRunnersUp())
-                : ""));
-    report.add(
-        String.format(
-            Locale.ROOT,
-            "%s: kept %,d links at match weight >= %.1f, the cut that maximises the estimated F1"
-                + " (about %.0f false links kept, %.0f true ones missed)",
-            name,
-            out.size(),
-            choice.threshold(),
-            choice.expectedFalse(),
-            choice.expectedMissed()));
-    return out;
+            d.edges.length,
+            options.oneToOne()
+                ? " (assigned one-to-one, --one-to-one)"
+                : ", every candidate at or above the cut"));
+    return d;
   }
 
   /**
-   * The decision inside one extract, where the three-class model's share of duplicates is a
-   * meaningful prior (its classes cover every candidate): each assigned pair's posterior, and the
-   * cut that maximises the F1 those posteriors predict.
+   * The decision inside party p, where the three-class model's share of duplicates is a meaningful
+   * prior (its classes cover every candidate): each candidate's posterior, and the cut that
+   * maximises the F1 those posteriors predict. With several parties the shares are re-estimated for
+   * this party's candidates. With {@code --one-to-one} (one extract only) the candidates are first
+   * assigned one-to-one.
    */
-  private static List<Link> decideByModel(
-      int p,
-      Scored s,
-      int[] chosen,
-      double duplicateShare,
-      String name,
-      List<String> report,
-      List<Cut> cuts) {
-    double logPrior = Math.log(duplicateShare / (1 - duplicateShare));
-    int n = chosen.length;
+  private Decided decideWithin(
+      List<Party> parties, int p, long[] pairs, Stage stage, int set, List<String> report) {
+    int[] patternOf = stage.patternOf.get(set);
+    RelatedClassModel model =
+        parties.size() == 1
+            ? stage.threeClass
+            : stage.threeClass.withShares(stage.patterns, patternOf);
+    double[] patternWeight = stage.patternWeight;
+    if (model != stage.threeClass) {
+      patternWeight = new double[stage.patterns.size()];
+      for (int k = 0; k < patternWeight.length; k++) {
+        patternWeight[k] = model.weight(stage.patterns, k);
+      }
+    }
+    String name = parties.get(p).name();
+    Scored s = new Scored(pairs, patternOf, patternWeight, 0);
+    int[] judged = null;
+    if (options.oneToOne()) {
+      judged = oneToOne(s, parties.get(p).size());
+    }
+    int n = judged == null ? pairs.length : judged.length;
+    double share = model.duplicateShare;
+    double logPrior = Math.log(share / (1 - share));
     double[] posterior = new double[n];
     double expectedTrue = 0;
     for (int c = 0; c < n; c++) {
-      posterior[c] = 1 / (1 + Math.exp(-(s.weight(chosen[c]) * Math.log(2) + logPrior)));
+      posterior[c] = posterior(s.weight(judged == null ? c : judged[c]), logPrior);
       expectedTrue += posterior[c];
     }
-    double[] sorted = posterior.clone();
-    Arrays.sort(sorted);
-    // Keeping the pairs whose posterior is at least sorted[k]: about the sum of their posteriors
-    // are duplicates, out of expectedTrue in all.
-    double cut = Double.POSITIVE_INFINITY;
-    double best = -1;
-    double tp = 0;
-    for (int k = n - 1; k >= 0; k--) {
-      tp += sorted[k];
-      double f1 = 2 * tp / (n - k + expectedTrue);
-      if ((k == 0 || sorted[k - 1] < sorted[k]) && f1 > best) {
-        best = f1;
-        cut = sorted[k];
+    double cut;
+    if (options.minPosterior() > 0) {
+      cut = options.minPosterior();
+    } else {
+      double[] sorted = posterior.clone();
+      Arrays.sort(sorted);
+      // Keeping the pairs whose posterior is at least sorted[k]: about the sum of their
+      // posteriors are duplicates, out of expectedTrue in all.
+      cut = Double.POSITIVE_INFINITY;
+      double best = -1;
+      double tp = 0;
+      for (int k = n - 1; k >= 0; k--) {
+        tp += sorted[k];
+        double f1 = 2 * tp / (n - k + expectedTrue);
+        if ((k == 0 || sorted[k - 1] < sorted[k]) && f1 > best) {
+          best = f1;
+          cut = sorted[k];
+        }
       }
+      // A link on its own is more likely a duplicate than not. Where the model sees almost no
+      // duplicates (an extract free of them), the best predicted F1 is tiny at any cut and the
+      // maximum lands among pairs that are almost surely not duplicates.
+      cut = Math.max(cut, 0.5);
     }
-    double cutWeight = (Math.log(cut / (1 - cut)) - logPrior) / Math.log(2);
-    cuts.add(new Cut(p, p, cutWeight, 0));
-    List<Link> out = new ArrayList<>();
+    // The cut as a match weight, for pairs that were not candidates too: the fixed probability's,
+    // or the weakest kept candidate's (posteriors rise with the weight).
+    double cutWeight =
+        options.minPosterior() > 0
+            ? (Math.log(cut / (1 - cut)) - logPrior) / Math.log(2)
+            : Double.POSITIVE_INFINITY;
     double expectedFalse = 0;
     double keptTrue = 0;
     for (int c = 0; c < n; c++) {
       if (posterior[c] >= cut) {
-        int k = chosen[c];
-        out.add(new Link(p, s.x(k), p, s.y(k), posterior[c]));
         expectedFalse += 1 - posterior[c];
         keptTrue += posterior[c];
+        if (options.minPosterior() == 0) {
+          cutWeight = Math.min(cutWeight, s.weight(judged == null ? c : judged[c]));
+        }
       }
     }
+    PairModel pairModel = new PairModel(stage.groups, parties.get(0).fieldCount(), model::weight);
+    ModelDecided d =
+        new ModelDecided(p, p, pairs, patternOf, patternWeight, pairModel, cutWeight, logPrior);
+    d.cut = new Cut(p, p, cutWeight, options.minPosterior());
+    d.edges = atOrAbove(d, judged);
     report.add(
         String.format(
             Locale.ROOT,
-            "%s: %,d pairs assigned one-to-one; by the model about %.0f of them are duplicates",
+            "%s: %,d candidate pairs%s; by the model about %.0f of them are duplicates",
             name,
             n,
+            judged == null ? " inside the extract" : " assigned one-to-one (--one-to-one)",
             expectedTrue));
     report.add(
         String.format(
             Locale.ROOT,
-            "%s: kept %,d links at match probability >= %.4f (match weight >= %.1f), the cut that"
-                + " maximises the F1 the model predicts (about %.0f false links kept, %.0f"
-                + " duplicates missed)",
+            "%s: %,d links on their own at match probability >= %.4f (match weight >= %.1f), %s"
+                + " (about %.0f false links kept, %.0f duplicates missed)",
             name,
-            out.size(),
+            d.edges.length,
             cut,
             cutWeight,
+            options.minPosterior() > 0
+                ? "the cut asked for"
+                : "the cut that maximises the F1 the model predicts",
             expectedFalse,
             expectedTrue - keptTrue));
-    return out;
+    return d;
+  }
+
+  /** The candidates (of {@code among}, or all when null) whose margin is at least 0, ascending. */
+  private static int[] atOrAbove(Decided d, int[] among) {
+    int n = among == null ? d.pairs.length : among.length;
+    int[] out = new int[n];
+    int kept = 0;
+    for (int c = 0; c < n; c++) {
+      int k = among == null ? c : among[c];
+      if (d.margin(k) >= 0) {
+        out[kept++] = k;
+      }
+    }
+    return Arrays.copyOf(out, kept);
   }
 
   /**
@@ -1133,30 +1418,106 @@ public final class Linker {
     return lambda;
   }
 
-  private Clusters cluster(List<Party> parties, List<Link> links) {
-    int[] offset = new int[parties.size()];
-    int records = 0;
-    for (int p = 0; p < parties.size(); p++) {
-      offset[p] = records;
-      records += parties.get(p).size();
+  /**
+   * Entities over all records (numbered party by party from {@code offset}): the links on their own
+   * are the edges, and groups join by average linkage on the decisions' margins; with {@code
+   * --one-to-one} and several parties, at most one record of each party in an entity.
+   */
+  private Clusters cluster(List<Party> parties, int[] offset, List<Decided> decided) {
+    int records = offset[parties.size()];
+    int edges = 0;
+    for (Decided d : decided) {
+      edges += d.edges.length;
     }
-    int[] xs = new int[links.size()];
-    int[] ys = new int[links.size()];
-    double[] scores = new double[links.size()];
-    for (int k = 0; k < links.size(); k++) {
-      Link l = links.get(k);
-      xs[k] = offset[l.a()] + l.i();
-      ys[k] = offset[l.b()] + l.j();
-      scores[k] = l.score();
-    }
-    int[] extractOf = null;
-    if (parties.size() > 1) {
-      extractOf = new int[records];
-      for (int p = 0; p < parties.size(); p++) {
-        Arrays.fill(extractOf, offset[p], offset[p] + parties.get(p).size(), p);
+    int[] xs = new int[edges];
+    int[] ys = new int[edges];
+    double[] margins = new double[edges];
+    int n = 0;
+    Decided[][] of = new Decided[parties.size()][parties.size()];
+    for (Decided d : decided) {
+      of[d.a][d.b] = d;
+      for (int k : d.edges) {
+        xs[n] = offset[d.a] + LongList.first(d.pairs[k]);
+        ys[n] = offset[d.b] + LongList.second(d.pairs[k]);
+        margins[n++] = d.margin(k);
       }
     }
-    return Clusterer.cluster(Edges.of(xs, ys, scores), records, extractOf, 0.5);
+    int[] extractOf = null;
+    if (options.oneToOne() && parties.size() > 1) {
+      extractOf = new int[records];
+      for (int p = 0; p < parties.size(); p++) {
+        Arrays.fill(extractOf, offset[p], offset[p + 1], p);
+      }
+    }
+    Clusterer.Margin margin =
+        (x, y) -> {
+          int px = partyOf(offset, x);
+          int py = partyOf(offset, y);
+          if (px > py || (px == py && x > y)) {
+            int t = x;
+            x = y;
+            y = t;
+            t = px;
+            px = py;
+            py = t;
+          }
+          Decided d = of[px][py];
+          if (d == null) {
+            return Double.NEGATIVE_INFINITY; // never compared: two records of one extract
+          }
+          return d.margin(parties.get(px), x - offset[px], parties.get(py), y - offset[py]);
+        };
+    return Clusterer.cluster(Edges.of(xs, ys, margins), records, extractOf, margin);
+  }
+
+  /**
+   * Every pair of records that one entity holds, ordered by party pair, then records, each scored
+   * as its pair of parties' decision scores any pair (a match probability, or a CLK Dice), whether
+   * or not it was a candidate: a pair that joined through its entity may score below the cut.
+   */
+  private static List<Link> linksOf(
+      List<Party> parties, int[] offset, Clusters clusters, List<Decided> decided) {
+    int[] clusterOf = clusters.clusterOf();
+    int[] sizes = clusters.sizes();
+    Decided[][] of = new Decided[parties.size()][parties.size()];
+    for (Decided d : decided) {
+      of[d.a][d.b] = d;
+    }
+    // Members of each entity of two or more, in record order.
+    int[] start = new int[clusters.count() + 1];
+    for (int c = 0; c < clusters.count(); c++) {
+      start[c + 1] = start[c] + (sizes[c] > 1 ? sizes[c] : 0);
+    }
+    int[] fill = Arrays.copyOf(start, clusters.count());
+    int[] member = new int[start[clusters.count()]];
+    for (int r = 0; r < clusterOf.length; r++) {
+      if (sizes[clusterOf[r]] > 1) {
+        member[fill[clusterOf[r]]++] = r;
+      }
+    }
+    List<Link> links = new ArrayList<>();
+    for (int c = 0; c < clusters.count(); c++) {
+      for (int u = start[c]; u < start[c + 1]; u++) {
+        for (int v = u + 1; v < start[c + 1]; v++) {
+          int x = member[u];
+          int y = member[v];
+          int px = partyOf(offset, x);
+          int py = partyOf(offset, y);
+          Decided d = of[px][py];
+          Party a = parties.get(px);
+          Party b = parties.get(py);
+          int i = x - offset[px];
+          int j = y - offset[py];
+          links.add(new Link(px, i, py, j, d.score(d.weight(a, i, b, j))));
+        }
+      }
+    }
+    links.sort(
+        java.util.Comparator.comparingInt(Link::a)
+            .thenComparingInt(Link::b)
+            .thenComparingInt(Link::i)
+            .thenComparingInt(Link::j));
+    return links;
   }
 
   private static void checkCompatible(List<Party> parties) {

@@ -85,6 +85,23 @@ final class RelatedClassModel {
       double[][] u,
       int maxIterations,
       double tolerance) {
+    return estimate(patterns, known, mStart, false, u, maxIterations, tolerance);
+  }
+
+  /**
+   * As {@link #estimate(ComparisonPatterns, ComparisonPatterns, double[][], double[][], int,
+   * double)}, with m fixed to {@code mStart} when {@code fixM}: inside the extracts of a linkage,
+   * where m comes from the matches across extracts (one person's records differ the same way
+   * whichever agency holds them) and only r and the shares are estimated.
+   */
+  static RelatedClassModel estimate(
+      ComparisonPatterns patterns,
+      ComparisonPatterns known,
+      double[][] mStart,
+      boolean fixM,
+      double[][] u,
+      int maxIterations,
+      double tolerance) {
     int fields = patterns.fields();
     int n = patterns.size();
     double[][] m = FellegiSunter.normalised(mStart, FREE_FLOOR);
@@ -136,7 +153,7 @@ final class RelatedClassModel {
       if (known != null) {
         known.addLevelSums(m2, null);
       }
-      m2 = FellegiSunter.normalised(m2, FREE_FLOOR);
+      m2 = fixM ? m : FellegiSunter.normalised(m2, FREE_FLOOR);
       r2 = FellegiSunter.normalised(r2, FREE_FLOOR);
       double pm2 = Math.max(FLOOR, sumM / total);
       double pr2 = Math.max(FLOOR, sumR / total);
@@ -150,7 +167,7 @@ final class RelatedClassModel {
       pm = pm2;
       pr = pr2;
     }
-    if (meanExactAgreement(r) > meanExactAgreement(m)) {
+    if (!fixM && meanExactAgreement(r) > meanExactAgreement(m)) {
       return new RelatedClassModel(r, m, uFixed, pr, pm, iteration, converged);
     }
     return new RelatedClassModel(m, r, uFixed, pm, pr, iteration, converged);
@@ -161,11 +178,16 @@ final class RelatedClassModel {
    * non-matches (related and random, mixed by their shares).
    */
   double weight(ComparisonPatterns patterns, int p) {
+    return weight(patterns.levelsOf(p));
+  }
+
+  /** As {@link #weight(ComparisonPatterns, int)} for a pair with these field levels. */
+  double weight(int[] levels) {
     double lm = 0;
     double lr = Math.log(relatedShare);
     double lu = Math.log(Math.max(FLOOR, 1 - duplicateShare - relatedShare));
     for (int f = 0; f < m.length; f++) {
-      int l = patterns.level(p, f);
+      int l = levels[f];
       if (l != ComparisonPatterns.MISSING) {
         lm += Math.log(m[f][l]);
         lr += Math.log(r[f][l]);

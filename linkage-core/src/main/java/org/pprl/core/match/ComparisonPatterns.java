@@ -93,6 +93,15 @@ public final class ComparisonPatterns {
     }
   }
 
+  /** Every field's level in pattern {@code p}, as {@link #level} gives them. */
+  public int[] levelsOf(int p) {
+    int[] out = new int[levels.length];
+    for (int f = 0; f < out.length; f++) {
+      out[f] = level(p, f);
+    }
+    return out;
+  }
+
   /** The level of {@code field} in pattern {@code p}, or {@link #MISSING}. */
   public int level(int p, int field) {
     return (codes[p] / radix[field]) % (levels[field] + 1) - 1;

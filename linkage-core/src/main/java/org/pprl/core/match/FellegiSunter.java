@@ -45,9 +45,18 @@ public final class FellegiSunter {
 
     /** log2 of the likelihood ratio of pattern {@code p}, without the prior. */
     public double weight(ComparisonPatterns patterns, int p) {
+      return weight(patterns.levelsOf(p));
+    }
+
+    /**
+     * log2 of the likelihood ratio of a pair with these field levels ({@link
+     * ComparisonPatterns#MISSING} for a missing field), without the prior: for pairs that were not
+     * among the estimation's patterns.
+     */
+    public double weight(int[] levels) {
       double w = 0;
       for (int f = 0; f < m.length; f++) {
-        int l = patterns.level(p, f);
+        int l = levels[f];
         if (l != ComparisonPatterns.MISSING) {
           w += log2(m[f][l] / u[f][l]);
         }

@@ -2,7 +2,6 @@ package org.pprl.core.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,76 +110,133 @@ class ClustererTest {
     assertArrayEquals(new int[] {0}, Clusterer.oneToOne(edges));
   }
 
-  @Test
-  void cluster_chainWithoutSupport_staysApartAtAStrictFraction() {
-    // Records 0, 1, 2 in extracts 0, 1, 2; 0-1 and 1-2 are candidates, 0-2 is not.
-    Edges chain = Edges.of(new int[] {0, 1}, new int[] {1, 2}, new double[] {0.9, 0.85});
-    int[] extractOf = {0, 1, 2};
+  /** Margins from a symmetric table; the edges are the pairs with a margin of at least 0. */
+  private static Edges positive(double[][] margin) {
+    List<int[]> pairs = new ArrayList<>();
+    List<Double> scores = new ArrayList<>();
+    for (int x = 0; x < margin.length; x++) {
+      for (int y = x + 1; y < margin.length; y++) {
+        if (margin[x][y] >= 0) {
+          pairs.add(new int[] {x, y});
+          scores.add(margin[x][y]);
+        }
+      }
+    }
+    return Edges.of(
+        pairs.stream().mapToInt(p -> p[0]).toArray(),
+        pairs.stream().mapToInt(p -> p[1]).toArray(),
+        scores.stream().mapToDouble(Double::doubleValue).toArray());
+  }
 
-    Clusters half = Clusterer.cluster(chain, 3, extractOf, 0.5);
-    Clusters strict = Clusterer.cluster(chain, 3, extractOf, 0.6);
-
-    assertEquals(1, half.count());
-    assertArrayEquals(new int[] {0, 0, 1}, strict.clusterOf());
+  private static double[][] symmetric(int n, double... upper) {
+    double[][] m = new double[n][n];
+    int k = 0;
+    for (int x = 0; x < n; x++) {
+      for (int y = x + 1; y < n; y++) {
+        m[x][y] = upper[k];
+        m[y][x] = upper[k++];
+      }
+    }
+    return m;
   }
 
   @Test
-  void cluster_sameExtractTwice_isNeverMerged() {
-    // 0 and 2 are both extract 0; both resemble 1.
-    Edges edges = Edges.of(new int[] {0, 2}, new int[] {1, 1}, new double[] {0.9, 0.95});
-    Clusters clusters = Clusterer.cluster(edges, 3, new int[] {0, 1, 0}, 0.5);
+  void cluster_chainWhoseEndsDisagree_staysApart() {
+    // 0-1 and 1-2 are links on their own; 0 and 2 are strong evidence against each other.
+    double[][] m = symmetric(3, 2.0, -5.0, 1.5);
+    Clusters clusters = Clusterer.cluster(positive(m), 3, null, (x, y) -> m[x][y]);
+    assertArrayEquals(new int[] {0, 0, 1}, clusters.clusterOf());
+  }
+
+  @Test
+  void cluster_chainWhoseEndsMildlyDisagree_joinsOnTheMean() {
+    // (1.5 - 1.0) / 2 >= 0: the third record joins although 0-2 alone would not be linked.
+    double[][] m = symmetric(3, 2.0, -1.0, 1.5);
+    Clusters clusters = Clusterer.cluster(positive(m), 3, null, (x, y) -> m[x][y]);
+    assertArrayEquals(new int[] {0, 0, 0}, clusters.clusterOf());
+  }
+
+  @Test
+  void cluster_sameExtractTwice_isNeverMergedUnderTheConstraint() {
+    // 0 and 2 are both extract 0; both resemble 1 and each other.
+    double[][] m = symmetric(3, 1.0, 3.0, 2.0);
+    Clusters clusters = Clusterer.cluster(positive(m), 3, new int[] {0, 1, 0}, (x, y) -> m[x][y]);
     assertArrayEquals(new int[] {0, 1, 1}, clusters.clusterOf());
+    Clusters free = Clusterer.cluster(positive(m), 3, null, (x, y) -> m[x][y]);
+    assertEquals(1, free.count());
   }
 
   @Test
-  void cluster_withoutConstraint_deduplicatesOneExtract() {
-    Edges edges =
-        Edges.of(new int[] {0, 1, 0, 3}, new int[] {1, 2, 2, 4}, new double[] {0.9, 0.9, 0.9, 0.7});
-    Clusters clusters = Clusterer.cluster(edges, 6, null, 0.5);
-    assertArrayEquals(new int[] {0, 0, 0, 1, 1, 2}, clusters.clusterOf());
-    assertArrayEquals(new int[] {3, 2, 1}, clusters.sizes());
+  void cluster_withoutConstraint_formsEntitiesOfAnySize() {
+    // Records 0..3 are one person (every pair above the cut but one), 4-5 another, 6 alone.
+    double[][] m = new double[7][7];
+    for (double[] row : m) {
+      Arrays.fill(row, -4);
+    }
+    for (int x = 0; x < 4; x++) {
+      for (int y = 0; y < 4; y++) {
+        m[x][y] = 3;
+      }
+    }
+    m[0][3] = -0.5;
+    m[3][0] = -0.5;
+    m[4][5] = 1;
+    m[5][4] = 1;
+    Clusters clusters = Clusterer.cluster(positive(m), 7, null, (x, y) -> m[x][y]);
+    assertArrayEquals(new int[] {0, 0, 0, 0, 1, 1, 2}, clusters.clusterOf());
+    assertArrayEquals(new int[] {4, 2, 1}, clusters.sizes());
   }
 
   @Property(tries = 100)
-  void cluster_isIndependentOfEdgeOrderAndKeepsOneRecordPerExtract(
-      @ForAll long seed,
-      @ForAll @IntRange(min = 2, max = 30) int records,
-      @ForAll @IntRange(min = 0, max = 80) int m) {
+  void cluster_isIndependentOfEdgeOrder_keepsOneRecordPerExtract_andNoEntityIsAgainstItself(
+      @ForAll long seed, @ForAll @IntRange(min = 2, max = 30) int records) {
     Random random = new Random(seed);
     int[] extractOf = new int[records];
     for (int r = 0; r < records; r++) {
       extractOf[r] = random.nextInt(4);
     }
-    List<int[]> pairs = new ArrayList<>();
-    Set<Long> seen = new HashSet<>();
-    for (int k = 0; k < m; k++) {
-      int x = random.nextInt(records);
-      int y = random.nextInt(records);
-      if (x != y && seen.add((long) Math.min(x, y) * 1000 + Math.max(x, y))) {
-        pairs.add(new int[] {x, y, random.nextInt(5)});
+    double[][] m = new double[records][records];
+    for (int x = 0; x < records; x++) {
+      for (int y = x + 1; y < records; y++) {
+        m[x][y] = random.nextInt(9) - 6; // mostly against, some for
+        m[y][x] = m[x][y];
       }
     }
-    Edges edges = toEdges(pairs);
-    Collections.shuffle(pairs, random);
-    Edges shuffled = toEdges(pairs);
-
-    Clusters clusters = Clusterer.cluster(edges, records, extractOf, 0.5);
-
-    assertArrayEquals(
-        clusters.clusterOf(), Clusterer.cluster(shuffled, records, extractOf, 0.5).clusterOf());
-    Set<String> seenExtract = new HashSet<>();
-    for (int r = 0; r < records; r++) {
-      assertTrue(
-          seenExtract.add(clusters.clusterOf()[r] + "/" + extractOf[r]),
-          "two records of one extract");
+    Edges edges = positive(m);
+    List<Integer> order = new ArrayList<>();
+    for (int k = 0; k < edges.size(); k++) {
+      order.add(k);
     }
-  }
+    Collections.shuffle(order, random);
+    Edges shuffled =
+        Edges.of(
+            order.stream().mapToInt(edges::x).toArray(),
+            order.stream().mapToInt(edges::y).toArray(),
+            order.stream().mapToDouble(edges::score).toArray());
 
-  private static Edges toEdges(List<int[]> pairs) {
-    return Edges.of(
-        pairs.stream().mapToInt(p -> p[0]).toArray(),
-        pairs.stream().mapToInt(p -> p[1]).toArray(),
-        pairs.stream().mapToDouble(p -> 0.5 + p[2] / 10.0).toArray());
+    for (int[] constraint : new int[][] {extractOf, null}) {
+      Clusters clusters = Clusterer.cluster(edges, records, constraint, (x, y) -> m[x][y]);
+      assertArrayEquals(
+          clusters.clusterOf(),
+          Clusterer.cluster(shuffled, records, constraint, (x, y) -> m[x][y]).clusterOf());
+      double[] sum = new double[clusters.count()];
+      Set<String> seenExtract = new HashSet<>();
+      for (int x = 0; x < records; x++) {
+        if (constraint != null) {
+          assertTrue(
+              seenExtract.add(clusters.clusterOf()[x] + "/" + extractOf[x]),
+              "two records of one extract");
+        }
+        for (int y = x + 1; y < records; y++) {
+          if (clusters.clusterOf()[x] == clusters.clusterOf()[y]) {
+            sum[clusters.clusterOf()[x]] += m[x][y];
+          }
+        }
+      }
+      for (int c = 0; c < sum.length; c++) {
+        assertTrue(sum[c] >= 0, "entity " + c + " has a negative mean margin inside: " + sum[c]);
+      }
+    }
   }
 
   @Test
@@ -193,9 +249,11 @@ class ClustererTest {
   }
 
   @Test
-  void cluster_fractionOutOfRange_isRefused() {
-    Edges none = Edges.of(new int[0], new int[0], new double[0]);
-    assertThrows(IllegalArgumentException.class, () -> Clusterer.cluster(none, 1, null, 0));
-    assertNotEquals(0, Clusterer.cluster(none, 1, null, 1).count());
+  void cluster_edgeBeyondTheRecords_isRefused() {
+    Edges one = Edges.of(new int[] {0}, new int[] {5}, new double[] {1});
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Clusterer.cluster(one, 3, null, (x, y) -> 1));
+    assertEquals("an edge names record 5 but there are 3", e.getMessage());
   }
 }

@@ -2,7 +2,6 @@ package org.pprl.core.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,12 +64,18 @@ class DiceMatchingTest {
     return bases;
   }
 
+  /** Dice threshold matching with the extracts declared free of duplicates (one-to-one). */
   private static Linker linker(double t, int threads) {
+    return linker(t, threads, true);
+  }
+
+  private static Linker linker(double t, int threads, boolean oneToOne) {
     return new Linker(
         Linker.Options.defaults()
             .withBlocking(Linker.Blocking.NONE)
             .withThreads(threads)
-            .withDiceThreshold(t),
+            .withDiceThreshold(t)
+            .withOneToOne(oneToOne),
         step -> {});
   }
 
@@ -140,7 +145,7 @@ class DiceMatchingTest {
     Linker.Result result = linker(t, threads).link(List.of(a, b));
 
     assertEquals(greedy(a, b, t, false), listed(result));
-    assertNull(result.clusters());
+    assertEquals(a.size() + b.size(), result.clusters().clusterOf().length);
     assertEquals(60L * 80, result.comparisons());
   }
 
@@ -158,6 +163,46 @@ class DiceMatchingTest {
       assertTrue(l.i() < l.j(), "pair " + l.i() + "," + l.j());
     }
     assertNotNull(result.clusters());
+  }
+
+  @Property(tries = 20)
+  void byDefault_linksAreEveryPairInsideAnEntity_andNoEntityIsBelowTheThresholdOnAverage(
+      @ForAll long seed, @ForAll @IntRange(min = 60, max = 95) int percent) {
+    SplittableRandom random = new SplittableRandom(seed);
+    long[][] bases = bases(random);
+    List<Party> parties = List.of(party("a", random, bases, 40), party("b", random, bases, 40));
+    double t = percent / 100.0;
+
+    Linker.Result result = linker(t, 1, false).link(parties);
+
+    // The oracle: records numbered a then b; each entity's pairs, and their Dice computed here.
+    int[] clusterOf = result.clusters().clusterOf();
+    List<String> expected = new ArrayList<>();
+    double[] sum = new double[result.clusters().count()];
+    for (int x = 0; x < 80; x++) {
+      for (int y = x + 1; y < 80; y++) {
+        if (clusterOf[x] != clusterOf[y]) {
+          continue;
+        }
+        Party px = parties.get(x / 40);
+        Party py = parties.get(y / 40);
+        double dice = BitFilters.dice(px.clks().filter(x % 40), py.clks().filter(y % 40));
+        sum[clusterOf[x]] += dice - t;
+        expected.add(x / 40 + "," + x % 40 + "," + y / 40 + "," + y % 40 + "," + dice);
+      }
+    }
+    List<String> listed = new ArrayList<>();
+    for (Linker.Link l : result.links()) {
+      listed.add(l.a() + "," + l.i() + "," + l.b() + "," + l.j() + "," + l.score());
+    }
+    expected.sort(null);
+    listed.sort(null);
+    // Every pair inside an entity was compared (all pairs are, without blocking), so each has
+    // its Dice as the score.
+    assertEquals(expected, listed);
+    for (double s : sum) {
+      assertTrue(s >= -1e-9, "an entity below the threshold on average: " + s);
+    }
   }
 
   @Test
@@ -200,7 +245,8 @@ class DiceMatchingTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> linker.link(List.of(a, b)));
 
-    assertEquals("a x b: more than 100 pairs reach Dice 0.01; raise the threshold", e.getMessage());
+    // Inside extract a is searched first, unless the extracts are declared free of duplicates.
+    assertEquals("a: more than 100 pairs reach Dice 0.01; raise the threshold", e.getMessage());
   }
 
   @Test

@@ -13,20 +13,6 @@ import org.pprl.core.match.FilterMatrix;
 
 class EntitiesTest {
   @Test
-  void of_twoParties_eachLinkIsAnEntityWithTheLowerPartyFirst() {
-    List<Party> parties = List.of(party("a", 3), party("b", 3));
-    Linker.Result result =
-        result(List.of(new Linker.Link(0, 2, 1, 0, 0.9), new Linker.Link(0, 0, 1, 1, 0.8)), null);
-
-    Entities e = Entities.of(result, parties);
-
-    assertEquals(2, e.count());
-    assertEquals(4, e.members());
-    assertArrayEquals(new int[] {0, 2, 1, 0}, members(e, 0));
-    assertArrayEquals(new int[] {0, 0, 1, 1}, members(e, 1));
-  }
-
-  @Test
   void of_clusters_listsOnlyEntitiesOfTwoOrMoreInOrderOfFirstRecord() {
     List<Party> parties = List.of(party("a", 2), party("b", 2), party("c", 2));
     // Records a0 a1 b0 b1 c0 c1: {a1, c0}, {a0}, {b0, b1, c1}.

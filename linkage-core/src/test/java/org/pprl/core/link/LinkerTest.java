@@ -79,14 +79,19 @@ class LinkerTest {
         EncodedCity.linker().link(parties).links(), EncodedCity.linker().link(parties).links());
   }
 
+  private List<Party> threeAgencies() throws IOException {
+    return List.of(
+        city.party(Agency.PUBLIC_ASSISTANCE),
+        city.party(Agency.HOMELESS_SERVICES),
+        city.party(Agency.HOUSING));
+  }
+
   @Test
-  void link_threeAgencies_clustersHoldAtMostOneRecordPerAgency() throws IOException {
-    List<Party> parties =
-        List.of(
-            city.party(Agency.PUBLIC_ASSISTANCE),
-            city.party(Agency.HOMELESS_SERVICES),
-            city.party(Agency.HOUSING));
-    Linker.Result result = EncodedCity.linker().link(parties);
+  void link_threeAgenciesOneToOne_clustersHoldAtMostOneRecordPerAgency() throws IOException {
+    List<Party> parties = threeAgencies();
+    Linker.Result result =
+        new Linker(Linker.Options.defaults().withThreads(2).withOneToOne(true), step -> {})
+            .link(parties);
 
     int[] clusterOf = result.clusters().clusterOf();
     Map<String, Integer> seen = new HashMap<>();
@@ -99,6 +104,26 @@ class LinkerTest {
     }
     int[] score = city.score(parties, result);
     assertTrue(score[0] > 10 * score[1], "right " + score[0] + ", wrong " + score[1]);
+  }
+
+  @Test
+  void link_threeAgenciesByDefault_entitiesHoldAnAgencysDuplicatesToo() throws IOException {
+    List<Party> parties = threeAgencies();
+    Linker.Result result = EncodedCity.linker().link(parties);
+
+    int[] score = city.score(parties, result);
+    assertTrue(score[0] > 10 * score[1], "right " + score[0] + ", wrong " + score[1]);
+    long duplicatesFound = 0;
+    for (Linker.Link l : result.links()) {
+      Party p = parties.get(l.a());
+      if (l.a() == l.b()
+          && city.personOf
+              .get(p.name() + "/" + p.id(l.i()))
+              .equals(city.personOf.get(p.name() + "/" + p.id(l.j())))) {
+        duplicatesFound++;
+      }
+    }
+    assertTrue(duplicatesFound > 0, "no two records of one agency in one entity");
   }
 
   @Test
