@@ -65,11 +65,34 @@ public final class QualityHarness {
   }
 
   /** One evaluated case. */
-  record Row(String data, long links, double precision, double recall, double seconds) {
+  record Row(
+      String data,
+      long links,
+      double precision,
+      double recall,
+      double seconds,
+      Estimates estimates) {
+    Row(String data, long links, double precision, double recall, double seconds) {
+      this(data, links, precision, recall, seconds, null);
+    }
+
     double f1() {
       return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
     }
   }
+
+  /**
+   * What the model said beside what the truth says: matches it sees against true pairs, false links
+   * it expects against false pairs in the output, matches it expects to miss against true pairs
+   * missing from the output (sums over the decisions; NaN where a decision has no model).
+   */
+  record Estimates(
+      double matches,
+      long trueMatches,
+      double falseLinks,
+      long actualFalse,
+      double missed,
+      long actualMissed) {}
 
   private QualityHarness() {}
 
@@ -98,6 +121,7 @@ public final class QualityHarness {
     List<Row> rows = new ArrayList<>();
     rows.add(generated(work, population, Corruption.DEFAULT));
     rows.add(generated(work, population, Corruption.HEAVY));
+    rows.add(generated(work, population, Corruption.SEVERE));
     Path clkhash = shared.resolve("interop/clkhash");
     if (Files.isRegularFile(clkhash.resolve("febrl_schema_v3.json"))) {
       rows.add(febrl4(work, shared));
@@ -213,23 +237,30 @@ public final class QualityHarness {
   static void print(PrintStream out, List<Row> rows) {
     out.printf(
         Locale.ROOT,
-        "%-58s %9s %9s %9s %9s %8s%n",
+        "%-58s %9s %9s %9s %9s %8s  %-17s %-17s %-17s%n",
         "data",
         "links",
         "precision",
         "recall",
         "F1",
-        "seconds");
+        "seconds",
+        "matches est/true",
+        "false est/true",
+        "missed est/true");
     for (Row r : rows) {
+      Estimates e = r.estimates();
       out.printf(
           Locale.ROOT,
-          "%-58s %9d %9.4f %9.4f %9.4f %8.1f%n",
+          "%-58s %9d %9.4f %9.4f %9.4f %8.1f  %-17s %-17s %-17s%n",
           r.data(),
           r.links(),
           r.precision(),
           r.recall(),
           r.f1(),
-          r.seconds());
+          r.seconds(),
+          e == null ? "" : String.format(Locale.ROOT, "%.0f/%d", e.matches(), e.trueMatches()),
+          e == null ? "" : String.format(Locale.ROOT, "%.0f/%d", e.falseLinks(), e.actualFalse()),
+          e == null ? "" : String.format(Locale.ROOT, "%.0f/%d", e.missed(), e.actualMissed()));
     }
   }
 
@@ -376,11 +407,20 @@ public final class QualityHarness {
       }
     }
     long links = result.links().size();
+    double matches = 0;
+    double falseLinks = 0;
+    double missed = 0;
+    for (Linker.Cut cut : result.cuts()) {
+      matches += cut.estimatedMatches();
+      falseLinks += cut.expectedFalse();
+      missed += cut.expectedMissed();
+    }
     return new Row(
         data,
         links,
         links == 0 ? 1 : (double) right / links,
         actual == 0 ? 1 : (double) right / actual,
-        seconds);
+        seconds,
+        new Estimates(matches, actual, falseLinks, links - right, missed, actual - right));
   }
 }

@@ -18,12 +18,15 @@ class QualityHarnessTest {
   void run_withoutSharedData_scoresTheGeneratedCasesOnly() throws Exception {
     List<QualityHarness.Row> rows = QualityHarness.run(work, work.resolve("absent"), 4000);
 
-    assertEquals(2, rows.size());
+    assertEquals(3, rows.size()); // default, heavy and severe corruption
     QualityHarness.Row normal = rows.get(0);
     assertTrue(normal.links() > 0);
     // A regression guard for this seed, not a benchmark.
     assertTrue(normal.precision() > 0.95, normal.toString());
     assertTrue(normal.recall() > 0.6, normal.toString());
+    // The model's estimates sit beside the truth's counts.
+    assertTrue(normal.estimates().trueMatches() > 0, normal.toString());
+    assertTrue(normal.estimates().matches() > 0, normal.toString());
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     QualityHarness.print(new PrintStream(text, true, StandardCharsets.UTF_8), rows);
     assertTrue(

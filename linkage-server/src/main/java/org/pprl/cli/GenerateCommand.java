@@ -62,8 +62,19 @@ public final class GenerateCommand implements Callable<Integer> {
       names = "--corruption",
       defaultValue = "default",
       paramLabel = "LEVEL",
-      description = "Error rates: none, default or heavy (default: ${DEFAULT-VALUE}).")
+      description =
+          "Error rates: none, default, heavy or severe (about 41% of records with two or more"
+              + " errors, as NCVR's \"40% corrupted\") (default: ${DEFAULT-VALUE}).")
   String corruption;
+
+  @Option(
+      names = "--max-duplicates",
+      paramLabel = "K",
+      description =
+          "A person listed more than once in an agency gets 1 to K extra records, k with"
+              + " probability proportional to 1/k^2 (default: 1 with default corruption, 5 with"
+              + " heavy and severe).")
+  Integer maxDuplicates;
 
   @Option(
       names = "--agencies",
@@ -86,7 +97,10 @@ public final class GenerateCommand implements Callable<Integer> {
           CityGenerator.builder()
               .seed(seed)
               .population(population)
-              .corruption(Corruption.preset(corruption));
+              .corruption(
+                  maxDuplicates == null
+                      ? Corruption.preset(corruption)
+                      : Corruption.preset(corruption).withMaxDuplicates(maxDuplicates));
       if (agencies != null) {
         List<Agency> chosen = new ArrayList<>();
         for (String id : agencies) {

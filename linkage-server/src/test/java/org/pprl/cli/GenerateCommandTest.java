@@ -106,7 +106,7 @@ class GenerateCommandTest {
     Run r = run("generate", "--out", tmp.toString(), "--corruption", "extreme");
     assertEquals(2, r.exit());
     assertEquals(
-        "pprl generate: unknown corruption 'extreme', expected one of: none, default, heavy",
+        "pprl generate: unknown corruption 'extreme', expected one of: none, default, heavy, severe",
         r.err().strip());
     assertEquals(Set.of(), files(tmp));
   }
