@@ -262,6 +262,18 @@ public final class Linker {
       double estimatedMatches,
       double expectedFalse,
       double expectedMissed) {
+    /** The cut inside party p, with the duplicates the model expects, keeps falsely and keeps. */
+    static Cut inside(
+        int p,
+        double matchWeight,
+        double minPosterior,
+        double expectedTrue,
+        double expectedFalse,
+        double keptTrue) {
+      return new Cut(
+          p, p, matchWeight, minPosterior, expectedTrue, expectedFalse, expectedTrue - keptTrue);
+    }
+
     /** A cut without the model's estimates (Dice threshold matching, a fixed probability). */
     Cut(int a, int b, double matchWeight, double minPosterior) {
       this(a, b, matchWeight, minPosterior, Double.NaN, Double.NaN, Double.NaN);
@@ -1342,15 +1354,7 @@ public final class Linker {
     PairModel pairModel = new PairModel(stage.groups, parties.get(0).fieldCount(), model::weight);
     ModelDecided d =
         new ModelDecided(p, p, pairs, patternOf, patternWeight, pairModel, cutWeight, logPrior);
-    d.cut =
-        new Cut(
-            p,
-            p,
-            cutWeight,
-            options.minPosterior(),
-            expectedTrue,
-            expectedFalse,
-            expectedTrue - keptTrue);
+    d.cut = Cut.inside(p, cutWeight, options.minPosterior(), expectedTrue, expectedFalse, keptTrue);
     d.edges = atOrAbove(d, judged);
     report.add(
         String.format(
@@ -1433,15 +1437,7 @@ public final class Linker {
         keptTrue += x;
       }
     }
-    d.cut =
-        new Cut(
-            p,
-            p,
-            cutWeight,
-            options.minPosterior(),
-            expectedTrue,
-            expectedFalse,
-            expectedTrue - keptTrue);
+    d.cut = Cut.inside(p, cutWeight, options.minPosterior(), expectedTrue, expectedFalse, keptTrue);
     String name = parties.get(p).name();
     report.add(
         String.format(
