@@ -35,14 +35,28 @@ public final class Clusterer {
    * @return indices of the chosen edges, ascending
    */
   public static int[] oneToOne(Edges edges) {
-    int records = maxRecord(edges) + 1;
+    return oneToOne(edges.byScoreDescending(), edges::x, edges::y, maxRecord(edges) + 1);
+  }
+
+  /**
+   * The greedy one-to-one assignment over edges given by their ends, taken in {@code order}
+   * (strongest first): an edge is chosen when neither of its records, numbered below {@code
+   * records}, is taken yet.
+   *
+   * @return the chosen edge numbers, ascending
+   */
+  public static int[] oneToOne(
+      int[] order,
+      java.util.function.IntUnaryOperator first,
+      java.util.function.IntUnaryOperator second,
+      int records) {
     boolean[] taken = new boolean[records];
-    int[] chosen = new int[edges.size()];
+    int[] chosen = new int[Math.min(order.length, records / 2 + 1)];
     int n = 0;
-    for (int k : edges.byScoreDescending()) {
-      int x = edges.x(k);
-      int y = edges.y(k);
-      if (!taken[x] && !taken[y]) {
+    for (int k : order) {
+      int x = first.applyAsInt(k);
+      int y = second.applyAsInt(k);
+      if (x != y && !taken[x] && !taken[y]) {
         taken[x] = true;
         taken[y] = true;
         chosen[n++] = k;

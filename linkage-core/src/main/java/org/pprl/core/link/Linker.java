@@ -4,19 +4,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.pprl.core.block.HammingLsh;
 import org.pprl.core.cluster.Clusterer;
 import org.pprl.core.cluster.Clusters;
 import org.pprl.core.cluster.Edges;
 import org.pprl.core.extract.ExtractHeader;
-import org.pprl.core.match.ComparisonPatterns;
 import org.pprl.core.match.DiceKernel;
-import org.pprl.core.match.FellegiSunter;
-import org.pprl.core.match.FilterMatrix;
-import org.pprl.core.match.Parallel;
 import org.pprl.core.match.ScoredPairs;
 
 /**
@@ -33,6 +27,10 @@ public final class Linker {
    *
    * 1. Candidates (CandidateSearch): each record's k nearest by CLK Dice, exhaustively or among
    *    the records sharing a keyed blocking key or an LSH bucket.
+   *
+   * The stages are files of their own: CandidateSearch (1), Estimation (2-3), Decisions with
+   * Scored and NullThreshold (4-5), Grouping with Clusterer (6); Linker runs them in order and
+   * holds the settings and the result.
    *
    * 2. Comparison: each candidate pair's field-level filters are compared by Dice and cut into
    *    levels (LEVEL_CUTS); a field missing on either side is MISSING. Fields whose agreement goes
@@ -71,10 +69,6 @@ public final class Linker {
    * threshold (with --one-to-one, assigned one-to-one by CLK Dice), no model; the margin is the
    * Dice less the threshold.
    */
-  static final double[] LEVEL_CUTS = {0.6, 0.8, 0.95};
-
-  /** Random pairs sampled for the initial u. */
-  static final int RANDOM_PAIRS = 200_000;
 
   /** How candidates are found. */
   public enum Blocking {
@@ -375,7 +369,9 @@ public final class Linker {
       }
       // 2-3. Comparison and estimation: one model across parties, one inside them.
       Decided[] out = new Decided[partyPairs.size()];
-      Stage across = null;
+      Estimation estimation = new Estimation(options, progress);
+      Decisions decisions = new Decisions(options);
+      Estimation.Stage across = null;
       for (boolean within : new boolean[] {false, true}) {
         List<Integer> sets = new ArrayList<>();
         for (int c = 0; c < partyPairs.size(); c++) {
@@ -386,8 +382,9 @@ public final class Linker {
         if (sets.isEmpty()) {
           continue;
         }
-        Stage stage =
-            estimate(parties, partyPairs, candidates, sets, within ? across : null, known, report);
+        Estimation.Stage stage =
+            estimation.estimate(
+                parties, partyPairs, candidates, sets, within ? across : null, known, report);
         if (!within) {
           across = stage;
         }
@@ -397,10 +394,10 @@ public final class Linker {
           int[] pq = partyPairs.get(c);
           out[c] =
               !within
-                  ? decideAcross(parties, pq[0], pq[1], candidates.get(c), stage, i, report)
+                  ? decisions.across(parties, pq[0], pq[1], candidates.get(c), stage, i, report)
                   : across == null || across == stage
-                      ? decideWithin(parties, pq[0], candidates.get(c), stage, i, report)
-                      : decideInsideLinkage(
+                      ? decisions.within(parties, pq[0], candidates.get(c), stage, i, report)
+                      : decisions.insideLinkage(
                           parties, pq[0], candidates.get(c), stage, i, across, out, report);
           stage.patternOf.set(i, null); // kept in out[c]; let the stage's copy go
         }
@@ -411,9 +408,9 @@ public final class Linker {
 
     // 6. Entities, and the links between their records.
     progress.accept("clustering");
-    int[] offset = offsets(parties);
-    Clusters clusters = cluster(parties, offset, decided);
-    List<Link> links = linksOf(parties, offset, clusters, decided);
+    int[] offset = Grouping.offsets(parties);
+    Clusters clusters = Grouping.cluster(parties, offset, decided, options.oneToOne());
+    List<Link> links = Grouping.linksOf(parties, offset, clusters, decided);
     int largest = 0;
     int linked = 0;
     for (int size : clusters.sizes()) {
@@ -461,275 +458,6 @@ public final class Linker {
         throw new IllegalArgumentException("a known link names a record that does not exist");
       }
     }
-  }
-
-  /**
-   * What one model learned: the joint fields, the candidates' patterns and their weights, and the
-   * fitted model itself. Across parties, the two-class model (and, for the automatic cut, the
-   * three-class one as a counter of matches); inside parties, the three-class one.
-   */
-  private static final class Stage {
-    FieldGroups groups;
-    ComparisonPatterns patterns;
-    List<String> names;
-    double[] patternWeight;
-    FellegiSunter.Model twoClass;
-    RelatedClassModel threeClass;
-    List<int[]> patternOf = new ArrayList<>();
-  }
-
-  /**
-   * Steps 2-3 for the candidate sets {@code sets}: all across parties, or all inside them. Inside
-   * the parties of a linkage ({@code across} is the model across them), the joint fields and m are
-   * the ones across: one person's records differ the same way whichever agency holds them, and
-   * matches across extracts are many where duplicates inside one may be few or none (a free
-   * duplicate class then learns whatever else is more alike than random, such as a family name).
-   */
-  private Stage estimate(
-      List<Party> parties,
-      List<int[]> partyPairs,
-      List<long[]> candidates,
-      List<Integer> sets,
-      Stage across,
-      List<KnownLink> known,
-      List<String> report) {
-    boolean within = partyPairs.get(sets.get(0))[0] == partyPairs.get(sets.get(0))[1];
-    int fields = parties.get(0).fieldCount();
-    String where = within ? "inside extracts" : "across extracts";
-    progress.accept("comparing fields " + where);
-    Stage stage = new Stage();
-    int[][] randomSample = randomPairs(parties, within);
-    stage.groups = across != null ? across.groups : FieldGroups.detect(randomSample, fields);
-    FieldGroups groups = stage.groups;
-    stage.names = fieldNames(parties.get(0), groups);
-    String grouped = groups.describe(rawFieldNames(parties.get(0)));
-    if (grouped != null && across == null) {
-      report.add(grouped + (parties.size() > 1 ? " (" + where + ")" : ""));
-    }
-    int[] levels = groups.modelLevels(LEVEL_CUTS.length + 1);
-    ComparisonPatterns patterns = new ComparisonPatterns(levels);
-    stage.patterns = patterns;
-    for (int c : sets) {
-      Party a = parties.get(partyPairs.get(c)[0]);
-      Party b = parties.get(partyPairs.get(c)[1]);
-      long[] pairs = candidates.get(c);
-      // Each candidate's pattern code, computed by the threads, then numbered in order.
-      int[] of = new int[pairs.length];
-      inParallel(
-          pairs.length,
-          (from, to) -> {
-            int[] raw = new int[fields];
-            int[] model = new int[levels.length];
-            for (int k = from; k < to; k++) {
-              compare(a, LongList.first(pairs[k]), b, LongList.second(pairs[k]), raw);
-              groups.apply(raw, model);
-              of[k] = patterns.code(model);
-            }
-          });
-      for (int k = 0; k < of.length; k++) {
-        of[k] = patterns.addCode(of[k]);
-      }
-      stage.patternOf.add(of);
-    }
-
-    progress.accept("estimating m and u by EM " + where);
-    int[] modelLevels = new int[levels.length];
-    ComparisonPatterns random = new ComparisonPatterns(levels);
-    for (int[] pair : randomSample) {
-      groups.apply(pair, modelLevels);
-      random.add(modelLevels);
-    }
-    double[][] u0 = FellegiSunter.frequencies(random);
-    double[][] m0 = groups.startM(LEVEL_CUTS.length + 1);
-    ComparisonPatterns knownPatterns = null;
-    int[] scratch = new int[fields];
-    for (KnownLink k : known) {
-      if ((k.a() == k.b()) != within) {
-        continue;
-      }
-      if (knownPatterns == null) {
-        knownPatterns = new ComparisonPatterns(levels);
-      }
-      compare(parties.get(k.a()), k.i(), parties.get(k.b()), k.j(), scratch);
-      groups.apply(scratch, modelLevels);
-      knownPatterns.add(modelLevels);
-    }
-    if (knownPatterns != null) {
-      report.add(
-          String.format(Locale.ROOT, "%,d known links %s inform m", knownPatterns.pairs(), where));
-    }
-    stage.patternWeight = new double[patterns.size()];
-    if (within) {
-      RelatedClassModel model =
-          across != null
-              ? RelatedClassModel.estimate(
-                  patterns, knownPatterns, across.threeClass.m, true, u0, 1000, 1e-7)
-              : RelatedClassModel.estimate(patterns, knownPatterns, m0, u0, 1000, 1e-7);
-      stage.threeClass = model;
-      for (int p = 0; p < stage.patternWeight.length; p++) {
-        stage.patternWeight[p] = model.weight(patterns, p);
-      }
-      reportRelated(model, across != null, stage.names, random.pairs(), patterns.size(), report);
-      return stage;
-    }
-    FellegiSunter.Model model =
-        FellegiSunter.estimate(patterns, knownPatterns, m0, u0, 0.1, true, 1000, 1e-7);
-    stage.twoClass = model;
-    report.add(
-        String.format(
-            Locale.ROOT,
-            "Fellegi-Sunter model across extracts: %d fields, %d agreement patterns, u from %,d"
-                + " random pairs, m by EM (%s after %d iterations)",
-            levels.length,
-            patterns.size(),
-            random.pairs(),
-            model.converged() ? "converged" : "stopped",
-            model.iterations()));
-    for (int f = 0; f < levels.length; f++) {
-      int top = levels[f] - 1;
-      int none = groups.noneAgrees(f);
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "  %-24s exact-agreement weight %+.1f, disagreement weight %+.1f",
-              stage.names.get(f),
-              log2(model.m()[f][top] / model.u()[f][top]),
-              log2(model.m()[f][none] / model.u()[f][none])));
-    }
-    for (int p = 0; p < stage.patternWeight.length; p++) {
-      stage.patternWeight[p] = model.weight(patterns, p);
-    }
-    // The three-class model across: it counts matches where most records have no partner
-    // (NullThreshold), and its duplicate class is the m inside extracts. The two-class m is not:
-    // where matches are a small share of the candidates its "match" class takes in look-alikes
-    // (on the generated city at severe corruption it had matches agree on the given name 2 % of
-    // the time, and the model inside the extracts then counted 4,040 duplicates where there
-    // were 185).
-    stage.threeClass = RelatedClassModel.estimate(patterns, knownPatterns, m0, u0, 1000, 1e-7);
-    return stage;
-  }
-
-  /**
-   * One candidate set after its decision: the weight of each candidate, the cut, which candidates
-   * are links on their own (the clustering's edges), and how to weigh any other pair of the two
-   * parties' records.
-   */
-  private abstract static class Decided {
-    final int a;
-    final int b;
-    final long[] pairs;
-    Cut cut;
-
-    /** Candidate numbers whose pair is a link on its own, ascending. */
-    int[] edges = new int[0];
-
-    Decided(int a, int b, long[] pairs) {
-      this.a = a;
-      this.b = b;
-      this.pairs = pairs;
-    }
-
-    /** Candidate k's weight: its match weight, or its CLK Dice. */
-    abstract double weight(int k);
-
-    /** A candidate's score in the pairs file: its match probability, or its CLK Dice. */
-    abstract double score(double weight);
-
-    /** The weight of any pair of the two parties' records, candidate or not. */
-    abstract double weight(Party pa, int i, Party pb, int j);
-
-    /** The margin of any pair: weight less the cut (at least 0 for a link on its own). */
-    double margin(Party pa, int i, Party pb, int j) {
-      return weight(pa, i, pb, j) - cutValue();
-    }
-
-    double margin(int k) {
-      return weight(k) - cutValue();
-    }
-
-    abstract double cutValue();
-  }
-
-  /** A Fellegi–Sunter decision: weights by pattern, a cut on the match weight. */
-  private static final class ModelDecided extends Decided {
-    private final int[] patternOf;
-    private final double[] patternWeight;
-    private final PairModel model;
-    private final double cutWeight;
-    private final double logPrior;
-
-    ModelDecided(
-        int a,
-        int b,
-        long[] pairs,
-        int[] patternOf,
-        double[] patternWeight,
-        PairModel model,
-        double cutWeight,
-        double logPrior) {
-      super(a, b, pairs);
-      this.patternOf = patternOf;
-      this.patternWeight = patternWeight;
-      this.model = model;
-      this.cutWeight = cutWeight;
-      this.logPrior = logPrior;
-    }
-
-    @Override
-    double weight(int k) {
-      return patternWeight[patternOf[k]];
-    }
-
-    @Override
-    double score(double weight) {
-      return posterior(weight, logPrior);
-    }
-
-    @Override
-    double weight(Party pa, int i, Party pb, int j) {
-      return model.weight(pa, i, pb, j);
-    }
-
-    @Override
-    double cutValue() {
-      return cutWeight;
-    }
-  }
-
-  /** A Dice threshold decision: no model, the user's threshold on CLK Dice. */
-  private static final class DiceDecided extends Decided {
-    private final double[] dice;
-    private final double threshold;
-
-    DiceDecided(int a, int b, long[] pairs, double[] dice, double threshold) {
-      super(a, b, pairs);
-      this.dice = dice;
-      this.threshold = threshold;
-    }
-
-    @Override
-    double weight(int k) {
-      return dice[k];
-    }
-
-    @Override
-    double score(double weight) {
-      return weight;
-    }
-
-    @Override
-    double weight(Party pa, int i, Party pb, int j) {
-      return pa.clks().dice(i, pb.clks(), j);
-    }
-
-    @Override
-    double cutValue() {
-      return threshold;
-    }
-  }
-
-  static double posterior(double weight, double logPrior) {
-    return 1 / (1 + Math.exp(-(weight * Math.log(2) + logPrior)));
   }
 
   /**
@@ -841,7 +569,7 @@ public final class Linker {
       }
       report.add(String.format(Locale.ROOT, "%s: %,d of them reach Dice %s", name, n, t));
     }
-    DiceDecided d = new DiceDecided(p, q, pairs, dice, t);
+    Decided.Dice d = new Decided.Dice(p, q, pairs, dice, t);
     d.cut = new Cut(p, q, Double.NaN, 0);
     if (options.oneToOne()) {
       progress.accept("assigning " + name + " one-to-one");
@@ -878,29 +606,6 @@ public final class Linker {
     return d;
   }
 
-  /** Work on the items {@code from..to-1}. */
-  private interface Range {
-    void run(int from, int to);
-  }
-
-  /** Runs {@code body} over 0..n-1 in chunks on the option's threads; returns when all are done. */
-  private void inParallel(int n, Range body) {
-    List<Callable<Void>> tasks = new ArrayList<>();
-    for (int from = 0; from < n; from += PARALLEL_CHUNK) {
-      int start = from;
-      int end = Math.min(n, from + PARALLEL_CHUNK);
-      tasks.add(
-          () -> {
-            body.run(start, end);
-            return null;
-          });
-    }
-    Parallel.run(tasks, options.threads(), "comparing fields");
-  }
-
-  /** Candidates per task when fields are compared on several threads. */
-  static final int PARALLEL_CHUNK = 1 << 16;
-
   private static void reportSkipped(CandidateSearch.Stats stats, List<String> report) {
     if (stats.skippedBlocks > 0) {
       report.add(
@@ -909,42 +614,6 @@ public final class Linker {
               "blocking skipped %,d oversized blocks (%,d pairs)",
               stats.skippedBlocks,
               stats.skippedPairs));
-    }
-  }
-
-  private static void reportRelated(
-      RelatedClassModel model,
-      boolean mAcross,
-      List<String> names,
-      long randomPairs,
-      int patterns,
-      List<String> report) {
-    report.add(
-        String.format(
-            Locale.ROOT,
-            "Fellegi-Sunter model inside %s: %d fields, %d agreement patterns, u from %,d"
-                + " random pairs; %s and r (related non-matches, more alike than random, such as"
-                + " one household) by EM (%s after %d iterations): %.1f%% of candidates"
-                + " duplicates, %.1f%% related",
-            mAcross ? "each extract" : "one extract",
-            model.m.length,
-            patterns,
-            randomPairs,
-            mAcross ? "m (duplicates) as across extracts" : "m (duplicates)",
-            model.converged ? "converged" : "stopped",
-            model.iterations,
-            100 * model.duplicateShare,
-            100 * model.relatedShare));
-    for (int f = 0; f < model.m.length; f++) {
-      int top = model.m[f].length - 1;
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "  %-24s exact agreement among duplicates %3.0f%%, related %3.0f%%, random %3.0f%%",
-              names.get(f),
-              100 * model.m[f][top],
-              100 * model.r[f][top],
-              100 * model.u[f][top]));
     }
   }
 
@@ -979,669 +648,6 @@ public final class Linker {
       default:
         return "keyed blocking and Hamming LSH";
     }
-  }
-
-  static void compare(Party a, int i, Party b, int j, int[] out) {
-    for (int f = 0; f < out.length; f++) {
-      FilterMatrix x = a.field(f);
-      FilterMatrix y = b.field(f);
-      if (x.popcount(i) == 0 || y.popcount(j) == 0) {
-        out[f] = ComparisonPatterns.MISSING;
-        continue;
-      }
-      double dice = x.dice(i, y, j);
-      int level = 0;
-      for (double cut : LEVEL_CUTS) {
-        if (dice >= cut) {
-          level++;
-        }
-      }
-      out[f] = level;
-    }
-  }
-
-  /**
-   * The raw levels of random pairs across parties, or inside them ({@code within}; the party drawn
-   * in proportion to its size): what u is measured on, and where fields that agree together are
-   * found.
-   */
-  private int[][] randomPairs(List<Party> parties, boolean within) {
-    SplittableRandom random = new SplittableRandom(options.seed());
-    int fields = parties.get(0).fieldCount();
-    int[] offset = offsets(parties);
-    int total = offset[parties.size()];
-    int[][] out = new int[RANDOM_PAIRS][];
-    int n = 0;
-    for (int s = 0; s < RANDOM_PAIRS; s++) {
-      int p;
-      int q;
-      if (within) {
-        int r = random.nextInt(total);
-        p = partyOf(offset, r);
-        q = p;
-      } else {
-        p = random.nextInt(parties.size());
-        q = (p + 1 + random.nextInt(parties.size() - 1)) % parties.size();
-      }
-      Party a = parties.get(p);
-      Party b = parties.get(q);
-      int i = random.nextInt(a.size());
-      int j = random.nextInt(b.size());
-      if (p == q && i == j) {
-        continue;
-      }
-      out[n] = new int[fields];
-      compare(a, i, b, j, out[n++]);
-    }
-    return Arrays.copyOf(out, n);
-  }
-
-  /** Where each party's records start when numbered party by party; the last entry is the total. */
-  private static int[] offsets(List<Party> parties) {
-    int[] offset = new int[parties.size() + 1];
-    for (int p = 0; p < parties.size(); p++) {
-      offset[p + 1] = offset[p] + parties.get(p).size();
-    }
-    return offset;
-  }
-
-  /** The party of record {@code r} numbered across parties. */
-  private static int partyOf(int[] offset, int r) {
-    int p = Arrays.binarySearch(offset, r);
-    return p >= 0 ? p : -p - 2; // parties are never empty (checkCompatible)
-  }
-
-  private static List<String> rawFieldNames(Party party) {
-    List<String> names = new ArrayList<>();
-    for (ExtractHeader.FieldFilter f : party.header().fieldFilters()) {
-      names.add(f.name());
-    }
-    return names;
-  }
-
-  /** The names of the model's fields: a field's own, or a group's members joined by '+'. */
-  private static List<String> fieldNames(Party party, FieldGroups groups) {
-    List<String> raw = rawFieldNames(party);
-    List<String> names = new ArrayList<>();
-    for (int m = 0; m < groups.modelFields(); m++) {
-      names.add(groups.name(m, raw));
-    }
-    return names;
-  }
-
-  /**
-   * The candidate pairs of one pair of parties as weighted edges between records numbered across
-   * both parties (the second party's after the first's), computed on demand from the packed pairs
-   * and their patterns rather than held as two int arrays and a double array.
-   */
-  static final class Scored {
-    private final long[] pairs;
-    private final int[] patternOf;
-    private final double[] patternWeight;
-    private final int offset;
-
-    Scored(long[] pairs, int[] patternOf, double[] patternWeight, int offset) {
-      assert pairs.length == patternOf.length;
-      this.pairs = pairs;
-      this.patternOf = patternOf;
-      this.patternWeight = patternWeight;
-      this.offset = offset;
-    }
-
-    int size() {
-      return pairs.length;
-    }
-
-    int x(int k) {
-      return LongList.first(pairs[k]);
-    }
-
-    int y(int k) {
-      return LongList.second(pairs[k]) + offset;
-    }
-
-    double weight(int k) {
-      return patternWeight[patternOf[k]];
-    }
-
-    /**
-     * Candidate numbers by weight descending, ties in candidate order: a counting sort over the
-     * patterns' weights (a candidate's weight is its pattern's), stable, so one int per candidate.
-     * Candidates are sorted by (x, y) and x < y, so this is the order of Clusterer's edges.
-     */
-    int[] byWeightDescending() {
-      double[] distinct = patternWeight.clone();
-      Arrays.sort(distinct); // Double.compare's order, as Edges uses
-      int d = 0;
-      for (int i = 0; i < distinct.length; i++) {
-        if (i == 0 || Double.compare(distinct[i], distinct[d - 1]) != 0) {
-          distinct[d++] = distinct[i];
-        }
-      }
-      int[] rank = new int[patternWeight.length]; // 0 for the largest weight
-      for (int p = 0; p < rank.length; p++) {
-        rank[p] = d - 1 - Arrays.binarySearch(distinct, 0, d, patternWeight[p]);
-      }
-      int[] start = new int[d + 1];
-      for (int k = 0; k < pairs.length; k++) {
-        if (Double.isNaN(patternWeight[patternOf[k]])) {
-          throw new IllegalStateException("candidate " + k + ": match weight is NaN");
-        }
-        start[rank[patternOf[k]] + 1]++;
-      }
-      for (int r = 0; r < d; r++) {
-        start[r + 1] += start[r];
-      }
-      int[] order = new int[pairs.length];
-      for (int k = 0; k < pairs.length; k++) {
-        order[start[rank[patternOf[k]]]++] = k;
-      }
-      return order;
-    }
-  }
-
-  /**
-   * Greedy one-to-one assignment by weight, as {@link Clusterer#oneToOne} on the same edges, with
-   * records numbered below {@code records}: the chosen candidate numbers, ascending.
-   */
-  static int[] oneToOne(Scored s, int records) {
-    boolean[] taken = new boolean[records];
-    int[] chosen = new int[Math.min(s.size(), records / 2 + 1)];
-    int n = 0;
-    for (int k : s.byWeightDescending()) {
-      int x = s.x(k);
-      int y = s.y(k);
-      assert x != y;
-      if (!taken[x] && !taken[y]) {
-        taken[x] = true;
-        taken[y] = true;
-        chosen[n++] = k;
-      }
-    }
-    int[] out = Arrays.copyOf(chosen, n);
-    Arrays.sort(out);
-    return out;
-  }
-
-  /**
-   * The decision for the candidates of parties p and q (p before q): the cut, then the links on
-   * their own. The cut is chosen on a one-to-one assignment (NullThreshold's null is each record's
-   * runner-up beside its assigned partner); the links are every candidate at or above it, or, with
-   * {@code --one-to-one}, the assigned ones only.
-   */
-  private Decided decideAcross(
-      List<Party> parties, int p, int q, long[] pairs, Stage stage, int set, List<String> report) {
-    int[] patternOf = stage.patternOf.get(set);
-    int offset = parties.get(p).size();
-    int records = offset + parties.get(q).size();
-    Scored s = new Scored(pairs, patternOf, stage.patternWeight, offset);
-    int[] chosen = oneToOne(s, records);
-    String name = parties.get(p).name() + " x " + parties.get(q).name();
-    PairModel model =
-        new PairModel(stage.groups, parties.get(0).fieldCount(), stage.twoClass::weight);
-    double cutWeight;
-    double logPrior;
-    Cut cut;
-    if (options.minPosterior() > 0) {
-      // A fixed probability cut, under the prior among the assigned pairs.
-      double lambda = assignedPrior(chosen, s);
-      logPrior = Math.log(lambda / (1 - lambda));
-      double c = options.minPosterior();
-      cutWeight = (Math.log(c / (1 - c)) - logPrior) / Math.log(2);
-      cut = new Cut(p, q, cutWeight, c);
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "%s: %,d pairs assigned one-to-one; links at match probability >= %.2f (match"
-                  + " weight >= %.1f)",
-              name,
-              chosen.length,
-              c,
-              cutWeight));
-    } else {
-      double[] assigned = new double[chosen.length];
-      double matches = 0;
-      for (int c = 0; c < chosen.length; c++) {
-        assigned[c] = s.weight(chosen[c]);
-      }
-      double modelNullShare = Double.NaN;
-      if (chosen.length > 0) {
-        RelatedClassModel counter = stage.threeClass.withShares(stage.patterns, patternOf);
-        for (int k : chosen) {
-          matches += counter.duplicatePosterior(stage.patterns, patternOf[k]);
-        }
-        modelNullShare = 1 - matches / chosen.length;
-      }
-      NullThreshold.Choice choice =
-          NullThreshold.choose(assigned, runnersUp(s, chosen, records), modelNullShare);
-      cutWeight = choice.threshold();
-      logPrior =
-          Math.log(Math.max(1e-6, 1 - choice.nullShare()) / Math.max(1e-6, choice.nullShare()));
-      cut =
-          new Cut(
-              p,
-              q,
-              cutWeight,
-              0,
-              (1 - choice.nullShare()) * chosen.length,
-              choice.expectedFalse(),
-              choice.expectedMissed());
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "%s: %,d pairs assigned one-to-one; about %.0f%% of them look like forced partners"
-                  + " of records without a match (%s%s)",
-              name,
-              chosen.length,
-              100 * choice.nullShare(),
-              choice.modelShare()
-                  ? String.format(
-                      Locale.ROOT,
-                      "runner-up weights as the null; the runner-ups alone said fewer, but the"
-                          + " three-class model counts %.0f matches",
-                      (1 - modelNullShare) * chosen.length)
-                  : "runner-up weights as the null",
-              choice.linkLikeRunnersUp() >= 0.5
-                  ? String.format(
-                      Locale.ROOT,
-                      "; about %.0f runner-ups weigh like links, second records of persons listed"
-                          + " twice, and are left out of the null",
-                      choice.linkLikeRunnersUp())
-                  : ""));
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "%s: cut at match weight %.1f, the cut that maximises the estimated F1 of the"
-                  + " assigned pairs (about %.0f false links kept, %.0f true ones missed)",
-              name,
-              cutWeight,
-              choice.expectedFalse(),
-              choice.expectedMissed()));
-    }
-    ModelDecided d =
-        new ModelDecided(p, q, pairs, patternOf, stage.patternWeight, model, cutWeight, logPrior);
-    d.cut = cut;
-    d.edges = atOrAbove(d, options.oneToOne() ? chosen : null);
-    report.add(
-        String.format(
-            Locale.ROOT,
-            "%s: %,d links on their own%s",
-            name,
-            d.edges.length,
-            options.oneToOne()
-                ? " (assigned one-to-one, --one-to-one)"
-                : ", every candidate at or above the cut"));
-    return d;
-  }
-
-  /**
-   * The decision inside party p, where the three-class model's share of duplicates is a meaningful
-   * prior (its classes cover every candidate): each candidate's posterior, and the cut that
-   * maximises the F1 those posteriors predict. With several parties the shares are re-estimated for
-   * this party's candidates. With {@code --one-to-one} (one extract only) the candidates are first
-   * assigned one-to-one.
-   */
-  private Decided decideWithin(
-      List<Party> parties, int p, long[] pairs, Stage stage, int set, List<String> report) {
-    int[] patternOf = stage.patternOf.get(set);
-    RelatedClassModel model =
-        parties.size() == 1
-            ? stage.threeClass
-            : stage.threeClass.withShares(stage.patterns, patternOf);
-    double[] patternWeight = stage.patternWeight;
-    if (model != stage.threeClass) {
-      patternWeight = new double[stage.patterns.size()];
-      for (int k = 0; k < patternWeight.length; k++) {
-        patternWeight[k] = model.weight(stage.patterns, k);
-      }
-    }
-    String name = parties.get(p).name();
-    Scored s = new Scored(pairs, patternOf, patternWeight, 0);
-    int[] judged = null;
-    if (options.oneToOne()) {
-      judged = oneToOne(s, parties.get(p).size());
-    }
-    int n = judged == null ? pairs.length : judged.length;
-    double share = model.duplicateShare;
-    double logPrior = Math.log(share / (1 - share));
-    double[] posterior = new double[n];
-    double expectedTrue = 0;
-    for (int c = 0; c < n; c++) {
-      posterior[c] = posterior(s.weight(judged == null ? c : judged[c]), logPrior);
-      expectedTrue += posterior[c];
-    }
-    double cut;
-    if (options.minPosterior() > 0) {
-      cut = options.minPosterior();
-    } else {
-      double[] sorted = posterior.clone();
-      Arrays.sort(sorted);
-      // Keeping the pairs whose posterior is at least sorted[k]: about the sum of their
-      // posteriors are duplicates, out of expectedTrue in all.
-      cut = Double.POSITIVE_INFINITY;
-      double best = -1;
-      double tp = 0;
-      for (int k = n - 1; k >= 0; k--) {
-        tp += sorted[k];
-        double f1 = 2 * tp / (n - k + expectedTrue);
-        if ((k == 0 || sorted[k - 1] < sorted[k]) && f1 > best) {
-          best = f1;
-          cut = sorted[k];
-        }
-      }
-      // A link on its own is more likely a duplicate than not. Where the model sees almost no
-      // duplicates (an extract free of them), the best predicted F1 is tiny at any cut and the
-      // maximum lands among pairs that are almost surely not duplicates.
-      cut = Math.max(cut, 0.5);
-    }
-    // The cut as a match weight, for pairs that were not candidates too: the fixed probability's,
-    // or the weakest kept candidate's (posteriors rise with the weight).
-    double cutWeight =
-        options.minPosterior() > 0
-            ? (Math.log(cut / (1 - cut)) - logPrior) / Math.log(2)
-            : Double.POSITIVE_INFINITY;
-    double expectedFalse = 0;
-    double keptTrue = 0;
-    for (int c = 0; c < n; c++) {
-      if (posterior[c] >= cut) {
-        expectedFalse += 1 - posterior[c];
-        keptTrue += posterior[c];
-        if (options.minPosterior() == 0) {
-          cutWeight = Math.min(cutWeight, s.weight(judged == null ? c : judged[c]));
-        }
-      }
-    }
-    PairModel pairModel = new PairModel(stage.groups, parties.get(0).fieldCount(), model::weight);
-    ModelDecided d =
-        new ModelDecided(p, p, pairs, patternOf, patternWeight, pairModel, cutWeight, logPrior);
-    d.cut = Cut.inside(p, cutWeight, options.minPosterior(), expectedTrue, expectedFalse, keptTrue);
-    d.edges = atOrAbove(d, judged);
-    report.add(
-        String.format(
-            Locale.ROOT,
-            "%s: %,d candidate pairs%s; by the model about %.0f of them are duplicates",
-            name,
-            n,
-            judged == null ? " inside the extract" : " assigned one-to-one (--one-to-one)",
-            expectedTrue));
-    report.add(
-        String.format(
-            Locale.ROOT,
-            "%s: %,d links on their own at match probability >= %.4f (match weight >= %.1f), %s"
-                + " (about %.0f false links kept, %.0f duplicates missed)",
-            name,
-            d.edges.length,
-            cut,
-            cutWeight,
-            options.minPosterior() > 0
-                ? "the cut asked for"
-                : "the cut that maximises the F1 the model predicts",
-            expectedFalse,
-            expectedTrue - keptTrue));
-    return d;
-  }
-
-  /**
-   * The decision inside party p of a linkage: its pairs are weighed by the two-class model across
-   * parties and cut where the strictest of p's decisions across parties cuts, so a pair inside an
-   * extract is a link on its own exactly when it would be one across extracts. The three-class
-   * model inside the extracts, with u from random pairs inside them, over-counted duplicates at
-   * scale: with names salted by the birth date, two records agree on a salted name only when they
-   * share the birth date, so u (name) times u (birth date) is far below how often strangers share
-   * both, and at 1M records per extract 80 % of its 225,000 links joined such strangers. The cut
-   * across is chosen against the runner-ups, which are those strangers. The three-class model still
-   * gives the estimates (its posteriors at this cut).
-   */
-  private Decided decideInsideLinkage(
-      List<Party> parties,
-      int p,
-      long[] pairs,
-      Stage stage,
-      int set,
-      Stage across,
-      Decided[] decided,
-      List<String> report) {
-    int[] patternOf = stage.patternOf.get(set);
-    double[] weight = new double[stage.patterns.size()];
-    for (int k = 0; k < weight.length; k++) {
-      weight[k] = across.twoClass.weight(stage.patterns.levelsOf(k));
-    }
-    ModelDecided strictest = null;
-    for (Decided d : decided) {
-      if (d instanceof ModelDecided
-          && d.a != d.b
-          && (d.a == p || d.b == p)
-          && (strictest == null || d.cutValue() > strictest.cutValue())) {
-        strictest = (ModelDecided) d;
-      }
-    }
-    double cutWeight = strictest.cutValue();
-    PairModel model =
-        new PairModel(across.groups, parties.get(0).fieldCount(), across.twoClass::weight);
-    ModelDecided d =
-        new ModelDecided(p, p, pairs, patternOf, weight, model, cutWeight, strictest.logPrior);
-    d.edges = atOrAbove(d, null);
-    RelatedClassModel inside = stage.threeClass.withShares(stage.patterns, patternOf);
-    double[] duplicate = new double[stage.patterns.size()]; // posterior by pattern
-    for (int k = 0; k < duplicate.length; k++) {
-      duplicate[k] = inside.duplicatePosterior(stage.patterns, k);
-    }
-    double expectedTrue = 0;
-    double expectedFalse = 0;
-    double keptTrue = 0;
-    for (int k = 0; k < pairs.length; k++) {
-      double x = duplicate[patternOf[k]];
-      expectedTrue += x;
-      if (d.margin(k) >= 0) {
-        expectedFalse += 1 - x;
-        keptTrue += x;
-      }
-    }
-    d.cut = Cut.inside(p, cutWeight, options.minPosterior(), expectedTrue, expectedFalse, keptTrue);
-    String name = parties.get(p).name();
-    report.add(
-        String.format(
-            Locale.ROOT,
-            "%s: %,d candidate pairs inside the extract; by the model inside extracts about %.0f of"
-                + " them are duplicates",
-            name,
-            pairs.length,
-            expectedTrue));
-    report.add(
-        String.format(
-            Locale.ROOT,
-            "%s: %,d links on their own at match weight >= %.1f across extracts (the cut of %s x"
-                + " %s; about %.0f false links kept, %.0f duplicates missed by the model inside)",
-            name,
-            d.edges.length,
-            cutWeight,
-            parties.get(strictest.a).name(),
-            parties.get(strictest.b).name(),
-            expectedFalse,
-            expectedTrue - keptTrue));
-    return d;
-  }
-
-  /** The candidates (of {@code among}, or all when null) whose margin is at least 0, ascending. */
-  private static int[] atOrAbove(Decided d, int[] among) {
-    int n = among == null ? d.pairs.length : among.length;
-    int[] out = new int[n];
-    int kept = 0;
-    for (int c = 0; c < n; c++) {
-      int k = among == null ? c : among[c];
-      if (d.margin(k) >= 0) {
-        out[kept++] = k;
-      }
-    }
-    return Arrays.copyOf(out, kept);
-  }
-
-  /**
-   * For every record on either side, the weight of its best candidate other than its assigned
-   * partner: samples of what a best non-match weighs. Records are numbered below {@code records}
-   * (the second party's after the first's); the samples come in record order.
-   */
-  static double[] runnersUp(Scored s, int[] chosen, int records) {
-    int[] partner = new int[records];
-    Arrays.fill(partner, -1);
-    double[] assignedWeight = new double[records];
-    for (int k : chosen) {
-      partner[s.x(k)] = s.y(k);
-      partner[s.y(k)] = s.x(k);
-      assignedWeight[s.x(k)] = s.weight(k);
-      assignedWeight[s.y(k)] = s.weight(k);
-    }
-    // Each record's best other candidate (the first met among equals), and that candidate.
-    int[] bestOther = new int[records];
-    Arrays.fill(bestOther, -1);
-    double[] bestWeight = new double[records];
-    for (int k = 0; k < s.size(); k++) {
-      for (int side = 0; side < 2; side++) {
-        int self = side == 0 ? s.x(k) : s.y(k);
-        int other = side == 0 ? s.y(k) : s.x(k);
-        if (partner[self] == other) {
-          continue;
-        }
-        if (bestOther[self] < 0 || s.weight(k) > bestWeight[self]) {
-          bestOther[self] = other;
-          bestWeight[self] = s.weight(k);
-        }
-      }
-    }
-    // A runner-up that would rather be with this record than with its own partner is likely the
-    // same person again (a duplicate inside its extract), not a sample of a false link: skip it.
-    double[] out = new double[records];
-    int n = 0;
-    for (int r = 0; r < records; r++) {
-      int other = bestOther[r];
-      if (other >= 0 && partner[other] >= 0 && assignedWeight[other] >= bestWeight[r]) {
-        out[n++] = bestWeight[r];
-      }
-    }
-    return Arrays.copyOf(out, n);
-  }
-
-  /** The prior among assigned pairs: EM on lambda alone, m and u fixed (their weights given). */
-  static double assignedPrior(int[] chosen, Scored s) {
-    if (chosen.length == 0) {
-      return 0.5;
-    }
-    double lambda = 0.5;
-    for (int iteration = 0; iteration < 500; iteration++) {
-      double logPrior = Math.log(lambda / (1 - lambda));
-      double sum = 0;
-      for (int k : chosen) {
-        sum += 1 / (1 + Math.exp(-(s.weight(k) * Math.log(2) + logPrior)));
-      }
-      double next = Math.min(1 - 1e-6, Math.max(1e-6, sum / chosen.length));
-      if (Math.abs(next - lambda) < 1e-9) {
-        return next;
-      }
-      lambda = next;
-    }
-    return lambda;
-  }
-
-  /**
-   * Entities over all records (numbered party by party from {@code offset}): the links on their own
-   * are the edges, and groups join by average linkage on the decisions' margins; with {@code
-   * --one-to-one} and several parties, at most one record of each party in an entity.
-   */
-  private Clusters cluster(List<Party> parties, int[] offset, List<Decided> decided) {
-    int records = offset[parties.size()];
-    int edges = 0;
-    for (Decided d : decided) {
-      edges += d.edges.length;
-    }
-    int[] xs = new int[edges];
-    int[] ys = new int[edges];
-    double[] margins = new double[edges];
-    int n = 0;
-    Decided[][] of = new Decided[parties.size()][parties.size()];
-    for (Decided d : decided) {
-      of[d.a][d.b] = d;
-      for (int k : d.edges) {
-        xs[n] = offset[d.a] + LongList.first(d.pairs[k]);
-        ys[n] = offset[d.b] + LongList.second(d.pairs[k]);
-        margins[n++] = d.margin(k);
-      }
-    }
-    int[] extractOf = null;
-    if (options.oneToOne() && parties.size() > 1) {
-      extractOf = new int[records];
-      for (int p = 0; p < parties.size(); p++) {
-        Arrays.fill(extractOf, offset[p], offset[p + 1], p);
-      }
-    }
-    Clusterer.Margin margin =
-        (x, y) -> {
-          int px = partyOf(offset, x);
-          int py = partyOf(offset, y);
-          if (px > py || (px == py && x > y)) {
-            int t = x;
-            x = y;
-            y = t;
-            t = px;
-            px = py;
-            py = t;
-          }
-          Decided d = of[px][py];
-          if (d == null) {
-            return Double.NEGATIVE_INFINITY; // never compared: two records of one extract
-          }
-          return d.margin(parties.get(px), x - offset[px], parties.get(py), y - offset[py]);
-        };
-    return Clusterer.cluster(Edges.of(xs, ys, margins), records, extractOf, margin);
-  }
-
-  /**
-   * Every pair of records that one entity holds, ordered by party pair, then records, each scored
-   * as its pair of parties' decision scores any pair (a match probability, or a CLK Dice), whether
-   * or not it was a candidate: a pair that joined through its entity may score below the cut.
-   */
-  private static List<Link> linksOf(
-      List<Party> parties, int[] offset, Clusters clusters, List<Decided> decided) {
-    int[] clusterOf = clusters.clusterOf();
-    int[] sizes = clusters.sizes();
-    Decided[][] of = new Decided[parties.size()][parties.size()];
-    for (Decided d : decided) {
-      of[d.a][d.b] = d;
-    }
-    // Members of each entity of two or more, in record order.
-    int[] start = new int[clusters.count() + 1];
-    for (int c = 0; c < clusters.count(); c++) {
-      start[c + 1] = start[c] + (sizes[c] > 1 ? sizes[c] : 0);
-    }
-    int[] fill = Arrays.copyOf(start, clusters.count());
-    int[] member = new int[start[clusters.count()]];
-    for (int r = 0; r < clusterOf.length; r++) {
-      if (sizes[clusterOf[r]] > 1) {
-        member[fill[clusterOf[r]]++] = r;
-      }
-    }
-    List<Link> links = new ArrayList<>();
-    for (int c = 0; c < clusters.count(); c++) {
-      for (int u = start[c]; u < start[c + 1]; u++) {
-        for (int v = u + 1; v < start[c + 1]; v++) {
-          int x = member[u];
-          int y = member[v];
-          int px = partyOf(offset, x);
-          int py = partyOf(offset, y);
-          Decided d = of[px][py];
-          Party a = parties.get(px);
-          Party b = parties.get(py);
-          int i = x - offset[px];
-          int j = y - offset[py];
-          links.add(new Link(px, i, py, j, d.score(d.weight(a, i, b, j))));
-        }
-      }
-    }
-    links.sort(
-        java.util.Comparator.comparingInt(Link::a)
-            .thenComparingInt(Link::b)
-            .thenComparingInt(Link::i)
-            .thenComparingInt(Link::j));
-    return links;
   }
 
   private static void checkCompatible(List<Party> parties) {
@@ -1690,9 +696,5 @@ public final class Linker {
             "extract " + party.name() + " has other blocking keys than the first");
       }
     }
-  }
-
-  private static double log2(double x) {
-    return Math.log(x) / Math.log(2);
   }
 }

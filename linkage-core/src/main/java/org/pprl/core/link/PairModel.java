@@ -27,7 +27,7 @@ final class PairModel {
   double weight(Party a, int i, Party b, int j) {
     int[] raw = new int[rawFields];
     int[] model = new int[groups.modelFields()];
-    Linker.compare(a, i, b, j, raw);
+    Estimation.compare(a, i, b, j, raw);
     groups.apply(raw, model);
     return weight.weight(model);
   }

@@ -58,7 +58,7 @@ class OneToOneTest {
       ws[k] = weight[patternOf[k]];
     }
     int[] expected = pairs.length == 0 ? new int[0] : Clusterer.oneToOne(Edges.of(xs, ys, ws));
-    Linker.Scored scored = new Linker.Scored(pairs, patternOf, weight, offset);
-    assertArrayEquals(expected, Linker.oneToOne(scored, offset + second));
+    Scored scored = new Scored(pairs, patternOf, weight, offset);
+    assertArrayEquals(expected, Scored.oneToOne(scored, offset + second));
   }
 }

@@ -1,0 +1,131 @@
+package org.pprl.core.link;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.pprl.core.cluster.Clusterer;
+import org.pprl.core.cluster.Clusters;
+import org.pprl.core.cluster.Edges;
+
+/** Step 6 of a linkage (see {@link Linker}): entities from the decisions, and their pairs. */
+final class Grouping {
+  private Grouping() {}
+
+  /**
+   * Entities over all records (numbered party by party from {@code offset}): the links on their own
+   * are the edges, and groups join by average linkage on the decisions' margins; with {@code
+   * --one-to-one} and several parties, at most one record of each party in an entity.
+   */
+  static Clusters cluster(
+      List<Party> parties, int[] offset, List<Decided> decided, boolean oneToOne) {
+    int records = offset[parties.size()];
+    int edges = 0;
+    for (Decided d : decided) {
+      edges += d.edges.length;
+    }
+    int[] xs = new int[edges];
+    int[] ys = new int[edges];
+    double[] margins = new double[edges];
+    int n = 0;
+    Decided[][] of = new Decided[parties.size()][parties.size()];
+    for (Decided d : decided) {
+      of[d.a][d.b] = d;
+      for (int k : d.edges) {
+        xs[n] = offset[d.a] + LongList.first(d.pairs[k]);
+        ys[n] = offset[d.b] + LongList.second(d.pairs[k]);
+        margins[n++] = d.margin(k);
+      }
+    }
+    int[] extractOf = null;
+    if (oneToOne && parties.size() > 1) {
+      extractOf = new int[records];
+      for (int p = 0; p < parties.size(); p++) {
+        Arrays.fill(extractOf, offset[p], offset[p + 1], p);
+      }
+    }
+    Clusterer.Margin margin =
+        (x, y) -> {
+          int px = partyOf(offset, x);
+          int py = partyOf(offset, y);
+          if (px > py || (px == py && x > y)) {
+            int t = x;
+            x = y;
+            y = t;
+            t = px;
+            px = py;
+            py = t;
+          }
+          Decided d = of[px][py];
+          if (d == null) {
+            return Double.NEGATIVE_INFINITY; // never compared: two records of one extract
+          }
+          return d.margin(parties.get(px), x - offset[px], parties.get(py), y - offset[py]);
+        };
+    return Clusterer.cluster(Edges.of(xs, ys, margins), records, extractOf, margin);
+  }
+
+  /**
+   * Every pair of records that one entity holds, ordered by party pair, then records, each scored
+   * as its pair of parties' decision scores any pair (a match probability, or a CLK Dice), whether
+   * or not it was a candidate: a pair that joined through its entity may score below the cut.
+   */
+  static List<Linker.Link> linksOf(
+      List<Party> parties, int[] offset, Clusters clusters, List<Decided> decided) {
+    int[] clusterOf = clusters.clusterOf();
+    int[] sizes = clusters.sizes();
+    Decided[][] of = new Decided[parties.size()][parties.size()];
+    for (Decided d : decided) {
+      of[d.a][d.b] = d;
+    }
+    // Members of each entity of two or more, in record order.
+    int[] start = new int[clusters.count() + 1];
+    for (int c = 0; c < clusters.count(); c++) {
+      start[c + 1] = start[c] + (sizes[c] > 1 ? sizes[c] : 0);
+    }
+    int[] fill = Arrays.copyOf(start, clusters.count());
+    int[] member = new int[start[clusters.count()]];
+    for (int r = 0; r < clusterOf.length; r++) {
+      if (sizes[clusterOf[r]] > 1) {
+        member[fill[clusterOf[r]]++] = r;
+      }
+    }
+    List<Linker.Link> links = new ArrayList<>();
+    for (int c = 0; c < clusters.count(); c++) {
+      for (int u = start[c]; u < start[c + 1]; u++) {
+        for (int v = u + 1; v < start[c + 1]; v++) {
+          int x = member[u];
+          int y = member[v];
+          int px = partyOf(offset, x);
+          int py = partyOf(offset, y);
+          Decided d = of[px][py];
+          Party a = parties.get(px);
+          Party b = parties.get(py);
+          int i = x - offset[px];
+          int j = y - offset[py];
+          links.add(new Linker.Link(px, i, py, j, d.score(d.weight(a, i, b, j))));
+        }
+      }
+    }
+    links.sort(
+        java.util.Comparator.comparingInt(Linker.Link::a)
+            .thenComparingInt(Linker.Link::b)
+            .thenComparingInt(Linker.Link::i)
+            .thenComparingInt(Linker.Link::j));
+    return links;
+  }
+
+  /** Where each party's records start when numbered party by party; the last entry is the total. */
+  static int[] offsets(List<Party> parties) {
+    int[] offset = new int[parties.size() + 1];
+    for (int p = 0; p < parties.size(); p++) {
+      offset[p + 1] = offset[p] + parties.get(p).size();
+    }
+    return offset;
+  }
+
+  /** The party of record {@code r} numbered across parties. */
+  static int partyOf(int[] offset, int r) {
+    int p = Arrays.binarySearch(offset, r);
+    return p >= 0 ? p : -p - 2; // parties are never empty (checkCompatible)
+  }
+}
