@@ -192,10 +192,13 @@ final class Decisions {
           cut = sorted[k];
         }
       }
-      // A link on its own is more likely a duplicate than not. Where the model sees almost no
-      // duplicates (an extract free of them), the best predicted F1 is tiny at any cut and the
-      // maximum lands among pairs that are almost surely not duplicates.
-      cut = Math.max(cut, 0.5);
+      // On calibrated posteriors the best cut is about half the best F1, so below 0.5. Where the
+      // model sees almost no duplicates (an extract free of them) the best predicted F1 is tiny
+      // and that cut lands among pairs that are almost surely not duplicates: there, a link on its
+      // own must at least be more likely a duplicate than not.
+      if (best < 0.5) {
+        cut = Math.max(cut, 0.5);
+      }
     }
     // The cut as a match weight, for pairs that were not candidates too: the fixed probability's,
     // or the weakest kept candidate's (posteriors rise with the weight).
