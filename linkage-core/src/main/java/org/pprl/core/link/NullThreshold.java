@@ -213,13 +213,18 @@ final class NullThreshold {
     for (int d = 0; d < ts.length; d++) {
       long kept = keptAt[d];
       double fp = Math.min(pi0 * n * nullAbove[d], kept);
-      double tp = kept - fp;
+      double tp = Math.min(kept - fp, trueTotal); // no more true links kept than there are
       double fn = Math.max(0, trueTotal - tp);
       double f1 = 2 * tp + fp + fn == 0 ? 0 : 2 * tp / (2 * tp + fp + fn);
       if (f1 > best) {
         best = f1;
         choice = new Choice(ts[d], pi0, kept, fp, fn, modelShare, linkLike);
       }
+    }
+    if (best <= 0) {
+      // No threshold keeps a link the estimates call true (every pair forced: extracts that share
+      // nobody). Every F1 is 0 then, and the first threshold, which keeps every pair, won.
+      return new Choice(Double.POSITIVE_INFINITY, pi0, 0, 0, trueTotal, modelShare, linkLike);
     }
     return choice;
   }

@@ -25,6 +25,25 @@ class NullThresholdTest {
   }
 
   @Test
+  void choose_everyPairForced_keepsNone() {
+    // Two extracts that share nobody: the assigned pairs weigh as the runner-ups do.
+    SplittableRandom random = new SplittableRandom(7);
+    double[] assigned = new double[2000];
+    double[] runnersUp = new double[4000];
+    for (int k = 0; k < assigned.length; k++) {
+      assigned[k] = -10 + 4 * random.nextGaussian();
+    }
+    for (int k = 0; k < runnersUp.length; k++) {
+      runnersUp[k] = -8 + 4 * random.nextGaussian(); // a best non-match weighs a little more
+    }
+
+    NullThreshold.Choice c = NullThreshold.choose(assigned, runnersUp);
+
+    assertEquals(1.0, c.nullShare(), 1e-9);
+    assertEquals(0, c.kept(), c.toString());
+  }
+
+  @Test
   void choose_mostlyForcedWithModelShare_keepsAboutTheMatches() {
     double[][] x = mostlyForced();
     NullThreshold.Choice alone = NullThreshold.choose(x[0], x[1]);
