@@ -395,7 +395,7 @@ public final class Linker {
           out[c] =
               !within
                   ? decisions.across(parties, pq[0], pq[1], candidates.get(c), stage, i, report)
-                  : across == null || across == stage
+                  : across == null // one extract alone
                       ? decisions.within(parties, pq[0], candidates.get(c), stage, i, report)
                       : decisions.insideLinkage(
                           parties, pq[0], candidates.get(c), stage, i, across, out, report);
