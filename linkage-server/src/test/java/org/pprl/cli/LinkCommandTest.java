@@ -80,6 +80,35 @@ class LinkCommandTest {
   }
 
   @Test
+  void link_oneToOne_pairsNothingInsideAnExtractAndEachRecordOnce() throws Exception {
+    Path byDefault = dir.resolve("default.csv");
+    Path oneToOne = dir.resolve("one-to-one.csv");
+    assertEquals(
+        0, CliRun.of("link", pa.toString(), hs.toString(), "--pairs", byDefault.toString()).exit());
+
+    CliRun run =
+        CliRun.of(
+            "link", pa.toString(), hs.toString(), "--pairs", oneToOne.toString(), "--one-to-one");
+
+    assertEquals(0, run.exit(), run.err());
+    // By default the duplicates inside an extract are pairs of the file too.
+    assertTrue(
+        Files.readAllLines(byDefault).stream()
+            .skip(1)
+            .map(l -> l.split(","))
+            .anyMatch(f -> f[0].equals(f[2])),
+        "no pair inside an extract by default");
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String line :
+        Files.readAllLines(oneToOne).subList(1, Files.readAllLines(oneToOne).size())) {
+      String[] f = line.split(",");
+      assertFalse(f[0].equals(f[2]), "a pair inside an extract: " + line);
+      assertTrue(seen.add(f[0] + "/" + f[1]) && seen.add(f[2] + "/" + f[3]), "twice: " + line);
+    }
+    assertTrue(seen.size() > 10, "only " + seen.size() + " records linked");
+  }
+
+  @Test
   void link_knownLinks_areCountedInTheModel() throws Exception {
     Path pairs = dir.resolve("first.csv");
     assertEquals(
