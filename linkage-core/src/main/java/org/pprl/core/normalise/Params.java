@@ -39,15 +39,7 @@ final class Params {
     }
     String s = v instanceof String ? ((String) v).toLowerCase(Locale.ROOT) : null;
     if (s == null || !Arrays.asList(allowed).contains(s)) {
-      throw new IllegalArgumentException(
-          "normaliser '"
-              + normaliser
-              + "': param '"
-              + key
-              + "' must be one of "
-              + String.join(", ", allowed)
-              + "; was "
-              + describe(v));
+      throw wrongShape("param '" + key + "'", "one of " + String.join(", ", allowed), v);
     }
     return s;
   }
@@ -87,17 +79,20 @@ final class Params {
   }
 
   private IllegalArgumentException elementError(String key, int i, String what, Object e) {
+    return wrongShape("param '" + key + "' element " + i, what, e);
+  }
+
+  /** The error for {@code subject} (a param, or one of its elements) not being {@code what}. */
+  private IllegalArgumentException wrongShape(String subject, String what, Object v) {
     return new IllegalArgumentException(
         "normaliser '"
             + normaliser
-            + "': param '"
-            + key
-            + "' element "
-            + i
+            + "': "
+            + subject
             + " must be "
             + what
             + "; was "
-            + describe(e));
+            + describe(v));
   }
 
   /** A string param. */
@@ -107,13 +102,7 @@ final class Params {
       return dflt;
     }
     if (!(v instanceof String)) {
-      throw new IllegalArgumentException(
-          "normaliser '"
-              + normaliser
-              + "': param '"
-              + key
-              + "' must be a string; was "
-              + describe(v));
+      throw wrongShape("param '" + key + "'", "a string", v);
     }
     return (String) v;
   }
@@ -122,13 +111,7 @@ final class Params {
   Map<String, List<String>> groups(String key) {
     Object v = map.get(key);
     if (!(v instanceof Map)) {
-      throw new IllegalArgumentException(
-          "normaliser '"
-              + normaliser
-              + "': param '"
-              + key
-              + "' must be an object of group: [values]; was "
-              + describe(v));
+      throw wrongShape("param '" + key + "'", "an object of group: [values]", v);
     }
     Map<String, List<String>> out = new java.util.LinkedHashMap<>();
     for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
@@ -144,13 +127,7 @@ final class Params {
   List<?> list(String key) {
     Object v = map.get(key);
     if (!(v instanceof List)) {
-      throw new IllegalArgumentException(
-          "normaliser '"
-              + normaliser
-              + "': param '"
-              + key
-              + "' must be a list; was "
-              + describe(v));
+      throw wrongShape("param '" + key + "'", "a list", v);
     }
     return (List<?>) v;
   }
