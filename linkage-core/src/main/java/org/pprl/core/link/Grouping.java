@@ -27,9 +27,8 @@ final class Grouping {
     int[] ys = new int[edges];
     double[] margins = new double[edges];
     int n = 0;
-    Decided[][] of = new Decided[parties.size()][parties.size()];
+    Decided[][] of = byPartyPair(decided, parties.size());
     for (Decided d : decided) {
-      of[d.a][d.b] = d;
       for (int k : d.edges) {
         xs[n] = offset[d.a] + LongList.first(d.pairs[k]);
         ys[n] = offset[d.b] + LongList.second(d.pairs[k]);
@@ -73,10 +72,7 @@ final class Grouping {
       List<Party> parties, int[] offset, Clusters clusters, List<Decided> decided) {
     int[] clusterOf = clusters.clusterOf();
     int[] sizes = clusters.sizes();
-    Decided[][] of = new Decided[parties.size()][parties.size()];
-    for (Decided d : decided) {
-      of[d.a][d.b] = d;
-    }
+    Decided[][] of = byPartyPair(decided, parties.size());
     // Members of each entity of two or more, in record order.
     int[] start = new int[clusters.count() + 1];
     for (int c = 0; c < clusters.count(); c++) {
@@ -112,6 +108,15 @@ final class Grouping {
             .thenComparingInt(Linker.Link::i)
             .thenComparingInt(Linker.Link::j));
     return links;
+  }
+
+  /** The decisions by their pair of parties, {@code [a][b]} with a ≤ b (null where none). */
+  private static Decided[][] byPartyPair(List<Decided> decided, int parties) {
+    Decided[][] of = new Decided[parties][parties];
+    for (Decided d : decided) {
+      of[d.a][d.b] = d;
+    }
+    return of;
   }
 
   /** Where each party's records start when numbered party by party; the last entry is the total. */
