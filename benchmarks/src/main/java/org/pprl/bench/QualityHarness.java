@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.pprl.core.encode.CsvEncoding;
@@ -31,9 +32,10 @@ import org.pprl.fixtures.ProgressListener;
  * present; prints one table row per case.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar org.pprl.bench.QualityHarness [--shared
- * ../shared] [--population 20000]}. No ground truth is used in any linking choice. {@code
- * -Dpprl.harness.oneToOne=true} links as {@code --one-to-one} does; {@code
- * -Dpprl.harness.report=true} prints each run's report on stderr.
+ * ../shared] [--population 20000] [--only ncvr]}; {@code --only} runs the cases whose names contain
+ * its text (generated default|heavy|severe, febrl4, ncvr2, ncvr3, febrl2, fake_1000). No ground
+ * truth is used in any linking choice. {@code -Dpprl.harness.oneToOne=true} links as {@code
+ * --one-to-one} does; {@code -Dpprl.harness.report=true} prints each run's report on stderr.
  */
 public final class QualityHarness {
   private static final byte[] SECRET = "harness secret".getBytes(StandardCharsets.UTF_8);
@@ -99,16 +101,19 @@ public final class QualityHarness {
   public static void main(String[] args) throws Exception {
     Path shared = Paths.get(System.getProperty("pprl.shared", "../shared"));
     long population = 20_000;
+    String only = "";
     for (int i = 0; i < args.length - 1; i++) {
       if (args[i].equals("--shared")) {
         shared = Paths.get(args[i + 1]);
       } else if (args[i].equals("--population")) {
         population = Long.parseLong(args[i + 1]);
+      } else if (args[i].equals("--only")) {
+        only = args[i + 1].toLowerCase(Locale.ROOT);
       }
     }
     Path work = Files.createTempDirectory("pprl-harness");
     try {
-      List<Row> rows = run(work, shared, population);
+      List<Row> rows = run(work, shared, population, only);
       print(System.out, rows);
     } finally {
       try (Stream<Path> files = Files.walk(work)) {
@@ -117,27 +122,43 @@ public final class QualityHarness {
     }
   }
 
-  static List<Row> run(Path work, Path shared, long population) throws Exception {
-    List<Row> rows = new ArrayList<>();
-    rows.add(generated(work, population, Corruption.DEFAULT));
-    rows.add(generated(work, population, Corruption.HEAVY));
-    rows.add(generated(work, population, Corruption.SEVERE));
+  /** A case of the harness: its name (what {@code --only} matches) and how to run it. */
+  private record Case(String name, boolean present, Callable<Row> run) {}
+
+  /** Every case whose data is present and whose name contains {@code only} (lower case). */
+  static List<Row> run(Path work, Path shared, long population, String only) throws Exception {
     Path clkhash = shared.resolve("interop/clkhash");
-    if (Files.isRegularFile(clkhash.resolve("febrl_schema_v3.json"))) {
-      rows.add(febrl4(work, shared));
-    }
     Path ncvr = shared.resolve("datasets/ncvr_anonlink_3party");
-    if (Files.isDirectory(ncvr)) {
-      rows.add(ncvr(work, ncvr, 2));
-      rows.add(ncvr(work, ncvr, 3));
-    }
     Path febrl2 = shared.resolve("datasets/febrl2/dataset2.csv");
-    if (Files.isRegularFile(febrl2) && Files.isRegularFile(clkhash.resolve("secret.txt"))) {
-      rows.add(febrl2(work, shared, febrl2));
-    }
     Path fake = shared.resolve("datasets/splink_fake_1000/fake_1000.csv");
-    if (Files.isRegularFile(fake)) {
-      rows.add(fake1000(work, fake));
+    List<Case> cases = new ArrayList<>();
+    for (Corruption c : List.of(Corruption.DEFAULT, Corruption.HEAVY, Corruption.SEVERE)) {
+      cases.add(
+          new Case(
+              "generated " + c.name().toLowerCase(Locale.ROOT),
+              true,
+              () -> generated(work, population, c)));
+    }
+    cases.add(
+        new Case(
+            "febrl4",
+            Files.isRegularFile(clkhash.resolve("febrl_schema_v3.json")),
+            () -> febrl4(work, shared)));
+    for (int parties : new int[] {2, 3}) {
+      cases.add(
+          new Case("ncvr" + parties, Files.isDirectory(ncvr), () -> ncvr(work, ncvr, parties)));
+    }
+    cases.add(
+        new Case(
+            "febrl2",
+            Files.isRegularFile(febrl2) && Files.isRegularFile(clkhash.resolve("secret.txt")),
+            () -> febrl2(work, shared, febrl2)));
+    cases.add(new Case("fake_1000", Files.isRegularFile(fake), () -> fake1000(work, fake)));
+    List<Row> rows = new ArrayList<>();
+    for (Case c : cases) {
+      if (c.present() && c.name().contains(only)) {
+        rows.add(c.run().call());
+      }
     }
     return rows;
   }
@@ -389,11 +410,16 @@ public final class QualityHarness {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     long right = 0;
+    long[] linksBy = new long[2]; // across, inside
+    long[] rightBy = new long[2];
     for (Linker.Link link : result.links()) {
       Party a = parties.get(link.a());
       Party b = parties.get(link.b());
+      int where = link.a() == link.b() ? 1 : 0;
+      linksBy[where]++;
       if (truth.sameEntity(a.name(), a.id(link.i()), b.name(), b.id(link.j()))) {
         right++;
+        rightBy[where]++;
       }
     }
     long actual = 0;
@@ -404,6 +430,23 @@ public final class QualityHarness {
         for (int q = p; q < parties.size(); q++) {
           actual += truth.truePairs(parties.get(p).name(), parties.get(q).name());
         }
+      }
+    }
+    if (Boolean.getBoolean("pprl.harness.report") && truth.shape() != Truth.Shape.ID_PAIRS) {
+      long[] trueBy = new long[2];
+      for (int p = 0; p < parties.size(); p++) {
+        for (int q = p; q < parties.size(); q++) {
+          trueBy[p == q ? 1 : 0] += truth.truePairs(parties.get(p).name(), parties.get(q).name());
+        }
+      }
+      for (int w = 0; w < 2; w++) {
+        System.err.printf(
+            Locale.ROOT,
+            "%s: %,d links, %,d right, %,d true pairs%n",
+            w == 0 ? "across extracts" : "inside extracts",
+            linksBy[w],
+            rightBy[w],
+            trueBy[w]);
       }
     }
     long links = result.links().size();

@@ -16,7 +16,7 @@ class QualityHarnessTest {
 
   @Test
   void run_withoutSharedData_scoresTheGeneratedCasesOnly() throws Exception {
-    List<QualityHarness.Row> rows = QualityHarness.run(work, work.resolve("absent"), 4000);
+    List<QualityHarness.Row> rows = QualityHarness.run(work, work.resolve("absent"), 4000, "");
 
     assertEquals(3, rows.size()); // default, heavy and severe corruption
     QualityHarness.Row normal = rows.get(0);
