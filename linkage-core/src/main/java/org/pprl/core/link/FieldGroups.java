@@ -43,7 +43,7 @@ final class FieldGroups {
    * the three-state joint field ranks better than the four-level fields it replaces
    * (docs/linkage.md, "Fields that agree together").
    */
-  static final int HIGH_LEVEL = 2;
+  static final int HIGH_LEVEL = Estimation.levelOf(0.8);
 
   static final double MIN_IMPLIED = 0.25;
   static final double MIN_LIFT = 3;

@@ -104,7 +104,7 @@ final class RelatedClassModel {
       double tolerance) {
     int fields = patterns.fields();
     int n = patterns.size();
-    double[][] m = FellegiSunter.normalised(mStart, FREE_FLOOR);
+    double[][] m = FellegiSunter.normalised(mStart, fixM ? FLOOR : FREE_FLOOR);
     // The related class starts from the candidates' own level frequencies: more alike than
     // random pairs, less than duplicates.
     double[][] r = patterns.zeroLevels();

@@ -15,38 +15,59 @@ public final class ComparisonPatterns {
   /** The level of a field that one of the two records does not have. */
   public static final int MISSING = -1;
 
+  /** Up to this many possible patterns, a pattern's number is found in a dense table. */
+  private static final long DENSE_SPACE = 1 << 22;
+
   private final int[] levels;
-  private final int[] radix;
-  private int[] numberOfCode;
-  private int[] codes = new int[64];
+  private final long[] radix;
+
+  /** Dense: the number of each code, -1 for none; null when the space is sparse. */
+  private final int[] numberOfCode;
+
+  /** Sparse: open addressing from code + 1 (0 is empty) to number. */
+  private long[] sparseKeys;
+
+  private int[] sparseValues;
+  private long[] codes = new long[64];
   private long[] counts = new long[64];
+
+  /** Each pattern's levels, decoded once: {@code table[p * fields + f]}. */
+  private int[] table = new int[64];
+
   private int size;
 
   /**
    * @param levels the number of agreement levels of each field, each at least 2
    * @throws IllegalArgumentException if a field has fewer than 2 levels or the pattern space does
-   *     not fit in an int
+   *     not fit in a long
    */
   public ComparisonPatterns(int... levels) {
     if (levels.length == 0) {
       throw new IllegalArgumentException("at least one field is needed");
     }
     this.levels = levels.clone();
-    this.radix = new int[levels.length];
+    this.radix = new long[levels.length];
     long space = 1;
     for (int f = 0; f < levels.length; f++) {
       if (levels[f] < 2) {
         throw new IllegalArgumentException(
             "field " + f + " needs at least 2 levels, has " + levels[f]);
       }
-      radix[f] = (int) space;
-      space *= levels[f] + 1; // one more for MISSING
-      if (space > 1 << 24) {
-        throw new IllegalArgumentException("too many fields or levels: " + space + " patterns");
+      radix[f] = space;
+      if (space > Long.MAX_VALUE / 2 / (levels[f] + 1)) {
+        throw new IllegalArgumentException("too many fields or levels for a pattern code");
       }
+      space *= levels[f] + 1; // one more for MISSING
     }
-    numberOfCode = new int[(int) space];
-    Arrays.fill(numberOfCode, -1);
+    if (space <= DENSE_SPACE) {
+      numberOfCode = new int[(int) space];
+      Arrays.fill(numberOfCode, -1);
+    } else {
+      numberOfCode = null;
+      sparseKeys = new long[1024];
+      sparseValues = new int[1024];
+    }
+    table = new int[64 * levels.length];
   }
 
   public int fields() {
@@ -104,7 +125,7 @@ public final class ComparisonPatterns {
 
   /** The level of {@code field} in pattern {@code p}, or {@link #MISSING}. */
   public int level(int p, int field) {
-    return (codes[p] / radix[field]) % (levels[field] + 1) - 1;
+    return table[p * levels.length + field];
   }
 
   /**
@@ -127,9 +148,9 @@ public final class ComparisonPatterns {
    *
    * @throws IllegalArgumentException if a level is out of its field's range
    */
-  public int code(int[] fieldLevels) {
+  public long code(int[] fieldLevels) {
     assert fieldLevels.length == levels.length;
-    int code = 0;
+    long code = 0;
     for (int f = 0; f < levels.length; f++) {
       int l = fieldLevels[f];
       if (l < MISSING || l >= levels[f]) {
@@ -142,23 +163,77 @@ public final class ComparisonPatterns {
   }
 
   /** Counts one pair whose levels have this {@link #code}; returns the pattern's number. */
-  public int addCode(int code) {
+  public int addCode(long code) {
     return addCode(code, 1);
   }
 
-  private int addCode(int code, long weight) {
-    int p = numberOfCode[code];
+  private int addCode(long code, long weight) {
+    int p = numberOf(code);
     if (p < 0) {
       if (size == codes.length) {
         codes = Arrays.copyOf(codes, size * 2);
         counts = Arrays.copyOf(counts, size * 2);
+        table = Arrays.copyOf(table, size * 2 * levels.length);
       }
       p = size++;
-      numberOfCode[code] = p;
+      remember(code, p);
       codes[p] = code;
+      for (int f = 0; f < levels.length; f++) {
+        table[p * levels.length + f] = (int) ((code / radix[f]) % (levels[f] + 1)) - 1;
+      }
     }
     counts[p] += weight;
     return p;
+  }
+
+  /** The number of the pattern with this code, or -1. */
+  private int numberOf(long code) {
+    if (numberOfCode != null) {
+      return numberOfCode[(int) code];
+    }
+    int mask = sparseKeys.length - 1;
+    for (int slot = slot(code, mask); ; slot = (slot + 1) & mask) {
+      if (sparseKeys[slot] == 0) {
+        return -1;
+      }
+      if (sparseKeys[slot] == code + 1) {
+        return sparseValues[slot];
+      }
+    }
+  }
+
+  private void remember(long code, int p) {
+    if (numberOfCode != null) {
+      numberOfCode[(int) code] = p;
+      return;
+    }
+    if (2 * (size + 1) > sparseKeys.length) {
+      long[] keys = sparseKeys;
+      int[] values = sparseValues;
+      sparseKeys = new long[keys.length * 2];
+      sparseValues = new int[keys.length * 2];
+      for (int s = 0; s < keys.length; s++) {
+        if (keys[s] != 0) {
+          put(keys[s], values[s]);
+        }
+      }
+    }
+    put(code + 1, p);
+  }
+
+  private void put(long key, int value) {
+    int mask = sparseKeys.length - 1;
+    int slot = slot(key - 1, mask);
+    while (sparseKeys[slot] != 0) {
+      slot = (slot + 1) & mask;
+    }
+    sparseKeys[slot] = key;
+    sparseValues[slot] = value;
+  }
+
+  private static int slot(long code, int mask) {
+    long h = code * 0x9E3779B97F4A7C15L;
+    return (int) (h ^ (h >>> 32)) & mask;
   }
 
   /** Total number of pairs counted. */

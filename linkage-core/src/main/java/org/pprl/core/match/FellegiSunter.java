@@ -172,6 +172,50 @@ public final class FellegiSunter {
     return new Model(lambda, m, u, iteration, converged);
   }
 
+  /**
+   * The prior lambda by EM with m and u given (estimated elsewhere, for example m from pairs that
+   * share a field's value): the share of matches among these patterns that m and u imply.
+   */
+  public static Model lambdaOnly(
+      ComparisonPatterns patterns,
+      double[][] m,
+      double[][] u,
+      double lambda0,
+      int maxIterations,
+      double tolerance) {
+    checkShape(patterns, m, "m");
+    checkShape(patterns, u, "u");
+    double[][] mf = normalised(m);
+    double[][] uf = normalised(u);
+    int n = patterns.size();
+    double[] logRatio = new double[n];
+    double total = 0;
+    for (int p = 0; p < n; p++) {
+      for (int f = 0; f < patterns.fields(); f++) {
+        int l = patterns.level(p, f);
+        if (l != ComparisonPatterns.MISSING) {
+          logRatio[p] += Math.log(mf[f][l] / uf[f][l]);
+        }
+      }
+      total += patterns.count(p);
+    }
+    double lambda = lambda0;
+    int iteration = 0;
+    boolean converged = false;
+    while (iteration < maxIterations && !converged) {
+      iteration++;
+      double matches = 0;
+      double priorLogOdds = Math.log(lambda / (1 - lambda));
+      for (int p = 0; p < n; p++) {
+        matches += patterns.count(p) / (1 + Math.exp(-(logRatio[p] + priorLogOdds)));
+      }
+      double lambda2 = Math.min(1 - FLOOR, Math.max(FLOOR, matches / Math.max(total, 1)));
+      converged = Math.abs(lambda2 - lambda) <= tolerance;
+      lambda = lambda2;
+    }
+    return new Model(lambda, mf, uf, iteration, converged);
+  }
+
   /** Level frequencies of a set of pairs, for u from random pairs: each field's levels sum to 1. */
   public static double[][] frequencies(ComparisonPatterns patterns) {
     double[][] out = new double[patterns.fields()][];

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.pprl.core.match.ComparisonPatterns;
 
 class FieldGroupsTest {
-  private static final int HIGH = 3;
+  private static final int HIGH = Estimation.LEVEL_CUTS.length; // identical
   private static final int LOW = 0;
   private static final List<String> NAMES =
       List.of("given", "street", "postcode", "borough", "dob", "sex");

@@ -27,4 +27,35 @@ class ComparisonPatternsTest {
     assertArrayEquals(new double[] {1.5, 1.25}, weighted[0]);
     assertArrayEquals(new double[] {0, 0, 1.5}, weighted[1]);
   }
+
+  @Test
+  void manyFields_aSpaceTooLargeForATable_numbersPatternsAsFew() {
+    int[] levels = new int[12];
+    java.util.Arrays.fill(levels, 8); // 9^12 codes: far beyond a dense table
+    ComparisonPatterns patterns = new ComparisonPatterns(levels);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    for (int s = 0; s < 20_000; s++) {
+      int[] pair = new int[12];
+      for (int f = 0; f < 12; f++) {
+        pair[f] = random.nextInt(4) == 0 ? ComparisonPatterns.MISSING : random.nextInt(2) * 7;
+      }
+      int p = patterns.add(pair);
+      Integer before = seen.putIfAbsent(java.util.Arrays.toString(pair), p);
+      assertEquals(before == null ? p : before, p, "one number per pattern");
+      assertArrayEquals(pair, patterns.levelsOf(p));
+    }
+    assertEquals(seen.size(), patterns.size());
+    assertEquals(20_000, patterns.pairs());
+  }
+
+  @Test
+  void code_thenAddCode_isAdd() {
+    ComparisonPatterns patterns = new ComparisonPatterns(3, 3, 3);
+    int p = patterns.addCode(patterns.code(new int[] {2, ComparisonPatterns.MISSING, 0}));
+    assertEquals(p, patterns.add(new int[] {2, ComparisonPatterns.MISSING, 0}));
+    assertEquals(2, patterns.count(p));
+    assertEquals(2, patterns.level(p, 0));
+    assertEquals(ComparisonPatterns.MISSING, patterns.level(p, 1));
+  }
 }

@@ -154,4 +154,29 @@ class FellegiSunterTest {
         IllegalArgumentException.class,
         () -> FellegiSunter.estimate(patterns, threeFields, U, 0.1, false, 10, 1e-6));
   }
+
+  @Test
+  void lambdaOnly_recoversTheShareOfMatches_withMAndUGiven() {
+    double[][] m = {{0.1, 0.9}, {0.2, 0.8}, {0.05, 0.95}};
+    double[][] u = {{0.9, 0.1}, {0.7, 0.3}, {0.95, 0.05}};
+    ComparisonPatterns patterns = new ComparisonPatterns(2, 2, 2);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+    int n = 200_000;
+    int matches = 0;
+    for (int s = 0; s < n; s++) {
+      boolean match = random.nextDouble() < 0.15;
+      matches += match ? 1 : 0;
+      int[] pair = new int[3];
+      for (int f = 0; f < 3; f++) {
+        pair[f] = random.nextDouble() < (match ? m : u)[f][1] ? 1 : 0;
+      }
+      patterns.add(pair);
+    }
+
+    FellegiSunter.Model model = FellegiSunter.lambdaOnly(patterns, m, u, 0.5, 1000, 1e-10);
+
+    assertEquals(matches / (double) n, model.lambda(), 0.01);
+    assertTrue(model.converged());
+    assertEquals(Math.log(0.9 / 0.1) / Math.log(2), model.weight(new int[] {1, -1, -1}), 1e-3);
+  }
 }

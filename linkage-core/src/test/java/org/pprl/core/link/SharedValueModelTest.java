@@ -1,0 +1,133 @@
+package org.pprl.core.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pprl.core.match.ComparisonPatterns;
+import org.pprl.core.match.FellegiSunter;
+import org.pprl.fixtures.Agency;
+
+class SharedValueModelTest {
+  @TempDir static Path dir;
+  static EncodedCity city;
+  static List<Party> parties;
+  static FieldGroups groups;
+  static int[] levels;
+  static double[][] u;
+
+  @BeforeAll
+  static void encodeCity() throws Exception {
+    city =
+        EncodedCity.generate(
+            dir,
+            23,
+            20000,
+            "shared value test secret",
+            List.of(Agency.PUBLIC_ASSISTANCE, Agency.HOMELESS_SERVICES));
+    parties = List.of(city.party(Agency.PUBLIC_ASSISTANCE), city.party(Agency.HOMELESS_SERVICES));
+    int fields = parties.get(0).fieldCount();
+    // Random pairs across, as the linker draws them: the joint fields and u.
+    SplittableRandom random = new SplittableRandom(5);
+    int[][] sample = new int[100_000][fields];
+    for (int[] pair : sample) {
+      Estimation.compare(
+          parties.get(0),
+          random.nextInt(parties.get(0).size()),
+          parties.get(1),
+          random.nextInt(parties.get(1).size()),
+          pair);
+    }
+    groups = FieldGroups.detect(sample, fields);
+    levels = groups.modelLevels(Estimation.LEVEL_CUTS.length + 1);
+    ComparisonPatterns randomPatterns = new ComparisonPatterns(levels);
+    int[] model = new int[levels.length];
+    for (int[] pair : sample) {
+      groups.apply(pair, model);
+      randomPatterns.add(model);
+    }
+    u = FellegiSunter.frequencies(randomPatterns);
+  }
+
+  /** m measured on every pair of records across the two extracts that the truth calls one. */
+  private static double[][] trueM() {
+    Map<String, List<Integer>> inHomeless = new HashMap<>();
+    Party b = parties.get(1);
+    for (int j = 0; j < b.size(); j++) {
+      inHomeless
+          .computeIfAbsent(city.personOf.get(b.name() + "/" + b.id(j)), k -> new ArrayList<>())
+          .add(j);
+    }
+    Party a = parties.get(0);
+    ComparisonPatterns matches = new ComparisonPatterns(levels);
+    int[] raw = new int[a.fieldCount()];
+    int[] model = new int[levels.length];
+    for (int i = 0; i < a.size(); i++) {
+      for (int j :
+          inHomeless.getOrDefault(city.personOf.get(a.name() + "/" + a.id(i)), List.of())) {
+        Estimation.compare(a, i, b, j, raw);
+        groups.apply(raw, model);
+        matches.add(model);
+      }
+    }
+    assertTrue(matches.pairs() > 500, "matches in the city: " + matches.pairs());
+    return FellegiSunter.frequencies(matches);
+  }
+
+  @Test
+  void estimate_withoutLabels_isCloseToTheMatchesOfTheTruth() {
+    SharedValueModel.Fit fit =
+        SharedValueModel.estimate(
+            parties, groups, levels, u, groups.startM(Estimation.LEVEL_CUTS.length + 1), null, 1L);
+    assertNotNull(fit);
+    assertEquals(groups.modelFields(), fit.blocks(), "a block for every field with shared values");
+    double[][] truth = trueM();
+    List<String> names = new ArrayList<>();
+    parties.get(0).header().fieldFilters().forEach(filter -> names.add(filter.name()));
+    for (int f = 0; f < levels.length; f++) {
+      String name = groups.name(f, names);
+      double distance = 0;
+      for (int l = 0; l < levels[f]; l++) {
+        distance += Math.abs(fit.m()[f][l] - truth[f][l]);
+      }
+      if (name.startsWith("street")) {
+        // Not held to it, a known weakness (docs/linkage.md): a person who moved changes street
+        // and house number at once, so in the block of one house number the matches mostly kept
+        // their address, and in the block of one address their number; m overstates agreement
+        // on both (measured L1 0.29 and 0.30), and movers weigh too low. Agreeing is still
+        // evidence for one person.
+        assertTrue(fit.m()[f][levels[f] - 1] > u[f][levels[f] - 1], name);
+        continue;
+      }
+      // Measured: 0.014 to 0.05.
+      assertTrue(distance <= 0.1, name + ": L1 distance " + distance);
+    }
+  }
+
+  @Test
+  void estimate_needsThreeFieldsAndTwoExtracts() {
+    FieldGroups two = FieldGroups.none(2);
+    assertNull(
+        SharedValueModel.estimate(
+            parties, two, new int[] {8, 8}, new double[2][8], new double[2][8], null, 1L));
+    assertNull(
+        SharedValueModel.estimate(
+            List.of(parties.get(0)),
+            groups,
+            levels,
+            u,
+            groups.startM(Estimation.LEVEL_CUTS.length + 1),
+            null,
+            1L));
+  }
+}
