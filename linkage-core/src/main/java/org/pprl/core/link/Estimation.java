@@ -153,10 +153,11 @@ final class Estimation {
     }
     progress.accept("estimating m on pairs that share a value");
     SharedValueModel.Fit shared =
-        SharedValueModel.estimate(parties, groups, levels, u0, m0, knownPatterns, options.seed());
+        SharedValueModel.estimate(
+            parties, groups, levels, u0, m0, knownPatterns, options.seed(), options.threads());
     FellegiSunter.Model model =
         shared != null
-            ? FellegiSunter.lambdaOnly(patterns, shared.m(), u0, 0.1, 1000, 1e-9)
+            ? FellegiSunter.lambdaOnly(patterns, shared.m(), u0, 0.1, 1000, 1e-7)
             : FellegiSunter.estimate(patterns, knownPatterns, m0, u0, 0.1, true, 1000, 1e-7);
     stage.twoClass = model;
     report.add(

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import org.pprl.core.match.ComparisonPatterns;
 import org.pprl.core.match.FellegiSunter;
 import org.pprl.core.match.FilterMatrix;
+import org.pprl.core.match.Parallel;
 
 /**
  * m across extracts, estimated on pairs that share one field's value exactly (a block per model
@@ -89,6 +91,7 @@ final class SharedValueModel {
    * @param u the level frequencies of random pairs
    * @param mStart EM's start for m
    * @param known patterns of pairs known to match (counted as matches), or null
+   * @param threads threads for the blocks' EM steps
    */
   static Fit estimate(
       List<Party> parties,
@@ -97,7 +100,8 @@ final class SharedValueModel {
       double[][] u,
       double[][] mStart,
       ComparisonPatterns known,
-      long seed) {
+      long seed,
+      int threads) {
     int fields = groups.modelFields();
     int total = Grouping.offsets(parties)[parties.size()];
     if (fields < MIN_FIELDS || parties.size() < 2 || total >= 1 << INDEX_BITS) {
@@ -116,7 +120,7 @@ final class SharedValueModel {
     if (blocks.isEmpty()) {
       return null;
     }
-    return fit(blocks, levels, u, mStart, known, pairs);
+    return fit(blocks, levels, u, mStart, known, pairs, threads);
   }
 
   /** The patterns of pairs sharing model field k's value (field k left MISSING), or null. */
@@ -256,7 +260,8 @@ final class SharedValueModel {
       double[][] uRandom,
       double[][] mStart,
       ComparisonPatterns known,
-      long pairs) {
+      long pairs,
+      int threads) {
     int fields = levels.length;
     double[][] u = FellegiSunter.normalised(uRandom, FLOOR);
     double[][] m = FellegiSunter.normalised(mStart, M_FLOOR);
@@ -281,47 +286,20 @@ final class SharedValueModel {
       double[][] logM = logs(m);
       double change = 0;
       double logLikelihood = 0;
+      // Each block's E-step and its own parameters on the threads; m's tallies summed after.
+      List<Callable<double[][]>> tasks = new ArrayList<>();
       for (int b = 0; b < count; b++) {
-        ComparisonPatterns block = blocks.get(b);
-        double[][] logR = logs(r[b]);
-        int n = block.size();
-        double[] gm = new double[n];
-        double[] gr = new double[n];
-        double sumM = 0;
-        double sumR = 0;
-        for (int p = 0; p < n; p++) {
-          double lm = Math.log(pm[b]);
-          double lr = Math.log(pr[b]);
-          double lu = Math.log(Math.max(FLOOR, 1 - pm[b] - pr[b]));
-          for (int f = 0; f < fields; f++) {
-            int l = block.level(p, f);
-            if (l != ComparisonPatterns.MISSING) {
-              lm += logM[f][l];
-              lr += logR[f][l];
-              lu += logU[f][l];
-            }
+        int block = b;
+        tasks.add(() -> step(blocks.get(block), block, logM, logU, r, pm, pr));
+      }
+      for (double[][] tally : Parallel.run(tasks, threads, "estimating m")) {
+        for (int f = 0; f < fields; f++) {
+          for (int l = 0; l < mSums[f].length; l++) {
+            mSums[f][l] += tally[f][l];
           }
-          double top = Math.max(lm, Math.max(lr, lu));
-          double em = Math.exp(lm - top);
-          double er = Math.exp(lr - top);
-          double sum = em + er + Math.exp(lu - top);
-          logLikelihood += block.count(p) * (top + Math.log(sum));
-          gm[p] = em / sum;
-          gr[p] = er / sum;
-          sumM += gm[p] * block.count(p);
-          sumR += gr[p] * block.count(p);
         }
-        block.addLevelSums(mSums, gm);
-        double[][] rSums = block.zeroLevels();
-        block.addLevelSums(rSums, gr);
-        double[][] r2 = FellegiSunter.normalised(rSums, FLOOR);
-        change = Math.max(change, FellegiSunter.maxChange(r[b], r2));
-        r[b] = r2;
-        double pm2 = Math.max(FLOOR, sumM / block.pairs());
-        double pr2 = Math.max(FLOOR, Math.min(1 - pm2 - FLOOR, sumR / block.pairs()));
-        change = Math.max(change, Math.max(Math.abs(pm2 - pm[b]), Math.abs(pr2 - pr[b])));
-        pm[b] = pm2;
-        pr[b] = pr2;
+        logLikelihood += tally[fields][0];
+        change = Math.max(change, tally[fields][1]);
       }
       if (known != null) {
         known.addLevelSums(mSums, null);
@@ -336,6 +314,70 @@ final class SharedValueModel {
       previous = logLikelihood;
     }
     return new Fit(m, count, pairs, iteration, converged);
+  }
+
+  /**
+   * One EM step of block b: its E-step under m (as logs), r[b] and its shares, which it then
+   * updates in place; returns m's tallies, and as a last row the block's log-likelihood and how far
+   * its own parameters moved.
+   */
+  private static double[][] step(
+      ComparisonPatterns block,
+      int b,
+      double[][] logM,
+      double[][] logU,
+      double[][][] r,
+      double[] pm,
+      double[] pr) {
+    int fields = logM.length;
+    double[][] logR = logs(r[b]);
+    int n = block.size();
+    double[] gm = new double[n];
+    double[] gr = new double[n];
+    double sumM = 0;
+    double sumR = 0;
+    double logLikelihood = 0;
+    double lm0 = Math.log(pm[b]);
+    double lr0 = Math.log(pr[b]);
+    double lu0 = Math.log(Math.max(FLOOR, 1 - pm[b] - pr[b]));
+    for (int p = 0; p < n; p++) {
+      double lm = lm0;
+      double lr = lr0;
+      double lu = lu0;
+      for (int f = 0; f < fields; f++) {
+        int l = block.level(p, f);
+        if (l != ComparisonPatterns.MISSING) {
+          lm += logM[f][l];
+          lr += logR[f][l];
+          lu += logU[f][l];
+        }
+      }
+      double top = Math.max(lm, Math.max(lr, lu));
+      double em = Math.exp(lm - top);
+      double er = Math.exp(lr - top);
+      double sum = em + er + Math.exp(lu - top);
+      logLikelihood += block.count(p) * (top + Math.log(sum));
+      gm[p] = em / sum;
+      gr[p] = er / sum;
+      sumM += gm[p] * block.count(p);
+      sumR += gr[p] * block.count(p);
+    }
+    double[][] tally = new double[fields + 1][];
+    double[][] mSums = block.zeroLevels();
+    block.addLevelSums(mSums, gm);
+    System.arraycopy(mSums, 0, tally, 0, fields);
+    double[][] rSums = block.zeroLevels();
+    block.addLevelSums(rSums, gr);
+    double[][] r2 = FellegiSunter.normalised(rSums, FLOOR);
+    double change = FellegiSunter.maxChange(r[b], r2);
+    r[b] = r2;
+    double pm2 = Math.max(FLOOR, sumM / block.pairs());
+    double pr2 = Math.max(FLOOR, Math.min(1 - pm2 - FLOOR, sumR / block.pairs()));
+    change = Math.max(change, Math.max(Math.abs(pm2 - pm[b]), Math.abs(pr2 - pr[b])));
+    pm[b] = pm2;
+    pr[b] = pr2;
+    tally[fields] = new double[] {logLikelihood, change};
+    return tally;
   }
 
   private static double[][] logs(double[][] x) {

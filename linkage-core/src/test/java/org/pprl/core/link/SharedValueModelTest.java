@@ -88,7 +88,14 @@ class SharedValueModelTest {
   void estimate_withoutLabels_isCloseToTheMatchesOfTheTruth() {
     SharedValueModel.Fit fit =
         SharedValueModel.estimate(
-            parties, groups, levels, u, groups.startM(Estimation.LEVEL_CUTS.length + 1), null, 1L);
+            parties,
+            groups,
+            levels,
+            u,
+            groups.startM(Estimation.LEVEL_CUTS.length + 1),
+            null,
+            1L,
+            2);
     assertNotNull(fit);
     assertEquals(groups.modelFields(), fit.blocks(), "a block for every field with shared values");
     double[][] truth = trueM();
@@ -119,7 +126,7 @@ class SharedValueModelTest {
     FieldGroups two = FieldGroups.none(2);
     assertNull(
         SharedValueModel.estimate(
-            parties, two, new int[] {8, 8}, new double[2][8], new double[2][8], null, 1L));
+            parties, two, new int[] {8, 8}, new double[2][8], new double[2][8], null, 1L, 2));
     assertNull(
         SharedValueModel.estimate(
             List.of(parties.get(0)),
@@ -128,6 +135,7 @@ class SharedValueModelTest {
             u,
             groups.startM(Estimation.LEVEL_CUTS.length + 1),
             null,
-            1L));
+            1L,
+            2));
   }
 }
