@@ -28,6 +28,7 @@ final class Decisions {
       long[] pairs,
       Estimation.Stage stage,
       int set,
+      double[] bestInside,
       List<String> report) {
     int[] patternOf = stage.patternOf.get(set);
     int offset = parties.get(p).size();
@@ -71,7 +72,10 @@ final class Decisions {
         modelNullShare = 1 - matches / chosen.length;
       }
       NullThreshold.Choice choice =
-          NullThreshold.choose(assigned, Scored.runnersUp(s, chosen, records), modelNullShare);
+          bestInside != null && !Boolean.getBoolean("pprl.runnersUp")
+              ? NullThreshold.choose(assigned, bestInside)
+              : NullThreshold.choose(
+                  assigned, Scored.runnersUp(s, chosen, records), modelNullShare);
       cutWeight = choice.threshold();
       logPrior =
           Math.log(Math.max(1e-6, 1 - choice.nullShare()) / Math.max(1e-6, choice.nullShare()));
@@ -247,6 +251,60 @@ final class Decisions {
             expectedFalse,
             expectedTrue - keptTrue));
     return d;
+  }
+
+  /**
+   * For each party with candidates inside it, each record's best weight (under the model across)
+   * among its candidates inside its own extract that the model inside does not take for duplicates
+   * (posterior below 0.5): what a record's best non-match weighs, the null of the cut across; null
+   * for a party without.
+   */
+  static double[][] bestInside(
+      List<Party> parties,
+      List<int[]> partyPairs,
+      List<long[]> candidates,
+      List<Integer> insideSets,
+      Estimation.Stage inside,
+      Estimation.Stage across) {
+    double[][] out = new double[parties.size()][];
+    for (int i = 0; i < insideSets.size(); i++) {
+      int c = insideSets.get(i);
+      int p = partyPairs.get(c)[0];
+      int[] patternOf = inside.patternOf.get(i);
+      RelatedClassModel model = inside.threeClass.withShares(inside.patterns, patternOf);
+      double[] weight = new double[inside.patterns.size()];
+      boolean[] duplicate = new boolean[weight.length];
+      for (int k = 0; k < weight.length; k++) {
+        weight[k] = across.twoClass.weight(inside.patterns.levelsOf(k));
+        duplicate[k] = model.duplicatePosterior(inside.patterns, k) >= 0.5;
+      }
+      double[] best = new double[parties.get(p).size()];
+      Arrays.fill(best, Double.NaN);
+      long[] pairs = candidates.get(c);
+      for (int k = 0; k < pairs.length; k++) {
+        if (duplicate[patternOf[k]]) {
+          continue;
+        }
+        double w = weight[patternOf[k]];
+        for (int r : new int[] {LongList.first(pairs[k]), LongList.second(pairs[k])}) {
+          if (!(best[r] >= w)) {
+            best[r] = w;
+          }
+        }
+      }
+      out[p] = Arrays.stream(best).filter(x -> !Double.isNaN(x)).toArray();
+    }
+    return out;
+  }
+
+  /** Both arrays in one, or null when either is. */
+  static double[] concat(double[] a, double[] b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    double[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /**

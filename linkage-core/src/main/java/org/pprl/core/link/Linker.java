@@ -347,10 +347,10 @@ public final class Linker {
 
     // 1. Candidates for each pair of parties, and inside each party unless the extracts are
     // declared free of duplicates (one extract alone is always de-duplicated).
-    boolean inside = parties.size() == 1 || !options.oneToOne();
+    boolean dedupe = parties.size() == 1 || !options.oneToOne();
     List<int[]> partyPairs = new ArrayList<>();
     for (int p = 0; p < parties.size(); p++) {
-      for (int q = inside ? p : p + 1; q < parties.size(); q++) {
+      for (int q = dedupe ? p : p + 1; q < parties.size(); q++) {
         partyPairs.add(new int[] {p, q});
       }
     }
@@ -371,36 +371,44 @@ public final class Linker {
       Decided[] out = new Decided[partyPairs.size()];
       Estimation estimation = new Estimation(options, progress);
       Decisions decisions = new Decisions(options);
-      Estimation.Stage across = null;
-      for (boolean within : new boolean[] {false, true}) {
-        List<Integer> sets = new ArrayList<>();
-        for (int c = 0; c < partyPairs.size(); c++) {
-          if ((partyPairs.get(c)[0] == partyPairs.get(c)[1]) == within) {
-            sets.add(c);
-          }
-        }
-        if (sets.isEmpty()) {
-          continue;
-        }
-        Estimation.Stage stage =
-            estimation.estimate(
-                parties, partyPairs, candidates, sets, within ? across : null, known, report);
-        if (!within) {
-          across = stage;
-        }
-        // 4-5. The decision for each pair of parties (or party).
-        for (int i = 0; i < sets.size(); i++) {
-          int c = sets.get(i);
-          int[] pq = partyPairs.get(c);
-          out[c] =
-              !within
-                  ? decisions.across(parties, pq[0], pq[1], candidates.get(c), stage, i, report)
-                  : across == null // one extract alone
-                      ? decisions.within(parties, pq[0], candidates.get(c), stage, i, report)
-                      : decisions.insideLinkage(
-                          parties, pq[0], candidates.get(c), stage, i, across, out, report);
-          stage.patternOf.set(i, null); // kept in out[c]; let the stage's copy go
-        }
+      List<Integer> acrossSets = new ArrayList<>();
+      List<Integer> insideSets = new ArrayList<>();
+      for (int c = 0; c < partyPairs.size(); c++) {
+        (partyPairs.get(c)[0] == partyPairs.get(c)[1] ? insideSets : acrossSets).add(c);
+      }
+      Estimation.Stage across =
+          acrossSets.isEmpty()
+              ? null
+              : estimation.estimate(
+                  parties, partyPairs, candidates, acrossSets, null, known, report);
+      Estimation.Stage inside =
+          insideSets.isEmpty()
+              ? null
+              : estimation.estimate(
+                  parties, partyPairs, candidates, insideSets, across, known, report);
+      // 4-5. The decision for each pair of parties, then inside each party. Across, the null is
+      // each record's best non-duplicate inside its own extract, where there are candidates inside.
+      double[][] bestInside =
+          across != null && inside != null
+              ? Decisions.bestInside(parties, partyPairs, candidates, insideSets, inside, across)
+              : null;
+      for (int i = 0; i < acrossSets.size(); i++) {
+        int c = acrossSets.get(i);
+        int[] pq = partyPairs.get(c);
+        double[] nul =
+            bestInside == null ? null : Decisions.concat(bestInside[pq[0]], bestInside[pq[1]]);
+        out[c] = decisions.across(parties, pq[0], pq[1], candidates.get(c), across, i, nul, report);
+        across.patternOf.set(i, null); // kept in out[c]; let the stage's copy go
+      }
+      for (int i = 0; i < insideSets.size(); i++) {
+        int c = insideSets.get(i);
+        int p = partyPairs.get(c)[0];
+        out[c] =
+            across == null // one extract alone
+                ? decisions.within(parties, p, candidates.get(c), inside, i, report)
+                : decisions.insideLinkage(
+                    parties, p, candidates.get(c), inside, i, across, out, report);
+        inside.patternOf.set(i, null);
       }
       decided.addAll(Arrays.asList(out));
     }
