@@ -72,10 +72,14 @@ final class Decisions {
         modelNullShare = 1 - matches / chosen.length;
       }
       NullThreshold.Choice choice =
-          bestInside != null && !Boolean.getBoolean("pprl.runnersUp")
-              ? NullThreshold.choose(assigned, bestInside)
+          bestInside != null
+              ? NullThreshold.chooseWithBest(assigned, bestInside, modelNullShare)
               : NullThreshold.choose(
                   assigned, Scored.runnersUp(s, chosen, records), modelNullShare);
+      String nullName =
+          bestInside != null
+              ? "each record's best non-duplicate inside its own extract as the null"
+              : "runner-up weights as the null";
       cutWeight = choice.threshold();
       logPrior =
           Math.log(Math.max(1e-6, 1 - choice.nullShare()) / Math.max(1e-6, choice.nullShare()));
@@ -99,15 +103,15 @@ final class Decisions {
               choice.modelShare()
                   ? String.format(
                       Locale.ROOT,
-                      "runner-up weights as the null; the runner-ups alone said fewer, but the"
-                          + " three-class model counts %.0f matches",
+                      "%s; it alone said fewer, but the three-class model counts %.0f matches",
+                      nullName,
                       (1 - modelNullShare) * chosen.length)
-                  : "runner-up weights as the null",
+                  : nullName,
               choice.linkLikeRunnersUp() >= 0.5
                   ? String.format(
                       Locale.ROOT,
-                      "; about %.0f runner-ups weigh like links, second records of persons listed"
-                          + " twice, and are left out of the null",
+                      "; about %.0f of the null weigh like links (records of persons listed"
+                          + " twice) and are left out of it",
                       choice.linkLikeRunnersUp())
                   : ""));
       report.add(

@@ -118,6 +118,42 @@ final class NullThreshold {
    * among the assigned pairs, from a model; NaN for none.
    */
   static Choice choose(double[] assigned, double[] runnersUp, double modelNullShare) {
+    return choose(assigned, runnersUp, modelNullShare, Double.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * As {@link #choose(double[], double[], double)}, with no cut below {@code minimum}: weights
+   * below 0 say the comparison itself favours two persons over one.
+   */
+  static Choice choose(
+      double[] assigned, double[] runnersUp, double modelNullShare, double minimum) {
+    return choose(assigned, runnersUp, modelNullShare, minimum, MOSTLY_FORCED);
+  }
+
+  /**
+   * The cut with each record's best non-match as the null ({@code best}: each record's best
+   * non-duplicate inside its own extract), no cut below 0. That null is not biased where most
+   * records have no partner, as the runner-ups are; the model's share of non-matches is used only
+   * where nearly every pair is forced, where the estimate is a ratio of two small shares (two
+   * extracts that share nobody: 0.97 by this null, 2,432 false links kept before the model's share
+   * and the floor at 0).
+   */
+  static Choice chooseWithBest(double[] assigned, double[] best, double modelNullShare) {
+    Choice own = choose(assigned, best, Double.NaN, 0, Double.POSITIVE_INFINITY);
+    if (Double.isNaN(modelNullShare)
+        || own.nullShare() < NEARLY_ALL_FORCED
+        || modelNullShare <= own.nullShare()) {
+      return own;
+    }
+    return choose(assigned, best, modelNullShare, 0, 0);
+  }
+
+  private static Choice choose(
+      double[] assigned,
+      double[] runnersUp,
+      double modelNullShare,
+      double minimum,
+      double modelFrom) {
     int n = assigned.length;
     if (n == 0) {
       return new Choice(Double.POSITIVE_INFINITY, 0, 0, 0, 0, false, 0);
@@ -168,7 +204,7 @@ final class NullThreshold {
     boolean noisy = pi0 >= NEARLY_ALL_FORCED || n < AT_SCALE_MIN;
     boolean modelShare =
         !Double.isNaN(modelNullShare)
-            && pi0 >= MOSTLY_FORCED
+            && pi0 >= modelFrom
             && (modelNullShare > pi0 || (noisy && modelNullShare > pi0 - 2 * error));
     double c = 0;
     double[] nullAbove = runnersUpAbove;
@@ -211,10 +247,16 @@ final class NullThreshold {
     double best = -1;
     Choice choice = null;
     for (int d = 0; d < ts.length; d++) {
+      if (ts[d] < minimum) {
+        continue;
+      }
       long kept = keptAt[d];
       double fp = Math.min(pi0 * n * nullAbove[d], kept);
       double tp = Math.min(kept - fp, trueTotal); // no more true links kept than there are
       double fn = Math.max(0, trueTotal - tp);
+      if (minimum > Double.NEGATIVE_INFINITY && fp > tp) {
+        continue; // with the best-non-match null: links on their own more likely true than false
+      }
       double f1 = 2 * tp + fp + fn == 0 ? 0 : 2 * tp / (2 * tp + fp + fn);
       if (f1 > best) {
         best = f1;

@@ -156,4 +156,57 @@ class NullThresholdTest {
     double v = random.nextDouble();
     return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
   }
+
+  /**
+   * With each record's best non-match as the null (drawn like the forced partners), 3,000 matches
+   * near weight 25 among 20,000 assigned pairs: the share of forced partners and the cut come out
+   * right without any model.
+   */
+  @Test
+  void chooseWithBest_bestNonMatchNull_estimatesTheShareOfMatches() {
+    SplittableRandom random = new SplittableRandom(3);
+    double[] assigned = new double[20_000];
+    double[] best = new double[40_000];
+    for (int k = 0; k < assigned.length; k++) {
+      assigned[k] = k < 3000 ? 25 + 3 * random.nextGaussian() : 2 + 4 * random.nextGaussian();
+    }
+    for (int k = 0; k < best.length; k++) {
+      best[k] = 2 + 4 * random.nextGaussian();
+    }
+
+    NullThreshold.Choice c = NullThreshold.chooseWithBest(assigned, best, Double.NaN);
+
+    assertEquals(0.85, c.nullShare(), 0.02);
+    assertTrue(c.threshold() > 10 && c.threshold() < 17, "cut " + c.threshold());
+    assertFalse(c.modelShare());
+  }
+
+  @Test
+  void chooseWithBest_nobodyShared_keepsNone_evenWhereTheNullIsALittleLow() {
+    // Forced partners of extracts that share nobody, a little above the null (a larger extract's
+    // best non-match weighs more): 0.97 forced by the null alone, and thousands of false links
+    // were kept at a negative cut before the model's share and the floors.
+    SplittableRandom random = new SplittableRandom(5);
+    double[] assigned = new double[5000];
+    double[] best = new double[10000];
+    for (int k = 0; k < assigned.length; k++) {
+      assigned[k] = -9.8 + 4.1 * random.nextGaussian();
+    }
+    for (int k = 0; k < best.length; k++) {
+      best[k] = -10 + 4 * random.nextGaussian();
+    }
+
+    NullThreshold.Choice alone = NullThreshold.chooseWithBest(assigned, best, Double.NaN);
+    NullThreshold.Choice withModel = NullThreshold.chooseWithBest(assigned, best, 1.0);
+    NullThreshold.Choice nearly = NullThreshold.chooseWithBest(assigned, best, 0.999);
+
+    assertTrue(alone.nullShare() >= 0.8, "nearly all forced by the null: " + alone.nullShare());
+    assertTrue(alone.threshold() >= 0, "never a cut below 0: " + alone.threshold());
+    assertTrue(
+        alone.expectedFalse() <= alone.kept() - alone.expectedFalse(),
+        "links kept are more likely true than false by the estimates");
+    assertEquals(Double.POSITIVE_INFINITY, withModel.threshold());
+    assertTrue(withModel.modelShare());
+    assertTrue(nearly.kept() <= 10, "about 5 matches said, " + nearly.kept() + " kept");
+  }
 }
