@@ -17,9 +17,9 @@ final class Decisions {
 
   /**
    * The decision for the candidates of parties p and q (p before q): the cut, then the links on
-   * their own. The cut is chosen on a one-to-one assignment (NullThreshold's null is each record's
-   * runner-up beside its assigned partner); the links are every candidate at or above it, or, with
-   * {@code --one-to-one}, the assigned ones only.
+   * their own. The cut is chosen on a one-to-one assignment (NullThreshold's null is {@code
+   * bestInside} where given, else each record's runner-up beside its assigned partner); the links
+   * are every candidate at or above it, or, with {@code --one-to-one}, the assigned ones only.
    */
   Decided across(
       List<Party> parties,

@@ -39,21 +39,23 @@ public final class Linker {
    *    Distinct patterns are counted (ComparisonPatterns).
    *
    * 3. Estimation, one model across parties and one inside them. u is the level frequencies of
-   *    random pairs (almost all non-matches) and stays fixed. Across parties m is estimated by EM
-   *    over the candidate patterns, started from a profile favouring agreement. Letting EM move u
-   *    too was tried: on NCVR, with four fields, it settled on a "match" class of people living
-   *    in the same place (F1 0.03). Inside parties a second free class takes the related
+   *    random pairs (almost all non-matches) and stays fixed. Across parties m is estimated on
+   *    pairs that share one field's value (SharedValueModel: one EM over a block per field), and
+   *    by EM over the candidate patterns where that cannot be done (fewer than three fields). Letting
+   *    EM move u too was tried: on NCVR, with four fields, it settled on a "match" class of people
+   *    living in the same place (F1 0.03). Inside parties a second free class takes the related
    *    non-matches (RelatedClassModel), since there the two-class "match" class learns "same
    *    household"; when parties are also linked, its m is the duplicate class of the same
    *    three-class model fitted across parties (one person's records differ the same way in any
    *    extract, and an extract may hold no duplicates at all, where a free class learned "same
    *    family name").
    *
-   * 4-5. Decision (a cut on the match weight, and the links on their own at or above it).
-   *    Across two parties the cut is chosen on a greedy one-to-one assignment (NullThreshold): it
-   *    maximises the F1 estimated from an empirical null, the weights of every record's runner-up
-   *    candidate, or, where the runner-ups say most assigned pairs are forced, from the
-   *    three-class model's count of matches. The links are every candidate at or above the cut
+   * 4-5. Decision (a cut on the match weight, and the links on their own at or above it), after
+   *    both models are estimated. Across two parties the cut is chosen on a greedy one-to-one
+   *    assignment (NullThreshold): it maximises the F1 estimated from an empirical null of best
+   *    non-matches, each record's best non-duplicate inside its own extract (Decisions.bestInside),
+   *    or with --one-to-one each record's runner-up, with the three-class model's count of matches
+   *    where the null says nearly all (runner-ups: most) assigned pairs are forced. The links are every candidate at or above the cut
    *    (with --one-to-one, the assigned ones). Inside one party the three classes cover every
    *    candidate, so the model's share of duplicates is the prior, and the cut maximises the F1
    *    its posteriors predict, at a posterior of at least 0.5. With --min-posterior, a fixed cut
