@@ -181,7 +181,7 @@ final class SharedValueModel {
       }
     } else {
       long[] cum = cumulative.stream().mapToLong(Long::longValue).toArray();
-      while (patterns.pairs() < PAIRS_PER_BLOCK) {
+      for (int sampled = 0; sampled < PAIRS_PER_BLOCK; sampled++) {
         long pick = random.nextLong(across);
         int r = Arrays.binarySearch(cum, pick + 1);
         int[] run = runs.get(r >= 0 ? r : -r - 1);
