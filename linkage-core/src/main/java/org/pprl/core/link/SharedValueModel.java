@@ -175,7 +175,11 @@ final class SharedValueModel {
       for (int[] run : runs) {
         for (int x = run[0]; x < run[1]; x++) {
           for (int y = x + 1; y < run[1]; y++) {
-            add(parties, offset, groups, k, index(keys[x]), index(keys[y]), raw, model, patterns);
+            int a = index(keys[x]);
+            int b = index(keys[y]);
+            if (across(offset, a, b)) {
+              add(parties, offset, groups, k, a, b, raw, model, patterns);
+            }
           }
         }
       }
@@ -191,7 +195,7 @@ final class SharedValueModel {
         do {
           a = index(keys[run[0] + random.nextInt(run[1] - run[0])]);
           b = index(keys[run[0] + random.nextInt(run[1] - run[0])]);
-        } while (Grouping.partyOf(offset, a) == Grouping.partyOf(offset, b));
+        } while (!across(offset, a, b));
         add(parties, offset, groups, k, a, b, raw, model, patterns);
       }
     }
@@ -200,6 +204,11 @@ final class SharedValueModel {
 
   private static int index(long key) {
     return (int) (key & ((1L << INDEX_BITS) - 1));
+  }
+
+  /** Whether records a and b (global indices) are in different parties. */
+  private static boolean across(int[] offset, int a, int b) {
+    return Grouping.partyOf(offset, a) != Grouping.partyOf(offset, b);
   }
 
   private static long pairsAcross(int[] perParty) {
