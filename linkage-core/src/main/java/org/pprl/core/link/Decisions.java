@@ -312,32 +312,36 @@ final class Decisions {
   }
 
   /**
-   * The weight at or above which keeping the n items maximises the F1 their match probabilities
+   * The weight at or above which keeping the items maximises the F1 their match probabilities
    * predict (about the sum of the kept ones' probabilities are true, out of the sum of all);
-   * infinity when none is worth keeping.
+   * infinity when none is worth keeping. Item k stands for {@code count[k]} pairs of one weight and
+   * probability (a pattern and its candidates).
    */
-  static double bestF1Cut(
-      int n,
-      java.util.function.IntToDoubleFunction weight,
-      java.util.function.IntToDoubleFunction probability) {
-    Integer[] order = new Integer[n];
+  static double bestF1Cut(double[] weight, double[] probability, long[] count) {
+    int n = weight.length;
     double all = 0;
     for (int k = 0; k < n; k++) {
-      order[k] = k;
-      all += probability.applyAsDouble(k);
+      all += probability[k] * count[k];
     }
-    Arrays.sort(order, (x, y) -> Double.compare(weight.applyAsDouble(y), weight.applyAsDouble(x)));
+    int[] order =
+        java.util.stream.IntStream.range(0, n)
+            .boxed()
+            .sorted((x, y) -> Double.compare(weight[y], weight[x]))
+            .mapToInt(Integer::intValue)
+            .toArray();
     double best = 0;
     double cut = Double.POSITIVE_INFINITY;
     double tp = 0;
+    long kept = 0;
     for (int r = 0; r < n; r++) {
-      tp += probability.applyAsDouble(order[r]);
-      double w = weight.applyAsDouble(order[r]);
-      boolean lastOfWeight = r == n - 1 || weight.applyAsDouble(order[r + 1]) < w;
-      double f1 = 2 * tp / (r + 1 + all);
+      int k = order[r];
+      tp += probability[k] * count[k];
+      kept += count[k];
+      boolean lastOfWeight = r == n - 1 || weight[order[r + 1]] < weight[k];
+      double f1 = kept + all == 0 ? 0 : 2 * tp / (kept + all);
       if (lastOfWeight && f1 > best) {
         best = f1;
-        cut = w;
+        cut = weight[k];
       }
     }
     return cut;
@@ -390,8 +394,11 @@ final class Decisions {
     // Never looser than across; stricter where the model inside predicts a better F1 there
     // (duplicates are rarer inside an extract than matches across, so one weight is less often a
     // duplicate inside than a match across).
-    double insideCut =
-        bestF1Cut(pairs.length, k -> weight[patternOf[k]], k -> duplicate[patternOf[k]]);
+    long[] perPattern = new long[weight.length];
+    for (int k : patternOf) {
+      perPattern[k]++;
+    }
+    double insideCut = bestF1Cut(weight, duplicate, perPattern);
     double cutWeight = Math.max(strictest.cutValue(), insideCut);
     PairModel model =
         new PairModel(across.groups, parties.get(0).fieldCount(), across.twoClass::weight);
