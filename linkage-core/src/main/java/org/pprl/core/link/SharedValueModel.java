@@ -285,14 +285,14 @@ final class SharedValueModel {
       pm[b] = 0.01;
       pr[b] = 0.1;
     }
-    double[][] logU = logs(u);
+    double[][] logU = RelatedClassModel.logs(u);
     double previous = Double.NEGATIVE_INFINITY;
     int iteration = 0;
     boolean converged = false;
     while (iteration < MAX_ITERATIONS && !converged) {
       iteration++;
       double[][] mSums = blocks.get(0).zeroLevels();
-      double[][] logM = logs(m);
+      double[][] logM = RelatedClassModel.logs(m);
       double change = 0;
       double logLikelihood = 0;
       // Each block's E-step and its own parameters on the threads; m's tallies summed after.
@@ -339,35 +339,15 @@ final class SharedValueModel {
       double[] pm,
       double[] pr) {
     int fields = logM.length;
-    double[][] logR = logs(r[b]);
     int n = block.size();
     double[] gm = new double[n];
     double[] gr = new double[n];
+    double logLikelihood =
+        RelatedClassModel.posteriors(
+            block, logM, RelatedClassModel.logs(r[b]), logU, pm[b], pr[b], gm, gr);
     double sumM = 0;
     double sumR = 0;
-    double logLikelihood = 0;
-    double lm0 = Math.log(pm[b]);
-    double lr0 = Math.log(pr[b]);
-    double lu0 = Math.log(Math.max(FLOOR, 1 - pm[b] - pr[b]));
     for (int p = 0; p < n; p++) {
-      double lm = lm0;
-      double lr = lr0;
-      double lu = lu0;
-      for (int f = 0; f < fields; f++) {
-        int l = block.level(p, f);
-        if (l != ComparisonPatterns.MISSING) {
-          lm += logM[f][l];
-          lr += logR[f][l];
-          lu += logU[f][l];
-        }
-      }
-      double top = Math.max(lm, Math.max(lr, lu));
-      double em = Math.exp(lm - top);
-      double er = Math.exp(lr - top);
-      double sum = em + er + Math.exp(lu - top);
-      logLikelihood += block.count(p) * (top + Math.log(sum));
-      gm[p] = em / sum;
-      gr[p] = er / sum;
       sumM += gm[p] * block.count(p);
       sumR += gr[p] * block.count(p);
     }
@@ -387,16 +367,5 @@ final class SharedValueModel {
     pr[b] = pr2;
     tally[fields] = new double[] {logLikelihood, change};
     return tally;
-  }
-
-  private static double[][] logs(double[][] x) {
-    double[][] out = new double[x.length][];
-    for (int f = 0; f < x.length; f++) {
-      out[f] = new double[x[f].length];
-      for (int l = 0; l < x[f].length; l++) {
-        out[f][l] = Math.log(x[f][l]);
-      }
-    }
-    return out;
   }
 }
