@@ -28,7 +28,6 @@ public final class ComparisonPatterns {
   private long[] sparseKeys;
 
   private int[] sparseValues;
-  private long[] codes = new long[64];
   private long[] counts = new long[64];
 
   /** Each pattern's levels, decoded once: {@code table[p * fields + f]}. */
@@ -170,14 +169,12 @@ public final class ComparisonPatterns {
   private int addCode(long code, long weight) {
     int p = numberOf(code);
     if (p < 0) {
-      if (size == codes.length) {
-        codes = Arrays.copyOf(codes, size * 2);
+      if (size == counts.length) {
         counts = Arrays.copyOf(counts, size * 2);
         table = Arrays.copyOf(table, size * 2 * levels.length);
       }
       p = size++;
       remember(code, p);
-      codes[p] = code;
       for (int f = 0; f < levels.length; f++) {
         table[p * levels.length + f] = (int) ((code / radix[f]) % (levels[f] + 1)) - 1;
       }
