@@ -185,26 +185,22 @@ final class Decisions {
     if (options.minPosterior() > 0) {
       cut = options.minPosterior();
     } else {
-      double[] sorted = posterior.clone();
-      Arrays.sort(sorted);
-      // Keeping the pairs whose posterior is at least sorted[k]: about the sum of their
-      // posteriors are duplicates, out of expectedTrue in all.
-      cut = Double.POSITIVE_INFINITY;
-      double best = -1;
-      double tp = 0;
-      for (int k = n - 1; k >= 0; k--) {
-        tp += sorted[k];
-        double f1 = 2 * tp / (n - k + expectedTrue);
-        if ((k == 0 || sorted[k - 1] < sorted[k]) && f1 > best) {
-          best = f1;
-          cut = sorted[k];
-        }
+      // The posterior is the pattern's: the cut is chosen over patterns, each with its pairs.
+      double[] byPattern = new double[patternWeight.length];
+      for (int k = 0; k < byPattern.length; k++) {
+        byPattern[k] = Decided.posterior(patternWeight[k], logPrior);
       }
+      long[] pairsOf = new long[byPattern.length];
+      for (int c = 0; c < n; c++) {
+        pairsOf[patternOf[judged == null ? c : judged[c]]]++;
+      }
+      F1Cut best = bestF1Cut(byPattern, byPattern, pairsOf);
+      cut = best.cut();
       // On calibrated posteriors the best cut is about half the best F1, so below 0.5. Where the
       // model sees almost no duplicates (an extract free of them) the best predicted F1 is tiny
       // and that cut lands among pairs that are almost surely not duplicates: there, a link on its
       // own must at least be more likely a duplicate than not.
-      if (best < 0.5) {
+      if (best.f1() < 0.5) {
         cut = Math.max(cut, 0.5);
       }
     }
@@ -311,13 +307,16 @@ final class Decisions {
     return out;
   }
 
+  /** A cut and the F1 predicted there. */
+  record F1Cut(double cut, double f1) {}
+
   /**
    * The weight at or above which keeping the items maximises the F1 their match probabilities
-   * predict (about the sum of the kept ones' probabilities are true, out of the sum of all);
-   * infinity when none is worth keeping. Item k stands for {@code count[k]} pairs of one weight and
-   * probability (a pattern and its candidates).
+   * predict (about the sum of the kept ones' probabilities are true, out of the sum of all), and
+   * that F1; a cut of infinity and F1 0 when none is worth keeping. Item k stands for {@code
+   * count[k]} pairs of one weight and probability (a pattern and its candidates).
    */
-  static double bestF1Cut(double[] weight, double[] probability, long[] count) {
+  static F1Cut bestF1Cut(double[] weight, double[] probability, long[] count) {
     int n = weight.length;
     double all = 0;
     for (int k = 0; k < n; k++) {
@@ -344,7 +343,7 @@ final class Decisions {
         cut = weight[k];
       }
     }
-    return cut;
+    return new F1Cut(cut, best);
   }
 
   /**
@@ -398,7 +397,7 @@ final class Decisions {
     for (int k : patternOf) {
       perPattern[k]++;
     }
-    double insideCut = bestF1Cut(weight, duplicate, perPattern);
+    double insideCut = bestF1Cut(weight, duplicate, perPattern).cut();
     double cutWeight = Math.max(strictest.cutValue(), insideCut);
     PairModel model =
         new PairModel(across.groups, parties.get(0).fieldCount(), across.twoClass::weight);
