@@ -5,10 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pprl.core.block.HammingLsh;
-import org.pprl.core.match.DiceKernel;
 import org.pprl.core.match.FilterMatrix;
+import org.pprl.core.match.KNearest;
 import org.pprl.core.match.Parallel;
-import org.pprl.core.match.ScoredPairs;
 
 /**
  * Candidate pairs between two parties (or inside one, for de-duplication), as sorted packed longs
@@ -43,23 +42,28 @@ final class CandidateSearch {
   }
 
   static long[] exhaustive(Party a, Party b, boolean same, int k, int threads, Stats stats) {
-    FilterMatrix x = a.clks();
-    FilterMatrix y = b.clks();
-    int extra = same ? 1 : 0; // inside one party, a record's best match is itself
-    ScoredPairs forward = DiceKernel.nearest(x, y, k + extra, threads);
-    LongList out = new LongList(same ? forward.size() : 2 * forward.size());
-    for (int p = 0; p < forward.size(); p++) {
-      add(out, forward.a(p), forward.b(p), same);
-    }
-    forward = null; // its pairs are in out; let it go before the second pass
-    if (!same) {
-      ScoredPairs backward = DiceKernel.nearest(y, x, k, threads);
-      for (int p = 0; p < backward.size(); p++) {
-        add(out, backward.b(p), backward.a(p), false);
+    LongList out = new LongList(2 * k * (a.size() + (same ? 0 : b.size())));
+    if (same) {
+      KNearest.Lists lists = KNearest.within(a.clks(), k, threads);
+      for (int i = 0; i < lists.size(); i++) {
+        for (int q = 0; q < lists.count(i); q++) {
+          add(out, i, lists.neighbour(i, q), true);
+        }
       }
-      stats.compared += 2L * x.size() * y.size();
+      stats.compared += (long) a.size() * (a.size() - 1) / 2;
     } else {
-      stats.compared += (long) x.size() * y.size();
+      KNearest.Both both = KNearest.across(a.clks(), b.clks(), k, threads);
+      for (int i = 0; i < both.ofA().size(); i++) {
+        for (int q = 0; q < both.ofA().count(i); q++) {
+          add(out, i, both.ofA().neighbour(i, q), false);
+        }
+      }
+      for (int j = 0; j < both.ofB().size(); j++) {
+        for (int q = 0; q < both.ofB().count(j); q++) {
+          add(out, both.ofB().neighbour(j, q), j, false);
+        }
+      }
+      stats.compared += (long) a.size() * b.size();
     }
     return out.sortedDistinct();
   }

@@ -64,128 +64,6 @@ public final class DiceKernel {
     return RowScanner.best(BitFilters.wordCount(bits)).name();
   }
 
-  /**
-   * For every filter of {@code a}, its {@code k} most similar filters of {@code b} (fewer when b is
-   * smaller; pairs sharing no bit are left out); ties go to the smaller index of b.
-   *
-   * <p>Every pair is compared (the popcount bound cannot help without a threshold); what this saves
-   * is memory: the output has at most {@code k · |a|} pairs.
-   */
-  public static ScoredPairs nearest(FilterMatrix a, FilterMatrix b, int k, int threads) {
-    return nearest(a, b, k, threads, RowScanner.best(a.wordsPerFilter()));
-  }
-
-  /** {@link #nearest} with a chosen inner loop; tests use it to check every implementation. */
-  static ScoredPairs nearest(FilterMatrix a, FilterMatrix b, int k, int threads, RowScanner rows) {
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be at least 1, was " + k);
-    }
-    double[] floors = floors(a, b, k);
-    return run(a, b, row -> floors[row], threads, rows, () -> new Best(k));
-  }
-
-  /** Rows of B sampled to bound each A row's k-th best score from below. */
-  static final int FLOOR_SAMPLE = 256;
-
-  /**
-   * For each filter of a, the k-th best Dice against an evenly spaced sample of b: a lower bound of
-   * its k-th best against all of b, so scanning with it as the row's threshold still finds every
-   * one of the row's k best, while most pairs fail the threshold test without being kept, and the
-   * popcount bound can skip whole ranges.
-   */
-  private static double[] floors(FilterMatrix a, FilterMatrix b, int k) {
-    double[] floors = new double[a.size()];
-    java.util.Arrays.fill(floors, Double.MIN_VALUE);
-    int sample = Math.max(FLOOR_SAMPLE, 4 * k);
-    if (b.size() <= sample) {
-      return floors;
-    }
-    double[] scores = new double[sample];
-    for (int i = 0; i < a.size(); i++) {
-      for (int s = 0; s < sample; s++) {
-        int j = (int) ((long) s * b.size() / sample);
-        int sum = a.popcount(i) + b.popcount(j);
-        scores[s] = sum == 0 ? 0 : 2.0 * a.intersectionCount(i, b, j) / sum;
-      }
-      java.util.Arrays.sort(scores);
-      // Lowered a little: the kernel's test 2c >= t(p+q) must hold for the sampled pair itself,
-      // and t = 2c/(p+q) rounded may exceed it by an ulp.
-      floors[i] = Math.max(Double.MIN_VALUE, scores[sample - k] - 1e-9);
-    }
-    return floors;
-  }
-
-  /** A threshold per row of A. */
-  private interface RowThreshold {
-    double of(int row);
-  }
-
-  /** Keeps, per row, the k best pairs seen; rows of one block arrive from one thread. */
-  private static final class Best extends ScoredPairs.Buffer {
-    private final int k;
-    private final java.util.Map<Integer, double[]> scores = new java.util.HashMap<>();
-    private final java.util.Map<Integer, int[]> columns = new java.util.HashMap<>();
-    private int lastRow = -1;
-    private double[] rowScores;
-    private int[] rowColumns;
-
-    Best(int k) {
-      this.k = k;
-    }
-
-    /**
-     * Once the row has k pairs, its k-th best score, lowered a little as in {@link #floors}: a
-     * later pair with an equal score still reaches the kernel's test, and may win on its index.
-     */
-    @Override
-    double floor(int row) {
-      double[] rs = scores.get(row);
-      return rs == null ? 0 : rs[k - 1] - 1e-9;
-    }
-
-    @Override
-    void add(int i, int j, double s) {
-      if (i != lastRow) {
-        lastRow = i;
-        rowScores = scores.computeIfAbsent(i, r -> filled(k));
-        rowColumns = columns.computeIfAbsent(i, r -> new int[k]);
-      }
-      double[] rs = rowScores;
-      int[] rc = rowColumns;
-      // Strictly better than the k-th, or equal with a smaller column (ties to the smaller index).
-      if (s < rs[k - 1] || (s == rs[k - 1] && j > rc[k - 1])) {
-        return;
-      }
-      int q = k - 1;
-      while (q > 0 && (rs[q - 1] < s || (rs[q - 1] == s && rc[q - 1] > j))) {
-        rs[q] = rs[q - 1];
-        rc[q] = rc[q - 1];
-        q--;
-      }
-      rs[q] = s;
-      rc[q] = j;
-    }
-
-    private static double[] filled(int k) {
-      double[] out = new double[k];
-      java.util.Arrays.fill(out, -1);
-      return out;
-    }
-
-    /** Moves the kept pairs into the plain buffer arrays, for the merge. */
-    @Override
-    ScoredPairs.Buffer finish() {
-      for (java.util.Map.Entry<Integer, double[]> e : scores.entrySet()) {
-        int[] cols = columns.get(e.getKey());
-        double[] rs = e.getValue();
-        for (int q = 0; q < k && rs[q] >= 0; q++) {
-          super.add(e.getKey(), cols[q], rs[q]);
-        }
-      }
-      return this;
-    }
-  }
-
   /** {@link #scan} with a chosen inner loop; tests use it to check every implementation. */
   static ScoredPairs scan(
       FilterMatrix a, FilterMatrix b, double threshold, int threads, RowScanner rows) {
@@ -214,10 +92,10 @@ public final class DiceKernel {
       throw new IllegalArgumentException("threshold must be in (0, 1], was " + threshold);
     }
     if (maxPairs == Long.MAX_VALUE) {
-      return run(a, b, row -> threshold, threads, rows, ScoredPairs.Buffer::new);
+      return run(a, b, threshold, threads, rows, ScoredPairs.Buffer::new);
     }
     AtomicLong kept = new AtomicLong();
-    return run(a, b, row -> threshold, threads, rows, () -> new Capped(kept, maxPairs));
+    return run(a, b, threshold, threads, rows, () -> new Capped(kept, maxPairs));
   }
 
   /** More pairs reached the threshold than the caller allowed. */
@@ -259,7 +137,7 @@ public final class DiceKernel {
   private static ScoredPairs run(
       FilterMatrix a,
       FilterMatrix b,
-      RowThreshold threshold,
+      double threshold,
       int threads,
       RowScanner rows,
       java.util.function.Supplier<ScoredPairs.Buffer> supplier) {
@@ -302,7 +180,6 @@ public final class DiceKernel {
 
     static SortedSide of(FilterMatrix m) {
       int n = m.size();
-      int w = m.wordsPerFilter();
       int[] pops = m.popcounts();
       // Counting sort by popcount: stable, so equal popcounts keep their original order.
       int[] start = new int[m.bits() + 2];
@@ -316,6 +193,23 @@ public final class DiceKernel {
       for (int i = 0; i < n; i++) {
         original[start[pops[i]]++] = i;
       }
+      return inOrder(m, original);
+    }
+
+    /**
+     * The filters in their own order (not sorted; {@link #lowerBound} does not apply), for scans
+     * that need a range of original indices.
+     */
+    static SortedSide inOrder(FilterMatrix m) {
+      int[] original = new int[m.size()];
+      java.util.Arrays.setAll(original, i -> i);
+      return inOrder(m, original);
+    }
+
+    private static SortedSide inOrder(FilterMatrix m, int[] original) {
+      int n = m.size();
+      int w = m.wordsPerFilter();
+      int[] pops = m.popcounts();
       long[] words = new long[n * w];
       int[] popcounts = new int[n];
       int[] highPopcounts = new int[n];
@@ -355,12 +249,11 @@ public final class DiceKernel {
 
   /**
    * Sets {@code from[r]..to[r]} to the sorted range of B whose popcounts can reach threshold {@code
-   * t[r]} with a filter of popcount {@code p}.
+   * t} with a filter of popcount {@code p}.
    */
-  private static void range(
-      SortedSide b, int p, int bits, double[] t, int[] from, int[] to, int r) {
-    double low = t[r] / (2 - t[r]);
-    double high = (2 - t[r]) / t[r];
+  private static void range(SortedSide b, int p, int bits, double t, int[] from, int[] to, int r) {
+    double low = t / (2 - t);
+    double high = (2 - t) / t;
     // Widened by one popcount on each side; the exact test in the scan decides.
     from[r] = b.lowerBound((int) Math.floor(p * low) - 1);
     // Clamped: with a tiny threshold the bound exceeds every popcount (and int's range).
@@ -371,7 +264,7 @@ public final class DiceKernel {
       FilterMatrix a,
       SortedSide b,
       int block,
-      RowThreshold threshold,
+      double threshold,
       RowScanner rows,
       java.util.function.Supplier<ScoredPairs.Buffer> supplier) {
     int w = a.wordsPerFilter();
@@ -380,16 +273,13 @@ public final class DiceKernel {
     int first = block * ROWS;
     int last = Math.min(a.size(), first + ROWS);
     int count = last - first;
-    // Each row's threshold and candidate range in B's popcount order, from the popcount bound.
+    // Each row's candidate range in B's popcount order, from the popcount bound.
     int[] from = new int[count];
     int[] to = new int[count];
-    double[] t = new double[count];
     for (int r = 0; r < count; r++) {
-      if (apop[first + r] == 0) {
-        continue; // Dice with an empty filter is 0: an empty range.
+      if (apop[first + r] != 0) { // Dice with an empty filter is 0: an empty range.
+        range(b, apop[first + r], a.bits(), threshold, from, to, r);
       }
-      t[r] = threshold.of(first + r);
-      range(b, apop[first + r], a.bits(), t, from, to, r);
     }
     ScoredPairs.Buffer out = supplier.get();
     int n = b.popcounts.length;
@@ -397,19 +287,14 @@ public final class DiceKernel {
       int chunkEnd = Math.min(n, chunkStart + CHUNK);
       for (int r = 0; r < count; r++) {
         int row = first + r;
-        double raised = out.floor(row);
-        if (raised > t[r] && apop[row] != 0) {
-          t[r] = raised;
-          range(b, apop[row], a.bits(), t, from, to, r);
-        }
         int jFrom = Math.max(from[r], chunkStart);
         int jTo = Math.min(to[r], chunkEnd);
         if (jFrom >= jTo) {
           continue;
         }
-        rows.scan(aw, row * w, apop[row], row, b, jFrom, jTo, t[r], out);
+        rows.scan(aw, row * w, apop[row], row, b, jFrom, jTo, threshold, out);
       }
     }
-    return out.finish();
+    return out;
   }
 }

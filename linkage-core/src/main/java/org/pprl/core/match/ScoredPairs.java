@@ -41,19 +41,6 @@ public final class ScoredPairs {
     double[] score = new double[64];
     int size;
 
-    /** Called by the kernel when a block is done; returns the buffer to merge. */
-    ScoredPairs.Buffer finish() {
-      return this;
-    }
-
-    /**
-     * A threshold under which this buffer would drop every further pair of {@code row}, so the
-     * kernel may raise the row's threshold to it: 0 for a buffer that keeps everything.
-     */
-    double floor(int row) {
-      return 0;
-    }
-
     /** Called by the kernel for every pair that reaches the threshold. */
     void add(int i, int j, double s) {
       if (size == a.length) {

@@ -20,7 +20,7 @@ import org.pprl.core.bits.BitFilters;
 class DiceKernelTest {
 
   /** Filters with densities spread widely, so the popcount bound has something to skip. */
-  private static FilterMatrix randomMatrix(SplittableRandom random, int n, int bits) {
+  static FilterMatrix randomMatrix(SplittableRandom random, int n, int bits) {
     FilterMatrix.Builder builder = FilterMatrix.builder(bits, n);
     long[] base = randomFilter(random, bits, 0.5);
     for (int i = 0; i < n; i++) {
@@ -110,7 +110,7 @@ class DiceKernelTest {
   }
 
   /** Every inner loop this JVM has for filters of {@code words} words. */
-  private static List<RowScanner> innerLoops(int words) {
+  static List<RowScanner> innerLoops(int words) {
     List<RowScanner> loops = new ArrayList<>();
     for (String name : new String[] {"portable", "unrolled", "vector"}) {
       RowScanner rows = RowScanner.named(name);
@@ -141,98 +141,6 @@ class DiceKernelTest {
     assumeTrue(RowScanner.named("vector") == null);
     assertEquals("unrolled", DiceKernel.implementation(1024));
     assertEquals("portable", DiceKernel.implementation(1000 - 64));
-  }
-
-  @Property(tries = 40)
-  void nearest_keepsEachRowsKBestWithTiesToTheSmallerIndex(
-      @ForAll long seed,
-      @ForAll @IntRange(min = 1, max = 5) int k,
-      @ForAll @IntRange(min = 1, max = 2) int threads) {
-    SplittableRandom random = new SplittableRandom(seed);
-    FilterMatrix a = randomMatrix(random, 90, 64 * 3);
-    // More than FLOOR_SAMPLE filters, so the sampled per-row floors are used.
-    FilterMatrix b = randomMatrix(random, DiceKernel.FLOOR_SAMPLE + 90, 64 * 3);
-
-    assertEquals(kBest(a, b, k), listed(DiceKernel.nearest(a, b, k, threads)));
-  }
-
-  /**
-   * Across several chunks of B, where each row's threshold is raised to its k-th best so far, with
-   * every inner loop (and so the bound after the first half of 1024-bit filters).
-   */
-  @Property(tries = 8)
-  void nearest_acrossChunks_everyInnerLoop_keepsEachRowsKBest(
-      @ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int k) {
-    SplittableRandom random = new SplittableRandom(seed);
-    FilterMatrix a = randomMatrix(random, 30, 1024);
-    FilterMatrix b = randomMatrix(random, 2 * DiceKernel.CHUNK + 77, 1024);
-    List<String> expected = kBest(a, b, k);
-
-    for (RowScanner rows : innerLoops(a.wordsPerFilter())) {
-      assertEquals(expected, listed(DiceKernel.nearest(a, b, k, 1, rows)), rows.name());
-    }
-  }
-
-  /**
-   * A tie found in a later chunk still wins on its smaller index: B's filter 0 has Dice 0.8 with
-   * the row but the highest popcount, so it is scanned last, after the row's threshold was raised
-   * to the 0.8 of the filters before it.
-   */
-  @Test
-  void nearest_tieInALaterChunk_goesToTheSmallerIndex() {
-    long[] row = new long[16];
-    for (int bit = 0; bit < 10; bit++) {
-      BitFilters.set(row, bit);
-    }
-    FilterMatrix.Builder b = FilterMatrix.builder(1024, DiceKernel.CHUNK + 11);
-    long[] late = BitFilters.copy(row); // 10 in common, popcount 15: Dice 20/25
-    for (int bit = 500; bit < 505; bit++) {
-      BitFilters.set(late, bit);
-    }
-    b.add(late);
-    for (int j = 0; j < DiceKernel.CHUNK + 10; j++) {
-      long[] early = new long[16]; // 8 in common, popcount 10: Dice 16/20
-      for (int bit = 0; bit < 8; bit++) {
-        BitFilters.set(early, bit);
-      }
-      BitFilters.set(early, 600);
-      BitFilters.set(early, 601);
-      b.add(early);
-    }
-    FilterMatrix a = FilterMatrix.of(1024, new long[][] {row});
-    FilterMatrix bs = b.build();
-
-    for (RowScanner rows : innerLoops(16)) {
-      assertEquals(List.of("0,0,0.8"), listed(DiceKernel.nearest(a, bs, 1, 1, rows)), rows.name());
-    }
-  }
-
-  /** The oracle for nearest: each row's k best by Dice, ties to the smaller index of b. */
-  private static List<String> kBest(FilterMatrix a, FilterMatrix b, int k) {
-    List<String> expected = new ArrayList<>();
-    for (int i = 0; i < a.size(); i++) {
-      int rowIndex = i;
-      List<int[]> row = new ArrayList<>();
-      for (int j = 0; j < b.size(); j++) {
-        int common = BitFilters.intersectionCount(a.filter(i), b.filter(j));
-        if (common > 0) {
-          row.add(new int[] {j, common, a.popcount(i) + b.popcount(j)});
-        }
-      }
-      row.sort(
-          (x, y) -> {
-            int c = Double.compare(2.0 * y[1] / y[2], 2.0 * x[1] / x[2]);
-            return c != 0 ? c : Integer.compare(x[0], y[0]);
-          });
-      row.subList(0, Math.min(k, row.size())).stream()
-          .sorted((x, y) -> Integer.compare(x[0], y[0]))
-          .forEach(p -> expected.add(row0(p, rowIndex)));
-    }
-    return expected;
-  }
-
-  private static String row0(int[] p, int i) {
-    return i + "," + p[0] + "," + 2.0 * p[1] / p[2];
   }
 
   @Test

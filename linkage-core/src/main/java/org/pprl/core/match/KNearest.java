@@ -1,0 +1,253 @@
+package org.pprl.core.match;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Each filter's k nearest filters by Dice, in both directions at once: every pair is compared once,
+ * and the score goes to both of its records' lists.
+ *
+ * <p>Across two matrices, {@link #across} gives each filter of a its k nearest of b and each filter
+ * of b its k nearest of a. Inside one, {@link #within} gives each filter its k nearest others,
+ * comparing each unordered pair once. Ties go to the smaller index; pairs sharing no bit are left
+ * out, and so are empty filters.
+ *
+ * <p>Before, each direction was a pass of its own, and inside one matrix every ordered pair was
+ * compared: four times the work inside, twice across, for the same lists.
+ */
+public final class KNearest {
+  /*
+   * Design. Rows of a are taken in blocks of ROWS by the worker threads, in turn from a shared
+   * counter (inside one matrix a row's work shrinks with its index, so fixed shares would leave one
+   * thread idle). Each worker keeps its own k-best list for every record of both sides, so nothing
+   * is shared while scanning; a pair's score is kept when it beats the worker's k-th of either
+   * record (a worker's k-th can only be below the true k-th, so nothing of the true k best is
+   * dropped). At the end the workers' lists of each record are merged. B is taken in chunks of
+   * CHUNK filters so that one chunk stays in the cache while a block of rows is scanned against it.
+   */
+  static final int ROWS = 64;
+
+  static final int CHUNK = 2048;
+
+  private KNearest() {}
+
+  /**
+   * The k nearest of each record: {@code of(i)} lists them, best first, as indices into the other
+   * side (or the same matrix, for {@link #within}); fewer than k where fewer share a bit.
+   */
+  public static final class Lists {
+    private final int k;
+    private final int[] neighbours;
+    private final int[] counts;
+
+    Lists(int k, int[] neighbours, int[] counts) {
+      this.k = k;
+      this.neighbours = neighbours;
+      this.counts = counts;
+    }
+
+    public int size() {
+      return counts.length;
+    }
+
+    /** How many neighbours record {@code i} has. */
+    public int count(int i) {
+      return counts[i];
+    }
+
+    /** Record {@code i}'s q-th nearest (q from 0, best first). */
+    public int neighbour(int i, int q) {
+      if (q < 0 || q >= counts[i]) {
+        throw new IndexOutOfBoundsException("record " + i + " has " + counts[i] + " neighbours");
+      }
+      return neighbours[i * k + q];
+    }
+  }
+
+  /** The k nearest of each side in the other: {@code ofA} indexes b, {@code ofB} indexes a. */
+  public record Both(Lists ofA, Lists ofB) {}
+
+  /**
+   * Each filter of a's k nearest in b and each filter of b's k nearest in a, from one pass.
+   *
+   * @throws IllegalArgumentException if the filter lengths differ or k or threads is below 1
+   */
+  public static Both across(FilterMatrix a, FilterMatrix b, int k, int threads) {
+    return across(a, b, k, threads, RowScanner.best(a.wordsPerFilter()));
+  }
+
+  /** {@link #across} with a chosen inner loop; tests use it to check every implementation. */
+  static Both across(FilterMatrix a, FilterMatrix b, int k, int threads, RowScanner rows) {
+    check(a, b, k, threads);
+    List<Worker> workers = scan(a, b, false, k, threads, rows);
+    return new Both(
+        merge(workers, k, a.size(), w -> w.rows), merge(workers, k, b.size(), w -> w.columns));
+  }
+
+  /**
+   * Each filter's k nearest other filters of the same matrix, comparing each unordered pair once.
+   *
+   * @throws IllegalArgumentException if k or threads is below 1
+   */
+  public static Lists within(FilterMatrix a, int k, int threads) {
+    return within(a, k, threads, RowScanner.best(a.wordsPerFilter()));
+  }
+
+  /** {@link #within} with a chosen inner loop. */
+  static Lists within(FilterMatrix a, int k, int threads, RowScanner rows) {
+    check(a, a, k, threads);
+    return merge(scan(a, a, true, k, threads, rows), k, a.size(), w -> w.rows);
+  }
+
+  private static void check(FilterMatrix a, FilterMatrix b, int k, int threads) {
+    if (a.bits() != b.bits()) {
+      throw new IllegalArgumentException(
+          "filters differ in length: " + a.bits() + " vs " + b.bits() + " bits");
+    }
+    if (k < 1 || threads < 1) {
+      throw new IllegalArgumentException("k and threads must be at least 1: " + k + ", " + threads);
+    }
+  }
+
+  /**
+   * One worker's k best of every record, rows (a) and columns (b; the same lists inside one); the
+   * kernel's row loops hand it each pair that passes their threshold.
+   */
+  private static final class Worker extends ScoredPairs.Buffer {
+    final Best rows;
+    final Best columns;
+
+    Worker(int k, int rowCount, int columnCount, boolean same) {
+      rows = new Best(k, rowCount);
+      columns = same ? rows : new Best(k, columnCount);
+    }
+
+    @Override
+    void add(int i, int j, double s) {
+      rows.add(i, j, s);
+      columns.add(j, i, s);
+    }
+  }
+
+  private static List<Worker> scan(
+      FilterMatrix a, FilterMatrix b, boolean same, int k, int threads, RowScanner rows) {
+    DiceKernel.SortedSide side = DiceKernel.SortedSide.inOrder(b);
+    int blocks = (a.size() + ROWS - 1) / ROWS;
+    AtomicInteger next = new AtomicInteger();
+    int workers = Math.max(1, Math.min(threads, blocks));
+    List<Callable<Worker>> tasks = new ArrayList<>(workers);
+    for (int t = 0; t < workers; t++) {
+      tasks.add(
+          () -> {
+            Worker worker = new Worker(k, a.size(), b.size(), same);
+            for (int block = next.getAndIncrement(); block < blocks; ) {
+              scanBlock(a, side, same, block, rows, worker);
+              block = next.getAndIncrement();
+            }
+            return worker;
+          });
+    }
+    return Parallel.run(tasks, workers, "finding nearest records");
+  }
+
+  /**
+   * Rows {@code block·ROWS..} of a against b (only later filters inside one matrix), chunk by
+   * chunk. The kernel's row loops test each pair against one threshold: the lower of the row's k-th
+   * and the lowest k-th among the chunk's columns, taken when the chunk starts (k-ths only rise, so
+   * it stays a valid lower bound); the worker's lists then test each side exactly.
+   */
+  private static void scanBlock(
+      FilterMatrix a, DiceKernel.SortedSide b, boolean same, int block, RowScanner rows, Worker w) {
+    int words = a.wordsPerFilter();
+    long[] aw = a.words();
+    int[] apop = a.popcounts();
+    int n = b.popcounts.length;
+    int first = block * ROWS;
+    int last = Math.min(a.size(), first + ROWS);
+    int start = same ? first + 1 : 0; // inside one matrix, only pairs i < j
+    for (int chunk = start; chunk < n; chunk += CHUNK) {
+      int chunkEnd = Math.min(n, chunk + CHUNK);
+      double columnFloor = w.columns.lowestFloor(chunk, chunkEnd);
+      for (int i = first; i < last; i++) {
+        int from = same ? Math.max(chunk, i + 1) : chunk;
+        if (apop[i] == 0 || from >= chunkEnd) {
+          continue;
+        }
+        // Lowered a little: a pair whose score equals a k-th may still win on its index, and the
+        // kernel's test 2c >= t(p+q) may round either way. Never 0: pairs sharing no bit stay out.
+        double t = Math.min(w.rows.floor(i), columnFloor) - 1e-9;
+        rows.scan(aw, i * words, apop[i], i, b, from, chunkEnd, Math.max(Double.MIN_VALUE, t), w);
+      }
+    }
+  }
+
+  /** The k best of every record, in flat arrays: scores descending, ties to the smaller index. */
+  private static final class Best {
+    final int k;
+    final double[] scores;
+    final int[] indices;
+
+    Best(int k, int records) {
+      this.k = k;
+      scores = new double[k * records];
+      indices = new int[k * records];
+      Arrays.fill(scores, -1);
+      Arrays.fill(indices, Integer.MAX_VALUE);
+    }
+
+    /** The k-th best score so far (-1 while fewer than k): a pair below it cannot enter. */
+    double floor(int i) {
+      return scores[i * k + k - 1];
+    }
+
+    /** The lowest k-th of records {@code from..to-1}. */
+    double lowestFloor(int from, int to) {
+      double lowest = Double.MAX_VALUE;
+      for (int i = from; i < to; i++) {
+        lowest = Math.min(lowest, scores[i * k + k - 1]);
+      }
+      return lowest;
+    }
+
+    void add(int i, int j, double s) {
+      int base = i * k;
+      int q = base + k - 1;
+      if (s < scores[q] || (s == scores[q] && j > indices[q])) {
+        return;
+      }
+      while (q > base && (scores[q - 1] < s || (scores[q - 1] == s && indices[q - 1] > j))) {
+        scores[q] = scores[q - 1];
+        indices[q] = indices[q - 1];
+        q--;
+      }
+      scores[q] = s;
+      indices[q] = j;
+    }
+  }
+
+  /** Merges the workers' lists of each record into its k best overall. */
+  private static Lists merge(
+      List<Worker> workers, int k, int records, java.util.function.Function<Worker, Best> side) {
+    Best all = new Best(k, records);
+    for (Worker worker : workers) {
+      Best best = side.apply(worker);
+      for (int i = 0; i < records; i++) {
+        for (int q = i * k; q < i * k + k && best.scores[q] >= 0; q++) {
+          all.add(i, best.indices[q], best.scores[q]);
+        }
+      }
+    }
+    int[] counts = new int[records];
+    for (int i = 0; i < records; i++) {
+      int q = 0;
+      while (q < k && all.scores[i * k + q] >= 0) {
+        q++;
+      }
+      counts[i] = q;
+    }
+    return new Lists(k, all.indices, counts);
+  }
+}
