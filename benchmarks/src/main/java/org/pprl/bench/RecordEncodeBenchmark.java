@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.pprl.core.encode.CsvColumns;
 import org.pprl.core.encode.RecordEncoder;
 import org.pprl.core.encode.RecordException;
 import org.pprl.core.extract.ExtractRecord;
@@ -48,7 +49,7 @@ public class RecordEncodeBenchmark {
 
   String[][] data;
   RecordEncoder encoder;
-  RecordEncoder.Columns columns;
+  CsvColumns columns;
   ExtractRecord record;
   int next;
 

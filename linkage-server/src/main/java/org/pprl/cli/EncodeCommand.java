@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.pprl.core.encode.ColumnMapping;
+import org.pprl.core.encode.CsvColumns;
 import org.pprl.core.encode.RecordEncoder;
 import org.pprl.core.encode.RecordException;
 import org.pprl.core.extract.ExtractHeader;
@@ -52,8 +54,11 @@ import picocli.CommandLine.Spec;
           + " field-level filters, keyed blocking keys, allowed attributes and consent flags, for"
           + " `pprl link` and upload. --format clkhash writes {\"clks\": [base64, ...]}, one CLK per"
           + " data row in input order, identical to clkhash 0.18.3 for a plain v3 schema.",
-      "Exit status: 0 on success, 2 on bad input (one line on stderr naming file, line, row and"
-          + " column; values are never printed); no output file is left behind on failure."
+      "An agency's own column names, date formats and consent columns go in --mapping, outside"
+          + " the schema and its fingerprint; pprl profile checks a file first (docs/agency-files.md).",
+      "Exit status: 0 on success, 2 on bad input (stderr names the file, and each bad row's line,"
+          + " row and column, the whole file read first; values are never printed); no output file"
+          + " is left behind on failure."
     })
 final class EncodeCommand implements Callable<Integer> {
 
@@ -128,20 +133,54 @@ final class EncodeCommand implements Callable<Integer> {
   String agency;
 
   @Option(
+      names = "--mapping",
+      paramLabel = "M.json",
+      description =
+          "This agency's column mapping: which of its CSV columns holds each of the schema's"
+              + " features, attributes, consents and the record id, and its date formats"
+              + " (docs/agency-files.md). Not part of the fingerprint.")
+  Path mappingFile;
+
+  @Option(
       names = "--id-column",
       paramLabel = "COL",
       description =
-          "Column whose value is the record id (default: the schema's recordId, else the 0-based"
-              + " row number).")
+          "CSV column whose value is the record id (default: the mapping's recordId, else the"
+              + " schema's recordId, else the 0-based row number).")
   String idColumn;
 
   @Option(
       names = "--date-format",
       paramLabel = "PATTERN",
       description =
-          "This agency's date format, e.g. MM/dd/yyyy, tried first by every date normaliser of"
-              + " the schema; resolves dates like 03/04/2001. Does not change the fingerprint.")
+          "The format of every date column of this CSV, e.g. dd/MM/yyyy (a mapping's dateFormats"
+              + " can set one column's). Without it a column's format is detected only when one"
+              + " format alone reads its dates; a column that fits two (03/04/2001) is refused."
+              + " Does not change the fingerprint.")
   String dateFormat;
+
+  /** What to do with a row that does not fit the schema. */
+  enum OnError {
+    stop,
+    skip
+  }
+
+  @Option(
+      names = "--on-error",
+      paramLabel = "MODE",
+      defaultValue = "stop",
+      description =
+          "stop (the default): read the whole file, list every problem and write no output;"
+              + " skip: leave out each row with a problem and encode the rest (not with --format"
+              + " clkhash, whose CLKs are matched to rows by position).")
+  OnError onError;
+
+  @Option(
+      names = "--rejects",
+      paramLabel = "FILE",
+      description =
+          "Write every problem to FILE as CSV: line,row,column,feature,reason (never a value).")
+  Path rejectsFile;
 
   @Spec CommandSpec spec;
 
@@ -182,13 +221,22 @@ final class EncodeCommand implements Callable<Integer> {
     if (threads < 1) {
       throw new BadInput("--threads must be >= 1, got " + threads);
     }
-    EngineSchema schema;
+    boolean skip = onError == OnError.skip;
+    if (skip && format == Format.clkhash) {
+      throw new BadInput(
+          "--on-error skip cannot be used with --format clkhash: its CLKs are matched to rows by"
+              + " position, and a skipped row would shift every later one");
+    }
+    EngineSchema schema = readSchema(schemaFile);
+    ColumnMapping mapping = readMapping(mappingFile, schema, dateFormat, idColumn);
+    AgencyFile file = AgencyFile.open(input, schema, mapping, false);
+    for (String notice : file.notices()) {
+      err.println("pprl encode: " + notice);
+    }
     try {
-      schema = EngineSchema.parse(Files.readAllBytes(schemaFile), dateFormat);
-    } catch (SchemaException e) {
-      throw new BadInput(schemaFile + ": " + e.getMessage());
-    } catch (IOException e) {
-      throw new BadInput("cannot read " + schemaFile + ": " + describe(e));
+      schema = file.resolve(schema);
+    } catch (IllegalArgumentException e) {
+      throw new BadInput("--date-format: " + e.getMessage());
     }
     RecordEncoder encoder = new RecordEncoder(schema, readSecret(), format.fieldFilters);
     ExtractHeader header;
@@ -199,23 +247,10 @@ final class EncodeCommand implements Callable<Integer> {
     }
     RecordWriter writer = format.writer.get();
     try (InputStream in = counted(Files.newInputStream(input));
-        CsvRows csv = CsvRows.utf8(in)) {
-      String[] names = csv.next();
-      if (names == null) {
-        throw new BadInput(input + ": empty file, expected a header row");
-      }
-      RecordEncoder.Columns columns;
-      try {
-        columns = encoder.bind(names, idColumn);
-      } catch (RecordException e) {
-        throw new BadInput(input + ": line 1, " + e.getMessage());
-      }
-      if (!columns.absentAttributes().isEmpty()) {
-        err.println(
-            "pprl encode: not in this CSV, so absent from every record: "
-                + String.join(", ", columns.absentAttributes()));
-      }
-      if (columns.idsAreRowNumbers()) {
+        CsvRows csv = CsvRows.utf8(in);
+        Rejects rejects = new Rejects(rejectsFile)) {
+      csv.next(); // the header, bound by AgencyFile
+      if (file.columns.idsAreRowNumbers()) {
         writer.idsAreUnique(); // memory stays flat however long the input
       }
       try {
@@ -223,15 +258,33 @@ final class EncodeCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new BadInput("cannot write " + output + ": " + describe(e));
       }
-      long records;
+      Sink sink = new Sink(writer, rejects, skip);
+      long rows;
       try (Progress progress = new Progress(err)) {
-        records =
+        rows =
             threads == 1
-                ? encodeSerial(encoder, columns, header, csv, writer, progress)
-                : encodeParallel(encoder, columns, header, csv, writer, progress);
+                ? encodeSerial(encoder, file.columns, header, csv, sink, progress)
+                : encodeParallel(encoder, file.columns, header, csv, sink, progress);
+      }
+      rejects.commit();
+      if (rejects.problems() > 0 && (!skip || sink.written == 0)) {
+        writer.abort();
+        throw new BadInput(failure(rejects, rows, skip));
       }
       writer.commit();
-      return records;
+      if (rejects.problems() > 0) {
+        for (String line : rejects.listing().substring(1).split("\n")) {
+          err.println("pprl encode: skipped " + line.strip());
+        }
+        err.printf(
+            Locale.ROOT,
+            "pprl encode: skipped %,d of %,d rows (%,d problems)%s%n",
+            rejects.rows(),
+            rows,
+            rejects.problems(),
+            rejectsFile == null ? "" : "; every problem is in " + rejectsFile);
+      }
+      return sink.written;
     } catch (BadInput e) {
       writer.abort();
       throw e;
@@ -241,6 +294,87 @@ final class EncodeCommand implements Callable<Integer> {
     } catch (RuntimeException | Error e) {
       writer.abort();
       throw e;
+    }
+  }
+
+  /** The error of a run that wrote nothing: the one problem, or a count and the first ones. */
+  private String failure(Rejects rejects, long rows, boolean skip) {
+    if (rejects.problems() == 1 && !skip) {
+      return input + ": " + rejects.only();
+    }
+    return String.format(
+            Locale.ROOT,
+            "%s: %,d problems in %,d of %,d rows; %s:",
+            input,
+            rejects.problems(),
+            rejects.rows(),
+            rows,
+            skip ? "every row was refused, nothing written" : "nothing written")
+        + rejects.listing();
+  }
+
+  static EngineSchema readSchema(Path schemaFile) throws BadInput {
+    try {
+      return EngineSchema.parse(Files.readAllBytes(schemaFile));
+    } catch (SchemaException e) {
+      throw new BadInput(schemaFile + ": " + e.getMessage());
+    } catch (IOException e) {
+      throw new BadInput("cannot read " + schemaFile + ": " + describe(e));
+    }
+  }
+
+  /** The agency's mapping (none without a file), with the flags' date format and id column. */
+  static ColumnMapping readMapping(
+      Path mappingFile, EngineSchema schema, String dateFormat, String idColumn) throws BadInput {
+    ColumnMapping mapping = ColumnMapping.NONE;
+    if (mappingFile != null) {
+      try {
+        mapping = ColumnMapping.parse(Files.readAllBytes(mappingFile), schema);
+      } catch (IllegalArgumentException e) {
+        throw new BadInput(mappingFile + ": " + e.getMessage());
+      } catch (IOException e) {
+        throw new BadInput("cannot read " + mappingFile + ": " + describe(e));
+      }
+    }
+    return mapping.withDateFormat(dateFormat).withRecordId(idColumn);
+  }
+
+  /**
+   * Where rows go, in input order: a record to the writer, a row with problems to the rejects. In
+   * stop mode the first problem discards the output, and later rows are still checked so that every
+   * problem is reported.
+   */
+  private static final class Sink {
+    final RecordWriter writer;
+    final Rejects rejects;
+    final boolean skip;
+    long written;
+    boolean stopped;
+
+    Sink(RecordWriter writer, Rejects rejects, boolean skip) {
+      this.writer = writer;
+      this.rejects = rejects;
+      this.skip = skip;
+    }
+
+    void row(long row, long line, ExtractRecord record, RecordException problem)
+        throws IOException {
+      if (problem == null && !stopped) {
+        try {
+          writer.accept(row, record);
+          written++;
+          return;
+        } catch (RecordException e) {
+          problem = e;
+        }
+      }
+      if (problem != null) {
+        rejects.add(line, problem);
+        if (!skip && !stopped) {
+          stopped = true;
+          writer.abort();
+        }
+      }
     }
   }
 
@@ -276,21 +410,22 @@ final class EncodeCommand implements Callable<Integer> {
 
   private long encodeSerial(
       RecordEncoder encoder,
-      RecordEncoder.Columns columns,
+      CsvColumns columns,
       ExtractHeader header,
       CsvRows csv,
-      RecordWriter writer,
+      Sink sink,
       Progress progress)
-      throws IOException, BadInput {
+      throws IOException {
     ExtractRecord record = new ExtractRecord(header);
     long row = 0;
     for (String[] fields = csv.next(); fields != null; fields = csv.next()) {
+      RecordException problem = null;
       try {
         encoder.encode(columns, fields, row, record);
       } catch (RecordException e) {
-        throw new BadInput(input + ": line " + csv.line() + ", " + e.getMessage());
+        problem = e;
       }
-      writer.accept(row, record);
+      sink.row(row, csv.line(), record, problem);
       row++;
       if ((row & 4095) == 0) {
         progress.update(row);
@@ -306,6 +441,7 @@ final class EncodeCommand implements Callable<Integer> {
     final long[] lines = new long[BATCH];
     int size;
     ExtractRecord[] records;
+    RecordException[] problems;
 
     Batch(long firstRow) {
       this.firstRow = firstRow;
@@ -314,12 +450,12 @@ final class EncodeCommand implements Callable<Integer> {
 
   private long encodeParallel(
       RecordEncoder encoder,
-      RecordEncoder.Columns columns,
+      CsvColumns columns,
       ExtractHeader header,
       CsvRows csv,
-      RecordWriter writer,
+      Sink sink,
       Progress progress)
-      throws IOException, BadInput {
+      throws IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             threads,
@@ -331,7 +467,7 @@ final class EncodeCommand implements Callable<Integer> {
     // RecordEncoder is thread-confined: each pool thread gets its own copy.
     ThreadLocal<RecordEncoder> encoders = ThreadLocal.withInitial(encoder::copy);
     Deque<Future<Batch>> pending = new ArrayDeque<>();
-    long written = 0;
+    long done = 0;
     long row = 0;
     try {
       boolean more = true;
@@ -349,15 +485,16 @@ final class EncodeCommand implements Callable<Integer> {
           pending.add(pool.submit(() -> encodeBatch(encoders.get(), columns, header, batch)));
         }
         while (!pending.isEmpty() && (pending.size() >= 2 * threads || !more)) {
-          Batch done = await(pending.removeFirst());
-          for (int i = 0; i < done.size; i++) {
-            writer.accept(done.firstRow + i, done.records[i]);
+          Batch encoded = await(pending.removeFirst());
+          for (int i = 0; i < encoded.size; i++) {
+            sink.row(
+                encoded.firstRow + i, encoded.lines[i], encoded.records[i], encoded.problems[i]);
           }
-          written += done.size;
-          progress.update(written);
+          done += encoded.size;
+          progress.update(done);
         }
       }
-      return written;
+      return done;
     } finally {
       for (Future<Batch> f : pending) {
         f.cancel(true);
@@ -366,24 +503,24 @@ final class EncodeCommand implements Callable<Integer> {
     }
   }
 
-  private Batch encodeBatch(
-      RecordEncoder encoder, RecordEncoder.Columns columns, ExtractHeader header, Batch batch)
-      throws BadInput {
+  private static Batch encodeBatch(
+      RecordEncoder encoder, CsvColumns columns, ExtractHeader header, Batch batch) {
     batch.records = new ExtractRecord[batch.size];
+    batch.problems = new RecordException[batch.size];
     for (int i = 0; i < batch.size; i++) {
       ExtractRecord record = new ExtractRecord(header);
       try {
         encoder.encode(columns, batch.rows[i], batch.firstRow + i, record);
+        batch.records[i] = record;
       } catch (RecordException e) {
-        throw new BadInput(input + ": line " + batch.lines[i] + ", " + e.getMessage());
+        batch.problems[i] = e;
       }
-      batch.records[i] = record;
       batch.rows[i] = null;
     }
     return batch;
   }
 
-  private Batch await(Future<Batch> future) throws BadInput {
+  private static Batch await(Future<Batch> future) {
     try {
       return future.get();
     } catch (InterruptedException e) {
@@ -391,9 +528,6 @@ final class EncodeCommand implements Callable<Integer> {
       throw new IllegalStateException("interrupted while encoding", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof BadInput) {
-        throw (BadInput) cause;
-      }
       if (cause instanceof RuntimeException) {
         throw (RuntimeException) cause;
       }

@@ -2,6 +2,7 @@ package org.pprl.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.pprl.core.encode.RecordException;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractRecord;
 import org.pprl.core.extract.ExtractWriter;
@@ -25,12 +26,17 @@ final class ExtractFileWriter implements RecordWriter {
   }
 
   @Override
-  public void accept(long rowIndex, ExtractRecord record) throws IOException {
+  public void accept(long rowIndex, ExtractRecord record) throws IOException, RecordException {
     try {
       writer.write(record);
     } catch (IllegalArgumentException e) {
-      // The writer refuses a second record with the same id, naming the record index only.
-      throw new IOException("row " + rowIndex + ": " + e.getMessage(), e);
+      // The writer refuses a record before writing any of it (a repeated id, an oversized
+      // attribute), naming the record's index among those written, which is not the row's.
+      String reason = e.getMessage().replaceFirst("^record \\d+: ", "");
+      throw new RecordException(
+          rowIndex,
+          null,
+          reason.startsWith("id repeats") ? "the record id repeats an earlier row's" : reason);
     }
   }
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       GenerateCommand.class,
       EncodeCommand.class,
+      ProfileCommand.class,
       InspectCommand.class,
       AssessCommand.class,
       LinkCommand.class,

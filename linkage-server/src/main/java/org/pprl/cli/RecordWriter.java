@@ -2,6 +2,7 @@ package org.pprl.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.pprl.core.encode.RecordException;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractRecord;
 
@@ -22,8 +23,14 @@ interface RecordWriter {
   /** Starts writing records of this header's shape to {@code output}. */
   void open(Path output, ExtractHeader header) throws IOException;
 
-  /** Writes the record of data row {@code rowIndex} (0-based; rows arrive in order). */
-  void accept(long rowIndex, ExtractRecord record) throws IOException;
+  /**
+   * Writes the record of data row {@code rowIndex} (0-based; rows arrive in order, some perhaps
+   * skipped).
+   *
+   * @throws RecordException when the record cannot be written (its id repeats an earlier one's);
+   *     nothing of it is written and the writer stays usable
+   */
+  void accept(long rowIndex, ExtractRecord record) throws IOException, RecordException;
 
   /** Finishes the output and moves it into place. */
   void commit() throws IOException;

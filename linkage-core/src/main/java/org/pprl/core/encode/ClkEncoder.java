@@ -1,5 +1,6 @@
 package org.pprl.core.encode;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.pprl.core.bits.BitFilters;
@@ -60,6 +61,11 @@ public final class ClkEncoder {
    * @throws RecordException with row {@link RecordException#HEADER} naming the first mismatch
    */
   public void checkHeader(String[] header) throws RecordException {
+    checkHeader(schema, header);
+  }
+
+  /** As {@link #checkHeader(String[])}, for {@code schema}; needs no secret. */
+  public static void checkHeader(ClkhashSchema schema, String[] header) throws RecordException {
     List<FeatureSpec> features = schema.features();
     if (header.length != features.size()) {
       throw new RecordException(
@@ -209,7 +215,9 @@ public final class ClkEncoder {
         throw new RecordException(
             row, null, "has " + fields.length + " columns, expected " + encoders.length);
       }
-      // Validate the whole row before hashing any of it, as clkhash validates before hashing.
+      // Validate the whole row before hashing any of it, as clkhash validates before hashing,
+      // and report every feature that fails, not only the first.
+      List<RecordException.Problem> problems = null;
       for (int i = 0; i < encoders.length; i++) {
         if (encoders[i] == null) {
           continue;
@@ -217,9 +225,16 @@ public final class ClkEncoder {
         FeatureSpec f = features.get(i);
         String reason = f.check(fields[i]);
         if (reason != null) {
-          throw new RecordException(row, f.identifier(), reason);
+          if (problems == null) {
+            problems = new ArrayList<>();
+          }
+          problems.add(new RecordException.Problem(row, f.identifier(), null, reason));
+          continue;
         }
         formatted[i] = f.format(fields[i]);
+      }
+      if (problems != null) {
+        throw new RecordException(problems);
       }
       Arrays.fill(scratch, 0L);
       Arrays.fill(fieldOf, -1);

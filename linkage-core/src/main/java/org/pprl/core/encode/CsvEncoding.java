@@ -35,7 +35,7 @@ public final class CsvEncoding {
       if (names == null) {
         throw new IOException(csv + ": empty, expected a header row");
       }
-      RecordEncoder.Columns columns = encoder.bind(names, idColumn);
+      CsvColumns columns = encoder.bind(names, idColumn);
       ExtractWriter writer = ExtractWriter.create(file.stream(), header);
       ExtractRecord record = new ExtractRecord(header);
       long row = 0;

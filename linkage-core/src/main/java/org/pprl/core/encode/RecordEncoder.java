@@ -155,157 +155,84 @@ public final class RecordEncoder {
   }
 
   /**
-   * Where each value the schema needs sits in the CSV, resolved once from the header.
+   * Where each value the schema needs sits in the CSV, resolved once from the header; {@code
+   * idColumn} (or null) names the record id's column. As {@link CsvColumns#bind} without a mapping.
    *
    * @throws RecordException (row {@link RecordException#HEADER}) naming a missing or repeated
    *     column, or a header that does not list a plain v3 schema's features in order
    */
-  public Columns bind(String[] header, String idColumn) throws RecordException {
-    String idName = idColumn != null ? idColumn : schema.recordIdColumn();
-    if (!schema.columnsByName()) {
-      clk.checkHeader(header);
-    }
-    Map<String, Integer> index = new HashMap<>();
-    for (int c = 0; c < header.length; c++) {
-      if (index.put(header[c], c) != null && schema.columnsByName()) {
-        throw new RecordException(
-            RecordException.HEADER, header[c], "the column appears more than once");
-      }
-    }
-    int[] features = new int[values.length];
-    for (int f = 0; f < features.length; f++) {
-      features[f] =
-          schema.columnsByName() ? require(index, schema.featureColumns().get(f), "feature") : f;
-    }
-    int id = idName == null ? -1 : require(index, idName, "record id");
-    int[][] keyParts = new int[blocking.size()][];
-    for (int k = 0; k < keyParts.length; k++) {
-      List<BlockingKeySpec.Part> parts = schema.blockingKeys().get(k).parts();
-      keyParts[k] = new int[parts.size()];
-      for (int p = 0; p < parts.size(); p++) {
-        keyParts[k][p] = require(index, parts.get(p).column(), "blocking key");
-      }
-    }
-    // An attribute the agency does not hold is absent from every record, not an error: one
-    // schema serves agencies with different own columns. Columns.absentAttributes lists them.
-    int[] attributes = new int[schema.attributes().size()];
-    for (int a = 0; a < attributes.length; a++) {
-      attributes[a] = index.getOrDefault(schema.attributes().get(a).column(), -1);
-    }
-    int[] consents = new int[schema.consents().size()];
-    for (int p = 0; p < consents.length; p++) {
-      consents[p] = require(index, schema.consents().get(p).column(), "consent");
-    }
-    int salt = -1;
-    if (schema.hardening().saltColumn() != null) {
-      salt = require(index, schema.hardening().saltColumn(), "salt");
-    }
-    // A blocking key part reads a feature's normalised value when it names a feature's column.
-    int[] featureOfColumn = new int[header.length];
-    java.util.Arrays.fill(featureOfColumn, -1);
-    for (int f = 0; f < features.length; f++) {
-      featureOfColumn[features[f]] = f;
-    }
-    List<String> absent = new ArrayList<>();
-    for (int a = 0; a < attributes.length; a++) {
-      if (attributes[a] < 0) {
-        absent.add(schema.attributes().get(a).name());
-      }
-    }
-    return new Columns(
-        header.length,
-        id,
-        idName,
-        features,
-        keyParts,
-        attributes,
-        consents,
-        featureOfColumn,
-        absent,
-        salt);
-  }
-
-  private static int require(Map<String, Integer> index, String column, String role)
-      throws RecordException {
-    Integer c = index.get(column);
-    if (c == null) {
-      throw new RecordException(
-          RecordException.HEADER, column, "the schema's " + role + " column is not in the CSV");
-    }
-    return c;
-  }
-
-  /** Column positions for one CSV header; see {@link #bind}. */
-  public static final class Columns {
-    final int width;
-    final int id;
-    final String idName;
-    final int[] features;
-    final int[][] keyParts;
-    final int[] attributes;
-    final int[] consents;
-    final int[] featureOfColumn;
-    private final List<String> absentAttributes;
-    final int salt;
-
-    Columns(
-        int width,
-        int id,
-        String idName,
-        int[] features,
-        int[][] keyParts,
-        int[] attributes,
-        int[] consents,
-        int[] featureOfColumn,
-        List<String> absentAttributes,
-        int salt) {
-      this.width = width;
-      this.id = id;
-      this.idName = idName;
-      this.features = features;
-      this.keyParts = keyParts;
-      this.attributes = attributes;
-      this.consents = consents;
-      this.featureOfColumn = featureOfColumn;
-      this.absentAttributes = List.copyOf(absentAttributes);
-      this.salt = salt;
-    }
-
-    /** Whether record ids are the rows' numbers (no id column): unique by construction. */
-    public boolean idsAreRowNumbers() {
-      return id < 0;
-    }
-
-    /** The schema's attributes whose column is not in this CSV: absent from every record. */
-    public List<String> absentAttributes() {
-      return absentAttributes;
-    }
+  public CsvColumns bind(String[] header, String idColumn) throws RecordException {
+    return CsvColumns.bind(schema, header, ColumnMapping.NONE.withRecordId(idColumn));
   }
 
   /**
    * Encodes data row {@code row} (0-based) into {@code out}, which must belong to this encoder's
    * {@link #header}.
    *
-   * @throws RecordException naming the row and column of the first problem, never a value
+   * @throws RecordException naming the row and column of every problem found in the row, never a
+   *     value
    */
-  public void encode(Columns columns, String[] fields, long row, ExtractRecord out)
+  public void encode(CsvColumns columns, String[] fields, long row, ExtractRecord out)
       throws RecordException {
     if (fields.length != columns.width) {
       throw new RecordException(
           row, null, "has " + fields.length + " columns, the header has " + columns.width);
     }
     out.clear();
+    List<RecordException.Problem> problems = new ArrayList<>();
     String id = columns.id < 0 ? Long.toString(row) : fields[columns.id].strip();
     if (id.isEmpty()) {
-      throw new RecordException(row, columns.idName, "the record id is empty");
+      problems.add(
+          new RecordException.Problem(row, columns.idName, null, "the record id is empty"));
     }
-    out.setId(id);
     List<FeatureSpec> features = schema.clkhash().features();
     for (int f = 0; f < values.length; f++) {
-      String raw = fields[columns.features[f]];
-      values[f] = normalise(schema.normalisers().get(f), raw, row, features.get(f).identifier());
+      int c = columns.features[f];
+      values[f] =
+          normalise(
+              schema.normalisers().get(f),
+              c < 0 ? "" : fields[c],
+              row,
+              c < 0 ? null : columns.name(c),
+              features.get(f).identifier(),
+              problems);
     }
-    clk.encode(values, row, rawClk, fieldFeatures, rawFields, salts(columns, fields));
+    for (int a = 0; a < columns.attributes.length; a++) {
+      int c = columns.attributes[a];
+      if (c < 0) {
+        continue;
+      }
+      EngineSchema.Attribute attribute = schema.attributes().get(a);
+      String v =
+          normalise(
+              attribute.normaliser(), fields[c], row, columns.name(c), attribute.name(), problems);
+      out.setAttribute(a, v.isEmpty() ? null : v);
+    }
+    long consent = 0;
+    for (int p = 0; p < columns.consents.length; p++) {
+      int c = columns.consents[p];
+      String v = c < 0 ? "" : fields[c].strip().toLowerCase(Locale.ROOT);
+      if (YES.contains(v)) {
+        consent |= 1L << p;
+      } else if (!NO.contains(v)) {
+        problems.add(
+            new RecordException.Problem(
+                row,
+                columns.name(c),
+                "consent " + schema.consents().get(p).purpose(),
+                "a consent flag must be Y or N (or empty)"));
+      }
+    }
+    out.setConsent(consent);
+    if (!problems.isEmpty()) {
+      throw new RecordException(problems);
+    }
+    out.setId(id);
+    try {
+      clk.encode(values, row, rawClk, fieldFeatures, rawFields, salts(columns, fields));
+    } catch (RecordException e) {
+      throw withCsvNames(e, columns);
+    }
     harden(rawClk, rawBits, balance, blipSalt("clk", id), out.clk());
     for (int k = 0; k < fieldFilters.size(); k++) {
       long[] filter = rawFields[fieldMembers[k][0]];
@@ -334,39 +261,25 @@ public final class RecordEncoder {
       try {
         key = blocking.get(k).key(partValues);
       } catch (IllegalArgumentException e) {
-        throw new RecordException(row, schema.blockingKeys().get(k).name(), e.getMessage());
+        throw new RecordException(
+            List.of(
+                new RecordException.Problem(
+                    row,
+                    null,
+                    "blocking key " + schema.blockingKeys().get(k).name(),
+                    e.getMessage())));
       }
       if (key.isPresent()) {
         out.setBlockingKey(k, key.getAsLong());
       }
     }
-    for (int a = 0; a < columns.attributes.length; a++) {
-      if (columns.attributes[a] < 0) {
-        continue;
-      }
-      EngineSchema.Attribute attribute = schema.attributes().get(a);
-      String v =
-          normalise(attribute.normaliser(), fields[columns.attributes[a]], row, attribute.column());
-      out.setAttribute(a, v.isEmpty() ? null : v);
-    }
-    long consent = 0;
-    for (int p = 0; p < columns.consents.length; p++) {
-      String v = fields[columns.consents[p]].strip().toLowerCase(Locale.ROOT);
-      if (YES.contains(v)) {
-        consent |= 1L << p;
-      } else if (!NO.contains(v)) {
-        throw new RecordException(
-            row, schema.consents().get(p).column(), "a consent flag must be Y or N (or empty)");
-      }
-    }
-    out.setConsent(consent);
   }
 
   /**
    * Each feature's salt for this record: the salt column's (normalised, if a feature's) value, cut
    * to the prefix, for the features the schema salts; null for the others (or no salting at all).
    */
-  private String[] salts(Columns columns, String[] fields) {
+  private String[] salts(CsvColumns columns, String[] fields) {
     if (columns.salt < 0) {
       return null;
     }
@@ -380,14 +293,37 @@ public final class RecordEncoder {
     return salts;
   }
 
+  /**
+   * The normalised value, or "" with a problem added when the normaliser refuses it; {@code column}
+   * is the CSV's name (null: the CSV has no such column), {@code name} the schema's.
+   */
   private static String normalise(
-      org.pprl.core.normalise.Normaliser normaliser, String raw, long row, String column)
-      throws RecordException {
+      org.pprl.core.normalise.Normaliser normaliser,
+      String raw,
+      long row,
+      String column,
+      String name,
+      List<RecordException.Problem> problems) {
     try {
       return normaliser.apply(raw);
     } catch (NormaliseException e) {
-      throw new RecordException(row, column, e.getMessage());
+      problems.add(new RecordException.Problem(row, column, name, e.getMessage()));
+      return "";
     }
+  }
+
+  /** {@code e}'s problems, each feature's named by its CSV column and its identifier. */
+  private RecordException withCsvNames(RecordException e, CsvColumns columns) {
+    List<RecordException.Problem> named = new ArrayList<>();
+    for (RecordException.Problem p : e.problems()) {
+      int f = p.column() == null ? -1 : schema.clkhash().featureIndex(p.column());
+      int c = f < 0 ? -1 : columns.features[f];
+      named.add(
+          c < 0
+              ? p
+              : new RecordException.Problem(p.row(), columns.name(c), p.column(), p.reason()));
+    }
+    return new RecordException(named);
   }
 
   /**

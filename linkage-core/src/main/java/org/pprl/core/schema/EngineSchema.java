@@ -15,9 +15,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,6 +66,20 @@ public final class EngineSchema {
 
   /** A consent flag: the purpose it grants, and the column that holds it. */
   public record Consent(String purpose, String column) {}
+
+  /**
+   * A column read by a {@code date} normaliser: a feature's or an attribute's.
+   *
+   * @param name the feature's identifier or the attribute's name
+   * @param column the schema's column for it
+   * @param formats the patterns its normaliser may read, in the schema's order (its {@code formats}
+   *     param, else {@link Normalisers#DEFAULT_DATE_FORMATS})
+   */
+  public record DateColumn(String name, String column, List<String> formats) {
+    public DateColumn {
+      formats = List.copyOf(formats);
+    }
+  }
 
   /**
    * Hardening applied to every filter after encoding.
@@ -119,6 +135,10 @@ public final class EngineSchema {
   private final List<Consent> consents;
   private final Hardening hardening;
   private final byte[] fingerprint;
+  // The "normalise" nodes of every feature and attribute, to rebuild their date normalisers.
+  private final List<JsonNode> featureNormalise;
+  private final List<JsonNode> attributeNormalise;
+  private final List<DateColumn> dateColumns;
 
   private EngineSchema(Builder b) {
     this.clkhash = b.clkhash;
@@ -146,6 +166,161 @@ public final class EngineSchema {
     this.consents = List.copyOf(b.consents);
     this.hardening = b.hardening;
     this.fingerprint = b.fingerprint;
+    this.featureNormalise = Collections.unmodifiableList(new ArrayList<>(b.featureNormalise));
+    this.attributeNormalise = Collections.unmodifiableList(new ArrayList<>(b.attributeNormalise));
+    this.dateColumns = findDateColumns();
+  }
+
+  /** This schema with other normalisers: same fingerprint, same everything else. */
+  private EngineSchema(
+      EngineSchema base, List<Normaliser> normalisers, List<Attribute> attributes) {
+    this.clkhash = base.clkhash;
+    this.byName = base.byName;
+    this.featureColumns = base.featureColumns;
+    this.normalisers = List.copyOf(normalisers);
+    this.fieldFilterBits = base.fieldFilterBits;
+    this.fieldFilters = base.fieldFilters;
+    this.fieldFilterFeatures = base.fieldFilterFeatures;
+    this.recordIdColumn = base.recordIdColumn;
+    this.blockingKeys = base.blockingKeys;
+    this.attributes = List.copyOf(attributes);
+    this.consents = base.consents;
+    this.hardening = base.hardening;
+    this.fingerprint = base.fingerprint;
+    this.featureNormalise = base.featureNormalise;
+    this.attributeNormalise = base.attributeNormalise;
+    this.dateColumns = base.dateColumns;
+  }
+
+  private List<DateColumn> findDateColumns() {
+    Map<String, DateColumn> byColumn = new LinkedHashMap<>();
+    for (int f = 0; f < featureColumns.size(); f++) {
+      List<String> formats = dateFormatsOf(featureNormalise.get(f));
+      if (formats != null && !clkhash.features().get(f).ignored()) {
+        String id = clkhash.features().get(f).identifier();
+        byColumn.putIfAbsent(
+            featureColumns.get(f), new DateColumn(id, featureColumns.get(f), formats));
+      }
+    }
+    for (int a = 0; a < attributes.size(); a++) {
+      List<String> formats = dateFormatsOf(attributeNormalise.get(a));
+      Attribute attribute = attributes.get(a);
+      if (formats != null) {
+        byColumn.putIfAbsent(
+            attribute.column(), new DateColumn(attribute.name(), attribute.column(), formats));
+      }
+    }
+    return List.copyOf(byColumn.values());
+  }
+
+  /**
+   * The formats of the first {@code date} step of a {@code normalise} node (a name, an object or a
+   * list of them), or null when it has none.
+   */
+  private static List<String> dateFormatsOf(JsonNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (node.isArray()) {
+      for (JsonNode step : node) {
+        List<String> formats = dateFormatsOf(step);
+        if (formats != null) {
+          return formats;
+        }
+      }
+      return null;
+    }
+    boolean date =
+        node.isTextual()
+            ? "date".equals(node.asText())
+            : node.isObject() && "date".equals(node.path("name").asText());
+    if (!date) {
+      return null;
+    }
+    JsonNode listed = node.path("formats");
+    if (!listed.isArray()) {
+      return Normalisers.DEFAULT_DATE_FORMATS;
+    }
+    List<String> formats = new ArrayList<>();
+    listed.forEach(f -> formats.add(f.asText()));
+    return formats;
+  }
+
+  /**
+   * The columns read by a {@code date} normaliser, one entry per column: the features' first, then
+   * the attributes'. An agency's own date format for each is decided outside the schema (declared,
+   * or detected from the values by {@code DateProfile}) and set with {@link #withDateFormats}.
+   */
+  public List<DateColumn> dateColumns() {
+    return dateColumns;
+  }
+
+  /**
+   * The normaliser of date column {@code column} reading {@code pattern} only: the schema's steps
+   * before and after the date step are kept.
+   *
+   * @throws IllegalArgumentException if the pattern is not a valid date pattern
+   */
+  public Normaliser dateNormaliser(String column, String pattern) {
+    for (int f = 0; f < featureColumns.size(); f++) {
+      if (featureColumns.get(f).equals(column) && dateFormatsOf(featureNormalise.get(f)) != null) {
+        return rebuild(featureNormalise.get(f), pattern);
+      }
+    }
+    for (int a = 0; a < attributes.size(); a++) {
+      if (attributes.get(a).column().equals(column)
+          && dateFormatsOf(attributeNormalise.get(a)) != null) {
+        return rebuild(attributeNormalise.get(a), pattern);
+      }
+    }
+    throw new IllegalArgumentException("'" + column + "' is not a date column of the schema");
+  }
+
+  /**
+   * This schema with the date normalisers of some columns reading one pattern only: the agency's
+   * own format for that column, where the schema's list would try several in turn. The fingerprint
+   * does not change: it is how this agency's input is read, not what is encoded.
+   *
+   * @param patterns schema column to {@link java.time.format.DateTimeFormatter} pattern; columns
+   *     that are not date columns are refused
+   * @throws IllegalArgumentException naming the column whose pattern is not valid
+   */
+  public EngineSchema withDateFormats(Map<String, String> patterns) {
+    Set<String> dates = new HashSet<>();
+    dateColumns.forEach(d -> dates.add(d.column()));
+    for (String column : patterns.keySet()) {
+      if (!dates.contains(column)) {
+        throw new IllegalArgumentException("'" + column + "' is not a date column of the schema");
+      }
+    }
+    List<Normaliser> features = new ArrayList<>(normalisers);
+    for (int f = 0; f < features.size(); f++) {
+      String pattern = patterns.get(featureColumns.get(f));
+      if (pattern != null && dateFormatsOf(featureNormalise.get(f)) != null) {
+        features.set(f, rebuild(featureNormalise.get(f), pattern));
+      }
+    }
+    List<Attribute> attrs = new ArrayList<>(attributes);
+    for (int a = 0; a < attrs.size(); a++) {
+      Attribute attribute = attrs.get(a);
+      String pattern = patterns.get(attribute.column());
+      if (pattern != null && dateFormatsOf(attributeNormalise.get(a)) != null) {
+        attrs.set(
+            a,
+            new Attribute(
+                attribute.name(), attribute.column(), rebuild(attributeNormalise.get(a), pattern)));
+      }
+    }
+    return new EngineSchema(this, features, attrs);
+  }
+
+  private static Normaliser rebuild(JsonNode node, String pattern) {
+    try {
+      return normaliser(node, "", pattern, true);
+    } catch (SchemaException e) {
+      // The node was read once already; only the pattern can be wrong now.
+      throw new IllegalArgumentException(e.rule(), e);
+    }
   }
 
   /** The clkhash v3 part, from which the CLK is made. */
@@ -296,8 +471,9 @@ public final class EngineSchema {
         throw new SchemaException(where + ".column", "column '" + column + "' is used twice");
       }
       b.featureColumns.add(column);
+      b.featureNormalise.add(block.node("normalise"));
       b.normalisers.add(
-          normaliser(block.node("normalise"), where + ".normalise", b.preferredDateFormat));
+          normaliser(block.node("normalise"), where + ".normalise", b.preferredDateFormat, false));
       if (!spec.ignored() && block.bool("fieldFilter", true)) {
         b.fieldFilterFeatures.add(i);
       }
@@ -374,11 +550,13 @@ public final class EngineSchema {
         String where = "pprl.attributes[" + a + "]";
         Block block = new Block(attributes.get(a), where, "name", "column", "normalise");
         String name = requireNew(names, block.requiredString("name"), where);
+        b.attributeNormalise.add(block.node("normalise"));
         b.attributes.add(
             new Attribute(
                 name,
                 block.string("column", name),
-                normaliser(block.node("normalise"), where + ".normalise", b.preferredDateFormat)));
+                normaliser(
+                    block.node("normalise"), where + ".normalise", b.preferredDateFormat, false)));
       }
     }
     JsonNode consent = top.node("consent");
@@ -516,19 +694,23 @@ public final class EngineSchema {
     b.fieldFilters = out;
   }
 
-  private static Normaliser normaliser(JsonNode node, String where, String preferredDate)
+  /**
+   * The normaliser a {@code normalise} node describes, with every {@code date} step reading {@code
+   * date} first ({@code only}: reading nothing else), when it is not null.
+   */
+  private static Normaliser normaliser(JsonNode node, String where, String date, boolean only)
       throws SchemaException {
     if (node == null) {
       return value -> value == null ? "" : value;
     }
     try {
       if (node.isTextual()) {
-        return byName(node.asText(), new TreeMap<>(), preferredDate);
+        return byName(node.asText(), new TreeMap<>(), date, only);
       }
       if (node.isArray()) {
         List<Normaliser> steps = new ArrayList<>();
         for (int s = 0; s < node.size(); s++) {
-          steps.add(normaliser(node.get(s), where + "[" + s + "]", preferredDate));
+          steps.add(normaliser(node.get(s), where + "[" + s + "]", date, only));
         }
         return Normalisers.chain(steps);
       }
@@ -538,7 +720,7 @@ public final class EngineSchema {
         if (!(name instanceof String)) {
           throw new SchemaException(where + ".name", "must name a normaliser");
         }
-        return byName((String) name, params, preferredDate);
+        return byName((String) name, params, date, only);
       }
     } catch (IllegalArgumentException e) {
       throw new SchemaException(where, e.getMessage());
@@ -546,14 +728,15 @@ public final class EngineSchema {
     throw new SchemaException(where, "must be a normaliser name, an object or a list of them");
   }
 
-  private static Normaliser byName(String name, Map<String, Object> params, String preferredDate) {
+  private static Normaliser byName(
+      String name, Map<String, Object> params, String preferredDate, boolean only) {
     if ("date".equals(name) && preferredDate != null) {
       List<Object> formats = new ArrayList<>();
       formats.add(preferredDate);
       Object listed = params.get("formats");
       for (Object f :
           listed instanceof List ? (List<?>) listed : Normalisers.DEFAULT_DATE_FORMATS) {
-        if (!preferredDate.equals(f)) {
+        if (!only && !preferredDate.equals(f)) {
           formats.add(f);
         }
       }
@@ -695,6 +878,8 @@ public final class EngineSchema {
     ClkhashSchema clkhash;
     boolean byName;
     final List<String> featureColumns = new ArrayList<>();
+    final List<JsonNode> featureNormalise = new ArrayList<>();
+    final List<JsonNode> attributeNormalise = new ArrayList<>();
     final List<Normaliser> normalisers = new ArrayList<>();
     final List<Integer> fieldFilterFeatures = new ArrayList<>();
     boolean fieldFilterFlagSet;

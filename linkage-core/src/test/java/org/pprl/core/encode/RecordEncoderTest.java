@@ -60,7 +60,7 @@ class RecordEncoderTest {
     Map<String, ExtractRecord> out = new HashMap<>();
     try (InputStream in = Files.newInputStream(city.resolve(agency.fileName()));
         CsvRows csv = CsvRows.utf8(in)) {
-      RecordEncoder.Columns columns = encoder.bind(csv.next(), null);
+      CsvColumns columns = encoder.bind(csv.next(), null);
       long row = 0;
       for (String[] fields = csv.next(); fields != null; fields = csv.next()) {
         ExtractRecord record = new ExtractRecord(header);
@@ -157,7 +157,7 @@ class RecordEncoderTest {
     EngineSchema schema = EngineSchema.parse(Files.readAllBytes(schemaFile()));
     RecordEncoder encoder = new RecordEncoder(schema, SECRET);
     String[] header = Agency.HOUSING.columns().toArray(new String[0]);
-    RecordEncoder.Columns columns = encoder.bind(header, null);
+    CsvColumns columns = encoder.bind(header, null);
     String[] row = new String[header.length];
     Arrays.fill(row, "");
     row[0] = "HO-1";
@@ -178,7 +178,7 @@ class RecordEncoderTest {
     assertEquals("date_of_birth", schema.hardening().saltColumn());
     RecordEncoder encoder = new RecordEncoder(schema, SECRET);
     String[] header = Agency.HOUSING.columns().toArray(new String[0]);
-    RecordEncoder.Columns columns = encoder.bind(header, null);
+    CsvColumns columns = encoder.bind(header, null);
     int given = schema.fieldFilterFeatures().indexOf(1);
     long[][] filters = new long[3][];
     String[] dates = {"1990-01-01", "1990-12-31", "1991-01-01"};
