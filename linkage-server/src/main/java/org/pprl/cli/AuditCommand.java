@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pprl.core.audit.MalformedLogException;
 import org.pprl.core.audit.Verification;
 import org.pprl.core.audit.Verifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,8 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
-    description = "Check the service's audit log offline.",
-    subcommands = {AuditCommand.Verify.class})
+    description = "Export the service's audit log and check it offline.",
+    subcommands = {AuditCommand.Export.class, AuditCommand.Verify.class})
 public final class AuditCommand implements Runnable {
   /** Exit code of {@code pprl audit verify} when the log was tampered with. */
   static final int TAMPERED = 1;
@@ -31,6 +33,38 @@ public final class AuditCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code pprl audit export --out LOG.jsonl}: an auditor's copy of the log, for verify. */
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Export the audit log (an auditor): GET /audit, written to --out complete or not at all."
+            + " The export logs its own reading and ends with a checkpoint signed over it, so"
+            + " 'pprl audit verify' finds every event signed.",
+        "Then: pprl audit verify --log LOG.jsonl --public-key KEY"
+      })
+  static final class Export implements Callable<Integer> {
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "LOG.jsonl",
+        description = "Where to write the log (replaced if it exists).")
+    Path out;
+
+    @Mixin ServiceOptions service;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      long bytes = service.client().download("/audit", out);
+      PrintWriter text = spec.commandLine().getOut();
+      text.printf(Locale.ROOT, "exported the audit log to %s (%,d bytes)%n", out, bytes);
+      text.flush();
+      return 0;
+    }
   }
 
   /** {@code pprl audit verify --log LOG.jsonl --public-key KEY}. */

@@ -8,9 +8,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -104,8 +101,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--keep-running",
       description =
-          "Leave the service running after the demo, for exploring with curl; tokens for every"
-              + " role are written to DIR/tokens.env. Ctrl-C stops it.")
+          "Leave the service running after the demo, for exploring with the client commands;"
+              + " each role's token is written to an owner-only file in DIR/tokens/ (for"
+              + " --token-file), and all of them to DIR/tokens.env. Ctrl-C stops it.")
   boolean keepRunning;
 
   @Option(
@@ -259,7 +257,6 @@ final class DemoCommand implements Callable<Integer> {
     private final Store store;
     private final LinkageServer server;
     private final List<ExtractSummary> summaries;
-    private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
     private final Map<String, String> stewards = new LinkedHashMap<>();
     private final String admin;
@@ -281,9 +278,9 @@ final class DemoCommand implements Callable<Integer> {
       auditor = store.createToken(Role.AUDITOR, null, "demo").token();
     }
 
-    private HttpRequest.Builder request(String path, String token) {
-      return HttpRequest.newBuilder(URI.create(base + path))
-          .header("Authorization", "Bearer " + token);
+    /** A client of the service calling with {@code token}. */
+    private ServiceClient as(String token) {
+      return new ServiceClient(URI.create(base), token);
     }
 
     /** The administrator creates the project; each steward uploads; one wrong upload is refused. */
@@ -313,14 +310,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         body.set("questions", JSON.readTree(in));
       }
-      project =
-          send(
-                  http,
-                  request("/projects", admin)
-                      .POST(HttpRequest.BodyPublishers.ofString(body.toString())),
-                  201)
-              .get("id")
-              .asLong();
+      project = as(admin).post("/projects", body, 201).get("id").asLong();
       out.printf(
           Locale.ROOT,
           "   project %d (purposes: %s) created by the administrator on port %d%n",
@@ -330,11 +320,8 @@ final class DemoCommand implements Callable<Integer> {
       for (int e = 0; e < extracts.size(); e++) {
         String agency = summaries.get(e).header().agency();
         JsonNode receipt =
-            send(
-                http,
-                request("/projects/" + project + "/extracts/" + agency, stewards.get(agency))
-                    .PUT(HttpRequest.BodyPublishers.ofFile(extracts.get(e))),
-                201);
+            as(stewards.get(agency))
+                .put("/projects/" + project + "/extracts/" + agency, extracts.get(e), 201);
         out.printf(
             Locale.ROOT,
             "   %-20s receipt: version %d, %,d records, sha256 %s..., attack assessment: %s%n",
@@ -344,33 +331,25 @@ final class DemoCommand implements Callable<Integer> {
             receipt.get("sha256").asText().substring(0, 16),
             receipt.get("assessment").get("verdict").asText());
       }
-      JsonNode refused =
-          send(
-              http,
-              request(
-                      "/projects/" + project + "/extracts/" + Agency.HOUSING.id(),
-                      stewards.get(Agency.EDUCATION.id()))
-                  .PUT(HttpRequest.BodyPublishers.ofFile(extracts.get(0))),
-              403);
-      out.println(
-          "   education's steward uploading for housing is refused: "
-              + refused.get("code").asText());
+      String refused;
+      try {
+        as(stewards.get(Agency.EDUCATION.id()))
+            .put("/projects/" + project + "/extracts/" + Agency.HOUSING.id(), extracts.get(0), 201);
+        throw new IllegalStateException("education's steward uploaded for housing");
+      } catch (ServiceException e) {
+        refused = e.code();
+      }
+      out.println("   education's steward uploading for housing is refused: " + refused);
     }
 
     /** Starts a run and follows its phases until it ends. */
     void link(PrintWriter out) throws IOException {
-      long run =
-          send(
-                  http,
-                  request("/projects/" + project + "/runs", admin)
-                      .POST(HttpRequest.BodyPublishers.noBody()),
-                  202)
-              .get("run")
-              .asLong();
+      ServiceClient client = as(admin);
+      long run = client.post("/projects/" + project + "/runs", null, 202).get("run").asLong();
       String seen = null;
       JsonNode status;
       while (true) {
-        status = send(http, request("/projects/" + project + "/runs/" + run, admin).GET(), 200);
+        status = client.get("/projects/" + project + "/runs/" + run);
         String phase = status.path("phase").asText("");
         if (!phase.isEmpty() && !phase.equals(seen)) {
           out.println("   run " + run + ": " + phase);
@@ -445,42 +424,28 @@ final class DemoCommand implements Callable<Integer> {
      * ad-hoc question (perturbed), printed as the analyst receives them.
      */
     void ask(PrintWriter out) throws IOException {
-      JsonNode statutory =
-          send(
-              http,
-              request("/projects/" + project + "/statutory?purpose=research", analyst).GET(),
-              200);
+      JsonNode statutory = as(analyst).get("/projects/" + project + "/statutory?purpose=research");
       for (JsonNode t : statutory.get("tables")) {
         out.println("   statutory table " + t.get("name").asText() + ":");
-        printTable(out, t.get("table"));
+        AnswerTables.print(out, t.get("table"), "   ", "foster-care leavers");
       }
       out.println("   an ad-hoc question: foster-care leavers by gender, with other agencies:");
-      printTable(out, ask(FOSTER_OVERLAP_BY_GENDER));
+      AnswerTables.print(out, ask(FOSTER_OVERLAP_BY_GENDER), "   ", "foster-care leavers");
     }
 
     private JsonNode ask(String question) throws IOException {
       ObjectNode body = JSON.createObjectNode();
       body.put("purpose", "research");
       body.set("question", JSON.readTree(question));
-      return send(
-              http,
-              request("/projects/" + project + "/questions", analyst)
-                  .POST(HttpRequest.BodyPublishers.ofString(body.toString())),
-              200)
-          .get("table");
+      return as(analyst).post("/projects/" + project + "/questions", body, 200).get("table");
     }
 
     /** A steward's consented matches, summarised: how many, with which agencies, two examples. */
     void matches(PrintWriter out) throws IOException {
       String agency = Agency.CHILDRENS_SERVICES.id();
       JsonNode answer =
-          send(
-              http,
-              request(
-                      "/projects/" + project + "/matches?purpose=service_coordination",
-                      stewards.get(agency))
-                  .GET(),
-              200);
+          as(stewards.get(agency))
+              .get("/projects/" + project + "/matches?purpose=service_coordination");
       Map<String, Integer> byAgency = new TreeMap<>();
       for (JsonNode m : answer.get("matches")) {
         for (JsonNode other : m.get("agencies")) {
@@ -514,24 +479,35 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Checkpoint, export, offline verification. */
     void audit(PrintWriter out) throws IOException {
-      send(
-          http,
-          request("/audit/checkpoint", auditor).POST(HttpRequest.BodyPublishers.noBody()),
-          201);
-      HttpResponse<Path> log =
-          sendTo(http, request("/audit", auditor).GET().build(), dir.resolve("audit.jsonl"));
+      Path log = dir.resolve("audit.jsonl");
+      as(auditor).download("/audit", log);
       Path key = dir.resolve("audit-key.pub");
       Files.writeString(key, Base64.getEncoder().encodeToString(store.auditPublicKey()));
       out.println(
           "   exported to "
-              + log.body()
-              + "; verified with the service's public key (the export logs its own reading, after"
-              + " the checkpoint):");
-      run("audit", "verify", "--log", log.body().toString(), "--public-key", key.toString());
+              + log
+              + " (ending with a checkpoint signed over the export's own reading); verified with"
+              + " the service's public key:");
+      run("audit", "verify", "--log", log.toString(), "--public-key", key.toString());
     }
 
-    /** Leaves the service up: prints where it is and the tokens file, then waits for Ctrl-C. */
+    /**
+     * Leaves the service up: writes each role's token to an owner-only file for the client's
+     * --token-file (and all of them to tokens.env, for scripts), prints how to call it, then waits
+     * for Ctrl-C.
+     */
     void keepRunning(PrintWriter out) throws IOException {
+      Path files = dir.resolve("tokens");
+      deleteTree(files);
+      Files.createDirectory(
+          files,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      writeOwnerOnly(files.resolve("admin"), admin + "\n");
+      writeOwnerOnly(files.resolve("analyst"), analyst + "\n");
+      writeOwnerOnly(files.resolve("auditor"), auditor + "\n");
+      for (Map.Entry<String, String> steward : stewards.entrySet()) {
+        writeOwnerOnly(files.resolve("steward-" + steward.getKey()), steward.getValue() + "\n");
+      }
       Path tokens = dir.resolve("tokens.env");
       StringBuilder text = new StringBuilder();
       text.append("PPRL_URL=").append(base).append('\n');
@@ -544,21 +520,24 @@ final class DemoCommand implements Callable<Integer> {
                   .append("_STEWARD=")
                   .append(token)
                   .append('\n'));
-      Files.deleteIfExists(tokens);
-      Files.createFile(
-          tokens,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(tokens, text);
+      writeOwnerOnly(tokens, text.toString());
       out.printf(
           Locale.ROOT,
-          "%nThe service keeps running at %s (project %d). Tokens for every role are in %s:%n"
-              + "  . %s && curl -H \"Authorization: Bearer $ADMIN\" $PPRL_URL/projects/%d/runs%n"
+          "%nThe service keeps running at %s (project %d). Each role's token is in a file of %s"
+              + " (owner-only; all of them in %s), for example:%n"
+              + "  export PPRL_URL=%s%n"
+              + "  ./pprl project show --project %d --token-file %s%n"
+              + "  ./pprl ask --project %d --purpose research --statutory --token-file %s%n"
               + "Press Ctrl-C to stop.%n",
           base,
           project,
+          files,
           tokens,
-          tokens,
-          project);
+          base,
+          project,
+          files.resolve("admin"),
+          project,
+          files.resolve("analyst"));
       out.flush();
       CountDownLatch stopped = server.closeOnShutdown("pprl-demo-shutdown");
       try {
@@ -569,75 +548,12 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Prints a released table: counts or the symbol, column totals and the base. */
-  static void printTable(PrintWriter out, JsonNode table) {
-    List<String> rows = new ArrayList<>();
-    table.get("rows").forEach(r -> rows.add(r.asText()));
-    List<String> columns = new ArrayList<>();
-    table.get("columns").forEach(c -> columns.add(c.asText()));
-    boolean rowTotals = table.has("rowTotals");
-    if (rowTotals) {
-      columns.add("total");
-    }
-    int first = "% of base".length();
-    for (String r : rows) {
-      first = Math.max(first, r.length());
-    }
-    int width = 5;
-    for (String c : columns) {
-      width = Math.max(width, c.length());
-    }
-    String label = "   %-" + first + "s";
-    String cell = "  %" + width + "s";
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, label, ""));
-    columns.forEach(c -> line.append(String.format(Locale.ROOT, cell, c)));
-    out.println(line);
-    for (int r = 0; r < rows.size(); r++) {
-      List<JsonNode> values = new ArrayList<>();
-      table.get("cells").get(r).forEach(values::add);
-      if (rowTotals) {
-        values.add(table.get("rowTotals").get(r));
-      }
-      out.println(tableLine(label, cell, rows.get(r), values, false));
-    }
-    List<JsonNode> totals = new ArrayList<>();
-    table.get("columnTotals").forEach(totals::add);
-    if (rowTotals) {
-      totals.add(table.get("grandTotal"));
-    }
-    out.println(tableLine(label, cell, "total", totals, false));
-    if (table.has("columnTotalPercents")) {
-      List<JsonNode> percents = new ArrayList<>();
-      table.get("columnTotalPercents").forEach(percents::add);
-      if (rowTotals) {
-        percents.add(table.get("grandTotalPercent"));
-      }
-      out.println(tableLine(label, cell, "% of base", percents, true));
-    }
-    boolean exact = table.get("protection").asText().equals("suppression");
-    out.printf(
-        Locale.ROOT,
-        exact
-            ? "   base: %s foster-care leavers; exact counts, %s = 1..%d or hidden so that no"
-                + " such count can be worked out%n"
-            : "   base: %s foster-care leavers; every number is perturbed by the cell-key method,"
-                + " %s = 0..%d after perturbation%n",
-        table.get("base").asText(),
-        table.get("suppressedSymbol").asText(),
-        table.get("minCellSize").asInt() - 1);
-  }
-
-  private static String tableLine(
-      String label, String cell, String name, List<JsonNode> values, boolean percent) {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, label, name));
-    for (JsonNode v : values) {
-      String text =
-          percent && v.isNumber()
-              ? String.format(Locale.ROOT, "%.1f%%", v.asDouble())
-              : v.isNull() ? "-" : v.asText();
-      line.append(String.format(Locale.ROOT, cell, text));
-    }
-    return line.toString();
+  /** Writes {@code text} to a new file that only its owner may read. */
+  private static void writeOwnerOnly(Path file, String text) throws IOException {
+    Files.deleteIfExists(file);
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, text);
   }
 
   private static void sleep(long millis) {
@@ -646,35 +562,6 @@ final class DemoCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CommandFailure("interrupted while waiting for the run", e);
-    }
-  }
-
-  private static JsonNode send(HttpClient http, HttpRequest.Builder request, int expected)
-      throws IOException {
-    try {
-      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != expected) {
-        throw new CommandFailure(
-            "the service answered " + r.statusCode() + " where " + expected + " was expected");
-      }
-      return JSON.readTree(r.body());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CommandFailure("interrupted while talking to the service", e);
-    }
-  }
-
-  private static HttpResponse<Path> sendTo(HttpClient http, HttpRequest request, Path file)
-      throws IOException {
-    try {
-      HttpResponse<Path> r = http.send(request, HttpResponse.BodyHandlers.ofFile(file));
-      if (r.statusCode() != 200) {
-        throw new CommandFailure("the service answered " + r.statusCode() + " to GET /audit");
-      }
-      return r;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CommandFailure("interrupted while talking to the service", e);
     }
   }
 

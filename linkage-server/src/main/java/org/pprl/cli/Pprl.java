@@ -25,7 +25,13 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ServeCommand.class,
       AdminCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      SchemaCommand.class,
+      ProjectCommand.class,
+      UploadCommand.class,
+      RunCommand.class,
+      AskCommand.class,
+      MatchesCommand.class
     })
 public final class Pprl implements Runnable {
   /** The version written into extracts and printed by --version. */
@@ -62,13 +68,17 @@ public final class Pprl implements Runnable {
 
   /**
    * A command failed. Input problems ({@link CommandFailure}, I/O errors, refused arguments) are
-   * one line. Anything else is a bug: its type and where it happened are shown, but not its
-   * message, which might quote a value from a record.
+   * one line; a {@link CommandFailure} ends with its own exit code (the service's refusals, say).
+   * Anything else is a bug: its type and where it happened are shown, but not its message, which
+   * might quote a value from a record.
    */
   private static int failed(Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
     String name = cli.getCommandSpec().qualifiedName();
-    if (e instanceof CommandFailure
-        || e instanceof java.io.IOException
+    if (e instanceof CommandFailure f) {
+      cli.getErr().println(name + ": " + f.getMessage());
+      return f.exitCode();
+    }
+    if (e instanceof java.io.IOException
         || e instanceof java.io.UncheckedIOException
         || e instanceof IllegalArgumentException) {
       cli.getErr().println(name + ": " + e.getMessage());

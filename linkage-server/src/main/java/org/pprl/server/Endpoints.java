@@ -333,16 +333,20 @@ final class Endpoints {
 
   /**
    * {@code GET /audit} (auditor): the audit log as JSON lines, events and checkpoints, for {@code
-   * pprl audit verify}. The read itself is logged first ({@code audit.export}), so the export ends
-   * with the event of its own reading.
+   * pprl audit verify}. The read itself is logged first ({@code audit.export}), then a checkpoint
+   * is signed over the log's head, and the log is written up to that checkpoint: each export ends
+   * with the checkpoint that covers its own reading (and whatever was appended just before it), so
+   * no event of a fresh export is left unsigned. Events appended after the checkpoint wait for the
+   * next export.
    */
   private void exportAudit(Context ctx) throws IOException {
     Principal caller = Requests.requireRole(ctx, Role.AUDITOR);
     store.audit(caller, "audit.export", Map.of());
+    Checkpoint head = store.checkpoint();
     ctx.status(200).contentType("application/x-ndjson");
     Writer out =
         new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));
-    store.exportAudit(out);
+    store.exportAudit(out, head.seq());
   }
 
   /**
@@ -377,7 +381,13 @@ final class Endpoints {
     Store.Project project = Requests.visibleProject(store, ctx, Requests.principal(ctx));
     Principal caller = Requests.requireRole(ctx, Role.STEWARD);
     if (!agency.equals(caller.agency())) {
-      throw new ApiException(Code.FORBIDDEN, "a steward uploads only its own agency's extract");
+      throw new ApiException(
+          Code.FORBIDDEN,
+          "this token is for the steward of agency '"
+              + caller.agency()
+              + "', who may upload only that agency's extract, not the extract of agency '"
+              + agency
+              + "'");
     }
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxUploadBytes) {
@@ -402,8 +412,16 @@ final class Endpoints {
                 + e.offset());
       }
       if (!summary.header().agency().equals(agency)) {
+        // The caller's own file, whose header strings are only checked for length and
+        // well-formed Unicode: shown on one line and cut to the length of an agency id.
         throw new ApiException(
-            Code.WRONG_AGENCY, "the extract's header names another agency than '" + agency + "'");
+            Code.WRONG_AGENCY,
+            "the extract's header names agency '"
+                + oneLine(summary.header().agency())
+                + "', not '"
+                + agency
+                + "': encode it again with --agency "
+                + agency);
       }
       String fingerprint = summary.header().schemaFingerprintHex();
       if (!fingerprint.equals(project.schemaFingerprint())) {
@@ -674,6 +692,12 @@ final class Endpoints {
       out.add(new Store.Statutory(t.get("name").asText(), t.get("question")));
     }
     return out;
+  }
+
+  /** {@code text} for a one-line message: control characters as '?', at most 64 characters. */
+  private static String oneLine(String text) {
+    String line = text.replaceAll("\\p{Cntrl}", "?");
+    return line.length() <= 64 ? line : line.substring(0, 64) + "...";
   }
 
   private static Map<String, Object> projectJson(Store.Project p) {

@@ -1770,17 +1770,28 @@ public final class Store {
    * ones are left for the next export, so the lines are a consistent prefix of the log.
    */
   public void exportAudit(Writer out) throws IOException {
+    exportAudit(out, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #exportAudit(Writer)}, up to event {@code through} only (an export over the API ends
+   * at the checkpoint it signed over its own reading). Checkpoints past the last event are written
+   * all the same: only a damaged log has them, and they show the damage.
+   */
+  public void exportAudit(Writer out, long through) throws IOException {
     try (Connection c = connect()) {
       long head;
       try (PreparedStatement s =
               c.prepareStatement(
-                  // A checkpoint never names an event after the last one; if the newest events were
-                  // deleted, their checkpoint is still exported and shows the gap.
-                  "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM audit_events),"
-                      + " (SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoints))");
+                  "SELECT (SELECT COALESCE(MAX(seq), 0) FROM audit_events),"
+                      + " (SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoints)");
           ResultSet r = s.executeQuery()) {
         r.next();
-        head = r.getLong(1);
+        long lastEvent = r.getLong(1);
+        long lastCheckpoint = r.getLong(2);
+        // A checkpoint never names an event after the last one; if the newest events were
+        // deleted, their checkpoint is still exported and shows the gap.
+        head = lastCheckpoint > lastEvent ? lastCheckpoint : Math.min(lastEvent, through);
       }
       try (PreparedStatement events =
               c.prepareStatement(

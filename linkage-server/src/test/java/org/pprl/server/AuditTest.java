@@ -108,17 +108,21 @@ class AuditTest {
   }
 
   /**
-   * An export by the auditor, without its last line: the event of its own reading, checked here.
-   * What is left is a prefix of the log, as an export made a moment earlier would have been.
+   * An export by the auditor, without its last two lines: the event of its own reading and the
+   * checkpoint signed over it, both checked here. What is left is a prefix of the log, as an export
+   * made a moment earlier, without asking for a checkpoint, would have been.
    */
   private List<String> exportedLines() throws IOException {
     HttpResponse<String> r = getAudit(tokens.get(Role.AUDITOR));
     assertEquals(200, r.statusCode(), r.body());
     List<String> lines = r.body().lines().toList();
-    JsonNode read = ServiceFixture.JSON.readTree(lines.get(lines.size() - 1));
+    JsonNode read = ServiceFixture.JSON.readTree(lines.get(lines.size() - 2));
     assertEquals("audit.export", read.get("action").asText(), read.toString());
     assertEquals("auditor", read.get("role").asText());
-    return lines.subList(0, lines.size() - 1);
+    JsonNode signed = ServiceFixture.JSON.readTree(lines.get(lines.size() - 1));
+    assertEquals("checkpoint", signed.get("type").asText(), signed.toString());
+    assertEquals(read.get("seq").asLong(), signed.get("seq").asLong());
+    return lines.subList(0, lines.size() - 2);
   }
 
   /** Runs {@code pprl audit verify} in-process on an export; returns exit code and output. */
@@ -217,10 +221,36 @@ class AuditTest {
     createProject();
     exportedLines();
     List<String> second = exportedLines();
-    assertEquals(2, second.size(), second.toString());
+    // The creation, the first export's reading and the checkpoint signed over it.
+    assertEquals(3, second.size(), second.toString());
     assertEquals(
         "audit.export", ServiceFixture.JSON.readTree(second.get(1)).get("action").asText());
-    assertTrue(Verifier.verify(second, store.auditPublicKey()).ok());
+    assertEquals("checkpoint", ServiceFixture.JSON.readTree(second.get(2)).get("type").asText());
+    Verification v = Verifier.verify(second, store.auditPublicKey());
+    assertTrue(v.ok(), v.toString());
+    assertEquals(0, v.unsignedTail());
+  }
+
+  /** Issue 13, item 8: an export used to end with its own unsigned reading. */
+  @Test
+  void getAudit_export_endsWithACheckpointOverItsOwnReadAndVerifiesWithoutUnsignedTail()
+      throws Exception {
+    long project = createProject();
+    assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 5, 3)));
+    HttpResponse<String> r = getAudit(tokens.get(Role.AUDITOR));
+    assertEquals(200, r.statusCode(), r.body());
+    List<String> lines = r.body().lines().toList();
+
+    String[] verified = verifyWithCli(lines);
+
+    assertEquals("0", verified[0], verified[2]);
+    assertEquals("verified 3 events, 1 checkpoints", verified[1]);
+    // Tamper evidence is kept: the export's own event is covered by the signature.
+    List<String> edited = new ArrayList<>(lines);
+    edited.set(2, edited.get(2).replace("\"auditor\"", "\"admin\""));
+    String[] tampered = verifyWithCli(edited);
+    assertEquals("1", tampered[0], tampered[2]);
+    assertTrue(tampered[1].startsWith("EDITED at seq 3:"), tampered[1]);
   }
 
   @Test

@@ -270,6 +270,11 @@ class LinkageServerTest {
       assertEquals(403, r.status());
       assertEquals("forbidden", r.code());
     }
+    // Another agency's steward is told which agency its token is for.
+    assertEquals(
+        "this token is for the steward of agency 'acs', who may upload only that agency's"
+            + " extract, not the extract of agency 'dhs'",
+        upload(acsSteward, project, "dhs", good).body().get("message").asText());
     // A steward whose agency is not in the project learns nothing about it.
     Reply outsider = upload(dheSteward, project, "dhe", extract("dhe", FINGERPRINT, 3, 2));
     assertEquals(404, outsider.status());
@@ -514,6 +519,9 @@ class LinkageServerTest {
     Reply r = upload(dhsSteward, project, "dhs", extract("acs", FINGERPRINT, 5, 10));
     assertEquals(422, r.status());
     assertEquals("wrong_agency", r.code());
+    assertEquals(
+        "the extract's header names agency 'acs', not 'dhs': encode it again with --agency dhs",
+        r.body().get("message").asText());
     assertNothingStored(project, "dhs");
   }
 
