@@ -10,7 +10,6 @@ import java.util.function.Consumer;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.match.ComparisonPatterns;
 import org.pprl.core.match.FellegiSunter;
-import org.pprl.core.match.FilterMatrix;
 import org.pprl.core.match.Parallel;
 
 /**
@@ -246,14 +245,14 @@ final class Estimation {
   }
 
   static void compare(Party a, int i, Party b, int j, int[] out) {
+    FieldFilters x = a.fields();
+    FieldFilters y = b.fields();
     for (int f = 0; f < out.length; f++) {
-      FilterMatrix x = a.field(f);
-      FilterMatrix y = b.field(f);
-      if (x.popcount(i) == 0 || y.popcount(j) == 0) {
+      if (x.popcount(i, f) == 0 || y.popcount(j, f) == 0) {
         out[f] = ComparisonPatterns.MISSING;
         continue;
       }
-      out[f] = levelOf(x.dice(i, y, j));
+      out[f] = levelOf(x.dice(i, f, y, j));
     }
   }
 

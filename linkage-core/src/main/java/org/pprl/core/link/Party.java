@@ -25,7 +25,7 @@ public final class Party {
   private final ExtractHeader header;
   private final RecordIds ids;
   private final FilterMatrix clks;
-  private final FilterMatrix[] fields;
+  private final FieldFilters fields;
 
   /** {@link #blockIndex} of each key; the keys themselves are not kept. */
   private final long[][] blockIndex;
@@ -35,7 +35,7 @@ public final class Party {
       ExtractHeader header,
       RecordIds ids,
       FilterMatrix clks,
-      FilterMatrix[] fields,
+      FieldFilters fields,
       long[][] blockIndex) {
     this.name = name;
     this.header = header;
@@ -55,7 +55,7 @@ public final class Party {
       ExtractHeader header,
       RecordIds ids,
       FilterMatrix clks,
-      FilterMatrix[] fields,
+      FieldFilters fields,
       long[][] keys) {
     long[][] index = new long[keys.length][];
     for (int k = 0; k < keys.length; k++) {
@@ -98,10 +98,12 @@ public final class Party {
       }
       int expected = expectedRecords(file, 4 + 8 * words);
       FilterMatrix.Builder clk = FilterMatrix.builder(header.clkBits(), expected);
-      FilterMatrix.Builder[] field = new FilterMatrix.Builder[fieldCount];
+      int[] fieldBits = new int[fieldCount];
       for (int f = 0; f < fieldCount; f++) {
-        field[f] = FilterMatrix.builder(header.fieldFilters().get(f).bits(), expected);
+        fieldBits[f] = header.fieldFilters().get(f).bits();
       }
+      FieldFilters.Builder fields = new FieldFilters.Builder(fieldBits, expected);
+      long[][] filters = new long[fieldCount][];
       RecordIds.Builder ids = new RecordIds.Builder(expected, 16L * expected);
       long[][] keys = new long[keyCount][Math.max(16, expected)];
       ExtractRecord record = reader.newRecord();
@@ -110,8 +112,9 @@ public final class Party {
         ids.add(record.id());
         clk.add(record.clk());
         for (int f = 0; f < fieldCount; f++) {
-          field[f].add(record.fieldFilter(f));
+          filters[f] = record.fieldFilter(f);
         }
+        fields.add(filters);
         for (int k = 0; k < keyCount; k++) {
           if (n == keys[k].length) {
             keys[k] = Arrays.copyOf(keys[k], n * 2);
@@ -119,16 +122,12 @@ public final class Party {
           keys[k][n] = record.hasBlockingKey(k) ? record.blockingKey(k) : NO_KEY;
         }
       }
-      FilterMatrix[] fields = new FilterMatrix[fieldCount];
-      for (int f = 0; f < fieldCount; f++) {
-        fields[f] = field[f].build();
-      }
       for (int k = 0; k < keyCount; k++) {
         if (keys[k].length != ids.size()) {
           keys[k] = Arrays.copyOf(keys[k], ids.size());
         }
       }
-      return withKeys(name, header, ids.build(), clk.build(), fields, keys);
+      return withKeys(name, header, ids.build(), clk.build(), fields.build(), keys);
     }
   }
 
@@ -179,7 +178,7 @@ public final class Party {
       }
     }
     long[][] noKeys = new long[header.blockingKeys().size()][0];
-    return new Party(name, header, RecordIds.of(ids), clks, fields.clone(), noKeys);
+    return new Party(name, header, RecordIds.of(ids), clks, FieldFilters.of(fields), noKeys);
   }
 
   /** The same records under another name (sharing the arrays). */
@@ -209,11 +208,12 @@ public final class Party {
   }
 
   public int fieldCount() {
-    return fields.length;
+    return fields.fieldCount();
   }
 
-  public FilterMatrix field(int f) {
-    return fields[f];
+  /** The field-level filters, record by record. */
+  FieldFilters fields() {
+    return fields;
   }
 
   /**

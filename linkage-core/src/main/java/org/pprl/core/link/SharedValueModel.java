@@ -7,7 +7,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.pprl.core.match.ComparisonPatterns;
 import org.pprl.core.match.FellegiSunter;
-import org.pprl.core.match.FilterMatrix;
 import org.pprl.core.match.Parallel;
 
 /**
@@ -246,16 +245,12 @@ final class SharedValueModel {
    */
   private static long hash(Party party, int[] members, int i) {
     long h = 0x9E3779B97F4A7C15L;
+    FieldFilters fields = party.fields();
     for (int f : members) {
-      FilterMatrix filters = party.field(f);
-      if (filters.popcount(i) == 0) {
+      if (fields.popcount(i, f) == 0) {
         return 0;
       }
-      for (long word : filters.filter(i)) {
-        h = (h ^ word) * 0xBF58476D1CE4E5B9L;
-        h ^= h >>> 31;
-      }
-      h = (h ^ f) * 0x94D049BB133111EBL;
+      h = (fields.mix(i, f, h) ^ f) * 0x94D049BB133111EBL;
     }
     h ^= h >>> 29;
     h >>>= INDEX_BITS;

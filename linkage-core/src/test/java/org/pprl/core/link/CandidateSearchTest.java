@@ -41,7 +41,7 @@ class CandidateSearchTest {
     }
     long[][] given = {keys[0].clone(), keys[1].clone()};
     Party party =
-        Party.withKeys(name, header, RecordIds.of(ids), clks.build(), new FilterMatrix[0], keys);
+        Party.withKeys(name, header, RecordIds.of(ids), clks.build(), FieldFilters.of(), keys);
     keysOf.put(party, given);
     return party;
   }
