@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.URI;
@@ -30,7 +31,9 @@ import org.pprl.core.extract.ExtractSummary;
 import org.pprl.core.io.AtomicOutput;
 import org.pprl.fixtures.Agency;
 import org.pprl.server.LinkageServer;
+import org.pprl.server.OwnerOnly;
 import org.pprl.server.Role;
+import org.pprl.server.ServerSettings;
 import org.pprl.server.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -113,7 +116,23 @@ final class DemoCommand implements Callable<Integer> {
       description = "The service's port with --keep-running (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      defaultValue = ServerSettings.LOOPBACK,
+      description =
+          "The interface the service listens on with --keep-running (default: ${DEFAULT-VALUE},"
+              + " this machine only; the demo's service is plain HTTP).")
+  String host;
+
   @Spec CommandSpec spec;
+
+  /** Where a client on this machine reaches a service listening on {@code host}. */
+  static String connectHost(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")
+        ? ServerSettings.LOOPBACK
+        : ServeCommand.hostForUrl(host);
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -126,7 +145,8 @@ final class DemoCommand implements Callable<Integer> {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new CommandFailure("--dir " + dir + " is a file");
     }
-    Files.createDirectories(dir);
+    // Owner-only: the directory holds the generated people, the shared secret and tokens.
+    OwnerOnly.directories(dir);
     Path city = dir.resolve("city");
     long start = System.nanoTime();
 
@@ -145,12 +165,12 @@ final class DemoCommand implements Callable<Integer> {
       if (in == null) {
         throw new IllegalStateException("the example schema is missing from the jar");
       }
-      Files.write(schema, in.readAllBytes());
+      OwnerOnly.write(schema, in.readAllBytes());
     }
     // A demo secret derived from the seed, so the same seed gives the same run. Real agencies
     // share a random secret (e.g. `openssl rand -hex 32`) and never give it to the service.
     Path secret = dir.resolve("secret.key");
-    Files.writeString(secret, HexFormat.of().formatHex(sha256("pprl demo secret " + seed)));
+    OwnerOnly.writeString(secret, HexFormat.of().formatHex(sha256("pprl demo secret " + seed)));
 
     out.println();
     out.println(
@@ -197,9 +217,17 @@ final class DemoCommand implements Callable<Integer> {
     // The service assesses every upload against public name counts when its data directory has
     // them: the demo's stand-in for census counts (docs/attacks.md).
     try (InputStream in = DemoCommand.class.getResourceAsStream(PUBLIC_FREQUENCIES_RESOURCE)) {
-      Files.copy(in, data.resolve("public-frequencies.csv"));
+      try (OutputStream copy = OwnerOnly.newOutputStream(data.resolve("public-frequencies.csv"))) {
+        in.transferTo(copy);
+      }
     }
-    LinkageServer server = LinkageServer.start(store, keepRunning ? port : 0, 1L << 30);
+    LinkageServer server =
+        LinkageServer.start(
+            store,
+            ServerSettings.builder()
+                .host(keepRunning ? host : ServerSettings.LOOPBACK)
+                .port(keepRunning ? port : 0)
+                .build());
     try {
       Service service = new Service(store, server, summaries);
       service.upload(out, extracts);
@@ -268,7 +296,7 @@ final class DemoCommand implements Callable<Integer> {
       this.store = store;
       this.server = server;
       this.summaries = summaries;
-      this.base = "http://localhost:" + server.port();
+      this.base = "http://" + connectHost(host) + ":" + server.port();
       for (Agency agency : Agency.values()) {
         store.createAgency(agency.id());
         stewards.put(agency.id(), store.createToken(Role.STEWARD, agency.id(), "demo").token());
@@ -482,7 +510,7 @@ final class DemoCommand implements Callable<Integer> {
       Path log = dir.resolve("audit.jsonl");
       as(auditor).download("/audit", log);
       Path key = dir.resolve("audit-key.pub");
-      Files.writeString(key, Base64.getEncoder().encodeToString(store.auditPublicKey()));
+      OwnerOnly.writeString(key, Base64.getEncoder().encodeToString(store.auditPublicKey()));
       out.println(
           "   exported to "
               + log

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.pprl.server.LinkageServer;
+import org.pprl.server.ServerSettings;
 import org.pprl.server.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,10 +44,78 @@ public final class ServeCommand implements Callable<Integer> {
   Long maxUploadBytes;
 
   @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      description =
+          "Interface to listen on (default: $PPRL_HOST, else 'host' in the configuration file, else"
+              + " 127.0.0.1, this machine only). 0.0.0.0 listens on every interface: give TLS or a"
+              + " reverse proxy then (docs/service.md).")
+  String host;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      description =
+          "Serve HTTPS with this PEM certificate chain, server certificate first (with"
+              + " --tls-key; default: $PPRL_TLS_CERT, else 'tls-cert' in the configuration file).")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      description =
+          "The certificate's unencrypted PEM private key, an owner-only file (default:"
+              + " $PPRL_TLS_KEY, else 'tls-key' in the configuration file).")
+  Path tlsKey;
+
+  @Option(
+      names = "--max-extract-bytes",
+      paramLabel = "BYTES",
+      description = "Largest extract after decompression, in bytes (default: 4 GiB).")
+  Long maxExtractBytes;
+
+  @Option(
+      names = "--max-expansion",
+      paramLabel = "RATIO",
+      description =
+          "Largest ratio of decompressed to sent bytes of a gzip upload, checked while it is"
+              + " received (default: 20).")
+  Long maxExpansion;
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Close a connection that sends nothing for this long, also inside an upload (default:"
+              + " 30).")
+  Long idleTimeout;
+
+  @Option(
+      names = "--upload-timeout",
+      paramLabel = "SECONDS",
+      description = "Cut off an upload that takes longer than this in all (default: 1800).")
+  Long uploadTimeout;
+
+  @Option(
+      names = "--max-uploads",
+      paramLabel = "N",
+      description = "Uploads received at once over all stewards; more get 503 (default: 8).")
+  Long maxUploads;
+
+  @Option(
+      names = "--max-uploads-per-steward",
+      paramLabel = "N",
+      description = "Uploads one steward's token may have in flight; more get 429 (default: 2).")
+  Long maxUploadsPerSteward;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description =
-          "Configuration file of 'key = value' lines: port, max-upload-bytes (default: "
+          "Configuration file of 'key = value' lines, a key for each option: host, port, tls-cert,"
+              + " tls-key, max-upload-bytes, max-extract-bytes, max-expansion,"
+              + " idle-timeout-seconds, upload-timeout-seconds, max-uploads,"
+              + " max-uploads-per-steward; each also from $PPRL_ and the key in capitals (default: "
               + ServeSettings.FILE_NAME
               + " in the data directory, if there is one). A flag beats an environment variable,"
               + " which beats the file.")
@@ -60,28 +129,62 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Map<String, Long> flags = new HashMap<>();
-    if (port != null) {
-      flags.put(ServeSettings.PORT.flag(), port);
+    put(flags, ServeSettings.PORT, port);
+    put(flags, ServeSettings.MAX_UPLOAD_BYTES, maxUploadBytes);
+    put(flags, ServeSettings.MAX_EXTRACT_BYTES, maxExtractBytes);
+    put(flags, ServeSettings.MAX_EXPANSION, maxExpansion);
+    put(flags, ServeSettings.IDLE_TIMEOUT, idleTimeout);
+    put(flags, ServeSettings.UPLOAD_TIMEOUT, uploadTimeout);
+    put(flags, ServeSettings.MAX_UPLOADS, maxUploads);
+    put(flags, ServeSettings.MAX_UPLOADS_PER_STEWARD, maxUploadsPerSteward);
+    Map<String, String> text = new HashMap<>();
+    if (host != null) {
+      text.put(ServeSettings.HOST.flag(), host);
     }
-    if (maxUploadBytes != null) {
-      flags.put(ServeSettings.MAX_UPLOAD_BYTES.flag(), maxUploadBytes);
+    if (tlsCert != null) {
+      text.put(ServeSettings.TLS_CERT.flag(), tlsCert.toString());
     }
-    ServeSettings settings = ServeSettings.read(flags, env, config, data.dataDir);
-    int port = (int) settings.get(ServeSettings.PORT);
-    long maxUploadBytes = settings.get(ServeSettings.MAX_UPLOAD_BYTES);
+    if (tlsKey != null) {
+      text.put(ServeSettings.TLS_KEY.flag(), tlsKey.toString());
+    }
+    ServerSettings settings = ServeSettings.read(flags, text, env, config, data.dataDir).server();
     Store store = data.open();
     LinkageServer server;
     try {
-      server = LinkageServer.start(store, port, maxUploadBytes);
+      server = LinkageServer.start(store, settings);
     } catch (RuntimeException e) {
       throw new CommandFailure(
-          "cannot start the service on port " + port + ": " + e.getMessage(), e);
+          "cannot start the service on "
+              + settings.host()
+              + " port "
+              + settings.port()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     CountDownLatch stopped = server.closeOnShutdown("pprl-serve-shutdown");
     PrintWriter out = spec.commandLine().getOut();
-    out.println("pprl serve: listening on port " + server.port() + ", data in " + store.dataDir());
+    out.println(
+        "pprl serve: listening on "
+            + (settings.tls() == null ? "http://" : "https://")
+            + hostForUrl(settings.host())
+            + ":"
+            + server.port()
+            + ", data in "
+            + store.dataDir());
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private static void put(Map<String, Long> flags, ServeSettings.Setting s, Long value) {
+    if (value != null) {
+      flags.put(s.flag(), value);
+    }
+  }
+
+  /** A host as it goes in a URL: an IPv6 address in brackets. */
+  static String hostForUrl(String host) {
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 }

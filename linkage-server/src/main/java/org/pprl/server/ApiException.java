@@ -61,8 +61,18 @@ public final class ApiException extends RuntimeException {
      * refuses such uploads.
      */
     ASSESSMENT_FAILED(422),
-    /** The upload is larger than the service accepts. */
+    /** The upload is larger than the service accepts, as sent or once decompressed. */
     TOO_LARGE(413),
+    /**
+     * The gzip upload expands more than the service's limit on the ratio (a decompression bomb).
+     */
+    EXPANSION_TOO_LARGE(413),
+    /** The upload took longer than the service's limit in all, or stalled past its idle timeout. */
+    UPLOAD_TIMEOUT(408),
+    /** This token has as many uploads in flight as one steward may; send again when one is done. */
+    TOO_MANY_UPLOADS(429),
+    /** The service is receiving as many uploads as it takes at once; send again later. */
+    UPLOADS_BUSY(503),
     /** The method is not allowed on this path. */
     METHOD_NOT_ALLOWED(405),
     /** A fault in the service; details are in its log, not the response. */

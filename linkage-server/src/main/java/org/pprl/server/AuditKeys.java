@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.pprl.core.audit.AuditSigner;
@@ -55,12 +54,11 @@ final class AuditKeys {
         || !new String(Files.readAllBytes(publicFile), StandardCharsets.US_ASCII)
             .trim()
             .equals(new String(publicText, StandardCharsets.US_ASCII).trim())) {
-      Path temp = Files.createTempFile(dataDir, PUBLIC_FILE, ".part");
+      // Owner-only like everything in the data directory; an auditor gets the key from the
+      // operator (pprl admin audit-key), not by reading the directory.
+      Path temp = ownerOnlyTempFile(dataDir, PUBLIC_FILE);
       try {
         Files.write(temp, publicText);
-        if (!temp.toFile().setReadable(true, false)) {
-          throw new IOException("cannot make " + temp + " readable by everyone");
-        }
         Store.moveInto(temp, publicFile);
       } finally {
         Files.deleteIfExists(temp);
@@ -76,22 +74,6 @@ final class AuditKeys {
 
   /** A new temporary file in {@code dir}, readable and writable by its owner only. */
   static Path ownerOnlyTempFile(Path dir, String prefix) throws IOException {
-    try {
-      return Files.createTempFile(
-          dir,
-          prefix,
-          ".part",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      Path temp = Files.createTempFile(dir, prefix, ".part");
-      java.io.File f = temp.toFile();
-      if (!(f.setReadable(false, false)
-          && f.setReadable(true, true)
-          && f.setWritable(false, false)
-          && f.setWritable(true, true))) {
-        throw new IOException("cannot make " + temp + " readable by its owner only");
-      }
-      return temp;
-    }
+    return OwnerOnly.tempFile(dir, prefix);
   }
 }

@@ -9,23 +9,29 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.PushbackInputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import org.pprl.core.assess.Assessment;
 import org.pprl.core.assess.PublicFrequencies;
 import org.pprl.core.audit.Checkpoint;
+import org.pprl.core.bits.BitFilters;
 import org.pprl.core.extract.CorruptExtractException;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractReader;
+import org.pprl.core.extract.ExtractRecord;
 import org.pprl.core.extract.ExtractSummary;
 import org.pprl.core.query.QuestionPolicy;
 import org.pprl.server.ApiException.Code;
@@ -46,6 +52,8 @@ final class Endpoints {
 
   private final Store store;
   private final long maxUploadBytes;
+  private final ServerSettings settings;
+  private final UploadSlots uploads;
   private final RunWorker worker;
 
   /**
@@ -54,9 +62,11 @@ final class Endpoints {
    */
   private final PublicFrequencies publicFrequencies;
 
-  Endpoints(Store store, long maxUploadBytes, RunWorker worker) {
+  Endpoints(Store store, ServerSettings settings, RunWorker worker) {
     this.store = store;
-    this.maxUploadBytes = maxUploadBytes;
+    this.settings = settings;
+    this.maxUploadBytes = settings.maxUploadBytes();
+    this.uploads = new UploadSlots(settings.maxUploads(), settings.maxUploadsPerSteward());
     this.worker = worker;
     Path list = store.dataDir().resolve(PUBLIC_FREQUENCIES);
     try {
@@ -393,92 +403,173 @@ final class Endpoints {
     if (declared > maxUploadBytes) {
       throw tooLarge();
     }
-    Path temp = Files.createTempFile(store.incomingDir(), "upload-", ".part");
+    UploadSlots.Slot slot = uploads.acquire(caller);
     try {
-      receive(ctx.bodyInputStream(), temp);
-      // The upload's ids, collected while it is checked when there is a version to compare with.
-      Optional<Store.ExtractVersion> current = store.currentExtract(project.id(), agency);
-      Set<String> ids =
-          current.isEmpty() ? null : ExtractChanges.newIdSet(current.get().recordCount());
-      ExtractSummary summary;
+      Path temp = OwnerOnly.tempFile(store.incomingDir(), "upload-");
       try {
-        summary = ExtractReader.verify(temp, ids == null ? r -> {} : r -> ids.add(r.id()));
-      } catch (CorruptExtractException e) {
-        throw new ApiException(
-            Code.CORRUPT_EXTRACT,
-            "the extract is corrupt: "
-                + e.reason().name().toLowerCase(java.util.Locale.ROOT)
-                + " at byte "
-                + e.offset());
+        receiveChecked(ctx, caller, project, agency, temp);
+      } finally {
+        Files.deleteIfExists(temp);
       }
-      if (!summary.header().agency().equals(agency)) {
-        // The caller's own file, whose header strings are only checked for length and
-        // well-formed Unicode: shown on one line and cut to the length of an agency id.
-        throw new ApiException(
-            Code.WRONG_AGENCY,
-            "the extract's header names agency '"
-                + oneLine(summary.header().agency())
-                + "', not '"
-                + agency
-                + "': encode it again with --agency "
-                + agency);
-      }
-      String fingerprint = summary.header().schemaFingerprintHex();
-      if (!fingerprint.equals(project.schemaFingerprint())) {
-        throw new ApiException(
-            Code.WRONG_FINGERPRINT,
-            "the extract's schema fingerprint "
-                + fingerprint
-                + " differs from the project's "
-                + project.schemaFingerprint());
-      }
-      checkShape(project, agency, summary.header());
-      for (String attribute : summary.header().attributes()) {
-        if (!project.attributes().contains(attribute)) {
-          throw new ApiException(
-              Code.ATTRIBUTE_NOT_ALLOWED,
-              "the extract carries attribute '"
-                  + attribute
-                  + "', which the project does not allow; allowed: "
-                  + project.attributes());
-        }
-      }
-      // The steward sees, and the refusal rests on, the assessment of its own extract alone: one
-      // that also read the other agencies' extracts would tell the steward about their records
-      // (how many CLKs equal its own, say). The assessment with them goes to the audit log only.
-      Map<String, Object> assessment = summary(assess(List.of(temp)));
-      if (project.refuseFailedAssessment() && "fail".equals(assessment.get("verdict"))) {
-        throw new ApiException(
-            Code.ASSESSMENT_FAILED,
-            "the attack self-assessment of this extract failed: "
-                + String.join("; ", failedChecks(assessment))
-                + " (docs/attacks.md; pprl assess shows the same)");
-      }
-      List<Path> withOthers = withOtherExtracts(project, agency, temp);
-      Map<String, Object> audited = new LinkedHashMap<>();
-      audited.put("own", assessment);
-      audited.put(
-          "withOtherExtracts", withOthers.size() == 1 ? assessment : summary(assess(withOthers)));
-      Store.ExtractVersion version = record(caller, project, agency, summary, ids, audited, temp);
-      LOG.info(
-          "extract version {} accepted for project {} from principal {}",
-          version.version(),
-          project.id(),
-          caller.id());
-      Map<String, Object> receipt = new LinkedHashMap<>();
-      receipt.put("project", project.id());
-      receipt.put("agency", agency);
-      receipt.put("version", version.version());
-      receipt.put("records", version.recordCount());
-      receipt.put("added", version.change().added());
-      receipt.put("removed", version.change().removed());
-      receipt.put("sha256", version.sha256());
-      receipt.put("uploadedAt", version.uploadedAt());
-      receipt.put("assessment", assessment);
-      ctx.status(201).json(receipt);
     } finally {
-      Files.deleteIfExists(temp);
+      slot.close();
     }
+  }
+
+  /**
+   * Receives the body into {@code temp} while reading it as an extract: the header is checked
+   * (agency, fingerprint, key check and shape, attributes) as soon as it has arrived, so that a
+   * file for the wrong project is refused before the rest is sent; the records are validated as
+   * they arrive; every limit of {@link ServerSettings} is applied while streaming.
+   *
+   * @param ids filled with the upload's record ids, or null not to collect them
+   */
+  private ExtractSummary receive(
+      InputStream body, Path temp, Store.Project project, String agency, Set<String> ids)
+      throws IOException {
+    MessageDigest sha = sha256();
+    UploadInput.Sent sent = new UploadInput.Sent(body, maxUploadBytes, settings.uploadTimeout());
+    try (OutputStream file = OwnerOnly.newOutputStream(temp);
+        InputStream raw = new TeeInput(new java.security.DigestInputStream(sent, sha), file)) {
+      PushbackInputStream peek = new PushbackInputStream(raw, 2);
+      boolean gzip = startsWithGzip(peek);
+      InputStream plain =
+          new UploadInput.Expanded(
+              gzip ? new GZIPInputStream(peek, 1 << 16) : peek,
+              sent,
+              settings.maxExtractBytes(),
+              gzip ? settings.maxExpansion() : Integer.MAX_VALUE);
+      PushbackInputStream inner = new PushbackInputStream(plain, 2);
+      if (gzip && startsWithGzip(inner)) {
+        throw new ApiException(
+            Code.CORRUPT_EXTRACT, "the extract is corrupt: gzip inside gzip at byte 0");
+      }
+      long records;
+      long popcount = 0;
+      ExtractHeader header;
+      try (ExtractReader reader = ExtractReader.open(inner)) {
+        header = reader.header();
+        checkHeader(project, agency, header);
+        ExtractRecord record = reader.newRecord();
+        while (reader.next(record)) {
+          popcount += BitFilters.popcount(record.clk());
+          if (ids != null) {
+            ids.add(record.id());
+          }
+        }
+        records = reader.recordCount();
+        // gunzip may stop before the end of the body; the file and its hash cover every byte.
+        raw.transferTo(OutputStream.nullOutputStream());
+      }
+      return new ExtractSummary(
+          header,
+          records,
+          HexFormat.of().formatHex(sha.digest()),
+          gzip,
+          records == 0 ? 0.0 : (double) popcount / records);
+    } catch (UploadInput.Refused e) {
+      throw e.refusal();
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      throw new ApiException(Code.CORRUPT_EXTRACT, "the extract is corrupt: bad_gzip");
+    } catch (CorruptExtractException e) {
+      throw new ApiException(
+          Code.CORRUPT_EXTRACT,
+          "the extract is corrupt: "
+              + e.reason().name().toLowerCase(java.util.Locale.ROOT)
+              + " at byte "
+              + e.offset());
+    }
+  }
+
+  /** Peeks at the first two bytes, leaving them to be read again. */
+  private static boolean startsWithGzip(PushbackInputStream in) throws IOException {
+    byte[] first = in.readNBytes(2);
+    in.unread(first);
+    return first.length == 2 && first[0] == (byte) 0x1F && first[1] == (byte) 0x8B;
+  }
+
+  /**
+   * The checks on an extract's header, cheapest first, before its records are read: the agency it
+   * names, its schema fingerprint, its key check and shape against the project's other extracts,
+   * its attributes.
+   */
+  private void checkHeader(Store.Project project, String agency, ExtractHeader header)
+      throws IOException {
+    if (!header.agency().equals(agency)) {
+      // The caller's own file, whose header strings are only checked for length and
+      // well-formed Unicode: shown on one line and cut to the length of an agency id.
+      throw new ApiException(
+          Code.WRONG_AGENCY,
+          "the extract's header names agency '"
+              + oneLine(header.agency())
+              + "', not '"
+              + agency
+              + "': encode it again with --agency "
+              + agency);
+    }
+    String fingerprint = header.schemaFingerprintHex();
+    if (!fingerprint.equals(project.schemaFingerprint())) {
+      throw new ApiException(
+          Code.WRONG_FINGERPRINT,
+          "the extract's schema fingerprint "
+              + fingerprint
+              + " differs from the project's "
+              + project.schemaFingerprint());
+    }
+    checkShape(project, agency, header);
+    for (String attribute : header.attributes()) {
+      if (!project.attributes().contains(attribute)) {
+        throw new ApiException(
+            Code.ATTRIBUTE_NOT_ALLOWED,
+            "the extract carries attribute '"
+                + attribute
+                + "', which the project does not allow; allowed: "
+                + project.attributes());
+      }
+    }
+  }
+
+  private void receiveChecked(
+      Context ctx, Principal caller, Store.Project project, String agency, Path temp)
+      throws IOException {
+    // The upload's ids, collected while it is checked when there is a version to compare with.
+    Optional<Store.ExtractVersion> current = store.currentExtract(project.id(), agency);
+    Set<String> ids =
+        current.isEmpty() ? null : ExtractChanges.newIdSet(current.get().recordCount());
+    ExtractSummary summary = receive(ctx.bodyInputStream(), temp, project, agency, ids);
+    // The steward sees, and the refusal rests on, the assessment of its own extract alone: one
+    // that also read the other agencies' extracts would tell the steward about their records
+    // (how many CLKs equal its own, say). The assessment with them goes to the audit log only.
+    Map<String, Object> assessment = summary(assess(List.of(temp)));
+    if (project.refuseFailedAssessment() && "fail".equals(assessment.get("verdict"))) {
+      throw new ApiException(
+          Code.ASSESSMENT_FAILED,
+          "the attack self-assessment of this extract failed: "
+              + String.join("; ", failedChecks(assessment))
+              + " (docs/attacks.md; pprl assess shows the same)");
+    }
+    List<Path> withOthers = withOtherExtracts(project, agency, temp);
+    Map<String, Object> audited = new LinkedHashMap<>();
+    audited.put("own", assessment);
+    audited.put(
+        "withOtherExtracts", withOthers.size() == 1 ? assessment : summary(assess(withOthers)));
+    Store.ExtractVersion version = record(caller, project, agency, summary, ids, audited, temp);
+    LOG.info(
+        "extract version {} accepted for project {} from principal {}",
+        version.version(),
+        project.id(),
+        caller.id());
+    Map<String, Object> receipt = new LinkedHashMap<>();
+    receipt.put("project", project.id());
+    receipt.put("agency", agency);
+    receipt.put("version", version.version());
+    receipt.put("records", version.recordCount());
+    receipt.put("added", version.change().added());
+    receipt.put("removed", version.change().removed());
+    receipt.put("sha256", version.sha256());
+    receipt.put("uploadedAt", version.uploadedAt());
+    receipt.put("assessment", assessment);
+    ctx.status(201).json(receipt);
   }
 
   /** Attempts at recording an upload while other uploads of the agency keep replacing its base. */
@@ -639,32 +730,11 @@ final class Endpoints {
     return h.clkBits() + "-bit CLK, " + h.fieldFilters().size() + " field filters";
   }
 
-  /**
-   * Copies the body to {@code temp}, refusing once it passes the size limit. A body that breaks off
-   * (the client went away) is the client's fault; a file that cannot be written is ours.
-   */
-  private void receive(InputStream body, Path temp) throws IOException {
-    byte[] buffer = new byte[1 << 16];
-    long total = 0;
-    try (InputStream in = body;
-        OutputStream out = Files.newOutputStream(temp)) {
-      while (true) {
-        int n;
-        try {
-          n = in.read(buffer);
-        } catch (IOException e) {
-          throw new ApiException(
-              Code.BAD_REQUEST, "the upload broke off after " + total + " bytes");
-        }
-        if (n < 0) {
-          return;
-        }
-        total += n;
-        if (total > maxUploadBytes) {
-          throw tooLarge();
-        }
-        out.write(buffer, 0, n);
-      }
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
     }
   }
 

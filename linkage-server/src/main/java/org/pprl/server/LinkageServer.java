@@ -18,6 +18,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,15 +78,25 @@ public final class LinkageServer implements AutoCloseable {
   }
 
   /**
-   * Starts the service on {@code port} (0 picks a free one) on every interface. Runs left queued or
-   * running by a service that stopped without finishing them are marked failed ({@code
-   * interrupted}) and uploads it left half-received in {@code incoming/} are deleted: only one
-   * service may work on a data directory at a time.
+   * Starts the service on {@code port} (0 picks a free one) of the loopback interface, over HTTP,
+   * with the default limits of {@link ServerSettings} but for the upload size.
    *
    * @param maxUploadBytes the largest extract upload accepted, in bytes as sent
    */
   public static LinkageServer start(Store store, int port, long maxUploadBytes) {
-    return start(store, port, maxUploadBytes, phase -> {});
+    return start(store, ServerSettings.builder().port(port).maxUploadBytes(maxUploadBytes).build());
+  }
+
+  /**
+   * Starts the service as {@code settings} say. Runs left queued or running by a service that
+   * stopped without finishing them are marked failed ({@code interrupted}) and uploads it left
+   * half-received in {@code incoming/} are deleted: only one service may work on a data directory
+   * at a time.
+   *
+   * @throws IllegalArgumentException if the TLS files cannot be read or do not go together
+   */
+  public static LinkageServer start(Store store, ServerSettings settings) {
+    return start(store, settings, phase -> {});
   }
 
   /**
@@ -87,12 +105,18 @@ public final class LinkageServer implements AutoCloseable {
    */
   static LinkageServer start(
       Store store, int port, long maxUploadBytes, java.util.function.Consumer<String> phaseHook) {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port is " + port + ", expected 0 to 65535");
-    }
-    if (maxUploadBytes <= 0) {
-      throw new IllegalArgumentException("upload limit is " + maxUploadBytes + ", expected > 0");
-    }
+    return start(
+        store,
+        ServerSettings.builder().port(port).maxUploadBytes(maxUploadBytes).build(),
+        phaseHook);
+  }
+
+  /** As {@link #start(Store, ServerSettings)}, with the run worker's phase hook. */
+  static LinkageServer start(
+      Store store, ServerSettings settings, java.util.function.Consumer<String> phaseHook) {
+    // Read before anything is locked or started, so that a bad file is reported by itself.
+    SslContextFactory.Server tls =
+        settings.tls() == null ? null : PemTls.contextFactory(settings.tls());
     // Every route as Javalin registers it, so that tests compare the API description with what is
     // really served and cannot drift from it.
     Set<Route> routes = new LinkedHashSet<>();
@@ -101,6 +125,7 @@ public final class LinkageServer implements AutoCloseable {
             config -> {
               config.showJavalinBanner = false;
               config.http.defaultContentType = "application/json";
+              config.jetty.addConnector((server, http) -> connector(server, http, settings, tls));
               config.events(
                   e ->
                       e.handlerAdded(
@@ -124,7 +149,7 @@ public final class LinkageServer implements AutoCloseable {
     RunWorker worker = new RunWorker(store, phaseHook);
     LinkageServer server =
         new LinkageServer(store, app, worker, lock, Collections.unmodifiableSet(routes));
-    Endpoints endpoints = new Endpoints(store, maxUploadBytes, worker);
+    Endpoints endpoints = new Endpoints(store, settings, worker);
     app.before(server::authenticate);
     app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
     app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
@@ -154,19 +179,56 @@ public final class LinkageServer implements AutoCloseable {
     app.error(404, ctx -> refuseIfEmpty(ctx, ApiException.Code.NOT_FOUND));
     app.error(405, ctx -> refuseIfEmpty(ctx, ApiException.Code.METHOD_NOT_ALLOWED));
     try {
-      app.start(port);
+      app.start();
     } catch (RuntimeException e) {
       worker.close();
       closeQuietly(lock);
       throw e;
     }
-    LOG.info("linkage service listening on port {}", app.port());
+    LOG.info(
+        "linkage service listening on {} port {} over {}",
+        settings.host(),
+        app.port(),
+        tls == null ? "HTTP" : "HTTPS");
     return server;
+  }
+
+  /**
+   * The one connector of the service: on the settings' host and port, HTTPS when there is a TLS
+   * context, with the settings' idle timeout (a connection that sends nothing for that long is
+   * closed, also in the middle of a request body).
+   */
+  private static ServerConnector connector(
+      Server server,
+      HttpConfiguration http,
+      ServerSettings settings,
+      SslContextFactory.Server tls) {
+    ServerConnector connector;
+    if (tls == null) {
+      connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    } else {
+      HttpConfiguration https = new HttpConfiguration(http);
+      https.addCustomizer(new SecureRequestCustomizer());
+      connector =
+          new ServerConnector(
+              server,
+              new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+              new HttpConnectionFactory(https));
+    }
+    connector.setHost(settings.host());
+    connector.setPort(settings.port());
+    connector.setIdleTimeout(settings.idleTimeout().toMillis());
+    return connector;
   }
 
   /** The port the server is bound to. */
   public int port() {
     return app.port();
+  }
+
+  /** The address the server's connector is bound to, as it was given ({@code 127.0.0.1}, say). */
+  String listeningHost() {
+    return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getHost();
   }
 
   /** Every route the server registered (method and path), in registration order. */
@@ -234,7 +296,8 @@ public final class LinkageServer implements AutoCloseable {
     Path file = store.dataDir().resolve(LOCK_FILE);
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      OwnerOnly.createIfMissing(file);
+      channel = FileChannel.open(file, StandardOpenOption.WRITE);
       FileLock held = channel.tryLock();
       if (held == null) {
         throw new IllegalStateException("another service is running on " + store.dataDir());
@@ -298,6 +361,9 @@ public final class LinkageServer implements AutoCloseable {
     body.put("code", code.id());
     body.put("message", message);
     ctx.attribute(REFUSED, Boolean.TRUE);
+    if (code.status() == 429 || code.status() == 503) {
+      ctx.header("Retry-After", "5");
+    }
     ctx.status(code.status()).json(body);
   }
 

@@ -97,8 +97,11 @@ public final class Store {
    */
   public static Store open(Path dataDir) throws IOException {
     Path dir = dataDir.toAbsolutePath().normalize();
-    Files.createDirectories(dir.resolve(EXTRACTS_DIR));
-    Files.createDirectories(dir.resolve(INCOMING_DIR));
+    OwnerOnly.directories(dir.resolve(EXTRACTS_DIR));
+    OwnerOnly.directories(dir.resolve(INCOMING_DIR));
+    // SQLite would create the database with the umask's permissions (0644 as a rule); an empty file
+    // is a new database to it, and its -wal and -shm files take the database file's permissions.
+    OwnerOnly.createIfMissing(dir.resolve(DATABASE_FILE));
     SQLiteConfig config = new SQLiteConfig();
     config.enforceForeignKeys(true);
     config.setBusyTimeout(10_000);
@@ -1926,7 +1929,7 @@ public final class Store {
   }
 
   static void moveInto(Path from, Path to) throws IOException {
-    Files.createDirectories(to.getParent());
+    OwnerOnly.directories(to.getParent());
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {

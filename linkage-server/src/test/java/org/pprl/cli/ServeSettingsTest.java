@@ -64,4 +64,33 @@ class ServeSettingsTest {
             () -> ServeSettings.read(Map.of(), Map.of(), dir.resolve("nope"), dir));
     assertTrue(missing.getMessage().startsWith("--config: no such file"), missing.getMessage());
   }
+
+  @Test
+  void server_nothingGiven_loopbackPlainHttpWithLimits() {
+    org.pprl.server.ServerSettings s = ServeSettings.read(Map.of(), Map.of(), null, dir).server();
+    assertEquals("127.0.0.1", s.host());
+    assertEquals(null, s.tls());
+    assertEquals(8, s.maxUploads());
+    assertEquals(2, s.maxUploadsPerSteward());
+  }
+
+  @Test
+  void server_hostAndTlsFromFileAndFlag_flagWins() throws Exception {
+    Files.writeString(
+        dir.resolve(ServeSettings.FILE_NAME), "host=0.0.0.0\ntls-cert=/a.crt\ntls-key=/a.key\n");
+    org.pprl.server.ServerSettings s =
+        ServeSettings.read(Map.of(), Map.of("--host", "::1"), Map.of(), null, dir).server();
+    assertEquals("::1", s.host());
+    assertEquals(Path.of("/a.crt"), s.tls().certificate());
+  }
+
+  @Test
+  void server_tlsCertWithoutKey_refused() {
+    CommandFailure e =
+        assertThrows(
+            CommandFailure.class,
+            () ->
+                ServeSettings.read(Map.of(), Map.of("--tls-cert", "/a.crt"), Map.of(), null, dir));
+    assertTrue(e.getMessage().contains("--tls-key"), e.getMessage());
+  }
 }

@@ -440,8 +440,9 @@ class AuditTest {
     CommandLine cli = Pprl.commandLine();
     cli.setOut(new PrintWriter(out, true));
     assertEquals(0, cli.execute("admin", "audit-public-key", "--data-dir", dir.toString()));
+    // Owner-only as every file of the data directory (issue 14): auditors get it from the command.
     assertEquals(
-        "rw-r--r--",
+        "rw-------",
         PosixFilePermissions.toString(
             Files.getPosixFilePermissions(dir.resolve(AuditKeys.PUBLIC_FILE))));
     String published = Files.readString(dir.resolve(AuditKeys.PUBLIC_FILE)).trim();
