@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     description =
         "Privacy-preserving record linkage: encode, link and share without raw identifiers.",
     subcommands = {
-      CommandLine.HelpCommand.class,
+      HelpCommand.class,
       GenerateCommand.class,
       EncodeCommand.class,
       ProfileCommand.class,
@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       AdminCommand.class,
       AuditCommand.class,
       SchemaCommand.class,
+      SecretCommand.class,
       ProjectCommand.class,
       UploadCommand.class,
       RunCommand.class,
