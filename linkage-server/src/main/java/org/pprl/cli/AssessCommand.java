@@ -1,7 +1,5 @@
 package org.pprl.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -12,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.pprl.core.assess.Assessment;
 import org.pprl.core.assess.PublicFrequencies;
 import org.pprl.core.extract.CorruptExtractException;
-import org.pprl.core.io.AtomicOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,7 +50,9 @@ public final class AssessCommand implements Callable<Integer> {
   @Option(
       names = "--json",
       paramLabel = "FILE",
-      description = "Also write the report as JSON to FILE ('-': standard output, no table).")
+      description =
+          "Also write the report as JSON to FILE; '-': JSON on standard output, the table on"
+              + " standard error (docs/cli.md).")
   String json;
 
   @Spec CommandSpec spec;
@@ -82,19 +81,8 @@ public final class AssessCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage());
     }
-    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    if ("-".equals(json)) {
-      out.println(mapper.writeValueAsString(report));
-    } else {
-      print(out, report);
-      if (json != null) {
-        try (AtomicOutput file = AtomicOutput.create(Path.of(json))) {
-          mapper.writeValue(file.stream(), report);
-          file.commit();
-        }
-        out.println("report written to " + json);
-      }
-    }
+    Assessment.Report result = report;
+    JsonReport.print(json, JsonReport.of("assess", report), out, err, text -> print(text, result));
     out.flush();
     return report.verdict().equals("fail") ? 1 : 0;
   }

@@ -1,10 +1,13 @@
 package org.pprl.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -31,7 +34,8 @@ import picocli.CommandLine.Spec;
       "Validate an extract file (plain or gzip) and print its header, record count, file SHA-256"
           + " and mean CLK popcount.",
       "Nothing is printed unless the whole file is valid; a corrupt file exits 2 with one line"
-          + " naming the reason and the byte offset."
+          + " naming the reason and the byte offset. --json prints the same facts as JSON on"
+          + " standard output (docs/cli.md)."
     })
 public final class InspectCommand implements Callable<Integer> {
 
@@ -44,6 +48,11 @@ public final class InspectCommand implements Callable<Integer> {
       defaultValue = "0",
       description = "Also list the first N record ids with their CLK popcounts (default: 0).")
   int records;
+
+  @Option(
+      names = "--json",
+      description = "Print the description as JSON on standard output, the text on standard error.")
+  boolean json;
 
   @Spec CommandSpec spec;
 
@@ -59,10 +68,21 @@ public final class InspectCommand implements Callable<Integer> {
       }
       try {
         ExtractSummary summary = ExtractReader.verify(extract);
-        printSummary(out, summary);
-        if (records > 0) {
-          listRecords(out, summary.recordCount());
-        }
+        List<Listed> first = records > 0 ? firstRecords(summary.recordCount()) : List.of();
+        JsonReport.print(
+            json,
+            toJson(summary, first),
+            out,
+            err,
+            text -> {
+              printSummary(text, summary);
+              if (records > 0) {
+                text.println("first " + first.size() + " records (id, clk popcount):");
+                for (Listed r : first) {
+                  text.println("  " + oneLine(r.id()) + "\t" + r.clkPopcount());
+                }
+              }
+            });
         return 0;
       } catch (CorruptExtractException e) {
         err.println(name + ": " + e.getMessage());
@@ -116,16 +136,56 @@ public final class InspectCommand implements Callable<Integer> {
                 h.clkBits()));
   }
 
-  /** Lists the first records; the file was validated a moment ago, so this reads only a prefix. */
-  private void listRecords(PrintWriter out, long total) throws IOException {
+  /** A record of the listing: its id and how many of its CLK's bits are set. */
+  private record Listed(String id, int clkPopcount) {}
+
+  /** The first records; the file was validated a moment ago, so this reads only a prefix. */
+  private List<Listed> firstRecords(long total) throws IOException {
     long n = Math.min(records, total);
-    out.println("first " + n + " records (id, clk popcount):");
+    List<Listed> first = new ArrayList<>();
     try (ExtractReader reader = ExtractReader.open(extract)) {
       ExtractRecord r = reader.newRecord();
       for (long i = 0; i < n && reader.next(r); i++) {
-        out.println("  " + oneLine(r.id()) + "\t" + BitFilters.popcount(r.clk()));
+        first.add(new Listed(r.id(), BitFilters.popcount(r.clk())));
       }
     }
+    return first;
+  }
+
+  /** The facts {@link #printSummary} prints, and the listed records, as JSON. */
+  private ObjectNode toJson(ExtractSummary s, List<Listed> first) {
+    ExtractHeader h = s.header();
+    ObjectNode root = JsonReport.start("inspect");
+    root.put("file", extract.toString());
+    root.put("formatVersion", h.formatVersion());
+    root.put("compression", s.gzip() ? "gzip" : "none");
+    root.put("schemaFingerprint", h.schemaFingerprintHex());
+    if (h.keyCheckHex().isEmpty()) {
+      root.putNull("keyCheck");
+    } else {
+      root.put("keyCheck", h.keyCheckHex());
+    }
+    root.put("agency", h.agency());
+    root.put("toolVersion", h.toolVersion());
+    root.put("clkBits", h.clkBits());
+    ArrayNode filters = root.putArray("fieldFilters");
+    for (ExtractHeader.FieldFilter f : h.fieldFilters()) {
+      filters.addObject().put("name", f.name()).put("bits", f.bits());
+    }
+    h.blockingKeys().forEach(root.putArray("blockingKeys")::add);
+    h.attributes().forEach(root.putArray("attributes")::add);
+    h.purposes().forEach(root.putArray("purposes")::add);
+    root.put("records", s.recordCount());
+    root.put("fileSha256", s.fileSha256());
+    JsonReport.putDefined(
+        root, "meanClkPopcount", s.recordCount() == 0 ? Double.NaN : s.meanClkPopcount());
+    if (records > 0) {
+      ArrayNode listed = root.putArray("firstRecords");
+      for (Listed r : first) {
+        listed.addObject().put("id", r.id()).put("clkPopcount", r.clkPopcount());
+      }
+    }
+    return root;
   }
 
   private static String names(String what, List<String> names) {

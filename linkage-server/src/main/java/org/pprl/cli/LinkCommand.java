@@ -54,6 +54,8 @@ import picocli.CommandLine.Spec;
           + " joined through its entity may score below the cut); the clusters file"
           + " entity,extract,id. Extracts are named by their agency, or by file name when two"
           + " share an agency.",
+      "With --json, a summary with the same facts as the text report is printed as JSON on"
+          + " standard output and the text goes to standard error (docs/cli.md).",
       "Exit status: 0 on success, 2 on bad input (one line on stderr); no output is left behind"
           + " on failure."
     })
@@ -143,6 +145,13 @@ final class LinkCommand implements Callable<Integer> {
       description = "Threads for the comparisons (default: all cores).")
   Integer threads;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print a summary as JSON on standard output (docs/cli.md), the text report on standard"
+              + " error.")
+  boolean json;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -185,11 +194,11 @@ final class LinkCommand implements Callable<Integer> {
     }
     long start = System.nanoTime();
     List<Party> parties = load(err, start);
+    List<Linker.KnownLink> known = readKnownLinks(parties);
+    List<BlockingQuality> quality = List.of();
     Linker.Result result;
     try {
-      result =
-          new Linker(options, step -> progress(err, step, start))
-              .link(parties, readKnownLinks(parties));
+      result = new Linker(options, step -> progress(err, step, start)).link(parties, known);
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage());
     }
@@ -197,19 +206,27 @@ final class LinkCommand implements Callable<Integer> {
     if (clusters != null) {
       writeClusters(parties, result);
     }
-    for (String line : result.report()) {
-      out.println(line);
-    }
     if (truth != null) {
-      reportBlocking(out, parties, result);
+      quality = blockingQuality(parties, result);
     }
-    out.printf(
-        Locale.ROOT,
-        "wrote %,d pairs to %s%s in %.1f s%n",
-        result.links().size(),
-        pairs,
-        clusters == null ? "" : " and entities to " + clusters,
-        (System.nanoTime() - start) / 1e9);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    List<BlockingQuality> blocks = quality;
+    JsonReport.print(
+        json,
+        LinkSummary.of(this, options, parties, known.size(), result, blocks, seconds),
+        out,
+        err,
+        text -> {
+          result.report().forEach(text::println);
+          blocks.forEach(b -> text.println(b.line()));
+          text.printf(
+              Locale.ROOT,
+              "wrote %,d pairs to %s%s in %.1f s%n",
+              result.links().size(),
+              pairs,
+              clusters == null ? "" : " and entities to " + clusters,
+              seconds);
+        });
     out.flush();
     return 0;
   }
@@ -320,8 +337,33 @@ final class LinkCommand implements Callable<Integer> {
     return out;
   }
 
+  /**
+   * How well the candidates of one pair of extracts ({@code a} and {@code b}, the same for the
+   * pairs inside one) cover the truth: {@code found} of its {@code truePairs} are candidates, and
+   * the candidates are {@code 1 - reductionRatio} of all record pairs.
+   */
+  record BlockingQuality(String a, String b, long found, long truePairs, double reductionRatio) {
+    /** The share of true pairs that are candidates; 1 when there are none to find. */
+    double pairsCompleteness() {
+      return truePairs == 0 ? 1.0 : (double) found / truePairs;
+    }
+
+    String line() {
+      return String.format(
+          Locale.ROOT,
+          "blocking %s%s: pairs completeness %.4f (%,d of %,d true pairs are candidates),"
+              + " reduction ratio %.6f",
+          a,
+          a.equals(b) ? "" : " x " + b,
+          pairsCompleteness(),
+          found,
+          truePairs,
+          reductionRatio);
+    }
+  }
+
   /** Pairs completeness and reduction ratio of each pair of extracts' candidates. */
-  private void reportBlocking(PrintWriter out, List<Party> parties, Linker.Result result)
+  private List<BlockingQuality> blockingQuality(List<Party> parties, Linker.Result result)
       throws IOException {
     if (!Files.isRegularFile(truth)) {
       throw new CommandFailure("--truth " + truth + ": no such file");
@@ -336,6 +378,7 @@ final class LinkCommand implements Callable<Integer> {
         entityOf[p][i] = known.entity(party.name(), party.id(i));
       }
     }
+    List<BlockingQuality> quality = new ArrayList<>();
     for (Linker.Candidates c : result.candidates()) {
       Party a = parties.get(c.a());
       Party b = parties.get(c.b());
@@ -348,20 +391,17 @@ final class LinkCommand implements Callable<Integer> {
           found++;
         }
       }
-      long total = known.truePairs(a.name(), b.name());
       double space =
           c.a() == c.b() ? (double) a.size() * (a.size() - 1) / 2 : (double) a.size() * b.size();
-      out.printf(
-          Locale.ROOT,
-          "blocking %s%s: pairs completeness %.4f (%,d of %,d true pairs are candidates),"
-              + " reduction ratio %.6f%n",
-          a.name(),
-          c.a() == c.b() ? "" : " x " + b.name(),
-          total == 0 ? 1.0 : (double) found / total,
-          found,
-          total,
-          1 - c.pairs().length / space);
+      quality.add(
+          new BlockingQuality(
+              a.name(),
+              b.name(),
+              found,
+              known.truePairs(a.name(), b.name()),
+              1 - c.pairs().length / space));
     }
+    return quality;
   }
 
   private void writePairs(List<Party> parties, Linker.Result result) throws IOException {

@@ -1,8 +1,6 @@
 package org.pprl.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -14,7 +12,6 @@ import java.util.concurrent.Callable;
 import org.pprl.core.encode.ColumnMapping;
 import org.pprl.core.encode.CsvColumns;
 import org.pprl.core.encode.DateProfile;
-import org.pprl.core.io.AtomicOutput;
 import org.pprl.core.schema.EngineSchema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,7 +75,9 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--json",
       paramLabel = "FILE",
-      description = "Write the report as JSON to FILE ('-': standard output, no text report).")
+      description =
+          "Also write the report as JSON to FILE; '-': JSON on standard output, the text on"
+              + " standard error (docs/cli.md).")
   String json;
 
   @Spec CommandSpec spec;
@@ -96,28 +95,13 @@ final class ProfileCommand implements Callable<Integer> {
     }
     AgencyFile file = AgencyFile.open(input, schema, mapping, true);
     ObjectNode report = report(file, schema);
-    if ("-".equals(json)) {
-      out.println(
-          new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-    } else {
-      print(out, report);
-      if (json != null) {
-        try (AtomicOutput target = AtomicOutput.create(Path.of(json))) {
-          new ObjectMapper()
-              .enable(SerializationFeature.INDENT_OUTPUT)
-              .writeValue(target.stream(), report);
-          target.commit();
-        }
-        out.println("report written to " + json);
-      }
-    }
+    JsonReport.print(json, report, out, spec.commandLine().getErr(), text -> print(text, report));
     out.flush();
     return report.get("ready").asBoolean() ? 0 : 1;
   }
 
   private static ObjectNode report(AgencyFile file, EngineSchema schema) {
-    ObjectMapper mapper = new ObjectMapper();
-    ObjectNode root = mapper.createObjectNode();
+    ObjectNode root = JsonReport.start("profile");
     AgencyFile.Pass pass = file.pass;
     root.put("input", file.input.toString());
     root.put("rows", pass.rows);

@@ -85,6 +85,9 @@ class AssessCommandTest {
     CliRun run = CliRun.of(args);
     JsonNode report = new ObjectMapper().readTree(run.out());
     assertEquals(report.get("verdict").asText().equals("fail") ? 1 : 0, run.exit(), run.err());
+    assertEquals("pprl.assess.v1", report.get("format").asText());
+    // The table a person reads goes to standard error, with the same verdict.
+    assertTrue(run.err().contains("verdict: " + report.get("verdict").asText()), run.err());
     return report;
   }
 

@@ -3,6 +3,8 @@ package org.pprl.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -110,6 +112,38 @@ class InspectCommandTest {
     assertEquals(
         List.of("first 2 records (id, clk popcount):", "  client-0\t1", "  client-1\t2"),
         lines.subList(lines.size() - 3, lines.size()));
+  }
+
+  @Test
+  void inspect_json_carriesTheTextsFactsFieldByField(@TempDir Path dir) throws Exception {
+    Path file = extract(dir);
+    Run run = run("inspect", file.toString(), "--records", "2", "--json");
+
+    assertEquals(0, run.exit(), run.err());
+    JsonNode j = new ObjectMapper().readTree(run.out());
+    assertEquals("pprl.inspect.v1", j.get("format").asText());
+    assertEquals(file.toString(), j.get("file").asText());
+    assertEquals(2, j.get("formatVersion").asInt());
+    assertEquals("none", j.get("compression").asText());
+    assertEquals("ab".repeat(32), j.get("schemaFingerprint").asText());
+    assertTrue(j.get("keyCheck").isNull(), j.toString());
+    assertEquals("dhs", j.get("agency").asText());
+    assertEquals("pprl 0.1.0", j.get("toolVersion").asText());
+    assertEquals(128, j.get("clkBits").asInt());
+    assertEquals("first_name", j.get("fieldFilters").get(0).get("name").asText());
+    assertEquals(64, j.get("fieldFilters").get(0).get("bits").asInt());
+    assertEquals(1, j.get("fieldFilters").size());
+    assertEquals("[\"soundex\"]", j.get("blockingKeys").toString());
+    assertEquals("[]", j.get("attributes").toString());
+    assertEquals("[\"research\",\"care\"]", j.get("purposes").toString());
+    assertEquals(3, j.get("records").asLong());
+    assertEquals(sha256(file), j.get("fileSha256").asText());
+    assertEquals(2.0, j.get("meanClkPopcount").asDouble(), 1e-12);
+    assertEquals("client-1", j.get("firstRecords").get(1).get("id").asText());
+    assertEquals(2, j.get("firstRecords").get(1).get("clkPopcount").asInt());
+    // The text report, on standard error, says the same.
+    assertTrue(run.err().contains("records: 3\n"), run.err());
+    assertTrue(run.err().contains("  client-1\t2\n"), run.err());
   }
 
   @Test

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,13 +57,11 @@ class LinkCommandTest {
     }
   }
 
-  @Test
-  void link_twoExtracts_writesPairsAndClustersAndReportsBlocking() throws Exception {
-    Path pairs = dir.resolve("pairs.csv");
-    Path clusters = dir.resolve("clusters.csv");
-
-    CliRun run =
-        CliRun.of(
+  /** Links the two extracts into these files, judging the blocking against the city's truth. */
+  private static CliRun linkWithTruth(Path pairs, Path clusters, String... more) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
             "link",
             pa.toString(),
             hs.toString(),
@@ -68,7 +70,17 @@ class LinkCommandTest {
             "--clusters",
             clusters.toString(),
             "--truth",
-            dir.resolve("city/truth.csv").toString());
+            dir.resolve("city/truth.csv").toString()));
+    args.addAll(List.of(more));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
+  @Test
+  void link_twoExtracts_writesPairsAndClustersAndReportsBlocking() throws Exception {
+    Path pairs = dir.resolve("pairs.csv");
+    Path clusters = dir.resolve("clusters.csv");
+
+    CliRun run = linkWithTruth(pairs, clusters);
 
     assertEquals(0, run.exit(), run.err());
     List<String> lines = Files.readAllLines(pairs);
@@ -77,6 +89,72 @@ class LinkCommandTest {
     assertTrue(lines.get(1).startsWith("public_assistance,PA-"), lines.get(1));
     assertEquals("entity,extract,id", Files.readAllLines(clusters).get(0));
     assertTrue(run.out().contains("pairs completeness"), run.out());
+  }
+
+  @Test
+  void link_json_carriesTheRunsFactsAndAgreesWithItsFiles() throws Exception {
+    Path pairs = dir.resolve("json-pairs.csv");
+    Path clusters = dir.resolve("json-clusters.csv");
+
+    CliRun run = linkWithTruth(pairs, clusters, "--json");
+
+    assertEquals(0, run.exit(), run.err());
+    JsonNode j = new ObjectMapper().readTree(run.out());
+    assertEquals("pprl.link.v1", j.get("format").asText());
+    assertEquals("fellegi-sunter", j.get("method").asText());
+    assertEquals("auto", j.get("blocking").asText());
+    assertTrue(j.get("diceThreshold").isNull() && j.get("minPosterior").isNull(), j.toString());
+    assertEquals("public_assistance", j.get("extracts").get(0).get("name").asText());
+    assertEquals(pa.toString(), j.get("extracts").get(0).get("file").asText());
+    assertEquals("homeless_services", j.get("extracts").get(1).get("agency").asText());
+
+    List<String[]> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(pairs).subList(1, Files.readAllLines(pairs).size())) {
+      rows.add(line.split(","));
+    }
+    assertEquals(rows.size(), j.get("pairs").asInt());
+    Map<String, Integer> linksOf = new HashMap<>();
+    for (String[] row : rows) {
+      linksOf.merge(row[0] + "|" + row[2], 1, Integer::sum);
+    }
+    Map<String, Integer> reported = new HashMap<>();
+    for (JsonNode p : j.get("pairsOfExtracts")) {
+      int links = p.get("links").asInt();
+      if (links > 0) {
+        reported.put(p.get("a").asText() + "|" + p.get("b").asText(), links);
+      }
+      assertTrue(p.get("candidates").asLong() > 0, p.toString());
+      assertTrue(p.get("cut").get("matchWeight").isNumber(), p.toString());
+      assertTrue(
+          run.err()
+              .contains(
+                  String.format(
+                      java.util.Locale.ROOT, "%,d candidate pairs", p.get("candidates").asLong())),
+          run.err());
+      JsonNode q = p.get("blockingQuality");
+      assertTrue(q.get("truePairsFound").asLong() <= q.get("truePairs").asLong(), q.toString());
+    }
+    assertEquals(linksOf, reported);
+
+    List<String> members =
+        Files.readAllLines(clusters).subList(1, Files.readAllLines(clusters).size());
+    assertEquals(members.size(), j.get("entities").get("linkedRecords").asInt());
+    assertEquals(
+        members.stream().map(m -> m.split(",")[0]).distinct().count(),
+        j.get("entities").get("count").asLong());
+    assertEquals(pairs.toString(), j.get("output").get("pairs").asText());
+    assertEquals(clusters.toString(), j.get("output").get("clusters").asText());
+    assertTrue(j.get("comparisons").asLong() > 0 && j.get("seconds").asDouble() > 0, j.toString());
+    // The text report goes to standard error, and says the same.
+    assertTrue(
+        run.err()
+            .contains(
+                String.format(java.util.Locale.ROOT, "wrote %,d pairs to %s", rows.size(), pairs)),
+        run.err());
+    assertTrue(run.err().contains("pairs completeness"), run.err());
+    for (JsonNode line : j.get("report")) {
+      assertTrue(run.err().contains(line.asText() + "\n"), line.asText());
+    }
   }
 
   @Test

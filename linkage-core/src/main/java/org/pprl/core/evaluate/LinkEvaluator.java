@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,22 +15,27 @@ import java.util.TreeSet;
  * Scores a linkage's output against the ground truth: pairwise precision, recall and F1, and for
  * clusters also how many entities were rebuilt exactly.
  *
- * <p>The scope is the set of extracts that appear in the output. With two or more, only pairs of
- * records from different extracts count (linking); with one, pairs inside it count
- * (de-duplication). Pairs outside the scope are left out of both sides and reported as such. A
- * record the truth does not name has no true match.
+ * <p>The scope is the set of extracts the caller names, or else every extract the truth names;
+ * never the extracts the output happens to name, since an output that missed an extract altogether
+ * (an empty pairs file, say) must score its missed pairs, not shrink the question until it scores
+ * perfectly. With two or more extracts in scope, only pairs of records from different extracts
+ * count (linking); with one, pairs inside it count (de-duplication). Predicted pairs outside the
+ * scope are left out of both sides and reported as such. A record the truth does not name has no
+ * true match. A truth of ids alone has no extracts: every pair is in scope.
  */
 public final class LinkEvaluator {
   private LinkEvaluator() {}
 
   /** How many predicted clusters equal a true entity (both restricted to the scope). */
   public record ClusterMetrics(long predicted, long actual, long exact) {
+    /** The share of predicted clusters that are a true entity; NaN when none was predicted. */
     public double precision() {
-      return predicted == 0 ? 1.0 : (double) exact / predicted;
+      return PairMetrics.ratio(exact, predicted);
     }
 
+    /** The share of true entities rebuilt exactly; NaN when the truth has none in scope. */
     public double recall() {
-      return actual == 0 ? 1.0 : (double) exact / actual;
+      return PairMetrics.ratio(exact, actual);
     }
   }
 
@@ -37,19 +43,33 @@ public final class LinkEvaluator {
    * The evaluation of one output file.
    *
    * @param extracts the extracts in scope, sorted; empty when the truth names ids only
+   * @param named the extracts the output names, sorted
    * @param withinExtract whether pairs inside one extract were counted (de-duplication)
    * @param clusters cluster metrics, or null when pairs were evaluated
    * @param outOfScope predicted pairs left out because they fall outside the scope
    */
   public record Report(
       List<String> extracts,
+      List<String> named,
       boolean withinExtract,
       PairMetrics pairs,
       ClusterMetrics clusters,
       long outOfScope) {}
 
-  /** Evaluates a pairs CSV ({@code extract_a,id_a,extract_b,id_b,score}, with a header). */
+  /** Evaluates a pairs CSV over every extract the truth names. */
   public static Report pairs(Truth truth, Path pairsFile) throws IOException {
+    return pairs(truth, pairsFile, List.of());
+  }
+
+  /**
+   * Evaluates a pairs CSV ({@code extract_a,id_a,extract_b,id_b,score}, with a header).
+   *
+   * @param scope the extracts to score; empty for every extract the truth names
+   * @throws IllegalArgumentException if {@code scope} names an extract the truth does not, or the
+   *     truth names ids only
+   */
+  public static Report pairs(Truth truth, Path pairsFile, Collection<String> scope)
+      throws IOException {
     Overlay records = new Overlay(truth.records());
     List<int[]> predicted = new ArrayList<>();
     Set<String> extracts = new TreeSet<>();
@@ -61,22 +81,34 @@ public final class LinkEvaluator {
           extracts.add(row[2]);
           predicted.add(new int[] {records.number(row[0], row[1]), records.number(row[2], row[3])});
         });
-    Scope scope = new Scope(truth, records, extracts);
+    Scope in = new Scope(truth, records, scope);
     PairSet.Builder out = new PairSet.Builder();
     long outOfScope = 0;
     for (int[] pair : predicted) {
-      if (scope.contains(pair[0], pair[1])) {
+      if (in.contains(pair[0], pair[1])) {
         out.add(pair[0], pair[1]);
       } else {
         outOfScope++;
       }
     }
-    PairMetrics metrics = out.build().against(scope.truePairs());
-    return new Report(scope.extractList(), scope.within, metrics, null, outOfScope);
+    PairMetrics metrics = out.build().against(in.truePairs());
+    return new Report(
+        in.extractList(), List.copyOf(extracts), in.within, metrics, null, outOfScope);
   }
 
-  /** Evaluates a clusters CSV ({@code entity,extract,id}, with a header). */
+  /** Evaluates a clusters CSV over every extract the truth names. */
   public static Report clusters(Truth truth, Path clustersFile) throws IOException {
+    return clusters(truth, clustersFile, List.of());
+  }
+
+  /**
+   * Evaluates a clusters CSV ({@code entity,extract,id}, with a header).
+   *
+   * @param scope the extracts to score; empty for every extract the truth names
+   * @throws IllegalArgumentException as {@link #pairs(Truth, Path, Collection)}
+   */
+  public static Report clusters(Truth truth, Path clustersFile, Collection<String> scope)
+      throws IOException {
     Overlay records = new Overlay(truth.records());
     Map<String, List<Integer>> members = new HashMap<>();
     Set<String> extracts = new TreeSet<>();
@@ -89,14 +121,14 @@ public final class LinkEvaluator {
               .computeIfAbsent(row[0], k -> new ArrayList<>())
               .add(records.number(row[1], row[2]));
         });
-    Scope scope = new Scope(truth, records, extracts);
+    Scope in = new Scope(truth, records, scope);
     PairSet.Builder out = new PairSet.Builder();
     long outOfScope = 0;
     Map<String, Integer> predictedGroups = new HashMap<>();
     for (List<Integer> cluster : members.values()) {
       for (int i = 0; i < cluster.size(); i++) {
         for (int j = i + 1; j < cluster.size(); j++) {
-          if (scope.contains(cluster.get(i), cluster.get(j))) {
+          if (in.contains(cluster.get(i), cluster.get(j))) {
             out.add(cluster.get(i), cluster.get(j));
           } else {
             outOfScope++;
@@ -107,7 +139,7 @@ public final class LinkEvaluator {
         predictedGroups.merge(canonical(cluster), 1, Integer::sum);
       }
     }
-    Map<Integer, List<Integer>> trueGroups = scope.trueEntities();
+    Map<Integer, List<Integer>> trueGroups = in.trueEntities();
     long actual = 0;
     long exact = 0;
     for (List<Integer> entity : trueGroups.values()) {
@@ -119,10 +151,11 @@ public final class LinkEvaluator {
       }
     }
     long predictedCount = predictedGroups.values().stream().mapToLong(Integer::longValue).sum();
-    PairMetrics metrics = out.build().against(scope.truePairs());
+    PairMetrics metrics = out.build().against(in.truePairs());
     return new Report(
-        scope.extractList(),
-        scope.within,
+        in.extractList(),
+        List.copyOf(extracts),
+        in.within,
         metrics,
         new ClusterMetrics(predictedCount, actual, exact),
         outOfScope);
@@ -197,11 +230,23 @@ public final class LinkEvaluator {
     final boolean within;
     final boolean byExtract;
 
-    Scope(Truth truth, Overlay records, Set<String> extracts) {
+    Scope(Truth truth, Overlay records, Collection<String> named) {
       this.truth = truth;
       this.records = records;
-      this.extracts = extracts;
       this.byExtract = truth.shape() != Truth.Shape.ID_PAIRS;
+      if (!byExtract && !named.isEmpty()) {
+        throw new IllegalArgumentException(
+            "the truth names ids only, not extracts: every pair is scored, extracts cannot be"
+                + " chosen");
+      }
+      Set<String> known = new TreeSet<>(truth.extracts());
+      for (String e : named) {
+        if (!known.contains(e)) {
+          throw new IllegalArgumentException(
+              "extract '" + e + "' is not in the truth, which names " + String.join(", ", known));
+        }
+      }
+      this.extracts = named.isEmpty() ? known : new TreeSet<>(named);
       this.within = extracts.size() == 1;
     }
 

@@ -33,14 +33,14 @@ class LinkEvaluatorTest {
           + "ed,E1,1\n";
 
   @Test
-  void pairs_entityTruth_countsCrossPairsOfTheLinkedExtractsOnly() throws IOException {
+  void pairs_entityTruthWithScope_countsCrossPairsOfTheNamedExtractsOnly() throws IOException {
     Truth truth = Truth.read(write("truth.csv", ENTITIES));
     // True cross pairs pa×hs: P1-H1, P4-H1, P2-H2. Predicted: one right, one wrong.
     Path pairs =
         write(
             "pairs.csv", "extract_a,id_a,extract_b,id_b,score\npa,P1,hs,H1,0.9\npa,P3,hs,H3,0.8\n");
 
-    LinkEvaluator.Report report = LinkEvaluator.pairs(truth, pairs);
+    LinkEvaluator.Report report = LinkEvaluator.pairs(truth, pairs, List.of("pa", "hs"));
 
     assertEquals(List.of("hs", "pa"), report.extracts());
     assertEquals(false, report.withinExtract());
@@ -51,11 +51,60 @@ class LinkEvaluatorTest {
   }
 
   @Test
+  void pairs_noScopeGiven_scoresEveryExtractOfTheTruth() throws IOException {
+    Truth truth = Truth.read(write("truth.csv", ENTITIES));
+    // True cross pairs of pa, hs and ed: P1-H1, P4-H1, P2-H2, P1-E1, P4-E1, H1-E1.
+    Path pairs = write("pairs.csv", "extract_a,id_a,extract_b,id_b,score\npa,P1,hs,H1,0.9\n");
+
+    LinkEvaluator.Report report = LinkEvaluator.pairs(truth, pairs);
+
+    assertEquals(List.of("ed", "hs", "pa"), report.extracts());
+    assertEquals(List.of("hs", "pa"), report.named());
+    assertEquals(new PairMetrics(1, 0, 5), report.pairs());
+  }
+
+  @Test
+  void pairs_emptyPairsFile_hasRecallZeroAndNoPrecision() throws IOException {
+    Truth truth = Truth.read(write("truth.csv", ENTITIES));
+    Path pairs = write("pairs.csv", "extract_a,id_a,extract_b,id_b,score\n");
+
+    LinkEvaluator.Report report = LinkEvaluator.pairs(truth, pairs);
+
+    assertEquals(new PairMetrics(0, 0, 6), report.pairs());
+    assertEquals(0.0, report.pairs().recall(), 1e-12);
+    assertTrue(Double.isNaN(report.pairs().precision()), "precision over no prediction");
+    assertEquals(0.0, report.pairs().f1(), 1e-12);
+    assertEquals(List.of(), report.named());
+  }
+
+  @Test
+  void pairs_emptyPairsFileAgainstTruthWithoutPairs_isUndefinedNotPerfect() throws IOException {
+    Truth truth = Truth.read(write("truth.csv", "extract,id,entity\na,1,x\nb,1,y\n"));
+    Path pairs = write("pairs.csv", "extract_a,id_a,extract_b,id_b,score\n");
+
+    PairMetrics m = LinkEvaluator.pairs(truth, pairs).pairs();
+
+    assertTrue(Double.isNaN(m.precision()) && Double.isNaN(m.recall()) && Double.isNaN(m.f1()));
+  }
+
+  @Test
+  void pairs_scopeNamingAnExtractTheTruthLacks_isRefused() throws IOException {
+    Truth truth = Truth.read(write("truth.csv", ENTITIES));
+    Path pairs = write("pairs.csv", "extract_a,id_a,extract_b,id_b,score\n");
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LinkEvaluator.pairs(truth, pairs, List.of("pa", "hx")));
+    assertEquals("extract 'hx' is not in the truth, which names ed, hs, pa", e.getMessage());
+  }
+
+  @Test
   void pairs_oneExtract_evaluatesDeduplication() throws IOException {
     Truth truth = Truth.read(write("truth.csv", ENTITIES));
     Path pairs = write("pairs.csv", "extract_a,id_a,extract_b,id_b,score\npa,P4,pa,P1,1.0\n");
 
-    LinkEvaluator.Report report = LinkEvaluator.pairs(truth, pairs);
+    LinkEvaluator.Report report = LinkEvaluator.pairs(truth, pairs, List.of("pa"));
 
     assertTrue(report.withinExtract());
     assertEquals(new PairMetrics(1, 0, 0), report.pairs());
@@ -82,7 +131,7 @@ class LinkEvaluatorTest {
         Truth.read(write("truth.csv", "extract_a,id_a,extract_b,id_b\na,1,b,1\na,2,c,2\n"));
     Path pairs = write("pairs.csv", "extract_a,id_a,extract_b,id_b,score\na,1,b,1,0.9\n");
 
-    LinkEvaluator.Report report = LinkEvaluator.pairs(truth, pairs);
+    LinkEvaluator.Report report = LinkEvaluator.pairs(truth, pairs, List.of("a", "b"));
 
     assertEquals(new PairMetrics(1, 0, 0), report.pairs());
   }
@@ -123,7 +172,9 @@ class LinkEvaluatorTest {
     Path work = Files.createTempDirectory("eval");
     Random random = new Random(seed);
     String[] extracts = {"a", "b", "c"};
-    StringBuilder truthCsv = new StringBuilder("extract,id,entity\n");
+    // One record of each extract alone in its entity, so the truth names both extracts.
+    StringBuilder truthCsv =
+        new StringBuilder("extract,id,entity\na,lone-a,lone-a\nb,lone-b,lone-b\n");
     List<String[]> all = new ArrayList<>();
     for (int r = 0; r < records; r++) {
       String[] rec = {extracts[random.nextInt(2)], "id" + r, "e" + random.nextInt(records / 2 + 1)};
@@ -140,7 +191,7 @@ class LinkEvaluatorTest {
     }
     StringBuilder pairsCsv = new StringBuilder("extract_a,id_a,extract_b,id_b,score\n");
     Set<String> predicted = new HashSet<>();
-    // Always include both extracts so the scope is "a and b, across".
+    // A pair of unknown records: a false positive whatever the truth holds.
     pairsCsv.append("a,zz1,b,zz2,0.5\n");
     predicted.add("zz1|zz2");
     for (int k = 0; k < records; k++) {
@@ -161,7 +212,7 @@ class LinkEvaluatorTest {
     Path pairsFile = Files.writeString(work.resolve("p.csv"), pairsCsv);
     LinkEvaluator.Report report;
     try {
-      report = LinkEvaluator.pairs(Truth.read(truthFile), pairsFile);
+      report = LinkEvaluator.pairs(Truth.read(truthFile), pairsFile, List.of("a", "b"));
     } finally {
       Files.delete(truthFile);
       Files.delete(pairsFile);
