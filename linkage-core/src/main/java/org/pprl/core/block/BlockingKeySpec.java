@@ -174,6 +174,10 @@ public record BlockingKeySpec(String name, List<Part> parts) {
   }
 
   private static String describe(Object v) {
-    return v == null ? "absent" : "a " + v.getClass().getSimpleName();
+    if (v == null) {
+      return "absent";
+    }
+    String type = v.getClass().getSimpleName();
+    return ("AEIOU".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type;
   }
 }

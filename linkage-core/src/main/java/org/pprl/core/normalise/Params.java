@@ -139,6 +139,7 @@ final class Params {
     if (v instanceof String) {
       return "'" + v + "'";
     }
-    return "a " + v.getClass().getSimpleName();
+    String type = v.getClass().getSimpleName();
+    return ("AEIOU".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type;
   }
 }

@@ -376,7 +376,7 @@ class NormalisersTest {
             IllegalArgumentException.class,
             () -> Normalisers.byName("chain", Map.of("steps", List.of("fold", 3))));
     assertEquals(
-        "normaliser 'chain': step 1 must be a name or a map with a 'name' string; was a Integer",
+        "normaliser 'chain': step 1 must be a name or a map with a 'name' string; was an Integer",
         e.getMessage());
   }
 }
