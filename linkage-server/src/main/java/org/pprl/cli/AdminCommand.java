@@ -85,7 +85,13 @@ public final class AdminCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Store.NewToken created = data.open().createToken(Role.parse(role), agency, name);
+      Role r = Role.parse(role);
+      if (!r.hasAgency() && agency != null) {
+        String article = "aeiou".indexOf(r.id().charAt(0)) >= 0 ? "an " : "a ";
+        throw new CommandFailure(
+            "--agency is for a steward's token only, not " + article + r.id() + "'s");
+      }
+      Store.NewToken created = data.open().createToken(r, agency, name);
       PrintWriter out = spec.commandLine().getOut();
       out.println(created.token());
       out.flush();

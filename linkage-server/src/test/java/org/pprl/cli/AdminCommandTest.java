@@ -61,6 +61,18 @@ class AdminCommandTest {
   }
 
   @Test
+  void createToken_agencyForAnAnalyst_saysSoInPlainEnglish() {
+    assertEquals(0, admin("create-agency", "dhs").exit());
+
+    CliRun run = admin("create-token", "--role", "analyst", "--agency", "dhs");
+
+    assertEquals(2, run.exit());
+    assertEquals(
+        "pprl admin create-token: --agency is for a steward's token only, not an analyst's",
+        run.err().strip());
+  }
+
+  @Test
   void serve_badOptions_exit2WithOneLine() {
     for (String[] args :
         new String[][] {
