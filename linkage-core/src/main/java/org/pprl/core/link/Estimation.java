@@ -1,7 +1,6 @@
 package org.pprl.core.link;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -218,7 +217,10 @@ final class Estimation {
     int fields = parties.get(0).fieldCount();
     int[] offset = Grouping.offsets(parties);
     int total = offset[parties.size()];
-    int[][] out = new int[RANDOM_PAIRS][];
+    // The pairs are drawn in order (the sample does not depend on the thread count), then compared
+    // on the threads.
+    int[] left = new int[RANDOM_PAIRS * 2];
+    int[] right = new int[RANDOM_PAIRS * 2];
     int n = 0;
     for (int s = 0; s < RANDOM_PAIRS; s++) {
       int p;
@@ -231,17 +233,31 @@ final class Estimation {
         p = random.nextInt(parties.size());
         q = (p + 1 + random.nextInt(parties.size() - 1)) % parties.size();
       }
-      Party a = parties.get(p);
-      Party b = parties.get(q);
-      int i = random.nextInt(a.size());
-      int j = random.nextInt(b.size());
+      int i = random.nextInt(parties.get(p).size());
+      int j = random.nextInt(parties.get(q).size());
       if (p == q && i == j) {
         continue;
       }
-      out[n] = new int[fields];
-      compare(a, i, b, j, out[n++]);
+      left[2 * n] = p;
+      left[2 * n + 1] = i;
+      right[2 * n] = q;
+      right[2 * n + 1] = j;
+      n++;
     }
-    return Arrays.copyOf(out, n);
+    int[][] out = new int[n][fields];
+    inParallel(
+        n,
+        (from, to) -> {
+          for (int k = from; k < to; k++) {
+            compare(
+                parties.get(left[2 * k]),
+                left[2 * k + 1],
+                parties.get(right[2 * k]),
+                right[2 * k + 1],
+                out[k]);
+          }
+        });
+    return out;
   }
 
   static void compare(Party a, int i, Party b, int j, int[] out) {
