@@ -193,23 +193,7 @@ public final class DiceKernel {
       for (int i = 0; i < n; i++) {
         original[start[pops[i]]++] = i;
       }
-      return inOrder(m, original);
-    }
-
-    /**
-     * The filters in their own order (not sorted; {@link #lowerBound} does not apply), for scans
-     * that need a range of original indices.
-     */
-    static SortedSide inOrder(FilterMatrix m) {
-      int[] original = new int[m.size()];
-      java.util.Arrays.setAll(original, i -> i);
-      return inOrder(m, original);
-    }
-
-    private static SortedSide inOrder(FilterMatrix m, int[] original) {
-      int n = m.size();
       int w = m.wordsPerFilter();
-      int[] pops = m.popcounts();
       long[] words = new long[n * w];
       int[] popcounts = new int[n];
       int[] highPopcounts = new int[n];

@@ -76,13 +76,13 @@ public final class KNearest {
    * @throws IllegalArgumentException if the filter lengths differ or k or threads is below 1
    */
   public static Both across(FilterMatrix a, FilterMatrix b, int k, int threads) {
-    return across(a, b, k, threads, RowScanner.best(a.wordsPerFilter()));
+    return across(a, b, k, threads, false);
   }
 
-  /** {@link #across} with a chosen inner loop; tests use it to check every implementation. */
-  static Both across(FilterMatrix a, FilterMatrix b, int k, int threads, RowScanner rows) {
+  /** {@link #across}, with the portable loop for every filter length when {@code portable}. */
+  static Both across(FilterMatrix a, FilterMatrix b, int k, int threads, boolean portable) {
     check(a, b, k, threads);
-    List<Worker> workers = scan(a, b, false, k, threads, rows);
+    List<Worker> workers = scan(a, b, false, k, threads, portable);
     return new Both(
         merge(workers, k, a.size(), w -> w.rows), merge(workers, k, b.size(), w -> w.columns));
   }
@@ -93,13 +93,13 @@ public final class KNearest {
    * @throws IllegalArgumentException if k or threads is below 1
    */
   public static Lists within(FilterMatrix a, int k, int threads) {
-    return within(a, k, threads, RowScanner.best(a.wordsPerFilter()));
+    return within(a, k, threads, false);
   }
 
-  /** {@link #within} with a chosen inner loop. */
-  static Lists within(FilterMatrix a, int k, int threads, RowScanner rows) {
+  /** {@link #within}, with the portable loop for every filter length when {@code portable}. */
+  static Lists within(FilterMatrix a, int k, int threads, boolean portable) {
     check(a, a, k, threads);
-    return merge(scan(a, a, true, k, threads, rows), k, a.size(), w -> w.rows);
+    return merge(scan(a, a, true, k, threads, portable), k, a.size(), w -> w.rows);
   }
 
   private static void check(FilterMatrix a, FilterMatrix b, int k, int threads) {
@@ -112,11 +112,8 @@ public final class KNearest {
     }
   }
 
-  /**
-   * One worker's k best of every record, rows (a) and columns (b; the same lists inside one); the
-   * kernel's row loops hand it each pair that passes their threshold.
-   */
-  private static final class Worker extends ScoredPairs.Buffer {
+  /** One worker's k best of every record, rows (a) and columns (b; the same lists inside one). */
+  private static final class Worker {
     final Best rows;
     final Best columns;
 
@@ -125,7 +122,6 @@ public final class KNearest {
       columns = same ? rows : new Best(k, columnCount);
     }
 
-    @Override
     void add(int i, int j, double s) {
       rows.add(i, j, s);
       columns.add(j, i, s);
@@ -133,8 +129,8 @@ public final class KNearest {
   }
 
   private static List<Worker> scan(
-      FilterMatrix a, FilterMatrix b, boolean same, int k, int threads, RowScanner rows) {
-    DiceKernel.SortedSide side = DiceKernel.SortedSide.inOrder(b);
+      FilterMatrix a, FilterMatrix b, boolean same, int k, int threads, boolean portable) {
+    boolean unrolled = !portable && a.wordsPerFilter() == 16;
     int blocks = (a.size() + ROWS - 1) / ROWS;
     AtomicInteger next = new AtomicInteger();
     int workers = Math.max(1, Math.min(threads, blocks));
@@ -144,7 +140,7 @@ public final class KNearest {
           () -> {
             Worker worker = new Worker(k, a.size(), b.size(), same);
             for (int block = next.getAndIncrement(); block < blocks; ) {
-              scanBlock(a, side, same, block, rows, worker);
+              scanBlock(a, b, same, block, unrolled, worker);
               block = next.getAndIncrement();
             }
             return worker;
@@ -155,34 +151,108 @@ public final class KNearest {
 
   /**
    * Rows {@code block·ROWS..} of a against b (only later filters inside one matrix), chunk by
-   * chunk. The kernel's row loops test each pair against one threshold: the lower of the row's k-th
-   * and the lowest k-th among the chunk's columns, taken when the chunk starts (k-ths only rise, so
-   * it stays a valid lower bound); the worker's lists then test each side exactly.
+   * chunk, so that a chunk of b stays in the cache while the block's rows are scanned against it.
    */
   private static void scanBlock(
-      FilterMatrix a, DiceKernel.SortedSide b, boolean same, int block, RowScanner rows, Worker w) {
-    int words = a.wordsPerFilter();
-    long[] aw = a.words();
-    int[] apop = a.popcounts();
-    int n = b.popcounts.length;
+      FilterMatrix a, FilterMatrix b, boolean same, int block, boolean unrolled, Worker w) {
     int first = block * ROWS;
     int last = Math.min(a.size(), first + ROWS);
     int start = same ? first + 1 : 0; // inside one matrix, only pairs i < j
-    for (int chunk = start; chunk < n; chunk += CHUNK) {
-      int chunkEnd = Math.min(n, chunk + CHUNK);
-      double columnFloor = w.columns.lowestFloor(chunk, chunkEnd);
+    for (int chunk = start; chunk < b.size(); chunk += CHUNK) {
+      int chunkEnd = Math.min(b.size(), chunk + CHUNK);
       for (int i = first; i < last; i++) {
         int from = same ? Math.max(chunk, i + 1) : chunk;
-        if (apop[i] == 0 || from >= chunkEnd) {
+        if (a.popcounts()[i] == 0 || from >= chunkEnd) {
           continue;
         }
-        // Lowered a little: a pair whose score equals a k-th may still win on its index, and the
-        // kernel's test 2c >= t(p+q) may round either way. Never 0: pairs sharing no bit stay out.
-        double t = Math.min(w.rows.floor(i), columnFloor) - 1e-9;
-        rows.scan(aw, i * words, apop[i], i, b, from, chunkEnd, Math.max(Double.MIN_VALUE, t), w);
+        if (unrolled) {
+          scanUnrolled(a, i, b, from, chunkEnd, w);
+        } else {
+          scanPortable(a, i, b, from, chunkEnd, w);
+        }
       }
     }
   }
+
+  /*
+   * The two loops below make one decision per pair: its score goes to the lists when it reaches
+   * the row's k-th or the column's k-th (each lowered a little: a score equal to a k-th may still
+   * win on its index, and the products may round either way). Testing the column's own k-th here,
+   * not a bound over many columns, matters: with one threshold per row, the lower of the row's k-th
+   * and the lowest k-th of a chunk's columns, 95 % of FEBRL4's pairs reached the lists, and adding
+   * them cost more than comparing them. Pairs sharing no bit never enter.
+   */
+
+  /** Row i of a (16 words, held in locals) against b's filters from..to-1. */
+  private static void scanUnrolled(
+      FilterMatrix a, int i, FilterMatrix b, int from, int to, Worker w) {
+    long[] aw = a.words();
+    int o = i * 16;
+    long a0 = aw[o], a1 = aw[o + 1], a2 = aw[o + 2], a3 = aw[o + 3];
+    long a4 = aw[o + 4], a5 = aw[o + 5], a6 = aw[o + 6], a7 = aw[o + 7];
+    long a8 = aw[o + 8], a9 = aw[o + 9], a10 = aw[o + 10], a11 = aw[o + 11];
+    long a12 = aw[o + 12], a13 = aw[o + 13], a14 = aw[o + 14], a15 = aw[o + 15];
+    long[] bw = b.words();
+    int[] bpop = b.popcounts();
+    int aPop = a.popcounts()[i];
+    double[] columnScores = w.columns.scores;
+    int k = w.columns.k;
+    double rowFloor = w.rows.floor(i) - SLACK;
+    for (int j = from; j < to; j++) {
+      int p = j << 4;
+      int common =
+          Long.bitCount(a0 & bw[p])
+              + Long.bitCount(a1 & bw[p + 1])
+              + Long.bitCount(a2 & bw[p + 2])
+              + Long.bitCount(a3 & bw[p + 3])
+              + Long.bitCount(a4 & bw[p + 4])
+              + Long.bitCount(a5 & bw[p + 5])
+              + Long.bitCount(a6 & bw[p + 6])
+              + Long.bitCount(a7 & bw[p + 7])
+              + Long.bitCount(a8 & bw[p + 8])
+              + Long.bitCount(a9 & bw[p + 9])
+              + Long.bitCount(a10 & bw[p + 10])
+              + Long.bitCount(a11 & bw[p + 11])
+              + Long.bitCount(a12 & bw[p + 12])
+              + Long.bitCount(a13 & bw[p + 13])
+              + Long.bitCount(a14 & bw[p + 14])
+              + Long.bitCount(a15 & bw[p + 15]);
+      int sum = aPop + bpop[j];
+      double twice = 2.0 * common;
+      if (common != 0
+          && (twice >= rowFloor * sum || twice >= (columnScores[j * k + k - 1] - SLACK) * sum)) {
+        w.add(i, j, twice / sum);
+        rowFloor = w.rows.floor(i) - SLACK;
+      }
+    }
+  }
+
+  /** Row i of a against b's filters from..to-1, for any filter length. */
+  private static void scanPortable(
+      FilterMatrix a, int i, FilterMatrix b, int from, int to, Worker w) {
+    long[] aw = a.words();
+    long[] bw = b.words();
+    int words = a.wordsPerFilter();
+    int o = i * words;
+    int aPop = a.popcounts()[i];
+    for (int j = from; j < to; j++) {
+      int common = 0;
+      int p = j * words;
+      for (int t = 0; t < words; t++) {
+        common += Long.bitCount(aw[o + t] & bw[p + t]);
+      }
+      int sum = aPop + b.popcounts()[j];
+      double twice = 2.0 * common;
+      if (common != 0
+          && (twice >= (w.rows.floor(i) - SLACK) * sum
+              || twice >= (w.columns.floor(j) - SLACK) * sum)) {
+        w.add(i, j, twice / sum);
+      }
+    }
+  }
+
+  /** How far below a k-th a score is still handed to the lists, which decide exactly. */
+  private static final double SLACK = 1e-9;
 
   /** The k best of every record, in flat arrays: scores descending, ties to the smaller index. */
   private static final class Best {
@@ -201,15 +271,6 @@ public final class KNearest {
     /** The k-th best score so far (-1 while fewer than k): a pair below it cannot enter. */
     double floor(int i) {
       return scores[i * k + k - 1];
-    }
-
-    /** The lowest k-th of records {@code from..to-1}. */
-    double lowestFloor(int from, int to) {
-      double lowest = Double.MAX_VALUE;
-      for (int i = from; i < to; i++) {
-        lowest = Math.min(lowest, scores[i * k + k - 1]);
-      }
-      return lowest;
     }
 
     void add(int i, int j, double s) {

@@ -41,10 +41,7 @@ class KNearestTest {
     assertEquals(kBest(a, a, k, true), listed(KNearest.within(a, k, threads)));
   }
 
-  /**
-   * Across several chunks, where the thresholds rise with the lists, with every inner loop (and so
-   * the bound after the first half of 1024-bit filters).
-   */
+  /** Across several chunks, where the thresholds rise with the lists, with both loops. */
   @Property(tries = 4)
   void acrossChunks_everyInnerLoop_keepsTheKBest(
       @ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int k) {
@@ -54,22 +51,22 @@ class KNearestTest {
     List<String> ofA = kBest(a, b, k, false);
     List<String> ofB = kBest(b, a, k, false);
 
-    for (RowScanner rows : DiceKernelTest.innerLoops(a.wordsPerFilter())) {
-      KNearest.Both both = KNearest.across(a, b, k, 2, rows);
-      assertEquals(ofA, listed(both.ofA()), rows.name());
-      assertEquals(ofB, listed(both.ofB()), rows.name());
+    for (boolean portable : new boolean[] {false, true}) {
+      KNearest.Both both = KNearest.across(a, b, k, 2, portable);
+      assertEquals(ofA, listed(both.ofA()), "portable " + portable);
+      assertEquals(ofB, listed(both.ofB()), "portable " + portable);
     }
   }
 
-  /** Inside one matrix of more than one chunk, with every inner loop. */
+  /** Inside one matrix of more than one chunk, with both loops. */
   @Test
   void withinChunks_everyInnerLoop_keepsTheKBest() {
     FilterMatrix a =
         DiceKernelTest.randomMatrix(new SplittableRandom(11), KNearest.CHUNK + 90, 1024);
     List<String> expected = kBest(a, a, 3, true);
 
-    for (RowScanner rows : DiceKernelTest.innerLoops(a.wordsPerFilter())) {
-      assertEquals(expected, listed(KNearest.within(a, 3, 2, rows)), rows.name());
+    for (boolean portable : new boolean[] {false, true}) {
+      assertEquals(expected, listed(KNearest.within(a, 3, 2, portable)), "portable " + portable);
     }
   }
 
@@ -103,13 +100,13 @@ class KNearestTest {
     FilterMatrix as = a.build();
     FilterMatrix b = FilterMatrix.of(1024, new long[][] {filter});
 
-    for (RowScanner rows : DiceKernelTest.innerLoops(16)) {
+    for (boolean portable : new boolean[] {false, true}) {
       for (int threads = 1; threads <= 3; threads++) {
-        assertEquals(List.of("0:0"), listed(KNearest.across(as, b, 1, threads, rows).ofB()));
+        assertEquals(List.of("0:0"), listed(KNearest.across(as, b, 1, threads, portable).ofB()));
         assertEquals(
             List.of("0:0", "0:" + KNearest.ROWS),
-            listed(KNearest.across(as, b, 2, threads, rows).ofB()),
-            rows.name());
+            listed(KNearest.across(as, b, 2, threads, portable).ofB()),
+            "portable " + portable);
       }
     }
   }
