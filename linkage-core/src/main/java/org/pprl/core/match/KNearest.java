@@ -201,22 +201,8 @@ public final class KNearest {
     for (int j = from; j < to; j++) {
       int p = j << 4;
       int common =
-          Long.bitCount(a0 & bw[p])
-              + Long.bitCount(a1 & bw[p + 1])
-              + Long.bitCount(a2 & bw[p + 2])
-              + Long.bitCount(a3 & bw[p + 3])
-              + Long.bitCount(a4 & bw[p + 4])
-              + Long.bitCount(a5 & bw[p + 5])
-              + Long.bitCount(a6 & bw[p + 6])
-              + Long.bitCount(a7 & bw[p + 7])
-              + Long.bitCount(a8 & bw[p + 8])
-              + Long.bitCount(a9 & bw[p + 9])
-              + Long.bitCount(a10 & bw[p + 10])
-              + Long.bitCount(a11 & bw[p + 11])
-              + Long.bitCount(a12 & bw[p + 12])
-              + Long.bitCount(a13 & bw[p + 13])
-              + Long.bitCount(a14 & bw[p + 14])
-              + Long.bitCount(a15 & bw[p + 15]);
+          RowScanner.Unrolled.lowHalf(a0, a1, a2, a3, a4, a5, a6, a7, bw, p)
+              + RowScanner.Unrolled.highHalf(a8, a9, a10, a11, a12, a13, a14, a15, bw, p);
       int sum = aPop + bpop[j];
       double twice = 2.0 * common;
       if (common != 0

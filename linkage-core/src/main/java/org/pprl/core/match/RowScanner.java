@@ -296,7 +296,42 @@ abstract class RowScanner {
       };
 
   /** The loops of {@link #UNROLLED}. */
-  private static final class Unrolled {
+  static final class Unrolled {
+    /** Common bits of a row's first eight words, held in locals, with b's at {@code p}. */
+    static int lowHalf(
+        long a0, long a1, long a2, long a3, long a4, long a5, long a6, long a7, long[] bw, int p) {
+      return Long.bitCount(a0 & bw[p])
+          + Long.bitCount(a1 & bw[p + 1])
+          + Long.bitCount(a2 & bw[p + 2])
+          + Long.bitCount(a3 & bw[p + 3])
+          + Long.bitCount(a4 & bw[p + 4])
+          + Long.bitCount(a5 & bw[p + 5])
+          + Long.bitCount(a6 & bw[p + 6])
+          + Long.bitCount(a7 & bw[p + 7]);
+    }
+
+    /** Common bits of a row's last eight words with b's at {@code p} (its words p+8..p+15). */
+    static int highHalf(
+        long a8,
+        long a9,
+        long a10,
+        long a11,
+        long a12,
+        long a13,
+        long a14,
+        long a15,
+        long[] bw,
+        int p) {
+      return Long.bitCount(a8 & bw[p + 8])
+          + Long.bitCount(a9 & bw[p + 9])
+          + Long.bitCount(a10 & bw[p + 10])
+          + Long.bitCount(a11 & bw[p + 11])
+          + Long.bitCount(a12 & bw[p + 12])
+          + Long.bitCount(a13 & bw[p + 13])
+          + Long.bitCount(a14 & bw[p + 14])
+          + Long.bitCount(a15 & bw[p + 15]);
+    }
+
     static int bounded(
         long[] aw,
         int o,
@@ -320,29 +355,12 @@ abstract class RowScanner {
       for (int j = jFrom; j < jTo; j++) {
         int p = j << 4;
         int sum = aPop + bpop[j];
-        int low =
-            Long.bitCount(a0 & bw[p])
-                + Long.bitCount(a1 & bw[p + 1])
-                + Long.bitCount(a2 & bw[p + 2])
-                + Long.bitCount(a3 & bw[p + 3])
-                + Long.bitCount(a4 & bw[p + 4])
-                + Long.bitCount(a5 & bw[p + 5])
-                + Long.bitCount(a6 & bw[p + 6])
-                + Long.bitCount(a7 & bw[p + 7]);
+        int low = lowHalf(a0, a1, a2, a3, a4, a5, a6, a7, bw, p);
         if (cannotReach(low, aHigh, bhigh[j], sum, threshold)) {
           settled++;
           continue;
         }
-        int common =
-            low
-                + Long.bitCount(a8 & bw[p + 8])
-                + Long.bitCount(a9 & bw[p + 9])
-                + Long.bitCount(a10 & bw[p + 10])
-                + Long.bitCount(a11 & bw[p + 11])
-                + Long.bitCount(a12 & bw[p + 12])
-                + Long.bitCount(a13 & bw[p + 13])
-                + Long.bitCount(a14 & bw[p + 14])
-                + Long.bitCount(a15 & bw[p + 15]);
+        int common = low + highHalf(a8, a9, a10, a11, a12, a13, a14, a15, bw, p);
         offer(out, row, sum, common, threshold, original, j);
       }
       return settled;
@@ -368,22 +386,8 @@ abstract class RowScanner {
       for (int j = jFrom; j < jTo; j++) {
         int p = j << 4;
         int common =
-            Long.bitCount(a0 & bw[p])
-                + Long.bitCount(a1 & bw[p + 1])
-                + Long.bitCount(a2 & bw[p + 2])
-                + Long.bitCount(a3 & bw[p + 3])
-                + Long.bitCount(a4 & bw[p + 4])
-                + Long.bitCount(a5 & bw[p + 5])
-                + Long.bitCount(a6 & bw[p + 6])
-                + Long.bitCount(a7 & bw[p + 7])
-                + Long.bitCount(a8 & bw[p + 8])
-                + Long.bitCount(a9 & bw[p + 9])
-                + Long.bitCount(a10 & bw[p + 10])
-                + Long.bitCount(a11 & bw[p + 11])
-                + Long.bitCount(a12 & bw[p + 12])
-                + Long.bitCount(a13 & bw[p + 13])
-                + Long.bitCount(a14 & bw[p + 14])
-                + Long.bitCount(a15 & bw[p + 15]);
+            lowHalf(a0, a1, a2, a3, a4, a5, a6, a7, bw, p)
+                + highHalf(a8, a9, a10, a11, a12, a13, a14, a15, bw, p);
         offer(out, row, aPop + bpop[j], common, threshold, original, j);
       }
     }
