@@ -3,6 +3,7 @@ package org.pprl.core.link;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.pprl.core.match.ComparisonPatterns;
 
 /**
  * Steps 4 and 5 of a linkage (see {@link Linker}): for each pair of parties, and inside each party,
@@ -264,28 +265,21 @@ final class Decisions {
       List<int[]> partyPairs,
       List<long[]> candidates,
       List<Integer> insideSets,
-      Estimation.Stage inside,
-      Estimation.Stage across) {
+      Inside view) {
     double[][] out = new double[parties.size()][];
     for (int i = 0; i < insideSets.size(); i++) {
       int c = insideSets.get(i);
       int p = partyPairs.get(c)[0];
-      int[] patternOf = inside.patternOf.get(i);
-      RelatedClassModel model = inside.threeClass.withShares(inside.patterns, patternOf);
-      double[] weight = new double[inside.patterns.size()];
-      boolean[] duplicate = new boolean[weight.length];
-      for (int k = 0; k < weight.length; k++) {
-        weight[k] = across.twoClass.weight(inside.patterns.levelsOf(k));
-        duplicate[k] = model.duplicatePosterior(inside.patterns, k) >= 0.5;
-      }
+      int[] patternOf = view.patternOf.get(i);
+      double[] duplicate = view.duplicate[i];
       double[] best = new double[parties.get(p).size()];
       Arrays.fill(best, Double.NaN);
       long[] pairs = candidates.get(c);
       for (int k = 0; k < pairs.length; k++) {
-        if (duplicate[patternOf[k]]) {
+        if (duplicate[patternOf[k]] >= 0.5) {
           continue;
         }
-        double w = weight[patternOf[k]];
+        double w = view.weight[patternOf[k]];
         for (int r : new int[] {LongList.first(pairs[k]), LongList.second(pairs[k])}) {
           if (!(best[r] >= w)) {
             best[r] = w;
@@ -295,6 +289,37 @@ final class Decisions {
       out[p] = Arrays.stream(best).filter(x -> !Double.isNaN(x)).toArray();
     }
     return out;
+  }
+
+  /**
+   * The patterns of the candidates inside the extracts, as both decisions inside a linkage see
+   * them: each pattern's weight under the model across ({@code weight}), and for inside set i each
+   * pattern's duplicate posterior under the model inside with that set's shares ({@code
+   * duplicate[i]}). Computed once; {@link #bestInside} and {@link #insideLinkage} each computed it.
+   */
+  static final class Inside {
+    final double[] weight;
+    final double[][] duplicate;
+
+    /** The stage's own list, so the linker still lets each set go once it is decided. */
+    final List<int[]> patternOf;
+
+    Inside(Estimation.Stage inside, Estimation.Stage across) {
+      ComparisonPatterns patterns = inside.patterns;
+      patternOf = inside.patternOf;
+      weight = new double[patterns.size()];
+      for (int k = 0; k < weight.length; k++) {
+        weight[k] = across.twoClass.weight(patterns.levelsOf(k));
+      }
+      duplicate = new double[patternOf.size()][];
+      for (int i = 0; i < duplicate.length; i++) {
+        RelatedClassModel model = inside.threeClass.withShares(patterns, patternOf.get(i));
+        duplicate[i] = new double[patterns.size()];
+        for (int k = 0; k < weight.length; k++) {
+          duplicate[i][k] = model.duplicatePosterior(patterns, k);
+        }
+      }
+    }
   }
 
   /** Both arrays in one, or null when either is. */
@@ -366,16 +391,13 @@ final class Decisions {
       List<Party> parties,
       int p,
       long[] pairs,
-      Estimation.Stage stage,
+      Inside view,
       int set,
       Estimation.Stage across,
       Decided[] decided,
       List<String> report) {
-    int[] patternOf = stage.patternOf.get(set);
-    double[] weight = new double[stage.patterns.size()];
-    for (int k = 0; k < weight.length; k++) {
-      weight[k] = across.twoClass.weight(stage.patterns.levelsOf(k));
-    }
+    int[] patternOf = view.patternOf.get(set);
+    double[] weight = view.weight;
     Decided.Model strictest = null;
     for (Decided d : decided) {
       if (d instanceof Decided.Model
@@ -385,11 +407,7 @@ final class Decisions {
         strictest = (Decided.Model) d;
       }
     }
-    RelatedClassModel inside = stage.threeClass.withShares(stage.patterns, patternOf);
-    double[] duplicate = new double[stage.patterns.size()]; // posterior by pattern
-    for (int k = 0; k < duplicate.length; k++) {
-      duplicate[k] = inside.duplicatePosterior(stage.patterns, k);
-    }
+    double[] duplicate = view.duplicate[set]; // posterior by pattern
     // Never looser than across; stricter where the model inside predicts a better F1 there
     // (duplicates are rarer inside an extract than matches across, so one weight is less often a
     // duplicate inside than a match across).

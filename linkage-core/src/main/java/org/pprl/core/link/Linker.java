@@ -390,9 +390,11 @@ public final class Linker {
                   parties, partyPairs, candidates, insideSets, across, known, report);
       // 4-5. The decision for each pair of parties, then inside each party. Across, the null is
       // each record's best non-duplicate inside its own extract, where there are candidates inside.
+      Decisions.Inside view =
+          across != null && inside != null ? new Decisions.Inside(inside, across) : null;
       double[][] bestInside =
-          across != null && inside != null
-              ? Decisions.bestInside(parties, partyPairs, candidates, insideSets, inside, across)
+          view != null
+              ? Decisions.bestInside(parties, partyPairs, candidates, insideSets, view)
               : null;
       for (int i = 0; i < acrossSets.size(); i++) {
         int c = acrossSets.get(i);
@@ -409,7 +411,7 @@ public final class Linker {
             across == null // one extract alone
                 ? decisions.within(parties, p, candidates.get(c), inside, i, report)
                 : decisions.insideLinkage(
-                    parties, p, candidates.get(c), inside, i, across, out, report);
+                    parties, p, candidates.get(c), view, i, across, out, report);
         inside.patternOf.set(i, null);
       }
       decided.addAll(Arrays.asList(out));
