@@ -68,7 +68,7 @@ public class BlockingBenchmark {
     }
     a = FilterMatrix.of(BITS, as);
     b = FilterMatrix.of(BITS, bs);
-    plan = HammingLsh.plan(a, b, 0.99, 0.8, 1);
+    plan = HammingLsh.plan(a, b, 0.99, 0.8, 1, 1);
   }
 
   int planted(int j) {
@@ -85,7 +85,7 @@ public class BlockingBenchmark {
     return words;
   }
 
-  /** Candidate pairs found, packed as {@code i << 32 | j}. */
+  /** Distinct candidate pairs found, packed as {@code i << 32 | j}, sorted. */
   @Benchmark
   public long[] candidates() {
     long[][] found = {new long[1024]};
@@ -95,12 +95,16 @@ public class BlockingBenchmark {
         b,
         plan,
         1,
+        Long.MAX_VALUE,
+        1,
         (i, j) -> {
           if (n[0] == found[0].length) {
             found[0] = java.util.Arrays.copyOf(found[0], n[0] * 2);
           }
           found[0][n[0]++] = ((long) i << 32) | j;
-        });
-    return java.util.Arrays.copyOf(found[0], n[0]);
+          return true;
+        },
+        line -> {});
+    return java.util.Arrays.stream(found[0], 0, n[0]).sorted().distinct().toArray();
   }
 }

@@ -1,125 +1,361 @@
 package org.pprl.core.block;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.pprl.core.match.FilterMatrix;
-import org.roaringbitmap.RoaringBitmap;
+import org.pprl.core.match.KNearest;
+import org.pprl.core.match.Parallel;
 
 /**
  * Blocking by Hamming locality-sensitive hashing over filter bits: each of {@code tables} tables
  * samples {@code bitsPerTable} bit positions, and two filters that agree on all of a table's
- * positions share its bucket. Buckets hold RoaringBitmaps of record numbers.
+ * positions share its bucket.
  *
  * <p>The table count and width are not set by hand: {@link #plan} chooses them from a target recall
- * for pairs at a given Dice similarity and from the data's own bit densities.
+ * for each record's nearest partner at a given Dice or above, measured on the data itself, and
+ * {@link #candidates} runs the tables on all threads, reporting progress.
  */
 public final class HammingLsh {
   /*
    * Bit sampling (Indyk & Motwani, "Approximate nearest neighbors", STOC 1998), used for Bloom
    * filters by Durham ("A framework for accurate, efficient private record linkage", 2012) and
-   * Karapiperis & Verykios ("An LSH-based blocking approach with a homomorphic matching
-   * technique for privacy-preserving record linkage", TKDE 2015).
+   * Karapiperis & Verykios ("An LSH-based blocking approach with a homomorphic matching technique
+   * for privacy-preserving record linkage", TKDE 2015; blocklib's λ-fold LSH is this scheme).
    *
-   * Two filters of m bits with popcounts p and q and Dice d differ in (p + q)(1 - d) bits, so they
-   * agree at a sampled position with probability s = 1 - (p + q)(1 - d)/m, in all k positions of a
-   * table with s^k, and in at least one of L tables with 1 - (1 - s^k)^L. plan() sets s from the
-   * median popcounts at the target Dice, takes for each k the least L reaching the target recall,
-   * and keeps the k whose expected cost is lowest: L·(|A| + |B|) bucket look-ups plus
-   * L·|A|·|B|·E[s_r^k] chance collisions, E over the agreement s_r of random pairs, measured on a
-   * sample. Dense CLKs (FEBRL's are 68% ones) make random pairs agree often, so L can be large;
-   * plan() caps it and says what recall the cap gives.
+   * A pair that agrees on a share s of the sampled positions shares a table's bucket with
+   * probability s^k and some bucket of L tables with 1 - (1 - s^k)^L. Two things decide whether
+   * that is cheap on dense CLKs (FEBRL's are 68% ones), and plan() measures both on the data
+   * instead of assuming independent bits:
+   *
+   * 1. Where positions are drawn from. A bit that is set in almost every filter agrees in almost
+   *    every pair, near or random, and tells nothing; a bit set in half the filters agrees in half
+   *    the random pairs. Positions are drawn from the POOL_SHARE of bit positions whose density
+   *    (on a sample) is nearest one half, which lowers random pairs' agreement far more than near
+   *    pairs'.
+   *
+   * 2. What near pairs look like. Under independent bits, a pair at Dice d of popcounts p and q
+   *    agrees on 1 - (p + q)(1 - d)/m of the bits, and planning for the worst pair at d = 0.8 asks
+   *    for thousands of tables at a million records. Most records' best partners are far above
+   *    the target, so plan() takes the best partner in the other party of NEAR_SAMPLE sampled
+   *    records (an exhaustive search for those few records only) and averages the recall over
+   *    their measured agreements on the pool. Not every best partner counts: at a million records
+   *    nearly every record has some partner at Dice 0.8 by chance, a best among many that barely
+   *    differ, and planning to find those costs thousands of tables. A match stands out from the
+   *    record's runners-up; chance partners do not. So only best partners at Dice d or above and
+   *    NEAR_MARGIN above the record's RUNNERS-th best are kept (on generated city extracts, 99% of
+   *    true matches and a tenth of chance best partners pass). The promise is then: about
+   *    targetRecall of the records whose best partner stands out that way find it.
+   *
+   * For each k, the least L reaching the target is found, and the k with the lowest cost kept:
+   * L·(|A| + |B|) keys made and sorted, plus COMPARE_COST·L·|A|·|B|·E[s_r^k] chance collisions
+   * scored, E over the pool agreement s_r of random pairs (sampled). Keys are at most 32 bits, so
+   * a table is one array of packed longs (key << 32 | record) per party, sorted and merged:
+   * no hash map, no boxing, and each thread holds two arrays however many tables there are.
    */
+
   /** Most tables a plan may use. */
   public static final int MAX_TABLES = 512;
 
-  /** Relative cost of one chance collision (a Dice comparison) against one bucket look-up. */
+  /** Most bits a table's key may have: keys and record numbers are packed in one long. */
+  static final int MAX_BITS = 32;
+
+  /** Relative cost of one chance collision (a Dice comparison) against one key made and sorted. */
   static final double COMPARE_COST = 4.0;
+
+  /** Share of bit positions, the most balanced ones, that tables sample from. */
+  static final double POOL_SHARE = 0.5;
+
+  /** Records whose best partner is searched exhaustively to plan with. */
+  static final int NEAR_SAMPLE = 1000;
+
+  /**
+   * How far above a sampled record's RUNNERS-th best its best partner must be to plan with: the 1st
+   * percentile of true matches' margin on generated city extracts (see docs/performance.md).
+   */
+  static final double NEAR_MARGIN = 0.04;
+
+  /** The rank a best partner's margin is measured against: the candidates kept per record. */
+  static final int RUNNERS = 10;
+
+  /** Random pairs whose agreement is measured to estimate chance collisions. */
+  static final int RANDOM_SAMPLE = 4000;
+
+  /** Records sampled from each party to measure bit densities. */
+  static final int DENSITY_SAMPLE = 4096;
+
+  /** Milliseconds between progress lines while tables run. */
+  static final long PROGRESS_MILLIS = 5000;
 
   /**
    * Chosen parameters and what they promise.
    *
-   * @param recall expected share of pairs at the target Dice found (below the target when capped)
+   * @param pool bit positions the tables sample from, ascending
+   * @param nearPairs sampled records whose best partner was at the target Dice or above (the recall
+   *     is estimated on them); 0 when none was, and the recall is then for a pair at the target
+   *     Dice with independent bits
+   * @param recall expected share of those pairs found (below the target when capped)
    * @param candidatesPerRecord expected chance collisions per record of A
    */
   public record Plan(
       int tables,
       int bitsPerTable,
-      double agreementAtTarget,
+      int[] pool,
+      int nearPairs,
       double recall,
       double candidatesPerRecord) {
+    public Plan {
+      if (tables < 1 || bitsPerTable < 1 || bitsPerTable > MAX_BITS || pool.length == 0) {
+        throw new IllegalArgumentException(
+            "a plan needs at least one table of 1 to "
+                + MAX_BITS
+                + " bits from a non-empty pool, was "
+                + tables
+                + " tables of "
+                + bitsPerTable
+                + " bits from "
+                + pool.length
+                + " positions");
+      }
+      pool = pool.clone();
+    }
+
+    @Override
+    public int[] pool() {
+      return pool.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Plan p
+          && p.tables == tables
+          && p.bitsPerTable == bitsPerTable
+          && Arrays.equals(p.pool, pool)
+          && p.nearPairs == nearPairs
+          && Double.compare(p.recall, recall) == 0
+          && Double.compare(p.candidatesPerRecord, candidatesPerRecord) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * (31 * tables + bitsPerTable) + Arrays.hashCode(pool);
+    }
+
+    @Override
+    public String toString() {
+      return describe();
+    }
+
     public String describe() {
       return String.format(
           Locale.ROOT,
-          "Hamming LSH: %d tables of %d sampled bits (recall %.4f for pairs at the target Dice,"
-              + " about %.1f chance candidates per record)",
+          "Hamming LSH: %d tables of %d bits sampled from %d positions (recall %.4f for records'"
+              + " best partners that stand out, estimated on %d sampled records; about %.1f"
+              + " chance candidates per record)",
           tables,
           bitsPerTable,
+          pool.length,
           recall,
+          nearPairs,
           candidatesPerRecord);
     }
   }
 
+  /** What a search did. */
+  public record Result(long compared, long offered, long skippedBuckets, long skippedPairs) {}
+
   private HammingLsh() {}
 
   /**
-   * Chooses tables and bits per table.
+   * Chooses the pool, tables and bits per table for a search of {@code a} against {@code b}, or
+   * inside {@code a} when {@code b == a}.
    *
-   * @param targetRecall share of pairs with Dice {@code dice} to find, in (0, 1)
-   * @param dice the similarity of the pairs that must be found, in (0, 1]
+   * @param targetRecall share of records' best partners at Dice {@code dice} or above to find, in
+   *     (0, 1)
+   * @param dice the least similarity of the pairs that must be found, in (0, 1]
+   * @param threads threads for the sampled records' exhaustive search
    */
   public static Plan plan(
-      FilterMatrix a, FilterMatrix b, double targetRecall, double dice, long seed) {
+      FilterMatrix a, FilterMatrix b, double targetRecall, double dice, long seed, int threads) {
     if (!(targetRecall > 0 && targetRecall < 1)) {
       throw new IllegalArgumentException("target recall must be in (0, 1), was " + targetRecall);
     }
     if (!(dice > 0 && dice <= 1)) {
       throw new IllegalArgumentException("dice must be in (0, 1], was " + dice);
     }
-    int m = a.bits();
-    double s = 1 - (median(a) + median(b)) * (1 - dice) / m;
-    s = Math.min(1, Math.max(1e-9, s));
-    // Agreement of random pairs, sampled.
+    checkLengths(a, b);
+    if (a.size() == 0 || b.size() == 0) {
+      throw new IllegalArgumentException(
+          "nothing to plan for: " + a.size() + " × " + b.size() + " filters");
+    }
     SplittableRandom random = new SplittableRandom(seed);
-    int samples = 2000;
-    double[] agreement = new double[samples];
-    for (int t = 0; t < samples; t++) {
-      int i = random.nextInt(a.size());
-      int j = random.nextInt(b.size());
-      int differ = a.popcount(i) + b.popcount(j) - 2 * a.intersectionCount(i, b, j);
-      agreement[t] = 1 - (double) differ / m;
+    int[] pool = pool(a, b, random);
+    double[] near = nearAgreements(a, b, pool, dice, random.split(), threads);
+    int nearPairs = near.length;
+    if (near.length == 0) {
+      double s = 1 - (median(a) + median(b)) * (1 - dice) / a.bits();
+      near = new double[] {Math.min(1, Math.max(1e-9, s))};
+    }
+    double[] chance = new double[RANDOM_SAMPLE];
+    for (int t = 0; t < chance.length; t++) {
+      chance[t] = agreement(a, random.nextInt(a.size()), b, random.nextInt(b.size()), pool);
     }
     Plan best = null;
     double bestCost = Double.POSITIVE_INFINITY;
-    for (int k = 1; k <= 64; k++) {
-      double hit = Math.pow(s, k);
-      int tables;
-      if (hit >= 1) {
-        tables = 1;
-      } else {
-        double needed = Math.log(1 - targetRecall) / Math.log(1 - hit);
-        tables = (int) Math.min(MAX_TABLES, Math.ceil(needed));
+    for (int k = 1; k <= MAX_BITS; k++) {
+      int tables = leastTables(near, k, targetRecall);
+      double recall = recall(near, k, tables);
+      double perTable = 0;
+      for (double r : chance) {
+        perTable += Math.pow(r, k);
       }
-      double chance = 0;
-      for (double r : agreement) {
-        chance += Math.pow(r, k);
-      }
-      chance /= samples;
-      double perRecord = tables * b.size() * chance;
+      perTable = perTable / chance.length * b.size();
+      double perRecord = tables * perTable;
       double cost = tables * (double) (a.size() + b.size()) + COMPARE_COST * a.size() * perRecord;
-      double recall = 1 - Math.pow(1 - hit, tables);
       // Prefer plans that reach the target; among those, the cheapest.
       boolean reaches = recall >= targetRecall - 1e-12;
       boolean bestReaches = best != null && best.recall() >= targetRecall - 1e-12;
       if (best == null
           || (reaches && !bestReaches)
           || (reaches == bestReaches && (reaches ? cost < bestCost : recall > best.recall()))) {
-        best = new Plan(tables, k, s, recall, perRecord);
+        best = new Plan(tables, k, pool, nearPairs, recall, perRecord);
         bestCost = cost;
       }
     }
     return best;
+  }
+
+  /** The least number of tables, at most MAX_TABLES, whose mean recall over near reaches target. */
+  private static int leastTables(double[] near, int k, double target) {
+    int lo = 1;
+    int hi = MAX_TABLES;
+    if (recall(near, k, hi) < target) {
+      return hi;
+    }
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (recall(near, k, mid) >= target) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  private static double recall(double[] agreements, int k, int tables) {
+    double sum = 0;
+    for (double s : agreements) {
+      sum += 1 - Math.pow(1 - Math.pow(s, k), tables);
+    }
+    return sum / agreements.length;
+  }
+
+  /**
+   * The POOL_SHARE of positions whose density on a sample of both parties is nearest one half,
+   * ascending; positions set in all or none of the sample are left out unless nothing else is.
+   */
+  static int[] pool(FilterMatrix a, FilterMatrix b, SplittableRandom random) {
+    int m = a.bits();
+    int[] ones = new int[m];
+    int seen = 0;
+    for (FilterMatrix side : a == b ? List.of(a) : List.of(a, b)) {
+      int n = Math.min(DENSITY_SAMPLE, side.size());
+      for (int t = 0; t < n; t++) {
+        int i = n == side.size() ? t : random.nextInt(side.size());
+        for (int bit = 0; bit < m; bit++) {
+          if (side.get(i, bit)) {
+            ones[bit]++;
+          }
+        }
+      }
+      seen += n;
+    }
+    // Positions by distance of their density from one half, ties by position.
+    long[] keyed = new long[m];
+    for (int bit = 0; bit < m; bit++) {
+      long distance = Math.abs(2L * ones[bit] - seen); // seen·|2·density - 1|
+      keyed[bit] = distance << 32 | bit;
+    }
+    Arrays.sort(keyed);
+    int size = Math.max(1, (int) Math.round(m * POOL_SHARE));
+    int informative = 0;
+    for (int bit = 0; bit < m; bit++) {
+      if (ones[bit] > 0 && ones[bit] < seen) {
+        informative++;
+      }
+    }
+    size = Math.min(size, Math.max(1, informative));
+    int[] pool = new int[size];
+    for (int q = 0; q < size; q++) {
+      pool[q] = (int) keyed[q];
+    }
+    Arrays.sort(pool);
+    return pool;
+  }
+
+  /**
+   * Pool agreements of the best partners of up to NEAR_SAMPLE sampled records of a that stand out:
+   * at Dice {@code dice} or above, and at least NEAR_MARGIN above the record's RUNNERS-th best.
+   * They are found by comparing the sampled records with every record of b (other than themselves
+   * inside one party).
+   */
+  private static double[] nearAgreements(
+      FilterMatrix a,
+      FilterMatrix b,
+      int[] pool,
+      double dice,
+      SplittableRandom random,
+      int threads) {
+    int n = Math.min(NEAR_SAMPLE, a.size());
+    int[] sampled = new int[n];
+    FilterMatrix.Builder builder = FilterMatrix.builder(a.bits(), n);
+    for (int t = 0; t < n; t++) {
+      sampled[t] = n == a.size() ? t : random.nextInt(a.size());
+      builder.add(a.filter(sampled[t]));
+    }
+    FilterMatrix sample = builder.build();
+    boolean same = a == b;
+    KNearest.Lists lists = KNearest.across(sample, b, same ? RUNNERS + 1 : RUNNERS, threads).ofA();
+    double[] out = new double[n];
+    int found = 0;
+    for (int t = 0; t < n; t++) {
+      int best = -1;
+      double first = 0;
+      double last = 0;
+      for (int q = 0; q < lists.count(t); q++) {
+        int j = lists.neighbour(t, q);
+        if (same && j == sampled[t]) {
+          continue;
+        }
+        last = a.dice(sampled[t], b, j);
+        if (best < 0) {
+          best = j;
+          first = last;
+        }
+      }
+      if (best >= 0 && first >= dice && first - last >= NEAR_MARGIN) {
+        out[found++] = agreement(a, sampled[t], b, best, pool);
+      }
+    }
+    return Arrays.copyOf(out, found);
+  }
+
+  /** Share of the pool's positions where filter i of a and filter j of b agree. */
+  static double agreement(FilterMatrix a, int i, FilterMatrix b, int j, int[] pool) {
+    int agree = 0;
+    for (int bit : pool) {
+      if (a.get(i, bit) == b.get(j, bit)) {
+        agree++;
+      }
+    }
+    return (double) agree / pool.length;
   }
 
   private static double median(FilterMatrix m) {
@@ -127,73 +363,185 @@ public final class HammingLsh {
     for (int i = 0; i < p.length; i++) {
       p[i] = m.popcount(i);
     }
-    java.util.Arrays.sort(p);
+    Arrays.sort(p);
     return p.length == 0 ? 0 : p[p.length / 2];
   }
 
-  /** Sampled positions of every table, from the seed. */
-  static int[][] positions(Plan plan, int bits, long seed) {
+  private static void checkLengths(FilterMatrix a, FilterMatrix b) {
+    if (a.bits() != b.bits()) {
+      throw new IllegalArgumentException(
+          "filters differ in length: " + a.bits() + " vs " + b.bits() + " bits");
+    }
+  }
+
+  /** Sampled positions of every table, drawn from the plan's pool with the seed. */
+  static int[][] positions(Plan plan, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
+    int[] pool = plan.pool;
     int[][] out = new int[plan.tables()][plan.bitsPerTable()];
     for (int[] table : out) {
       for (int q = 0; q < table.length; q++) {
-        table[q] = random.nextInt(bits);
+        table[q] = pool[random.nextInt(pool.length)];
       }
     }
     return out;
   }
 
   /** The bucket key of filter {@code i} in a table: its bits at the table's positions. */
-  static long key(FilterMatrix m, int i, int[] positions) {
-    long key = 0;
+  static int key(FilterMatrix m, int i, int[] positions) {
+    assert positions.length <= MAX_BITS;
+    int key = 0;
     for (int bit : positions) {
-      key = (key << 1) | (m.get(i, bit) ? 1L : 0L);
+      key = (key << 1) | (m.get(i, bit) ? 1 : 0);
     }
     return key;
   }
 
-  /** Receives candidate pairs. */
-  public interface PairSink {
-    void accept(int i, int j);
+  /** Scores candidate pairs; called from several threads at once. */
+  public interface PairScorer {
+    /** Takes pair (i of a, j of b); returns whether it was compared. */
+    boolean score(int i, int j);
   }
 
   /**
-   * Every pair (i of a, j of b) sharing a bucket in some table; inside one matrix ({@code a == b})
-   * only i < j. A pair sharing several buckets is given once per record i.
+   * Offers {@code sink} every pair (i of a, j of b) sharing a bucket in some table (inside one
+   * matrix, {@code a == b}, only i < j), once per table they share; a bucket pairing more than
+   * {@code maxBucketPairs} records is skipped and counted. Tables are taken by up to {@code
+   * threads} threads in turn, so {@code sink} must be safe to call from several at once; which
+   * pairs are offered, and how often, does not depend on the threads. A progress line goes to
+   * {@code progress} every few seconds.
    */
-  public static void candidates(
-      FilterMatrix a, FilterMatrix b, Plan plan, long seed, PairSink sink) {
-    if (a.bits() != b.bits()) {
-      throw new IllegalArgumentException(
-          "filters differ in length: " + a.bits() + " vs " + b.bits() + " bits");
+  public static Result candidates(
+      FilterMatrix a,
+      FilterMatrix b,
+      Plan plan,
+      long seed,
+      long maxBucketPairs,
+      int threads,
+      PairScorer sink,
+      Consumer<String> progress) {
+    checkLengths(a, b);
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, was " + threads);
     }
-    int[][] positions = positions(plan, a.bits(), seed);
-    java.util.List<Map<Long, RoaringBitmap>> buckets = new java.util.ArrayList<>();
-    for (int[] table : positions) {
-      Map<Long, RoaringBitmap> postings = new HashMap<>();
-      for (int j = 0; j < b.size(); j++) {
-        postings.computeIfAbsent(key(b, j, table), k -> new RoaringBitmap()).add(j);
-      }
-      postings.values().forEach(RoaringBitmap::runOptimize);
-      buckets.add(postings);
-    }
+    int[][] positions = positions(plan, seed);
     boolean same = a == b;
-    RoaringBitmap found = new RoaringBitmap();
-    for (int i = 0; i < a.size(); i++) {
-      found.clear();
-      for (int t = 0; t < positions.length; t++) {
-        RoaringBitmap posting = buckets.get(t).get(key(a, i, positions[t]));
-        if (posting != null) {
-          found.or(posting);
-        }
-      }
-      int self = i;
-      found.forEach(
-          (int j) -> {
-            if (!same || j > self) {
-              sink.accept(self, j);
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    AtomicLong offered = new AtomicLong();
+    Progress report = new Progress(progress, positions.length, offered, done);
+    int workers = Math.min(threads, positions.length);
+    List<Callable<long[]>> tasks = new ArrayList<>(workers);
+    for (int w = 0; w < workers; w++) {
+      tasks.add(
+          () -> {
+            long[] counts = new long[4]; // compared, offered, skipped buckets, skipped pairs
+            long[] left = new long[a.size()];
+            long[] right = same ? left : new long[b.size()];
+            for (int t = next.getAndIncrement(); t < positions.length; t = next.getAndIncrement()) {
+              keys(a, positions[t], left);
+              if (!same) {
+                keys(b, positions[t], right);
+              }
+              long before = counts[1];
+              join(left, right, same, maxBucketPairs, sink, counts);
+              offered.addAndGet(counts[1] - before);
+              done.incrementAndGet();
+              report.maybe();
             }
+            return counts;
           });
+    }
+    long[] total = new long[4];
+    for (long[] counts : Parallel.run(tasks, workers, "finding Hamming LSH candidates")) {
+      for (int c = 0; c < total.length; c++) {
+        total[c] += counts[c];
+      }
+    }
+    return new Result(total[0], total[1], total[2], total[3]);
+  }
+
+  /** Fills {@code out} with each record's key and number, {@code key << 32 | i}, sorted. */
+  private static void keys(FilterMatrix m, int[] positions, long[] out) {
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (long) key(m, i, positions) << 32 | i;
+    }
+    Arrays.sort(out);
+  }
+
+  /** Offers the pairs of each bucket the two sorted key arrays share. */
+  private static void join(
+      long[] left, long[] right, boolean same, long maxBucketPairs, PairScorer sink, long[] n) {
+    int i = 0;
+    int j = 0;
+    while (i < left.length && j < right.length) {
+      // Keys compare as the signed high halves they were sorted by.
+      long ki = left[i] >> 32;
+      long kj = right[j] >> 32;
+      if (ki < kj) {
+        i++;
+      } else if (ki > kj) {
+        j++;
+      } else {
+        int iEnd = i;
+        while (iEnd < left.length && left[iEnd] >> 32 == ki) {
+          iEnd++;
+        }
+        int jEnd = j;
+        while (jEnd < right.length && right[jEnd] >> 32 == kj) {
+          jEnd++;
+        }
+        long pairs = same ? (long) (iEnd - i) * (iEnd - i - 1) / 2 : (long) (iEnd - i) * (jEnd - j);
+        if (pairs > maxBucketPairs) {
+          n[2]++;
+          n[3] += pairs;
+        } else {
+          for (int p = i; p < iEnd; p++) {
+            int x = (int) left[p];
+            for (int q = same ? p + 1 : j; q < jEnd; q++) {
+              if (sink.score(x, (int) right[q])) {
+                n[0]++;
+              }
+            }
+          }
+          n[1] += pairs;
+        }
+        i = iEnd;
+        j = jEnd;
+      }
+    }
+  }
+
+  /** Progress lines at most every PROGRESS_MILLIS, from whichever thread finishes a table. */
+  private static final class Progress {
+    private final Consumer<String> out;
+    private final int tables;
+    private final AtomicLong offered;
+    private final AtomicInteger done;
+    private final long start = System.nanoTime();
+    private long last = start;
+
+    Progress(Consumer<String> out, int tables, AtomicLong offered, AtomicInteger done) {
+      this.out = out;
+      this.tables = tables;
+      this.offered = offered;
+      this.done = done;
+    }
+
+    synchronized void maybe() {
+      long now = System.nanoTime();
+      if (now - last < PROGRESS_MILLIS * 1_000_000L && done.get() < tables) {
+        return;
+      }
+      last = now;
+      out.accept(
+          String.format(
+              Locale.ROOT,
+              "Hamming LSH: %d of %d tables, %,d pairs offered, %.1f s",
+              done.get(),
+              tables,
+              offered.get(),
+              (now - start) / 1e9));
     }
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.pprl.core.block.HammingLsh;
 import org.pprl.core.match.FilterMatrix;
 import org.pprl.core.match.KNearest;
@@ -79,13 +80,14 @@ final class CandidateSearch {
   /** Pairs sharing a blocking key value, cut to each record's k best by CLK Dice. */
   static long[] byKeys(
       Party a, Party b, boolean same, int k, long maxBlockPairs, int threads, Stats stats) {
-    return byKeysAndLsh(a, b, same, k, maxBlockPairs, null, 0, true, threads, stats);
+    return byKeysAndLsh(a, b, same, k, maxBlockPairs, null, 0, true, threads, stats, line -> {});
   }
 
   /**
    * Pairs found by keyed blocking, Hamming LSH or both, cut to each record's k best by CLK Dice.
    * Pairs are scored as they are found and only each record's k best are kept, so memory is O(k ·
-   * records) however large the blocks are.
+   * records) however large the blocks are. LSH buckets pairing more than maxBlockPairs records are
+   * skipped and counted as blocks are; LSH reports its progress to {@code progress}.
    */
   static long[] byKeysAndLsh(
       Party a,
@@ -97,8 +99,9 @@ final class CandidateSearch {
       long seed,
       boolean keys,
       int threads,
-      Stats stats) {
-    Nearest nearest = new Nearest(a, b, same, k, stats);
+      Stats stats,
+      Consumer<String> progress) {
+    Nearest nearest = new Nearest(a, b, same, k);
     if (keys) {
       int keyCount = a.header().blockingKeys().size();
       long[][] left = new long[keyCount][];
@@ -110,7 +113,20 @@ final class CandidateSearch {
       join(left, right, same, maxBlockPairs, nearest, threads, stats);
     }
     if (plan != null) {
-      HammingLsh.candidates(a.clks(), same ? a.clks() : b.clks(), plan, seed, nearest::offer);
+      HammingLsh.Result lsh =
+          HammingLsh.candidates(
+              a.clks(),
+              same ? a.clks() : b.clks(),
+              plan,
+              seed,
+              maxBlockPairs,
+              threads,
+              nearest::score,
+              progress);
+      stats.compared += lsh.compared();
+      stats.blockedPairs += lsh.offered();
+      stats.skippedBlocks += lsh.skippedBuckets();
+      stats.skippedPairs += lsh.skippedPairs();
     }
     return nearest.pairs();
   }
@@ -121,7 +137,6 @@ final class CandidateSearch {
     private final FilterMatrix y;
     private final boolean same;
     private final int k;
-    private final Stats stats;
     // Dropped by pairs(), so that they are not held while the pairs are sorted.
     private int[] leftIds;
     private float[] leftScores;
@@ -133,7 +148,7 @@ final class CandidateSearch {
 
     private final Object[] locks = new Object[LOCKS];
 
-    Nearest(Party a, Party b, boolean same, int k, Stats stats) {
+    Nearest(Party a, Party b, boolean same, int k) {
       for (int l = 0; l < LOCKS; l++) {
         locks[l] = new Object();
       }
@@ -141,7 +156,6 @@ final class CandidateSearch {
       this.y = b.clks();
       this.same = same;
       this.k = k;
-      this.stats = stats;
       this.leftIds = new int[Math.multiplyExact(a.size(), k)];
       this.leftScores = new float[leftIds.length];
       Arrays.fill(leftScores, -1f);
@@ -155,17 +169,11 @@ final class CandidateSearch {
       }
     }
 
-    /** Scores pair (i of a, j of b) and keeps it where it is among a record's k best. */
-    void offer(int i, int j) {
-      if (score(i, j)) {
-        stats.compared++;
-      }
-    }
-
     /**
-     * {@link #offer}, safe to call from several threads at once, without counting: returns whether
-     * the pair was compared. What is kept does not depend on the order pairs come in (a record's k
-     * best by score, ties to the smaller id), so neither does the result.
+     * Scores pair (i of a, j of b) and keeps it where it is among a record's k best; safe to call
+     * from several threads at once, and counts nothing: returns whether the pair was compared. What
+     * is kept does not depend on the order pairs come in (a record's k best by score, ties to the
+     * smaller id), so neither does the result.
      */
     boolean score(int i, int j) {
       if (same && i == j) {

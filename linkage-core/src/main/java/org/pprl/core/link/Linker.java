@@ -481,7 +481,15 @@ public final class Linker {
     Blocking mode = blockingFor(a, b);
     HammingLsh.Plan plan = null;
     if (mode == Blocking.LSH || mode == Blocking.KEYS_AND_LSH) {
-      plan = HammingLsh.plan(a.clks(), b.clks(), LSH_RECALL, LSH_DICE, options.seed());
+      progress.accept("planning Hamming LSH for " + a.name() + (dedup ? "" : " x " + b.name()));
+      plan =
+          HammingLsh.plan(
+              a.clks(),
+              dedup ? a.clks() : b.clks(),
+              LSH_RECALL,
+              LSH_DICE,
+              options.seed(),
+              options.threads());
       report.add(plan.describe());
     }
     String how = describe(mode);
@@ -499,7 +507,8 @@ public final class Linker {
                 options.seed(),
                 mode == Blocking.KEYS || mode == Blocking.KEYS_AND_LSH,
                 options.threads(),
-                stats);
+                stats,
+                progress);
     report.add(
         String.format(
             Locale.ROOT,
