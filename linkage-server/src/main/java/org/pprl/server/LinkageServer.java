@@ -339,11 +339,24 @@ public final class LinkageServer implements AutoCloseable {
       throw new ApiException(
           ApiException.Code.UNAUTHENTICATED, "an 'Authorization: Bearer <token>' header is needed");
     }
-    Optional<Principal> principal = store.principalForToken(header.substring(7).trim());
-    if (principal.isEmpty()) {
-      throw new ApiException(ApiException.Code.UNAUTHENTICATED, "the token is not known");
+    // An unknown, a revoked and an expired token get the same answer: telling them apart would
+    // confirm to whoever holds a leaked token that it was real, and whether the leak was noticed.
+    // The operator finds which in the log and in 'pprl admin list-tokens'.
+    Optional<Store.TokenStatus> token = store.tokenStatus(header.substring(7).trim());
+    String state = token.map(t -> t.state(java.time.Instant.now())).orElse("unknown");
+    if (!state.equals("active")) {
+      if (token.isPresent()) {
+        LOG.warn(
+            "refused the {} token of principal {} on {} {}",
+            state,
+            token.get().principal().id(),
+            ctx.method(),
+            ctx.path());
+      }
+      throw new ApiException(
+          ApiException.Code.UNAUTHENTICATED, "the token is not known, or is revoked or expired");
     }
-    ctx.attribute(PRINCIPAL, principal.get());
+    ctx.attribute(PRINCIPAL, token.get().principal());
   }
 
   /** The caller, as found by {@link #authenticate}. */

@@ -207,13 +207,23 @@ public final class Store {
   public record NewToken(String token, Principal principal) {}
 
   /**
-   * Creates a principal with a fresh token.
+   * Creates a principal with a fresh token that does not expire. See {@link #createToken(Role,
+   * String, String, Instant)}.
+   */
+  public NewToken createToken(Role role, String agency, String name) {
+    return createToken(role, agency, name, null);
+  }
+
+  /**
+   * Creates a principal with a fresh token, and logs it as {@code token.create} (by the {@link
+   * #OPERATOR}: whoever holds the data directory) in the same transaction.
    *
    * @param agency required for a steward (an existing agency), null for every other role
    * @param name an optional label, or null
+   * @param expires when the token stops being accepted, or null for never
    * @throws IllegalArgumentException if the agency is missing, unexpected or unknown
    */
-  public NewToken createToken(Role role, String agency, String name) {
+  public NewToken createToken(Role role, String agency, String name, Instant expires) {
     if (role.hasAgency() && agency == null) {
       throw new IllegalArgumentException("a steward token needs --agency");
     }
@@ -225,36 +235,134 @@ public final class Store {
     }
     String token = Tokens.generate();
     String created = now();
-    try (Connection c = connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "INSERT INTO principals (name, role, agency, token_hash, created)"
-                    + " VALUES (?, ?, ?, ?, ?)")) {
-      s.setString(1, name);
-      s.setString(2, role.id());
-      s.setString(3, agency);
-      s.setString(4, Tokens.hash(token));
-      s.setString(5, created);
-      s.executeUpdate();
-      try (ResultSet keys = s.getGeneratedKeys()) {
-        keys.next();
-        return new NewToken(token, new Principal(keys.getLong(1), name, role, agency, created));
+    String expiresAt = expires == null ? null : expires.toString();
+    Principal principal =
+        inTransaction(
+            "cannot create a token",
+            c -> {
+              Principal p;
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "INSERT INTO principals (name, role, agency, token_hash, created, expires)"
+                          + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                s.setString(1, name);
+                s.setString(2, role.id());
+                s.setString(3, agency);
+                s.setString(4, Tokens.hash(token));
+                s.setString(5, created);
+                s.setString(6, expiresAt);
+                s.executeUpdate();
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                  keys.next();
+                  p = new Principal(keys.getLong(1), name, role, agency, created);
+                }
+              }
+              Map<String, Object> detail = new LinkedHashMap<>();
+              detail.put("principal", p.id());
+              detail.put("role", role.id());
+              detail.put("agency", agency);
+              detail.put("expires", expiresAt);
+              appendOperatorAudit(c, "token.create", detail);
+              return p;
+            });
+    return new NewToken(token, principal);
+  }
+
+  /**
+   * Revokes a token at once, for good, and logs it as {@code token.revoke} in the same transaction.
+   *
+   * @param which the principal's number (ASCII digits), or else its name, which must be unique
+   * @return the principal whose token was revoked
+   * @throws IllegalArgumentException if no token or more than one has that name, or it is revoked
+   *     already
+   */
+  public Principal revokeToken(String which) {
+    return inTransaction(
+        "cannot revoke a token",
+        c -> {
+          TokenStatus t = tokenToRevoke(c, which);
+          if (t.revoked() != null) {
+            throw new IllegalArgumentException(
+                "token " + t.principal().id() + " was revoked already, at " + t.revoked());
+          }
+          try (PreparedStatement s =
+              c.prepareStatement("UPDATE principals SET revoked = ? WHERE id = ?")) {
+            s.setString(1, now());
+            s.setLong(2, t.principal().id());
+            s.executeUpdate();
+          }
+          Map<String, Object> detail = new LinkedHashMap<>();
+          detail.put("principal", t.principal().id());
+          appendOperatorAudit(c, "token.revoke", detail);
+          return t.principal();
+        });
+  }
+
+  private TokenStatus tokenToRevoke(Connection c, String which) throws SQLException {
+    boolean byId = which.matches("[0-9]{1,18}");
+    List<TokenStatus> found = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT id, name, role, agency, created, expires, revoked FROM principals WHERE "
+                + (byId ? "id = ?" : "name = ?"))) {
+      if (byId) {
+        s.setLong(1, Long.parseLong(which));
+      } else {
+        s.setString(1, which);
       }
-    } catch (SQLException e) {
-      throw new StoreException("cannot create a token", e);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          found.add(tokenStatus(r));
+        }
+      }
+    }
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException(
+          byId ? "no token " + which : "no token has that name (pprl admin list-tokens)");
+    }
+    if (found.size() > 1) {
+      throw new IllegalArgumentException(
+          found.size() + " tokens have that name: revoke one by its id (pprl admin list-tokens)");
+    }
+    return found.get(0);
+  }
+
+  /**
+   * A principal with its token's expiry and revocation.
+   *
+   * @param expires when its token stops being accepted, ISO-8601 UTC, or null for never
+   * @param revoked when its token was revoked, ISO-8601 UTC, or null
+   */
+  public record TokenStatus(Principal principal, String expires, String revoked) {
+    /** {@code active}, {@code revoked} or {@code expired}, at {@code now}. */
+    public String state(Instant now) {
+      if (revoked != null) {
+        return "revoked";
+      }
+      return expires != null && !now.isBefore(Instant.parse(expires)) ? "expired" : "active";
     }
   }
 
   /** Every principal, oldest first. Tokens are not stored, so none is listed. */
   public List<Principal> principals() {
     List<Principal> out = new ArrayList<>();
+    for (TokenStatus t : tokens()) {
+      out.add(t.principal());
+    }
+    return out;
+  }
+
+  /** Every principal with its token's expiry and revocation, oldest first; never a token. */
+  public List<TokenStatus> tokens() {
+    List<TokenStatus> out = new ArrayList<>();
     try (Connection c = connect();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT id, name, role, agency, created FROM principals ORDER BY id");
+                "SELECT id, name, role, agency, created, expires, revoked FROM principals"
+                    + " ORDER BY id");
         ResultSet r = s.executeQuery()) {
       while (r.next()) {
-        out.add(principal(r));
+        out.add(tokenStatus(r));
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read principals", e);
@@ -262,19 +370,31 @@ public final class Store {
     return out;
   }
 
-  /** The principal whose token this is, if any. */
+  /** The principal whose token this is, if it is known, not revoked and not expired. */
   public Optional<Principal> principalForToken(String token) {
+    return tokenStatus(token)
+        .filter(t -> t.state(Instant.now()).equals("active"))
+        .map(TokenStatus::principal);
+  }
+
+  /** The principal whose token this is, with its expiry and revocation, if the token is known. */
+  public Optional<TokenStatus> tokenStatus(String token) {
     try (Connection c = connect();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT id, name, role, agency, created FROM principals WHERE token_hash = ?")) {
+                "SELECT id, name, role, agency, created, expires, revoked FROM principals"
+                    + " WHERE token_hash = ?")) {
       s.setString(1, Tokens.hash(token));
       try (ResultSet r = s.executeQuery()) {
-        return r.next() ? Optional.of(principal(r)) : Optional.empty();
+        return r.next() ? Optional.of(tokenStatus(r)) : Optional.empty();
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read principals", e);
     }
+  }
+
+  private static TokenStatus tokenStatus(ResultSet r) throws SQLException {
+    return new TokenStatus(principal(r), r.getString("expires"), r.getString("revoked"));
   }
 
   private static Principal principal(ResultSet r) throws SQLException {
@@ -1670,8 +1790,32 @@ public final class Store {
     appendAudit(c, actor, null, action, detail);
   }
 
+  /**
+   * The actor of the administration commands run on the data directory itself ({@code pprl admin}):
+   * no principal, so number 0 and the role {@code operator}.
+   */
+  static final String OPERATOR = "operator";
+
+  /** Appends an event done by the {@link #OPERATOR}, inside the caller's transaction. */
+  private void appendOperatorAudit(Connection c, String action, Map<String, Object> detail)
+      throws SQLException {
+    appendAudit(c, 0, OPERATOR, null, null, action, detail);
+  }
+
   private void appendAudit(
       Connection c, Principal actor, String purpose, String action, Map<String, Object> detail)
+      throws SQLException {
+    appendAudit(c, actor.id(), actor.role().id(), actor.agency(), purpose, action, detail);
+  }
+
+  private void appendAudit(
+      Connection c,
+      long actor,
+      String role,
+      String agency,
+      String purpose,
+      String action,
+      Map<String, Object> detail)
       throws SQLException {
     long seq = 0;
     byte[] previous = AuditChain.genesis();
@@ -1690,15 +1834,7 @@ public final class Store {
       throw new IllegalStateException("an audit detail could not be written as JSON", e);
     }
     AuditEvent event =
-        new AuditEvent(
-            seq + 1,
-            now(),
-            actor.id(),
-            actor.role().id(),
-            actor.agency(),
-            purpose,
-            action,
-            detailJson);
+        new AuditEvent(seq + 1, now(), actor, role, agency, purpose, action, detailJson);
     byte[] hash = AuditChain.next(previous, event);
     try (PreparedStatement s =
         c.prepareStatement(

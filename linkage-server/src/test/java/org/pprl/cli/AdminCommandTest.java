@@ -73,6 +73,52 @@ class AdminCommandTest {
   }
 
   @Test
+  void revokeToken_byName_listsItRevokedAndTheServiceNoLongerKnowsIt() throws Exception {
+    assertEquals(0, admin("create-agency", "dhs").exit());
+    CliRun created = admin("create-token", "--role", "analyst", "--name", "a1");
+    String token = created.out().trim();
+
+    CliRun revoked = admin("revoke-token", "a1");
+
+    assertEquals(0, revoked.exit(), revoked.err());
+    assertTrue(revoked.out().startsWith("revoked token 1 (analyst)"), revoked.out());
+    assertTrue(Store.open(dir).principalForToken(token).isEmpty());
+    CliRun list = admin("list-tokens");
+    assertTrue(list.out().contains("analyst\t-\ta1\t"), list.out());
+    assertTrue(list.out().strip().endsWith("\t-\trevoked"), list.out());
+    CliRun again = admin("revoke-token", "1");
+    assertEquals(2, again.exit());
+    assertEquals(1, again.err().strip().lines().count(), again.err());
+  }
+
+  @Test
+  void createToken_expires_isListedAndRefusedWhenMalformedOrPast() {
+    CliRun created = admin("create-token", "--role", "auditor", "--expires", "2d");
+    assertEquals(0, created.exit(), created.err());
+    CliRun list = admin("list-tokens");
+    assertTrue(list.out().strip().endsWith("Z\tactive"), list.out());
+    for (String bad : new String[] {"yesterday", "-1d", "2001-01-01", "PT0S"}) {
+      CliRun run = admin("create-token", "--role", "auditor", "--expires", bad);
+      assertEquals(2, run.exit(), bad);
+      assertEquals(1, run.err().strip().lines().count(), run.err());
+      assertEquals("", run.out());
+    }
+  }
+
+  @Test
+  void expiry_durationsDatesAndInstants() {
+    java.time.Instant now = java.time.Instant.parse("2026-12-06T10:00:00Z");
+    assertEquals(now.plusSeconds(30 * 86_400L), AdminCommand.expiry("30d", now));
+    assertEquals(now.plusSeconds(12 * 3600L), AdminCommand.expiry("PT12H", now));
+    assertEquals(now.plusSeconds(90 * 60L), AdminCommand.expiry("90m", now));
+    assertEquals(
+        java.time.Instant.parse("2027-01-31T00:00:00Z"), AdminCommand.expiry("2027-01-31", now));
+    assertEquals(
+        java.time.Instant.parse("2027-01-31T12:00:00Z"),
+        AdminCommand.expiry("2027-01-31T12:00:00Z", now));
+  }
+
+  @Test
   void serve_badOptions_exit2WithOneLine() {
     for (String[] args :
         new String[][] {

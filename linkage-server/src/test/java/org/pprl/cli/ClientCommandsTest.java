@@ -350,7 +350,7 @@ class ClientCommandsTest {
     assertEquals(ServiceException.REFUSED, bad.exitValue(), badErr);
     assertEquals(
         "pprl project show: the service refused (unauthenticated, HTTP 401): the token is not"
-            + " known",
+            + " known, or is revoked or expired",
         badErr.strip());
   }
 

@@ -51,6 +51,9 @@ class AuditTest {
   private final Map<Role, String> tokens = new HashMap<>();
   private String dhsSteward;
 
+  /** The events {@link #start} leaves in the log: one {@code token.create} for each token. */
+  private static final int SETUP = 4;
+
   @BeforeEach
   void start() throws IOException {
     store = Store.open(dir);
@@ -164,7 +167,12 @@ class AuditTest {
     for (String line : exportedLines()) {
       events.add(ServiceFixture.JSON.readTree(line));
     }
-    assertEquals(3, events.size(), events.toString());
+    assertEquals(SETUP + 3, events.size(), events.toString());
+    for (JsonNode token : events.subList(0, SETUP)) {
+      assertEquals("token.create", token.get("action").asText(), token.toString());
+      assertEquals(Store.OPERATOR, token.get("role").asText());
+    }
+    events = events.subList(SETUP, events.size());
     JsonNode create = events.get(0);
     assertEquals("project.create", create.get("action").asText());
     assertEquals("admin", create.get("role").asText());
@@ -178,7 +186,7 @@ class AuditTest {
     JsonNode refused = events.get(2);
     assertEquals("extract.refuse", refused.get("action").asText());
     assertEquals("wrong_fingerprint", refused.get("detail").get("code").asText());
-    assertEquals(List.of(1L, 2L, 3L), events.stream().map(e -> e.get("seq").asLong()).toList());
+    assertEquals(List.of(5L, 6L, 7L), events.stream().map(e -> e.get("seq").asLong()).toList());
   }
 
   @Test
@@ -208,8 +216,8 @@ class AuditTest {
                 .build());
     assertEquals(403, forbidden.status());
     List<String> lines = exportedLines();
-    assertEquals(2, lines.size(), lines.toString());
-    JsonNode refused = ServiceFixture.JSON.readTree(lines.get(1));
+    assertEquals(SETUP + 2, lines.size(), lines.toString());
+    JsonNode refused = ServiceFixture.JSON.readTree(lines.get(SETUP + 1));
     assertEquals("extract.refuse", refused.get("action").asText());
     assertEquals("analyst", refused.get("role").asText());
     assertEquals("forbidden", refused.get("detail").get("code").asText());
@@ -222,10 +230,11 @@ class AuditTest {
     exportedLines();
     List<String> second = exportedLines();
     // The creation, the first export's reading and the checkpoint signed over it.
-    assertEquals(3, second.size(), second.toString());
+    assertEquals(SETUP + 3, second.size(), second.toString());
     assertEquals(
-        "audit.export", ServiceFixture.JSON.readTree(second.get(1)).get("action").asText());
-    assertEquals("checkpoint", ServiceFixture.JSON.readTree(second.get(2)).get("type").asText());
+        "audit.export", ServiceFixture.JSON.readTree(second.get(SETUP + 1)).get("action").asText());
+    assertEquals(
+        "checkpoint", ServiceFixture.JSON.readTree(second.get(SETUP + 2)).get("type").asText());
     Verification v = Verifier.verify(second, store.auditPublicKey());
     assertTrue(v.ok(), v.toString());
     assertEquals(0, v.unsignedTail());
@@ -244,13 +253,36 @@ class AuditTest {
     String[] verified = verifyWithCli(lines);
 
     assertEquals("0", verified[0], verified[2]);
-    assertEquals("verified 3 events, 1 checkpoints", verified[1]);
+    assertEquals("verified 7 events, 1 checkpoints", verified[1]);
     // Tamper evidence is kept: the export's own event is covered by the signature.
     List<String> edited = new ArrayList<>(lines);
-    edited.set(2, edited.get(2).replace("\"auditor\"", "\"admin\""));
+    edited.set(SETUP + 2, edited.get(SETUP + 2).replace("\"auditor\"", "\"admin\""));
     String[] tampered = verifyWithCli(edited);
     assertEquals("1", tampered[0], tampered[2]);
-    assertTrue(tampered[1].startsWith("EDITED at seq 3:"), tampered[1]);
+    assertTrue(tampered[1].startsWith("EDITED at seq 7:"), tampered[1]);
+  }
+
+  /** Issue 14: a field outside the hash rode along, and an empty file "verified 0 events". */
+  @Test
+  void verify_exportWithAnAddedTopLevelFieldOrEmpty_failsWithOneLineAndExit2() throws Exception {
+    long project = createProject();
+    assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 5, 3)));
+    List<String> lines =
+        new ArrayList<>(getAudit(tokens.get(Role.AUDITOR)).body().lines().toList());
+    assertEquals("0", verifyWithCli(lines)[0]);
+    int upload = SETUP + 1;
+    lines.set(upload, lines.get(upload).replaceFirst("^\\{", "{\"approved\":true,"));
+
+    String[] added = verifyWithCli(lines);
+    String[] empty = verifyWithCli(List.of());
+
+    assertEquals("2", added[0], added[1]);
+    assertTrue(added[2].contains("line " + (upload + 1) + ": unknown field 'approved'"), added[2]);
+    assertEquals(1, added[2].lines().count(), added[2]);
+    assertEquals("2", empty[0], empty[1]);
+    assertTrue(empty[2].contains("holds no event"), empty[2]);
+    assertEquals(1, empty[2].lines().count(), empty[2]);
+    assertEquals("", empty[1]);
   }
 
   @Test
@@ -282,7 +314,7 @@ class AuditTest {
     checkpoint(tokens.get(Role.AUDITOR), 201);
     String[] ok = verifyWithCli(exportedLines());
     assertEquals("0", ok[0], ok[2]);
-    assertEquals("verified 3 events, 1 checkpoints", ok[1]);
+    assertEquals("verified 7 events, 1 checkpoints", ok[1]);
 
     try (Connection c =
             DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
@@ -291,11 +323,11 @@ class AuditTest {
           1,
           s.executeUpdate(
               "UPDATE audit_events SET detail = REPLACE(detail, '\"records\":5', '\"records\":50')"
-                  + " WHERE seq = 2"));
+                  + " WHERE seq = 6"));
     }
     String[] tampered = verifyWithCli(exportedLines());
     assertEquals("1", tampered[0], tampered[2]);
-    assertTrue(tampered[1].startsWith("EDITED at seq 2:"), tampered[1]);
+    assertTrue(tampered[1].startsWith("EDITED at seq 6:"), tampered[1]);
   }
 
   @Test
@@ -307,11 +339,11 @@ class AuditTest {
     try (Connection c =
             DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
         Statement s = c.createStatement()) {
-      assertEquals(1, s.executeUpdate("DELETE FROM audit_events WHERE seq = 2"));
+      assertEquals(1, s.executeUpdate("DELETE FROM audit_events WHERE seq = 6"));
     }
     String[] r = verifyWithCli(exportedLines());
     assertEquals("1", r[0], r[2]);
-    assertTrue(r[1].startsWith("MISSING at seq 2:"), r[1]);
+    assertTrue(r[1].startsWith("MISSING at seq 6:"), r[1]);
   }
 
   @Test
@@ -327,8 +359,8 @@ class AuditTest {
             DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
         Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM audit_checkpoints");
-      // The upload (seq 2) and the earlier export's own read (seq 3).
-      assertEquals(2, s.executeUpdate("DELETE FROM audit_events WHERE seq >= 2"));
+      // The upload (seq 6) and the earlier export's own read (seq 7).
+      assertEquals(2, s.executeUpdate("DELETE FROM audit_events WHERE seq >= 6"));
     }
     // Exported from the store directly: an export over the API would append its own read.
     Path log = work.resolve("audit.jsonl");
@@ -365,15 +397,15 @@ class AuditTest {
     String[] r = verifyWithCli(exportedLines());
     assertEquals("0", r[0], r[2]);
     assertEquals(
-        "verified 1 events, 0 checkpoints\n"
-            + "UNSIGNED_TAIL: 1 events after the last checkpoint are not signed",
+        "verified 5 events, 0 checkpoints\n"
+            + "UNSIGNED_TAIL: 5 events after the last checkpoint are not signed",
         r[1]);
   }
 
   @Test
   void audit_everyHundredEvents_isCheckpointed() throws Exception {
     Principal admin = store.principals().get(0);
-    for (int i = 0; i < Store.CHECKPOINT_EVERY + 1; i++) {
+    for (int i = 0; i < Store.CHECKPOINT_EVERY + 1 - SETUP; i++) {
       store.audit(admin, "test.event", Map.of("i", i));
     }
     List<String> lines = exportedLines();
@@ -416,7 +448,7 @@ class AuditTest {
     List<String> lines = exportedLines();
     Verification v = Verifier.verify(lines, store.auditPublicKey());
     assertTrue(v.ok(), v.toString());
-    assertEquals(threads * each, v.events());
+    assertEquals(SETUP + threads * each, v.events());
     int[] next = new int[threads];
     for (String line : lines) {
       JsonNode detail = ServiceFixture.JSON.readTree(line).path("detail");

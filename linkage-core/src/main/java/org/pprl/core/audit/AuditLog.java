@@ -3,14 +3,28 @@ package org.pprl.core.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Set;
 
 /**
  * The exported audit log's line format (JSON lines, one object per line, canonical JSON). An event
  * line is the event's fields plus {@code "type":"event"} and its chain {@code "hash"}; a checkpoint
  * line is {@code {"hash","seq","signature","type":"checkpoint"}} and follows the event it covers (a
  * checkpoint with seq 0 comes first).
+ *
+ * <p>An event's chain hash covers every field of its line but {@code hash} itself and {@code type},
+ * which only says how the line is read. A line with any other field is refused: a field that the
+ * hash does not cover could otherwise be added or changed unnoticed.
  */
 public final class AuditLog {
+  /** The fields of an event line: the event's, which its hash covers, and type and hash. */
+  private static final Set<String> EVENT_FIELDS =
+      Set.of(
+          "action", "actor", "agency", "detail", "purpose", "role", "seq", "time", "type", "hash");
+
+  /** The fields of a checkpoint line. */
+  private static final Set<String> CHECKPOINT_FIELDS = Set.of("hash", "seq", "signature", "type");
+
   private AuditLog() {}
 
   /** The line for an event and its chain hash (hex), without a line break. */
@@ -53,6 +67,7 @@ public final class AuditLog {
       String type = string(n, "type", false);
       switch (type) {
         case "event":
+          onlyFields(n, EVENT_FIELDS);
           JsonNode detail = n.get("detail");
           if (detail == null || !detail.isObject()) {
             throw new IllegalArgumentException("'detail' must be an object");
@@ -69,6 +84,7 @@ public final class AuditLog {
                   detail.toString());
           return new Line(e, string(n, "hash", false), null);
         case "checkpoint":
+          onlyFields(n, CHECKPOINT_FIELDS);
           return new Line(
               null,
               null,
@@ -79,6 +95,20 @@ public final class AuditLog {
       }
     } catch (IllegalArgumentException e) {
       throw new MalformedLogException(number, e.getMessage());
+    }
+  }
+
+  /** Refuses a field not in {@code known}, naming it (a name is a key, never a value). */
+  private static void onlyFields(JsonNode n, Set<String> known) {
+    for (Iterator<String> names = n.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!known.contains(name)) {
+        String shown = name.replaceAll("[^\\x20-\\x7E]", "?");
+        throw new IllegalArgumentException(
+            "unknown field '"
+                + (shown.length() <= 64 ? shown : shown.substring(0, 64) + "...")
+                + "', which no hash covers");
+      }
     }
   }
 

@@ -16,7 +16,11 @@ import java.util.List;
  * more than one spelling, so it is refused). Two equal JSON values have equal canonical bytes.
  */
 final class Canonical {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Reads a key given twice as an error: one line must have one reading. */
+  static final ObjectMapper MAPPER =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   private Canonical() {}
 
@@ -29,8 +33,12 @@ final class Canonical {
       }
       return n;
     } catch (JsonProcessingException e) {
+      String why =
+          e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+              ? "a key given twice"
+              : "not JSON";
       throw new IllegalArgumentException(
-          "not JSON (at column " + e.getLocation().getColumnNr() + ")");
+          why + " (at column " + e.getLocation().getColumnNr() + ")");
     }
   }
 

@@ -14,7 +14,13 @@ public final class MalformedLogException extends IllegalArgumentException {
     this.line = line;
   }
 
-  /** The 1-based number of the malformed line. */
+  /** A log that is malformed as a whole (no line to name), such as one without any event. */
+  MalformedLogException(String what) {
+    super(what);
+    this.line = 0;
+  }
+
+  /** The 1-based number of the malformed line, or 0 if the log as a whole is malformed. */
   public long line() {
     return line;
   }

@@ -30,7 +30,7 @@ public final class Verifier {
   /**
    * Verifies the log in a file (UTF-8 JSON lines); the file is read twice.
    *
-   * @throws MalformedLogException if a line is not an event or checkpoint
+   * @throws MalformedLogException if a line is not an event or checkpoint, or no line is an event
    * @throws IOException if the file cannot be read
    */
   public static Verification verify(Path log, byte[] publicKey) throws IOException {
@@ -54,7 +54,7 @@ public final class Verifier {
   /**
    * Verifies a log given as its lines.
    *
-   * @throws MalformedLogException if a line is not an event or checkpoint
+   * @throws MalformedLogException if a line is not an event or checkpoint, or no line is an event
    */
   public static Verification verify(List<String> lines, byte[] publicKey) {
     return verify(
@@ -75,7 +75,14 @@ public final class Verifier {
     long[] present = presentSeqs(lines);
     Walk walk = new Walk(present, publicKey);
     lines.forEach(walk::accept);
-    return walk.result();
+    Verification v = walk.result();
+    if (v.ok() && v.events() == 0) {
+      // Every export holds at least the event of its own reading. An empty file (a failed copy, a
+      // log cut to nothing, or to its genesis checkpoint) vouches for nothing and must not pass as
+      // a verified log; one whose checkpoints name events it lacks is reported as MISSING above.
+      throw new MalformedLogException("the log holds no event: every export holds at least one");
+    }
+    return v;
   }
 
   /**

@@ -97,7 +97,7 @@ class VerifierPropertiesTest {
   @Property(tries = 50)
   void verify_untouchedLog_isOk(
       @ForAll long seed,
-      @ForAll @IntRange(min = 0, max = 30) int n,
+      @ForAll @IntRange(min = 1, max = 30) int n,
       @ForAll @IntRange(min = 1, max = 7) int every) {
     Verification v = verify(log(seed, n, every, true));
     assertTrue(v.ok(), v.toString());
@@ -285,12 +285,40 @@ class VerifierPropertiesTest {
   }
 
   @Example
-  void checkpoint_emptyLog_verifiesAtSeqZero() {
-    List<String> lines = new ArrayList<>();
-    lines.add(AuditLog.checkpointLine(KEY.sign(0, AuditChain.genesis())));
-    Verification v = verify(lines);
-    assertTrue(v.ok(), v.toString());
-    assertEquals(1, v.checkpoints());
+  void verify_logWithoutEvents_isRefused() {
+    // An empty file, and one left with nothing but the genesis checkpoint, vouch for nothing.
+    List<String> onlyGenesis = List.of(AuditLog.checkpointLine(KEY.sign(0, AuditChain.genesis())));
+    for (List<String> lines : List.of(List.<String>of(), List.of("", " "), onlyGenesis)) {
+      MalformedLogException e = assertThrows(MalformedLogException.class, () -> verify(lines));
+      assertTrue(e.getMessage().contains("no event"), e.getMessage());
+    }
+  }
+
+  @Property(tries = 50)
+  void verify_unknownFieldAddedToAnyLine_isRefusedNamingIt(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 20) int n,
+      @ForAll @IntRange(min = 0, max = 40) int target) {
+    // A field the hash does not cover must not ride along on a verified log.
+    List<String> lines = log(seed, n, 3, true);
+    int at = target % lines.size();
+    ObjectNode line = node(lines.get(at));
+    line.put("note", "SECRET");
+    lines.set(at, line.toString());
+    MalformedLogException e = assertThrows(MalformedLogException.class, () -> verify(lines));
+    assertEquals(at + 1, e.line());
+    assertTrue(e.getMessage().contains("unknown field 'note'"), e.getMessage());
+    assertTrue(!e.getMessage().contains("SECRET"), e.getMessage());
+  }
+
+  @Example
+  void verify_keyGivenTwice_isRefused() {
+    List<String> lines = log(5, 2, 1, true);
+    // The hash was computed over one reading; a second "role" must not give another.
+    lines.set(0, lines.get(0).replace("{\"action\"", "{\"role\":\"admin\",\"action\""));
+    MalformedLogException e = assertThrows(MalformedLogException.class, () -> verify(lines));
+    assertEquals(1, e.line());
+    assertTrue(e.getMessage().contains("twice"), e.getMessage());
   }
 
   @Example
