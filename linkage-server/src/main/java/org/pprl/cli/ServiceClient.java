@@ -73,7 +73,7 @@ final class ServiceClient {
   }
 
   /** {@code PUT path} with a file as the body, answered {@code expected} with JSON. */
-  JsonNode put(String path, Path file, int expected) {
+  JsonNode put(String path, Path file, int... expected) {
     HttpRequest.BodyPublisher publisher;
     try {
       publisher = HttpRequest.BodyPublishers.ofFile(file);
@@ -130,10 +130,10 @@ final class ServiceClient {
         .header("Authorization", "Bearer " + token);
   }
 
-  private JsonNode send(HttpRequest.Builder request, int expected) {
+  private JsonNode send(HttpRequest.Builder request, int... expected) {
     HttpResponse<String> r =
         exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    if (r.statusCode() != expected) {
+    if (java.util.Arrays.stream(expected).noneMatch(s -> s == r.statusCode())) {
       throw refusal(r.statusCode(), r.body());
     }
     try {

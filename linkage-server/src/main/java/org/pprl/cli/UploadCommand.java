@@ -66,7 +66,8 @@ final class UploadCommand implements Callable<Integer> {
     long id = project.id(client);
     JsonNode receipt;
     try {
-      receipt = client.put("/projects/" + id + "/extracts/" + named, extract, 201);
+      // 200: the very bytes of the current version again, answered with that version.
+      receipt = client.put("/projects/" + id + "/extracts/" + named, extract, 201, 200);
     } catch (ServiceException e) {
       if ("forbidden".equals(e.code()) || "wrong_agency".equals(e.code())) {
         throw e.with(
@@ -84,6 +85,20 @@ final class UploadCommand implements Callable<Integer> {
       return 0;
     }
     JsonNode assessment = receipt.get("assessment");
+    if (receipt.path("unchanged").asBoolean()) {
+      out.printf(
+          Locale.ROOT,
+          "unchanged: %s is version %d of project %d, agency %s, already (sha256 %s, uploaded %s);"
+              + " no new version%n",
+          extract.getFileName(),
+          receipt.get("version").asInt(),
+          receipt.get("project").asLong(),
+          receipt.get("agency").asText(),
+          receipt.get("sha256").asText(),
+          receipt.get("uploadedAt").asText());
+      out.flush();
+      return 0;
+    }
     out.printf(
         Locale.ROOT,
         "uploaded %s: project %d, agency %s, version %d, %,d records (added %,d, removed %,d)%n"

@@ -73,7 +73,11 @@ public final class ApiException extends RuntimeException {
     TOO_MANY_UPLOADS(429),
     /** The service is receiving as many uploads as it takes at once; send again later. */
     UPLOADS_BUSY(503),
-    /** The method is not allowed on this path. */
+    /** The request's header block is larger than the service reads (answered by Jetty). */
+    HEADERS_TOO_LARGE(431),
+    /** The request's URI is longer than the service reads (answered by Jetty). */
+    URI_TOO_LONG(414),
+    /** The method is not allowed on this path (the {@code Allow} header lists those that are). */
     METHOD_NOT_ALLOWED(405),
     /** A fault in the service; details are in its log, not the response. */
     INTERNAL(500);

@@ -66,6 +66,10 @@ final class Disclosures {
         Caffeine.newBuilder().maximumWeight(maxCachedRecords).weigher(Disclosures::weight).build();
   }
 
+  /** The fields of a question's body; any other is refused by name. */
+  private static final java.util.Set<String> QUESTION_FIELDS =
+      java.util.Set.of("purpose", "question");
+
   void register(Javalin app) {
     app.post("/projects/{project}/questions", ctx -> auditRefusal(ctx, "question", this::answer));
     app.get("/projects/{project}/matches", ctx -> auditRefusal(ctx, "matches", this::matches));
@@ -121,6 +125,7 @@ final class Disclosures {
     Store.Project project = Requests.visibleProject(store, ctx, Requests.principal(ctx));
     Principal caller = Requests.requireRole(ctx, Role.ANALYST);
     JsonNode body = Requests.jsonObject(ctx);
+    Requests.onlyFields(body, QUESTION_FIELDS);
     String purpose = purpose(project, Requests.text(body, "purpose"));
     JsonNode asked = body.get("question");
     OverlapQuestion question;

@@ -48,6 +48,21 @@ final class Endpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int DEFAULT_MIN_CELL_SIZE = 6;
+
+  /** The fields of {@code POST /projects}; any other is refused by name. */
+  private static final Set<String> PROJECT_FIELDS =
+      Set.of(
+          "name",
+          "agencies",
+          "schemaFingerprint",
+          "minCellSize",
+          "purposes",
+          "attributes",
+          "recordLevelPurposes",
+          "questions",
+          "statutory",
+          "refuseFailedAssessment");
+
   private static final Pattern AGENCY_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   private final Store store;
@@ -102,6 +117,7 @@ final class Endpoints {
   private void createProject(Context ctx) {
     Requests.requireRole(ctx, Role.ADMIN);
     JsonNode body = Requests.jsonObject(ctx);
+    Requests.onlyFields(body, PROJECT_FIELDS);
     String name = Requests.text(body, "name");
     String fingerprint = Requests.text(body, "schemaFingerprint");
     if (!body.path("agencies").isArray()) {
@@ -306,10 +322,8 @@ final class Endpoints {
   }
 
   private Store.Run pathRun(Context ctx, Store.Project project) {
-    long id;
-    try {
-      id = Long.parseLong(ctx.pathParam("run"));
-    } catch (NumberFormatException e) {
+    Long id = Requests.canonicalId(ctx.pathParam("run"));
+    if (id == null) {
       throw new ApiException(Code.NOT_FOUND, "no such run");
     }
     return store
@@ -548,6 +562,22 @@ final class Endpoints {
               + String.join("; ", failedChecks(assessment))
               + " (docs/attacks.md; pprl assess shows the same)");
     }
+    Optional<Store.ExtractVersion> same =
+        store
+            .currentExtract(project.id(), agency)
+            .filter(v -> v.sha256().equals(summary.fileSha256()));
+    if (same.isPresent()) {
+      // The very bytes of the current version: a new version would change nothing but its number
+      // (and make a run over it look like a new one). Answered with that version, and logged.
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("project", project.id());
+      detail.put("agency", agency);
+      detail.put("version", same.get().version());
+      detail.put("sha256", same.get().sha256());
+      store.audit(caller, "extract.unchanged", detail);
+      ctx.status(200).json(receipt(project, agency, same.get(), assessment, true));
+      return;
+    }
     List<Path> withOthers = withOtherExtracts(project, agency, temp);
     Map<String, Object> audited = new LinkedHashMap<>();
     audited.put("own", assessment);
@@ -559,17 +589,31 @@ final class Endpoints {
         version.version(),
         project.id(),
         caller.id());
+    ctx.status(201).json(receipt(project, agency, version, assessment, false));
+  }
+
+  /**
+   * The answer to an upload: the version it is, and whether it was {@code unchanged} (the current
+   * version's bytes sent again: that version, with no new one made).
+   */
+  private static Map<String, Object> receipt(
+      Store.Project project,
+      String agency,
+      Store.ExtractVersion version,
+      Map<String, Object> assessment,
+      boolean unchanged) {
     Map<String, Object> receipt = new LinkedHashMap<>();
     receipt.put("project", project.id());
     receipt.put("agency", agency);
     receipt.put("version", version.version());
     receipt.put("records", version.recordCount());
-    receipt.put("added", version.change().added());
-    receipt.put("removed", version.change().removed());
+    receipt.put("added", version.change() == null ? null : version.change().added());
+    receipt.put("removed", version.change() == null ? null : version.change().removed());
     receipt.put("sha256", version.sha256());
     receipt.put("uploadedAt", version.uploadedAt());
+    receipt.put("unchanged", unchanged);
     receipt.put("assessment", assessment);
-    ctx.status(201).json(receipt);
+    return receipt;
   }
 
   /** Attempts at recording an upload while other uploads of the agency keep replacing its base. */
@@ -743,6 +787,8 @@ final class Endpoints {
         Code.TOO_LARGE, "the upload is larger than the limit of " + maxUploadBytes + " bytes");
   }
 
+  private static final Set<String> STATUTORY_FIELDS = Set.of("name", "question");
+
   /** The {@code statutory} field: an array of {@code {"name": N, "question": Q}}. */
   private static List<Store.Statutory> statutory(JsonNode body) {
     JsonNode n = body.get("statutory");
@@ -759,6 +805,7 @@ final class Endpoints {
         throw new ApiException(
             Code.BAD_REQUEST, "statutory[" + i + "] must be {\"name\": ..., \"question\": {...}}");
       }
+      Requests.onlyFields(t, STATUTORY_FIELDS);
       out.add(new Store.Statutory(t.get("name").asText(), t.get("question")));
     }
     return out;

@@ -2,6 +2,8 @@ package org.pprl.server;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,18 +122,29 @@ public final class LinkageServer implements AutoCloseable {
     // Every route as Javalin registers it, so that tests compare the API description with what is
     // really served and cannot drift from it.
     Set<Route> routes = new LinkedHashSet<>();
+    Map<String, Handler> gets = new LinkedHashMap<>();
     Javalin app =
         Javalin.create(
             config -> {
               config.showJavalinBanner = false;
               config.http.defaultContentType = "application/json";
+              // Jetty answers some requests itself (a header block or URI too large, a malformed
+              // request line): in the refusal shape too, not its HTML page.
+              config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              config.jetty.modifyServletContextHandler(
+                  handler -> handler.setErrorHandler(new JsonErrorHandler()));
               config.jetty.addConnector((server, http) -> connector(server, http, settings, tls));
               config.events(
                   e ->
                       e.handlerAdded(
                           h -> {
-                            if (h.getHttpMethod().isHttpMethod()) {
+                            // HEAD mirrors every GET (below): not a route of its own.
+                            if (h.getHttpMethod().isHttpMethod()
+                                && h.getHttpMethod() != HandlerType.HEAD) {
                               routes.add(new Route(h.getHttpMethod().name(), h.getPath()));
+                            }
+                            if (h.getHttpMethod() == HandlerType.GET) {
+                              gets.put(h.getPath(), h.getHandler());
                             }
                           }));
             });
@@ -161,8 +174,22 @@ public final class LinkageServer implements AutoCloseable {
       throw new UncheckedIOException("cannot read or make the cell-key secret", e);
     }
     new Disclosures(store, cellKeySecret, CACHED_RECORDS).register(app);
+    // Javalin answers HEAD on any GET path with 200 without running its handler, so without the
+    // role checks: HEAD runs the GET handler itself (the same checks, refusals and audit event),
+    // and Jetty sends no body.
+    new LinkedHashMap<>(gets).forEach(app::head);
+    AllowedMethods allowed = new AllowedMethods(routes);
     app.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.code(), e.getMessage()));
-    app.exception(HttpResponseException.class, (e, ctx) -> refuse(ctx, fromStatus(e.getStatus())));
+    app.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          if (e.getStatus() == 404) {
+            // Javalin's answer when no route has this method and path.
+            notFound(ctx, allowed);
+          } else {
+            refuse(ctx, fromStatus(e.getStatus()));
+          }
+        });
     app.exception(
         Exception.class,
         (e, ctx) -> {
@@ -176,7 +203,13 @@ public final class LinkageServer implements AutoCloseable {
               ctx.matchedPath());
           refuse(ctx, ApiException.Code.INTERNAL, "internal error");
         });
-    app.error(404, ctx -> refuseIfEmpty(ctx, ApiException.Code.NOT_FOUND));
+    app.error(
+        404,
+        ctx -> {
+          if (ctx.attribute(REFUSED) == null) {
+            notFound(ctx, allowed);
+          }
+        });
     app.error(405, ctx -> refuseIfEmpty(ctx, ApiException.Code.METHOD_NOT_ALLOWED));
     try {
       app.start();
@@ -384,6 +417,20 @@ public final class LinkageServer implements AutoCloseable {
     refuse(ctx, code, defaultMessage(code));
   }
 
+  /**
+   * No route has this method and path: 405 with the methods the path has in {@code Allow} (RFC
+   * 9110) if it is a known path, else 404.
+   */
+  private static void notFound(Context ctx, AllowedMethods allowed) {
+    String allow = allowed.on(ctx.path());
+    if (allow.isEmpty()) {
+      refuse(ctx, ApiException.Code.NOT_FOUND);
+    } else {
+      ctx.header("Allow", allow);
+      refuse(ctx, ApiException.Code.METHOD_NOT_ALLOWED);
+    }
+  }
+
   /** For a status Javalin set itself (no route matched): the same JSON body as any refusal. */
   private static void refuseIfEmpty(Context ctx, ApiException.Code code) {
     if (ctx.attribute(REFUSED) == null) {
@@ -391,7 +438,7 @@ public final class LinkageServer implements AutoCloseable {
     }
   }
 
-  private static ApiException.Code fromStatus(int status) {
+  static ApiException.Code fromStatus(int status) {
     switch (status) {
       case 400:
         return ApiException.Code.BAD_REQUEST;
@@ -407,17 +454,25 @@ public final class LinkageServer implements AutoCloseable {
         return ApiException.Code.CONFLICT;
       case 413:
         return ApiException.Code.TOO_LARGE;
+      case 414:
+        return ApiException.Code.URI_TOO_LONG;
+      case 431:
+        return ApiException.Code.HEADERS_TOO_LARGE;
       default:
         return status >= 500 ? ApiException.Code.INTERNAL : ApiException.Code.BAD_REQUEST;
     }
   }
 
-  private static String defaultMessage(ApiException.Code code) {
+  static String defaultMessage(ApiException.Code code) {
     switch (code) {
       case NOT_FOUND:
         return "no such endpoint or object";
       case METHOD_NOT_ALLOWED:
         return "method not allowed on this path";
+      case URI_TOO_LONG:
+        return "the request's URI is too long";
+      case HEADERS_TOO_LARGE:
+        return "the request's headers are too large";
       case INTERNAL:
         return "internal error";
       default:

@@ -233,6 +233,9 @@ public final class Store {
     if (agency != null && !agencyExists(agency)) {
       throw new IllegalArgumentException("no agency '" + agency + "': create it first");
     }
+    if (name != null) {
+      Names.requirePrintable("token name", name);
+    }
     String token = Tokens.generate();
     String created = now();
     String expiresAt = expires == null ? null : expires.toString();
@@ -570,6 +573,7 @@ public final class Store {
     if (name == null || name.isBlank() || name.length() > 200) {
       throw new IllegalArgumentException("project name must be 1 to 200 characters");
     }
+    Names.requirePrintable("project name", name);
     if (agencies == null || agencies.isEmpty()) {
       throw new IllegalArgumentException("a project needs at least one agency");
     }

@@ -50,6 +50,8 @@ class AdminCommandTest {
           {"create-token", "--role", "analyst", "--agency", "dhs"},
           {"create-token", "--role", "steward", "--agency", "nope"},
           {"create-token", "--role", "king"},
+          {"create-token", "--role", "analyst", "--name", "two\nlines"},
+          {"create-token", "--role", "analyst", "--name", "left\u202Eright"},
           {"create-agency", "dhs"},
           {"create-agency", "Bad/Id"}
         }) {

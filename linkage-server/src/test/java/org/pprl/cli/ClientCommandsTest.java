@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -189,16 +190,15 @@ class ClientCommandsTest {
     assertTrue(
         mismatch.err().contains("names agency 'homeless_services', not 'public_assistance'"),
         mismatch.err());
-    CliRun receipt =
-        ok(
-            as(
-                Agency.PUBLIC_ASSISTANCE.id(),
-                "upload",
-                extract(Agency.PUBLIC_ASSISTANCE).toString(),
-                "--project",
-                "demo",
-                "--json"));
+    String[] upload = {
+      "upload", extract(Agency.PUBLIC_ASSISTANCE).toString(), "--project", "demo", "--json"
+    };
+    CliRun receipt = ok(as(Agency.PUBLIC_ASSISTANCE.id(), upload));
     assertEquals(1, JSON.readTree(receipt.out()).get("version").asInt());
+    // The same file again: no new version, said so, exit 0.
+    CliRun again = ok(as(Agency.PUBLIC_ASSISTANCE.id(), Arrays.copyOf(upload, upload.length - 1)));
+    assertTrue(again.out().startsWith("unchanged: "), again.out());
+    assertTrue(again.out().contains("is version 1 of project"), again.out());
 
     // The administrator runs the linkage and follows it to the end.
     CliRun run = ok(as("admin", "run", "--project", "demo"));

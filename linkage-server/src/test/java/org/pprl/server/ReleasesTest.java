@@ -80,13 +80,18 @@ class ReleasesTest {
 
   /** Uploads dhs's extract holding records {@code r<from>} to {@code r<to - 1>}. */
   private Reply uploadDhs(long project, int from, int to) {
+    return uploadDhs(project, from, to, from);
+  }
+
+  /** As {@link #uploadDhs(long, int, int)}, with encodings drawn from {@code seed}. */
+  private Reply uploadDhs(long project, int from, int to, long seed) {
     List<String> ids = IntStream.range(from, to).mapToObj(i -> "r" + i).toList();
     return send(
         client,
         request(server.port(), "/projects/" + project + "/extracts/dhs", dhs.token())
             .PUT(
                 HttpRequest.BodyPublishers.ofByteArray(
-                    ServiceFixture.extractWithIds("dhs", FINGERPRINT, ids, from)))
+                    ServiceFixture.extractWithIds("dhs", FINGERPRINT, ids, seed)))
             .build());
   }
 
@@ -171,8 +176,10 @@ class ReleasesTest {
     long project = createProject("p");
     assertEquals(201, uploadDhs(project, 0, 5).status());
 
-    Reply again = uploadDhs(project, 0, 5);
+    // The same ids with other encodings (the very same bytes would make no new version).
+    Reply again = uploadDhs(project, 0, 5, 99);
 
+    assertEquals(201, again.status(), again.body().toString());
     assertEquals(0, again.body().get("added").asLong(), again.body().toString());
     assertEquals(0, again.body().get("removed").asLong());
   }
