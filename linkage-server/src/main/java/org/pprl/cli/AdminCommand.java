@@ -103,9 +103,8 @@ public final class AdminCommand implements Runnable {
     public Integer call() {
       Role r = Role.parse(role);
       if (!r.hasAgency() && agency != null) {
-        String article = "aeiou".indexOf(r.id().charAt(0)) >= 0 ? "an " : "a ";
         throw new CommandFailure(
-            "--agency is for a steward's token only, not " + article + r.id() + "'s");
+            "--agency is for a steward's token only, not " + r.withArticle() + "'s");
       }
       Instant until = expires == null ? null : expiry(expires, Instant.now());
       Store.NewToken created = data.open().createToken(r, agency, name, until);

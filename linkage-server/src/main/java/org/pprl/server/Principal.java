@@ -17,7 +17,7 @@ public record Principal(long id, String name, Role role, String agency, String c
     Objects.requireNonNull(role, "role");
     if (role.hasAgency() != (agency != null)) {
       throw new IllegalArgumentException(
-          "a " + role.id() + " " + (role.hasAgency() ? "needs" : "must not have") + " an agency");
+          role.withArticle() + " " + (role.hasAgency() ? "needs" : "must not have") + " an agency");
     }
   }
 }

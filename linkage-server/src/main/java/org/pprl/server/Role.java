@@ -33,6 +33,11 @@ public enum Role {
         "unknown role '" + name + "', expected one of admin, steward, analyst, auditor");
   }
 
+  /** The role's name with its article, for messages: "an admin", "a steward", "an analyst". */
+  public String withArticle() {
+    return ("aeiou".indexOf(id().charAt(0)) >= 0 ? "an " : "a ") + id();
+  }
+
   /** Whether a principal of this role is bound to one agency (only stewards are). */
   public boolean hasAgency() {
     return this == STEWARD;

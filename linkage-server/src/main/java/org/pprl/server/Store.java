@@ -228,7 +228,7 @@ public final class Store {
       throw new IllegalArgumentException("a steward token needs --agency");
     }
     if (!role.hasAgency() && agency != null) {
-      throw new IllegalArgumentException("a " + role.id() + " token must not have an agency");
+      throw new IllegalArgumentException(role.withArticle() + " token must not have an agency");
     }
     if (agency != null && !agencyExists(agency)) {
       throw new IllegalArgumentException("no agency '" + agency + "': create it first");

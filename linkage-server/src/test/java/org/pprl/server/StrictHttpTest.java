@@ -116,6 +116,9 @@ class StrictHttpTest {
         allow("DELETE", "/projects", admin),
         "the methods of the path, HEAD with GET");
     assertEquals(List.of("GET, HEAD"), allow("PUT", "/health", null));
+    // A project is not changed once created (docs/service.md).
+    assertEquals(List.of("GET, HEAD"), allow("PATCH", "/projects/" + project, admin));
+    assertEquals(List.of("GET, HEAD"), allow("DELETE", "/projects/" + project, admin));
     assertEquals(List.of("POST"), allow("GET", "/projects/" + project + "/runs/1/cancel", admin));
     assertEquals(List.of("PUT"), allow("GET", "/projects/" + project + "/extracts/dhs", admin));
     Reply unknown = call("DELETE", "/nothing-here", admin);
