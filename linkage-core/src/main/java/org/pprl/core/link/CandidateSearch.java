@@ -18,7 +18,7 @@ final class CandidateSearch {
   /*
    * Two ways to find candidates, then one way to keep them few.
    *
-   * Exhaustive: every pair's CLK Dice is computed by the kernel, and each record keeps its k most
+   * Exhaustive: every pair's CLK Dice is computed once (KNearest), and each record keeps its k most
    * similar records of the other party (both directions, united). A fixed Dice threshold would be
    * the wrong filter here: how high a true match scores depends on the schema and on how much of
    * the record is missing, but a true match is almost always among a record's few best.

@@ -35,8 +35,8 @@ public final class KNearest {
   private KNearest() {}
 
   /**
-   * The k nearest of each record: {@code of(i)} lists them, best first, as indices into the other
-   * side (or the same matrix, for {@link #within}); fewer than k where fewer share a bit.
+   * The k nearest of each record: {@link #neighbour} gives them, best first, as indices into the
+   * other side (or the same matrix, for {@link #within}); fewer than k where fewer share a bit.
    */
   public static final class Lists {
     private final int k;
