@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -28,6 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.pprl.core.audit.AuditChain;
 import org.pprl.core.audit.AuditEvent;
@@ -71,17 +74,39 @@ public final class Store {
   private static final SecureRandom LINK_ID_RANDOM = new SecureRandom();
 
   private final Path dataDir;
-  private final SQLiteDataSource source;
+  private final DataSource source;
   private final AuditSigner signer;
 
-  private Store(Path dataDir, SQLiteDataSource source, AuditSigner signer) throws SQLException {
+  private Store(Path dataDir, SQLiteDataSource sqlite, AuditSigner signer) throws SQLException {
     this.dataDir = dataDir;
-    this.source = source;
     this.signer = signer;
     // Held for the store's life: SQLite checkpoints and deletes the write-ahead log whenever the
-    // last connection closes, and every call here opens and closes its own, so without this one
-    // an idle moment made the next write rebuild the log (an audit append cost about 9 ms).
-    this.keepOpen = source.getConnection();
+    // last connection closes, so without this one an idle pool made the next write rebuild the
+    // log (an audit append cost about 9 ms).
+    this.keepOpen = sqlite.getConnection();
+    this.source = pool(sqlite);
+  }
+
+  /** How many connections the store's pool keeps at most; callers beyond wait for one in turn. */
+  static final int POOL_SIZE = 8;
+
+  /*
+   * Why a pool. Every call here takes a connection and closes it. Without a pool each was a new
+   * SQLite connection: opened, its pragmas prepared and run, and closed. Under 50 concurrent
+   * analysts those three were about two thirds of the request threads' samples inside SQLite
+   * (JFR; docs/performance.md, "Questions at load"), several times per question. Pooled
+   * connections are opened and configured once; Hikari rolls back a connection returned inside a
+   * transaction and restores auto-commit, so each call still starts clean.
+   */
+  private static DataSource pool(SQLiteDataSource sqlite) {
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(sqlite);
+    config.setPoolName("store");
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMinimumIdle(1);
+    // Never fail fast at start: the database was just opened and migrated.
+    config.setInitializationFailTimeout(-1);
+    return new HikariDataSource(config);
   }
 
   @SuppressWarnings("unused") // held open, see the constructor
@@ -1135,6 +1160,7 @@ public final class Store {
 
   /** The current version of one project's agency's extract, if one was uploaded. */
   public Optional<ExtractVersion> currentExtract(long project, String agency) {
+    int version;
     try (Connection c = connect();
         PreparedStatement s =
             c.prepareStatement(
@@ -1146,14 +1172,15 @@ public final class Store {
         if (!r.next()) {
           return Optional.empty();
         }
-        int version = r.getInt(1);
-        return extractVersions(project, agency).stream()
-            .filter(v -> v.version() == version)
-            .findFirst();
+        version = r.getInt(1);
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read extract versions", e);
     }
+    // Read after this connection is back in the pool: a call never holds two.
+    return extractVersions(project, agency).stream()
+        .filter(v -> v.version() == version)
+        .findFirst();
   }
 
   // ---- runs ----
@@ -1390,25 +1417,25 @@ public final class Store {
 
   /** Moves a queued run to running; empty if it is no longer queued (cancelled meanwhile). */
   Optional<Run> beginRun(long run) {
-    try (Connection c = connect()) {
-      long project;
-      try (PreparedStatement s =
-          c.prepareStatement(
-              "UPDATE runs SET status = 'running', started_at = ?, phase = 'starting'"
-                  + " WHERE id = ? AND status = 'queued' RETURNING project")) {
-        s.setString(1, now());
-        s.setLong(2, run);
-        try (ResultSet r = s.executeQuery()) {
-          if (!r.next()) {
-            return Optional.empty();
-          }
-          project = r.getLong(1);
+    long project;
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE runs SET status = 'running', started_at = ?, phase = 'starting'"
+                    + " WHERE id = ? AND status = 'queued' RETURNING project")) {
+      s.setString(1, now());
+      s.setLong(2, run);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          return Optional.empty();
         }
+        project = r.getLong(1);
       }
-      return run(project, run);
     } catch (SQLException e) {
       throw new StoreException("cannot start a run", e);
     }
+    // Read after this connection is back in the pool: a call never holds two.
+    return run(project, run);
   }
 
   /** Records what a running run is doing now. */

@@ -424,26 +424,13 @@ class AuditTest {
     Principal admin = store.principals().get(0);
     int threads = 16;
     int each = 25;
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(threads);
-    try {
-      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        done.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < each; i++) {
-                    store.audit(admin, "test.event", Map.of("thread", thread, "i", i));
-                  }
-                }));
-      }
-      for (java.util.concurrent.Future<?> f : done) {
-        f.get();
-      }
-    } finally {
-      pool.shutdown();
-    }
+    Concurrently.run(
+        threads,
+        thread -> {
+          for (int i = 0; i < each; i++) {
+            store.audit(admin, "test.event", Map.of("thread", thread, "i", i));
+          }
+        });
     store.checkpoint();
     List<String> lines = exportedLines();
     Verification v = Verifier.verify(lines, store.auditPublicKey());

@@ -43,7 +43,7 @@ import org.pprl.server.ServiceFixture.Reply;
 class DisclosuresTest {
   private static final Agency CS = Agency.CHILDRENS_SERVICES;
   private static final Agency HS = Agency.HOMELESS_SERVICES;
-  private static final String WINDOW =
+  static final String WINDOW =
       "{\"cohort\":{\"agency\":\"childrens_services\",\"where\":{\"foster_care\":[\"Y\"]}},"
           + "\"from\":{\"agency\":\"childrens_services\",\"attribute\":\"foster_discharge_date\"},"
           + "\"to\":{\"agency\":\"homeless_services\",\"attribute\":\"shelter_entry_date\"},"

@@ -52,6 +52,36 @@ class StoreTest {
   }
 
   @Test
+  void pool_moreCallersThanConnections_everyCallCommittedAndNoneLeftInATransaction()
+      throws Exception {
+    // The store's connections are pooled and reused (Store.POOL_SIZE): callers beyond the pool
+    // wait their turn, and a connection given back after a refusal starts the next call clean.
+    Store store = Store.open(dir);
+    int threads = 4 * Store.POOL_SIZE;
+    int each = 10;
+    Concurrently.run(
+        threads,
+        thread -> {
+          for (int i = 0; i < each; i++) {
+            String id = "a" + thread + "-" + i;
+            store.createAgency(id);
+            assertThrows(Store.AlreadyExists.class, () -> store.createAgency(id));
+            assertTrue(store.agencyExists(id));
+          }
+        });
+    assertEquals(threads * each, count("SELECT COUNT(*) FROM agencies"));
+    // No pooled connection holds the write lock: a writer that never waits gets it at once.
+    org.sqlite.SQLiteConfig noWait = new org.sqlite.SQLiteConfig();
+    noWait.setBusyTimeout(0);
+    try (Connection c = noWait.createConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+        Statement s = c.createStatement()) {
+      assertEquals(
+          1, s.executeUpdate("INSERT INTO agencies (id, created) VALUES ('outside', 'now')"));
+    }
+    assertTrue(store.agencyExists("outside"));
+  }
+
+  @Test
   void createToken_storesOnlyTheHash() throws Exception {
     Store store = Store.open(dir);
     store.createAgency("dhs");
