@@ -49,40 +49,21 @@ public class BlockingBenchmark {
 
   @Setup
   public void setUp() {
-    SplittableRandom random = new SplittableRandom(20261123L);
-    long[][] as = new long[size][];
-    long[][] bs = new long[size][];
-    for (int i = 0; i < size; i++) {
-      as[i] = filter(random);
-    }
-    for (int j = 0; j < size; j++) {
-      if (j % PLANT_EVERY == 0) {
-        bs[j] = as[planted(j)].clone();
-        for (int flip = 0; flip < 40; flip++) {
-          int bit = random.nextInt(BITS);
-          bs[j][bit >>> 6] ^= 1L << bit;
-        }
-      } else {
-        bs[j] = filter(random);
-      }
-    }
-    a = FilterMatrix.of(BITS, as);
-    b = FilterMatrix.of(BITS, bs);
+    FilterMatrix[] ab =
+        PlantedFilters.make(
+            new SplittableRandom(20261123L),
+            size,
+            BITS,
+            PLANT_EVERY,
+            40,
+            random -> PlantedFilters.dense(random, BITS, density));
+    a = ab[0];
+    b = ab[1];
     plan = HammingLsh.plan(a, b, 0.99, 0.8, 1, 1);
   }
 
   int planted(int j) {
-    return (j * 7 + 3) % size;
-  }
-
-  private long[] filter(SplittableRandom random) {
-    long[] words = new long[BITS / 64];
-    for (int bit = 0; bit < BITS; bit++) {
-      if (random.nextDouble() < density) {
-        words[bit >>> 6] |= 1L << bit;
-      }
-    }
-    return words;
+    return PlantedFilters.planted(j, size);
   }
 
   /** Distinct candidate pairs found, packed as {@code i << 32 | j}, sorted. */

@@ -66,44 +66,25 @@ public class DiceKernelBenchmark {
     if (!"best".equals(kernel)) {
       System.setProperty("pprl.kernel", kernel);
     }
-    SplittableRandom random = new SplittableRandom(20261123L);
-    long[][] as = new long[SIZE][];
-    long[][] bs = new long[SIZE][];
-    for (int i = 0; i < SIZE; i++) {
-      as[i] = randomFilter(random);
-    }
-    for (int j = 0; j < SIZE; j++) {
-      if (j % PLANT_EVERY == 0) {
-        bs[j] = as[planted(j)].clone();
-        for (int flip = 0; flip < 20; flip++) {
-          int bit = random.nextInt(BITS);
-          bs[j][bit >>> 6] ^= 1L << bit;
-        }
-      } else {
-        bs[j] = randomFilter(random);
-      }
-    }
-    a = FilterMatrix.of(BITS, as);
-    b = FilterMatrix.of(BITS, bs);
+    FilterMatrix[] ab =
+        PlantedFilters.make(
+            new SplittableRandom(20261123L), SIZE, BITS, PLANT_EVERY, 20, this::randomFilter);
+    a = ab[0];
+    b = ab[1];
   }
 
   /** The filter of A that B's filter {@code j} was copied from, when j is a multiple of 64. */
   static int planted(int j) {
-    return (j * 7 + 3) % SIZE;
+    return PlantedFilters.planted(j, SIZE);
   }
 
   private long[] randomFilter(SplittableRandom random) {
+    if (density != 0.5) {
+      return PlantedFilters.dense(random, BITS, density);
+    }
     long[] words = new long[BITS / 64];
     for (int k = 0; k < words.length; k++) {
-      if (density == 0.5) {
-        words[k] = random.nextLong();
-        continue;
-      }
-      for (int bit = 0; bit < 64; bit++) {
-        if (random.nextDouble() < density) {
-          words[k] |= 1L << bit;
-        }
-      }
+      words[k] = random.nextLong();
     }
     return words;
   }

@@ -52,42 +52,21 @@ public class NearestBenchmark {
 
   @Setup
   public void setUp() {
-    SplittableRandom random = new SplittableRandom(20261206L);
-    long[][] as = new long[SIZE][];
-    long[][] bs = new long[SIZE][];
-    for (int i = 0; i < SIZE; i++) {
-      as[i] = randomFilter(random);
-    }
-    for (int j = 0; j < SIZE; j++) {
-      if (j % PLANT_EVERY == 0) {
-        bs[j] = as[planted(j)].clone();
-        for (int flip = 0; flip < 40; flip++) {
-          int bit = random.nextInt(BITS);
-          bs[j][bit >>> 6] ^= 1L << bit;
-        }
-      } else {
-        bs[j] = randomFilter(random);
-      }
-    }
-    a = FilterMatrix.of(BITS, as);
-    b = FilterMatrix.of(BITS, bs);
+    FilterMatrix[] ab =
+        PlantedFilters.make(
+            new SplittableRandom(20261206L),
+            SIZE,
+            BITS,
+            PLANT_EVERY,
+            40,
+            random -> PlantedFilters.dense(random, BITS, DENSITY));
+    a = ab[0];
+    b = ab[1];
   }
 
   /** The filter of A that B's filter {@code j} was copied from, when j is a multiple of 50. */
   static int planted(int j) {
-    return (j * 7 + 3) % SIZE;
-  }
-
-  private static long[] randomFilter(SplittableRandom random) {
-    long[] words = new long[BITS / 64];
-    for (int k = 0; k < words.length; k++) {
-      for (int bit = 0; bit < 64; bit++) {
-        if (random.nextDouble() < DENSITY) {
-          words[k] |= 1L << bit;
-        }
-      }
-    }
-    return words;
+    return PlantedFilters.planted(j, SIZE);
   }
 
   @Benchmark
