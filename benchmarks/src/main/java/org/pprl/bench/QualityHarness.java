@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -84,13 +86,18 @@ public final class QualityHarness {
   }
 
   /**
-   * What the model said beside what the truth says: matches it sees against true pairs, false links
-   * it expects against false pairs in the output, matches it expects to miss against true pairs
-   * missing from the output (sums over the decisions; NaN where a decision has no model).
+   * What the model said beside what the truth says: the matches it counts across extracts against
+   * the persons each pair of extracts shares (the most pairs a one-to-one assignment can get right,
+   * which is what the model across counts), the duplicates it counts inside extracts against the
+   * true pairs inside them, the false links it expects against false pairs in the output, and the
+   * matches it expects to miss against true pairs missing from the output (sums over the decisions;
+   * NaN where a decision has no model).
    */
   record Estimates(
-      double matches,
-      long trueMatches,
+      double across,
+      long trueAcross,
+      double inside,
+      long trueInside,
       double falseLinks,
       long actualFalse,
       double missed,
@@ -258,28 +265,30 @@ public final class QualityHarness {
   static void print(PrintStream out, List<Row> rows) {
     out.printf(
         Locale.ROOT,
-        "%-58s %9s %9s %9s %9s %8s  %-17s %-17s %-17s%n",
+        "%-58s %9s %9s %9s %9s %8s  %-15s %-15s %-15s %-15s%n",
         "data",
         "links",
         "precision",
         "recall",
         "F1",
         "seconds",
-        "matches est/true",
+        "across est/true",
+        "inside est/true",
         "false est/true",
         "missed est/true");
     for (Row r : rows) {
       Estimates e = r.estimates();
       out.printf(
           Locale.ROOT,
-          "%-58s %9d %9.4f %9.4f %9.4f %8.1f  %-17s %-17s %-17s%n",
+          "%-58s %9d %9.4f %9.4f %9.4f %8.1f  %-15s %-15s %-15s %-15s%n",
           r.data(),
           r.links(),
           r.precision(),
           r.recall(),
           r.f1(),
           r.seconds(),
-          e == null ? "" : String.format(Locale.ROOT, "%.0f/%d", e.matches(), e.trueMatches()),
+          e == null ? "" : String.format(Locale.ROOT, "%.0f/%d", e.across(), e.trueAcross()),
+          e == null ? "" : String.format(Locale.ROOT, "%.0f/%d", e.inside(), e.trueInside()),
           e == null ? "" : String.format(Locale.ROOT, "%.0f/%d", e.falseLinks(), e.actualFalse()),
           e == null ? "" : String.format(Locale.ROOT, "%.0f/%d", e.missed(), e.actualMissed()));
     }
@@ -450,11 +459,11 @@ public final class QualityHarness {
       }
     }
     long links = result.links().size();
-    double matches = 0;
+    double[] matches = new double[2]; // across, inside
     double falseLinks = 0;
     double missed = 0;
     for (Linker.Cut cut : result.cuts()) {
-      matches += cut.estimatedMatches();
+      matches[cut.a() == cut.b() ? 1 : 0] += cut.estimatedMatches();
       falseLinks += cut.expectedFalse();
       missed += cut.expectedMissed();
     }
@@ -464,6 +473,58 @@ public final class QualityHarness {
         links == 0 ? 1 : (double) right / links,
         actual == 0 ? 1 : (double) right / actual,
         seconds,
-        new Estimates(matches, actual, falseLinks, links - right, missed, actual - right));
+        new Estimates(
+            matches[0],
+            sharedPersons(parties, truth),
+            matches[1],
+            truePairsInside(parties, truth),
+            falseLinks,
+            links - right,
+            missed,
+            actual - right));
+  }
+
+  /**
+   * The persons each pair of extracts shares, summed over the pairs of extracts: for a person with
+   * a records in one and b in the other, min(a, b), the true pairs a one-to-one assignment can
+   * hold. Where the truth lists pairs rather than entities, the listed pairs across (the same where
+   * each record is in one pair at most, as in FEBRL4).
+   */
+  static long sharedPersons(List<Party> parties, Truth truth) {
+    long shared = 0;
+    for (int p = 0; p < parties.size(); p++) {
+      for (int q = p + 1; q < parties.size(); q++) {
+        if (truth.shape() != Truth.Shape.ENTITIES) {
+          shared += truth.truePairs(parties.get(p).name(), parties.get(q).name());
+          continue;
+        }
+        Map<Integer, int[]> counts = new HashMap<>();
+        for (int side = 0; side < 2; side++) {
+          Party party = parties.get(side == 0 ? p : q);
+          for (int r = 0; r < party.size(); r++) {
+            int entity = truth.entity(party.name(), party.id(r));
+            if (entity >= 0) {
+              counts.computeIfAbsent(entity, e -> new int[2])[side]++;
+            }
+          }
+        }
+        for (int[] c : counts.values()) {
+          shared += Math.min(c[0], c[1]);
+        }
+      }
+    }
+    return shared;
+  }
+
+  /** The true pairs inside each extract, summed (every listed pair for a truth of id pairs). */
+  static long truePairsInside(List<Party> parties, Truth truth) {
+    if (truth.shape() == Truth.Shape.ID_PAIRS) {
+      return parties.size() == 1 ? truth.truePairs(null, null) : 0;
+    }
+    long pairs = 0;
+    for (Party party : parties) {
+      pairs += truth.truePairs(party.name(), party.name());
+    }
+    return pairs;
   }
 }

@@ -25,8 +25,10 @@ class QualityHarnessTest {
     assertTrue(normal.precision() > 0.95, normal.toString());
     assertTrue(normal.recall() > 0.6, normal.toString());
     // The model's estimates sit beside the truth's counts.
-    assertTrue(normal.estimates().trueMatches() > 0, normal.toString());
-    assertTrue(normal.estimates().matches() > 0, normal.toString());
+    assertTrue(normal.estimates().trueAcross() > 0, normal.toString());
+    assertTrue(normal.estimates().across() > 0, normal.toString());
+    assertTrue(normal.estimates().trueInside() > 0, normal.toString());
+    assertTrue(normal.estimates().inside() > 0, normal.toString());
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     QualityHarness.print(new PrintStream(text, true, StandardCharsets.UTF_8), rows);
     assertTrue(
