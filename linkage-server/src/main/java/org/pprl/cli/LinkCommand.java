@@ -19,6 +19,7 @@ import org.pprl.core.io.AtomicOutput;
 import org.pprl.core.link.Entities;
 import org.pprl.core.link.Linker;
 import org.pprl.core.link.Party;
+import org.pprl.core.match.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -193,7 +194,7 @@ final class LinkCommand implements Callable<Integer> {
       options = options.withThreads(threads);
     }
     long start = System.nanoTime();
-    List<Party> parties = load(err, start);
+    List<Party> parties = load(err, start, options.threads());
     List<Linker.KnownLink> known = readKnownLinks(parties);
     List<BlockingQuality> quality = List.of();
     Linker.Result result;
@@ -254,7 +255,7 @@ final class LinkCommand implements Callable<Integer> {
     err.flush();
   }
 
-  private List<Party> load(PrintWriter err, long start) throws IOException {
+  private List<Party> load(PrintWriter err, long start, int threads) throws IOException {
     Set<String> agencies = new HashSet<>();
     Set<String> duplicated = new HashSet<>();
     List<Party> loaded = new ArrayList<>();
@@ -263,15 +264,21 @@ final class LinkCommand implements Callable<Integer> {
         throw new CommandFailure(file + ": no such file");
       }
     }
-    List<Party> first = new ArrayList<>();
+    // The extracts are read side by side (each validated completely); a failure is reported for
+    // the first extract, in the order given, that failed.
+    List<Callable<Party>> reads = new ArrayList<>();
     for (Path file : extracts) {
       progress(err, "reading " + file, start);
-      try {
-        first.add(Party.load(file, file.getFileName().toString()));
-      } catch (IOException e) {
-        throw new CommandFailure(file + ": " + e.getMessage(), e);
-      }
+      reads.add(
+          () -> {
+            try {
+              return Party.load(file, file.getFileName().toString());
+            } catch (IOException e) {
+              throw new CommandFailure(file + ": " + e.getMessage(), e);
+            }
+          });
     }
+    List<Party> first = Parallel.run(reads, threads, "reading the extracts");
     for (Party p : first) {
       if (!agencies.add(p.header().agency())) {
         duplicated.add(p.header().agency());

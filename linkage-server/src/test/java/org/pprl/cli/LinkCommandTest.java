@@ -324,4 +324,33 @@ class LinkCommandTest {
     assertTrue(run.err().contains("TRUNCATED"), run.err());
     assertFalse(Files.exists(pairs));
   }
+
+  @Test
+  void link_twoCorruptExtracts_namesTheFirstGiven() throws Exception {
+    // The extracts are read side by side; the failure reported is the first one's in the order
+    // given, whichever thread failed first.
+    byte[] bytes = Files.readAllBytes(hs);
+    Path half =
+        Files.write(dir.resolve("half.pprl"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Path stub = Files.write(dir.resolve("stub.pprl"), java.util.Arrays.copyOf(bytes, 40));
+    Path pairs = dir.resolve("none.csv");
+
+    for (List<Path> order : List.of(List.of(half, stub), List.of(stub, half))) {
+      CliRun run =
+          CliRun.of(
+              "link",
+              order.get(0).toString(),
+              order.get(1).toString(),
+              "--pairs",
+              pairs.toString(),
+              "--threads",
+              "2");
+
+      assertEquals(2, run.exit(), run.err());
+      String reason =
+          run.err().strip().lines().filter(l -> !l.startsWith("pprl link: [")).findFirst().get();
+      assertTrue(reason.startsWith("pprl link: " + order.get(0) + ": "), run.err());
+      assertFalse(Files.exists(pairs));
+    }
+  }
 }
