@@ -1,6 +1,7 @@
 package org.pprl.core.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,6 +148,8 @@ class DiceMatchingTest {
     assertEquals(greedy(a, b, t, false), listed(result));
     assertEquals(a.size() + b.size(), result.clusters().clusterOf().length);
     assertEquals(60L * 80, result.comparisons());
+    // No model, no estimates: nothing to qualify.
+    assertFalse(result.report().contains(Linker.MISSED_CAVEAT));
   }
 
   @Property(tries = 20)

@@ -52,6 +52,8 @@ class LinkerTest {
     double recall = score[0] / (double) shared;
     assertTrue(precision >= 0.95, "precision " + precision + " " + result.report());
     assertTrue(recall >= 0.95, "recall " + recall + " " + result.report());
+    // The report says what its counts of missed matches leave out.
+    assertTrue(result.report().contains(Linker.MISSED_CAVEAT), String.join("\n", result.report()));
   }
 
   @Test
