@@ -53,11 +53,21 @@ public final class HammingLsh {
    *    true matches and a tenth of chance best partners pass). The promise is then: about
    *    targetRecall of the records whose best partner stands out that way find it.
    *
+   * 3. What a chance collision costs. Scoring a pair reads both records' filters from wherever
+   *    they lie in memory and offers it to each record's list of best partners: at a million
+   *    records per party, 2.5 M chance pairs a table took about 2.4 s, nearly all of the table's
+   *    time. So each record also has a sketch, its bits at SKETCH_BITS positions of the pool, and a
+   *    pair is scored only when the sketches differ in at most sketchMaxDistance of them: two
+   *    XORs and popcounts of values read once per bucket member. The limit is chosen so that the
+   *    near pairs' expected loss (their disagreement on the sketch taken as binomial at their
+   *    measured pool disagreement) is at most SKETCH_LOSS, and the recall counts it.
+   *
    * For each k, the least L reaching the target is found, and the k with the lowest cost kept:
-   * L·(|A| + |B|) keys made and sorted, plus COMPARE_COST·L·|A|·|B|·E[s_r^k] chance collisions
-   * scored, E over the pool agreement s_r of random pairs (sampled). Keys are at most 32 bits, so
-   * a table is one array of packed longs (key << 32 | record) per party, sorted and merged:
-   * no hash map, no boxing, and each thread holds two arrays however many tables there are.
+   * L·(|A| + |B|) keys made and sorted, plus L·|A|·|B|·E[s_r^k·(SKETCH_COST + COMPARE_COST·pass(s_r))]
+   * for the chance collisions, E over the pool agreement s_r of random pairs (sampled), pass the
+   * chance that their sketches are near enough. Keys are at most 32 bits, so a table is one array
+   * of packed longs (key << 32 | record) per party, sorted and merged: no hash map, no boxing,
+   * and each thread holds two arrays however many tables there are.
    */
 
   /** Most tables a plan may use. */
@@ -66,8 +76,32 @@ public final class HammingLsh {
   /** Most bits a table's key may have: keys and record numbers are packed in one long. */
   static final int MAX_BITS = 32;
 
-  /** Relative cost of one chance collision (a Dice comparison) against one key made and sorted. */
-  static final double COMPARE_COST = 4.0;
+  /**
+   * Relative cost of scoring one pair (its Dice, offered to both records' lists of best partners)
+   * against one key made and sorted: from a JFR profile of the 100k × 86k CLK-only link in
+   * docs/performance.md (4.1e-5 samples a pair scored against 7.3e-6 a key).
+   */
+  static final double COMPARE_COST = 6.0;
+
+  /**
+   * Relative cost of comparing one colliding pair's sketches against one key made and sorted (the
+   * same profile: 1.0e-6 samples a pair offered).
+   */
+  static final double SKETCH_COST = 0.15;
+
+  /**
+   * Bit positions of the pool in each record's sketch (at most; fewer when the pool is smaller). On
+   * the 100k × 86k CLK-only city, 128 bits let through 220 pairs a record to be scored and the
+   * candidate search took 45 s, 256 bits 88 pairs and 14 s, 512 bits 62 pairs and 28 s (the
+   * comparison of eight longs costing more than it saved); the same pairs completeness each time.
+   */
+  static final int SKETCH_BITS = 256;
+
+  /** Longs a record's sketch takes. */
+  static final int SKETCH_WORDS = (SKETCH_BITS + 63) / 64;
+
+  /** The most of the near pairs' expected share that the sketch filter may lose. */
+  static final double SKETCH_LOSS = 0.001;
 
   /** Share of bit positions, the most balanced ones, that tables sample from. */
   static final double POOL_SHARE = 0.5;
@@ -97,6 +131,8 @@ public final class HammingLsh {
    * Chosen parameters and what they promise.
    *
    * @param pool bit positions the tables sample from, ascending
+   * @param sketch bit positions of each record's sketch (empty: every colliding pair is scored)
+   * @param sketchMaxDistance the most sketch positions on which a pair may differ to be scored
    * @param nearPairs sampled records whose best partner was at the target Dice or above (the recall
    *     is estimated on them); 0 when none was, and the recall is then for a pair at the target
    *     Dice with independent bits
@@ -107,10 +143,21 @@ public final class HammingLsh {
       int tables,
       int bitsPerTable,
       int[] pool,
+      int[] sketch,
+      int sketchMaxDistance,
       int nearPairs,
       double recall,
       double candidatesPerRecord) {
     public Plan {
+      if (sketch.length > SKETCH_BITS || sketchMaxDistance < 0) {
+        throw new IllegalArgumentException(
+            "a sketch has at most "
+                + SKETCH_BITS
+                + " positions and a distance of at least 0, was "
+                + sketch.length
+                + " and "
+                + sketchMaxDistance);
+      }
       if (tables < 1 || bitsPerTable < 1 || bitsPerTable > MAX_BITS || pool.length == 0) {
         throw new IllegalArgumentException(
             "a plan needs at least one table of 1 to "
@@ -124,6 +171,18 @@ public final class HammingLsh {
                 + " positions");
       }
       pool = pool.clone();
+      sketch = sketch.clone();
+    }
+
+    /** A plan that scores every colliding pair (no sketch filter). */
+    public Plan(
+        int tables,
+        int bitsPerTable,
+        int[] pool,
+        int nearPairs,
+        double recall,
+        double candidatesPerRecord) {
+      this(tables, bitsPerTable, pool, new int[0], 0, nearPairs, recall, candidatesPerRecord);
     }
 
     @Override
@@ -132,11 +191,18 @@ public final class HammingLsh {
     }
 
     @Override
+    public int[] sketch() {
+      return sketch.clone();
+    }
+
+    @Override
     public boolean equals(Object o) {
       return o instanceof Plan p
           && p.tables == tables
           && p.bitsPerTable == bitsPerTable
           && Arrays.equals(p.pool, pool)
+          && Arrays.equals(p.sketch, sketch)
+          && p.sketchMaxDistance == sketchMaxDistance
           && p.nearPairs == nearPairs
           && Double.compare(p.recall, recall) == 0
           && Double.compare(p.candidatesPerRecord, candidatesPerRecord) == 0;
@@ -157,13 +223,20 @@ public final class HammingLsh {
           Locale.ROOT,
           "Hamming LSH: %d tables of %d bits sampled from %d positions (recall %.4f for records'"
               + " best partners that stand out, estimated on %d sampled records; about %.1f"
-              + " chance candidates per record)",
+              + " chance candidates per record%s)",
           tables,
           bitsPerTable,
           pool.length,
           recall,
           nearPairs,
-          candidatesPerRecord);
+          candidatesPerRecord,
+          sketch.length == 0
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  ", scored where %d-bit sketches differ in at most %d",
+                  sketch.length,
+                  sketchMaxDistance));
     }
   }
 
@@ -206,25 +279,40 @@ public final class HammingLsh {
     for (int t = 0; t < chance.length; t++) {
       chance[t] = agreement(a, random.nextInt(a.size()), b, random.nextInt(b.size()), pool);
     }
+    int[] sketch = sketchPositions(pool, random.split());
+    int limit = sketchLimit(near, sketch.length);
+    double[] pass = new double[near.length];
+    for (int t = 0; t < near.length; t++) {
+      pass[t] = binomialAtMost(limit, sketch.length, 1 - near[t]);
+    }
+    double[] chancePass = new double[chance.length];
+    for (int t = 0; t < chance.length; t++) {
+      chancePass[t] = binomialAtMost(limit, sketch.length, 1 - chance[t]);
+    }
     Plan best = null;
     double bestCost = Double.POSITIVE_INFINITY;
     for (int k = 1; k <= MAX_BITS; k++) {
-      int tables = leastTables(near, k, targetRecall);
-      double recall = recall(near, k, tables);
+      int tables = leastTables(near, pass, k, targetRecall);
+      double recall = recall(near, pass, k, tables);
       double perTable = 0;
-      for (double r : chance) {
-        perTable += Math.pow(r, k);
+      double costPerTable = 0;
+      for (int t = 0; t < chance.length; t++) {
+        double collide = Math.pow(chance[t], k);
+        perTable += collide * chancePass[t];
+        costPerTable += collide * (SKETCH_COST + COMPARE_COST * chancePass[t]);
       }
       perTable = perTable / chance.length * b.size();
+      costPerTable = costPerTable / chance.length * b.size();
       double perRecord = tables * perTable;
-      double cost = tables * (double) (a.size() + b.size()) + COMPARE_COST * a.size() * perRecord;
+      double cost =
+          tables * (double) (a.size() + b.size()) + (double) a.size() * tables * costPerTable;
       // Prefer plans that reach the target; among those, the cheapest.
       boolean reaches = recall >= targetRecall - 1e-12;
       boolean bestReaches = best != null && best.recall() >= targetRecall - 1e-12;
       if (best == null
           || (reaches && !bestReaches)
           || (reaches == bestReaches && (reaches ? cost < bestCost : recall > best.recall()))) {
-        best = new Plan(tables, k, pool, nearPairs, recall, perRecord);
+        best = new Plan(tables, k, pool, sketch, limit, nearPairs, recall, perRecord);
         bestCost = cost;
       }
     }
@@ -232,15 +320,15 @@ public final class HammingLsh {
   }
 
   /** The least number of tables, at most MAX_TABLES, whose mean recall over near reaches target. */
-  private static int leastTables(double[] near, int k, double target) {
+  private static int leastTables(double[] near, double[] pass, int k, double target) {
     int lo = 1;
     int hi = MAX_TABLES;
-    if (recall(near, k, hi) < target) {
+    if (recall(near, pass, k, hi) < target) {
       return hi;
     }
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (recall(near, k, mid) >= target) {
+      if (recall(near, pass, k, mid) >= target) {
         hi = mid;
       } else {
         lo = mid + 1;
@@ -249,12 +337,63 @@ public final class HammingLsh {
     return lo;
   }
 
-  private static double recall(double[] agreements, int k, int tables) {
+  /** Mean over the near pairs of the chance to share a bucket and then pass the sketch filter. */
+  private static double recall(double[] agreements, double[] pass, int k, int tables) {
     double sum = 0;
-    for (double s : agreements) {
-      sum += 1 - Math.pow(1 - Math.pow(s, k), tables);
+    for (int t = 0; t < agreements.length; t++) {
+      sum += (1 - Math.pow(1 - Math.pow(agreements[t], k), tables)) * pass[t];
     }
     return sum / agreements.length;
+  }
+
+  /**
+   * SKETCH_BITS positions of the pool (all of it when smaller), drawn without repeats, ascending.
+   */
+  static int[] sketchPositions(int[] pool, SplittableRandom random) {
+    int[] shuffled = pool.clone();
+    for (int q = shuffled.length - 1; q > 0; q--) {
+      int r = random.nextInt(q + 1);
+      int t = shuffled[q];
+      shuffled[q] = shuffled[r];
+      shuffled[r] = t;
+    }
+    int[] sketch = Arrays.copyOf(shuffled, Math.min(SKETCH_BITS, shuffled.length));
+    Arrays.sort(sketch);
+    return sketch;
+  }
+
+  /**
+   * The least sketch distance limit at which the near pairs' expected loss is at most SKETCH_LOSS,
+   * each pair's disagreement on the sketch taken as binomial at its pool disagreement.
+   */
+  static int sketchLimit(double[] near, int sketchBits) {
+    for (int limit = 0; limit < sketchBits; limit++) {
+      double lost = 0;
+      for (double s : near) {
+        lost += 1 - binomialAtMost(limit, sketchBits, 1 - s);
+      }
+      if (lost <= SKETCH_LOSS * near.length) {
+        return limit;
+      }
+    }
+    return sketchBits;
+  }
+
+  /** P(X ≤ limit) for X binomial with n trials of probability p. */
+  static double binomialAtMost(int limit, int n, double p) {
+    if (limit >= n || p <= 0) {
+      return 1;
+    }
+    if (p >= 1) {
+      return 0;
+    }
+    double logTerm = n * Math.log1p(-p); // P(X = 0)
+    double sum = 0;
+    for (int x = 0; x <= limit; x++) {
+      sum += Math.exp(logTerm);
+      logTerm += Math.log((double) (n - x) / (x + 1)) + Math.log(p) - Math.log1p(-p);
+    }
+    return Math.min(1, sum);
   }
 
   /**
@@ -426,6 +565,9 @@ public final class HammingLsh {
     }
     int[][] positions = positions(plan, seed);
     boolean same = a == b;
+    long[] sketchA = sketches(a, plan.sketch);
+    long[] sketchB = same ? sketchA : sketches(b, plan.sketch);
+    Join join = new Join(same, maxBucketPairs, sink, sketchA, sketchB, plan.sketchMaxDistance);
     AtomicInteger next = new AtomicInteger();
     AtomicInteger done = new AtomicInteger();
     AtomicLong offered = new AtomicLong();
@@ -444,7 +586,7 @@ public final class HammingLsh {
                 keys(b, positions[t], right);
               }
               long before = counts[1];
-              join(left, right, same, maxBucketPairs, sink, counts);
+              join.run(left, right, counts);
               offered.addAndGet(counts[1] - before);
               done.incrementAndGet();
               report.maybe();
@@ -469,46 +611,89 @@ public final class HammingLsh {
     Arrays.sort(out);
   }
 
+  /**
+   * Each record's sketch, two longs a record (the bits at the sketch positions, in order); null
+   * when the plan has no sketch.
+   */
+  private static long[] sketches(FilterMatrix m, int[] sketch) {
+    if (sketch.length == 0) {
+      return null;
+    }
+    long[] out = new long[SKETCH_WORDS * m.size()];
+    for (int i = 0; i < m.size(); i++) {
+      for (int q = 0; q < sketch.length; q++) {
+        if (m.get(i, sketch[q])) {
+          out[SKETCH_WORDS * i + (q >>> 6)] |= 1L << q;
+        }
+      }
+    }
+    return out;
+  }
+
   /** Offers the pairs of each bucket the two sorted key arrays share. */
-  private static void join(
-      long[] left, long[] right, boolean same, long maxBucketPairs, PairScorer sink, long[] n) {
-    int i = 0;
-    int j = 0;
-    while (i < left.length && j < right.length) {
-      // Keys compare as the signed high halves they were sorted by.
-      long ki = left[i] >> 32;
-      long kj = right[j] >> 32;
-      if (ki < kj) {
-        i++;
-      } else if (ki > kj) {
-        j++;
-      } else {
-        int iEnd = i;
-        while (iEnd < left.length && left[iEnd] >> 32 == ki) {
-          iEnd++;
-        }
-        int jEnd = j;
-        while (jEnd < right.length && right[jEnd] >> 32 == kj) {
-          jEnd++;
-        }
-        long pairs = same ? (long) (iEnd - i) * (iEnd - i - 1) / 2 : (long) (iEnd - i) * (jEnd - j);
-        if (pairs > maxBucketPairs) {
-          n[2]++;
-          n[3] += pairs;
+  private record Join(
+      boolean same,
+      long maxBucketPairs,
+      PairScorer sink,
+      long[] sketchA,
+      long[] sketchB,
+      int sketchMaxDistance) {
+
+    void run(long[] left, long[] right, long[] n) {
+      int i = 0;
+      int j = 0;
+      while (i < left.length && j < right.length) {
+        // Keys compare as the signed high halves they were sorted by.
+        long ki = left[i] >> 32;
+        long kj = right[j] >> 32;
+        if (ki < kj) {
+          i++;
+        } else if (ki > kj) {
+          j++;
         } else {
-          for (int p = i; p < iEnd; p++) {
-            int x = (int) left[p];
-            for (int q = same ? p + 1 : j; q < jEnd; q++) {
-              if (sink.score(x, (int) right[q])) {
-                n[0]++;
+          int iEnd = i;
+          while (iEnd < left.length && left[iEnd] >> 32 == ki) {
+            iEnd++;
+          }
+          int jEnd = j;
+          while (jEnd < right.length && right[jEnd] >> 32 == kj) {
+            jEnd++;
+          }
+          long pairs =
+              same ? (long) (iEnd - i) * (iEnd - i - 1) / 2 : (long) (iEnd - i) * (jEnd - j);
+          if (pairs > maxBucketPairs) {
+            n[2]++;
+            n[3] += pairs;
+          } else {
+            for (int p = i; p < iEnd; p++) {
+              int x = (int) left[p];
+              for (int q = same ? p + 1 : j; q < jEnd; q++) {
+                int y = (int) right[q];
+                if (near(x, y) && sink.score(x, y)) {
+                  n[0]++;
+                }
               }
             }
+            n[1] += pairs;
           }
-          n[1] += pairs;
+          i = iEnd;
+          j = jEnd;
         }
-        i = iEnd;
-        j = jEnd;
       }
+    }
+
+    /** Whether the pair's sketches differ in at most the plan's limit (always, with no sketch). */
+    private boolean near(int x, int y) {
+      if (sketchA == null) {
+        return true;
+      }
+      int d = 0;
+      int u = SKETCH_WORDS * x;
+      int v = SKETCH_WORDS * y;
+      for (int w = 0; w < SKETCH_WORDS; w++) {
+        d += Long.bitCount(sketchA[u + w] ^ sketchB[v + w]);
+      }
+      return d <= sketchMaxDistance;
     }
   }
 

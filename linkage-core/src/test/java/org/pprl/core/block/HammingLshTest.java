@@ -88,6 +88,83 @@ class HammingLshTest {
     assertEquals(expected, found);
   }
 
+  @Property(tries = 30)
+  void candidates_withASketch_areThePairsSharingABucketWhoseSketchesAreNear(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 4) int tables,
+      @ForAll @IntRange(min = 1, max = 4) int bitsPerTable,
+      @ForAll @IntRange(min = 0, max = 12) int limit,
+      @ForAll @IntRange(min = 1, max = 3) int threads,
+      @ForAll boolean same) {
+    SplittableRandom random = new SplittableRandom(seed);
+    FilterMatrix a = random(random, 30, 200, 0.5);
+    FilterMatrix b = same ? a : random(random, 25, 200, 0.5);
+    int[] pool = new int[100];
+    for (int q = 0; q < pool.length; q++) {
+      pool[q] = 2 * q;
+    }
+    // Sketch positions beyond the first long, so that both halves count.
+    int[] sketch = new int[80];
+    for (int q = 0; q < sketch.length; q++) {
+      sketch[q] = 2 * q + 40;
+    }
+    HammingLsh.Plan plan =
+        new HammingLsh.Plan(tables, bitsPerTable, pool, sketch, limit, 0, 0.9, 1);
+
+    Map<String, Integer> found = offered(a, b, plan, seed, threads);
+
+    int[][] positions = HammingLsh.positions(plan, seed);
+    Map<String, Integer> expected = new TreeMap<>();
+    for (int i = 0; i < a.size(); i++) {
+      for (int j = same ? i + 1 : 0; j < b.size(); j++) {
+        int differ = 0;
+        for (int bit : sketch) {
+          differ += a.get(i, bit) == b.get(j, bit) ? 0 : 1;
+        }
+        for (int[] table : positions) {
+          boolean agree = true;
+          for (int bit : table) {
+            agree &= a.get(i, bit) == b.get(j, bit);
+          }
+          if (agree && differ <= limit) {
+            expected.merge(i + "," + j, 1, Integer::sum);
+          }
+        }
+      }
+    }
+    assertEquals(expected, found);
+  }
+
+  @Test
+  void sketchLimit_losesAtMostItsShareOfTheNearPairs() {
+    // Near pairs disagreeing on 10 % of the pool: binomial(128, 0.1), mean 12.8.
+    double[] near = new double[50];
+    java.util.Arrays.fill(near, 0.9);
+    int limit = HammingLsh.sketchLimit(near, 128);
+    double kept = HammingLsh.binomialAtMost(limit, 128, 0.1);
+    assertTrue(kept >= 1 - HammingLsh.SKETCH_LOSS, "kept " + kept + " at " + limit);
+    assertTrue(
+        HammingLsh.binomialAtMost(limit - 1, 128, 0.1) < 1 - HammingLsh.SKETCH_LOSS,
+        "not the least limit: " + limit);
+    // The binomial's tail against a sum of exact terms.
+    double exact = 0;
+    for (int x = 0; x <= 20; x++) {
+      exact += binomialTerm(128, x, 0.1);
+    }
+    assertEquals(exact, HammingLsh.binomialAtMost(20, 128, 0.1), 1e-12);
+  }
+
+  private static double binomialTerm(int n, int x, double p) {
+    java.math.BigDecimal choose = java.math.BigDecimal.ONE;
+    for (int t = 0; t < x; t++) {
+      choose =
+          choose
+              .multiply(java.math.BigDecimal.valueOf(n - t))
+              .divide(java.math.BigDecimal.valueOf(t + 1), java.math.MathContext.DECIMAL128);
+    }
+    return choose.doubleValue() * Math.pow(p, x) * Math.pow(1 - p, n - x);
+  }
+
   @Test
   void candidates_skipBucketsPairingTooManyRecords() {
     // Identical filters share every bucket: one bucket of 20 × 20 pairs per table.
