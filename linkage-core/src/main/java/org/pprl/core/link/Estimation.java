@@ -48,6 +48,10 @@ final class Estimation {
     FieldGroups groups;
     ComparisonPatterns patterns;
     List<String> names;
+
+    /** The parties' field names, which {@link #names} groups. */
+    List<String> rawNames;
+
     double[] patternWeight;
     FellegiSunter.Model twoClass;
     RelatedClassModel threeClass;
@@ -78,6 +82,7 @@ final class Estimation {
     stage.groups = across != null ? across.groups : FieldGroups.detect(randomSample, fields);
     FieldGroups groups = stage.groups;
     stage.names = fieldNames(parties.get(0), groups);
+    stage.rawNames = rawFieldNames(parties.get(0));
     String grouped = groups.describe(rawFieldNames(parties.get(0)));
     if (grouped != null && across == null) {
       report.add(grouped + (parties.size() > 1 ? " (" + where + ")" : ""));

@@ -236,6 +236,8 @@ public final class Linker {
    * @param candidates each pair of parties' candidate pairs
    * @param comparisons CLK comparisons made while finding candidates
    * @param cuts the cut chosen for each pair of parties, in the order of {@code candidates}
+   * @param model the models' m and u per field and level and each candidate set's weights, for
+   *     reports ({@link ModelSummary})
    */
   public record Result(
       List<Link> links,
@@ -243,7 +245,19 @@ public final class Linker {
       List<String> report,
       List<Candidates> candidates,
       long comparisons,
-      List<Cut> cuts) {}
+      List<Cut> cuts,
+      ModelSummary model) {
+    /** A result without a model summary (built by hand, as in tests). */
+    public Result(
+        List<Link> links,
+        Clusters clusters,
+        List<String> report,
+        List<Candidates> candidates,
+        long comparisons,
+        List<Cut> cuts) {
+      this(links, clusters, report, candidates, comparisons, cuts, ModelSummary.EMPTY);
+    }
+  }
 
   /**
    * The decision rule for one pair of parties: links of party {@code a} with party {@code b} were
@@ -363,6 +377,7 @@ public final class Linker {
     }
     CandidateSearch.Stats stats = new CandidateSearch.Stats();
     List<Decided> decided = new ArrayList<>();
+    List<ModelSummary.Model> models = new ArrayList<>();
     if (byDice) {
       for (int[] pq : partyPairs) {
         decided.add(byDice(parties, pq[0], pq[1], stats, report));
@@ -420,6 +435,12 @@ public final class Linker {
         inside.patternOf.set(i, null);
       }
       decided.addAll(Arrays.asList(out));
+      if (across != null) {
+        models.add(ModelSummary.across(across));
+      }
+      if (inside != null) {
+        models.add(ModelSummary.inside(inside));
+      }
     }
     reportSkipped(stats, report);
 
@@ -448,9 +469,11 @@ public final class Linker {
                     + " least 0 (average linkage)"));
     List<Candidates> found = new ArrayList<>();
     List<Cut> cuts = new ArrayList<>();
+    List<ModelSummary.Histogram> weights = new ArrayList<>();
     for (Decided d : decided) {
       found.add(new Candidates(d.a, d.b, d.pairs));
       cuts.add(d.cut);
+      weights.add(ModelSummary.histogram(d));
     }
     if (decided.stream().anyMatch(d -> d instanceof Decided.Model)) {
       report.add(MISSED_CAVEAT);
@@ -462,7 +485,8 @@ public final class Linker {
             stats.compared,
             (System.nanoTime() - start) / 1e9,
             stats.compared / Math.max(1e-9, (System.nanoTime() - start) / 1e9)));
-    return new Result(links, clusters, report, found, stats.compared, cuts);
+    return new Result(
+        links, clusters, report, found, stats.compared, cuts, new ModelSummary(models, weights));
   }
 
   /**
