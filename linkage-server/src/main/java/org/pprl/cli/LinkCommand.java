@@ -141,6 +141,15 @@ final class LinkCommand implements Callable<Integer> {
   Path truth;
 
   @Option(
+      names = "--report",
+      paramLabel = "R.html",
+      description =
+          "Also write the run's report as one self-contained HTML file (charts of the candidates'"
+              + " weights with the cut, m and u per field and level, matches per pair of extracts,"
+              + " entity sizes; its data as JSON inside), which opens without a network.")
+  Path report;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description = "Threads for the comparisons (default: all cores).")
@@ -193,6 +202,12 @@ final class LinkCommand implements Callable<Integer> {
       }
       options = options.withThreads(threads);
     }
+    if (report != null) {
+      Path folder = report.toAbsolutePath().getParent();
+      if (folder == null || !Files.isDirectory(folder)) {
+        throw new CommandFailure("--report " + report + ": no such directory");
+      }
+    }
     long start = System.nanoTime();
     List<Party> parties = load(err, start, options.threads());
     List<Linker.KnownLink> known = readKnownLinks(parties);
@@ -203,12 +218,17 @@ final class LinkCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage());
     }
+    if (truth != null) {
+      quality = blockingQuality(parties, result);
+    }
+    // Rendered before any file is written, so that a failure leaves none of them behind.
+    String html = report == null ? null : LinkReportFile.render(parties, result, quality);
     writePairs(parties, result);
     if (clusters != null) {
       writeClusters(parties, result);
     }
-    if (truth != null) {
-      quality = blockingQuality(parties, result);
+    if (html != null) {
+      LinkReportFile.write(report, html);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     List<BlockingQuality> blocks = quality;
@@ -222,10 +242,11 @@ final class LinkCommand implements Callable<Integer> {
           blocks.forEach(b -> text.println(b.line()));
           text.printf(
               Locale.ROOT,
-              "wrote %,d pairs to %s%s in %.1f s%n",
+              "wrote %,d pairs to %s%s%s in %.1f s%n",
               result.links().size(),
               pairs,
               clusters == null ? "" : " and entities to " + clusters,
+              report == null ? "" : ", the report to " + report,
               seconds);
         });
     out.flush();

@@ -57,6 +57,14 @@ class LinkCommandTest {
     }
   }
 
+  /** Links the two extracts into this pairs file, with the options {@code more}. */
+  private static CliRun linkBoth(Path pairs, String... more) {
+    List<String> args = new ArrayList<>(List.of("link", pa.toString(), hs.toString()));
+    args.addAll(List.of("--pairs", pairs.toString()));
+    args.addAll(List.of(more));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
   /** Links the two extracts into these files, judging the blocking against the city's truth. */
   private static CliRun linkWithTruth(Path pairs, Path clusters, String... more) {
     List<String> args = new ArrayList<>();
@@ -161,12 +169,9 @@ class LinkCommandTest {
   void link_oneToOne_pairsNothingInsideAnExtractAndEachRecordOnce() throws Exception {
     Path byDefault = dir.resolve("default.csv");
     Path oneToOne = dir.resolve("one-to-one.csv");
-    assertEquals(
-        0, CliRun.of("link", pa.toString(), hs.toString(), "--pairs", byDefault.toString()).exit());
+    assertEquals(0, linkBoth(byDefault).exit());
 
-    CliRun run =
-        CliRun.of(
-            "link", pa.toString(), hs.toString(), "--pairs", oneToOne.toString(), "--one-to-one");
+    CliRun run = linkBoth(oneToOne, "--one-to-one");
 
     assertEquals(0, run.exit(), run.err());
     // By default the duplicates inside an extract are pairs of the file too.
@@ -189,8 +194,7 @@ class LinkCommandTest {
   @Test
   void link_knownLinks_areCountedInTheModel() throws Exception {
     Path pairs = dir.resolve("first.csv");
-    assertEquals(
-        0, CliRun.of("link", pa.toString(), hs.toString(), "--pairs", pairs.toString()).exit());
+    assertEquals(0, linkBoth(pairs).exit());
     List<String> lines = Files.readAllLines(pairs);
     List<String> across = new ArrayList<>(List.of(lines.get(0)));
     for (String line : lines.subList(1, lines.size())) {
@@ -223,15 +227,7 @@ class LinkCommandTest {
             "extract_a,id_a,extract_b,id_b\npublic_assistance,PA-NOPE,homeless_services,HS-X\n");
     Path pairs = dir.resolve("never.csv");
 
-    CliRun run =
-        CliRun.of(
-            "link",
-            pa.toString(),
-            hs.toString(),
-            "--pairs",
-            pairs.toString(),
-            "--known-links",
-            known.toString());
+    CliRun run = linkBoth(pairs, "--known-links", known.toString());
 
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("line 2 names an extract or record id"), run.err());
@@ -259,19 +255,7 @@ class LinkCommandTest {
   void link_methodDice_linksPairsAtTheThresholdScoredByDice() throws Exception {
     Path pairs = dir.resolve("dice.csv");
 
-    CliRun run =
-        CliRun.of(
-            "link",
-            pa.toString(),
-            hs.toString(),
-            "--pairs",
-            pairs.toString(),
-            "--method",
-            "dice",
-            "--threshold",
-            "0.9",
-            "--blocking",
-            "none");
+    CliRun run = linkBoth(pairs, "--method", "dice", "--threshold", "0.9", "--blocking", "none");
 
     assertEquals(0, run.exit(), run.err());
     List<String> lines = Files.readAllLines(pairs);
@@ -352,5 +336,90 @@ class LinkCommandTest {
       assertTrue(reason.startsWith("pprl link: " + order.get(0) + ": "), run.err());
       assertFalse(Files.exists(pairs));
     }
+  }
+
+  @Test
+  void link_report_embedsTheRunsSummaryAndFetchesNothing() throws Exception {
+    Path pairs = dir.resolve("report-pairs.csv");
+    Path report = dir.resolve("report.html");
+
+    CliRun run =
+        linkWithTruth(
+            pairs, dir.resolve("report-clusters.csv"), "--json", "--report", report.toString());
+
+    assertEquals(0, run.exit(), run.err());
+    JsonNode summary = new ObjectMapper().readTree(run.out());
+    String html = Files.readString(report);
+    JsonNode data = reportData(html);
+    assertEquals("pprl.report.v1", data.get("format").asText());
+    Map<String, JsonNode> byPair = new HashMap<>();
+    for (JsonNode p : data.get("pairsOfExtracts")) {
+      byPair.put(p.get("a").asText() + "|" + p.get("b").asText(), p);
+    }
+    assertEquals(summary.get("pairsOfExtracts").size(), byPair.size());
+    for (JsonNode s : summary.get("pairsOfExtracts")) {
+      JsonNode p = byPair.get(s.get("a").asText() + "|" + s.get("b").asText());
+      assertEquals(s.get("candidates").asLong(), p.get("candidates").asLong(), p.toString());
+      assertEquals(s.get("links").asLong(), p.get("links").asLong(), p.toString());
+      assertEquals(
+          s.get("cut").get("estimatedMatches").asDouble(),
+          p.get("estimatedMatches").asDouble(),
+          1e-9);
+      assertEquals(s.get("blockingQuality").get("truePairs").asLong(), p.get("truePairs").asLong());
+      JsonNode w = p.get("weights");
+      assertEquals(s.get("cut").get("matchWeight").asDouble(), w.get("cut").asDouble(), 1e-9);
+      long counted = 0;
+      for (JsonNode c : w.get("counts")) {
+        counted += c.asLong();
+      }
+      assertEquals(s.get("candidates").asLong(), counted, "every candidate in one bar");
+    }
+    assertEquals(summary.get("entities"), data.get("entities"));
+    long linkedRecords = 0;
+    for (JsonNode e : data.get("entitySizes")) {
+      int size = e.get("size").asInt();
+      linkedRecords += size > 1 ? size * e.get("entities").asLong() : 0;
+    }
+    assertEquals(summary.get("entities").get("linkedRecords").asLong(), linkedRecords);
+    List<String> scopes = new ArrayList<>();
+    data.get("models").forEach(m -> scopes.add(m.get("scope").asText()));
+    assertEquals(List.of("across", "inside"), scopes);
+    // Charts and their tables are in the page, one weight chart per pair of extracts.
+    int charts = html.split("<svg class=\"chart\"", -1).length - 1;
+    assertTrue(charts >= byPair.size() + 2, charts + " charts");
+    assertTrue(html.contains("<th scope=\"col\">estimated matches</th>"), "matches table");
+    assertTrue(html.contains("<th scope=\"col\">true pairs</th>"), "true pairs with --truth");
+    // Nothing fetched when it is opened: no script or stylesheet from elsewhere, no URL in CSS.
+    for (String outside : List.of(" src=", "<link", "@import", "url(", "<iframe", "<img")) {
+      assertFalse(html.contains(outside), "the report holds " + outside);
+    }
+    assertFalse(html.matches("(?s).*<script(?![^>]*type=\"application/json\").*"), "a script");
+    // The engine sees encodings only; the report holds no record id either.
+    for (String line : Files.readAllLines(pairs).subList(1, 20)) {
+      String[] f = line.split(",");
+      assertFalse(html.contains(f[1]) || html.contains(f[3]), "a record id is in the report");
+    }
+  }
+
+  @Test
+  void link_reportInMissingDirectory_exits2AndWritesNothing() {
+    Path pairs = dir.resolve("unwritten-pairs.csv");
+    Path report = dir.resolve("no-such-dir").resolve("report.html");
+
+    CliRun run = linkBoth(pairs, "--report", report.toString());
+
+    assertEquals(2, run.exit(), run.err());
+    assertTrue(run.err().contains("no such directory"), run.err());
+    assertFalse(Files.exists(pairs));
+    assertFalse(Files.exists(report));
+  }
+
+  /** The JSON of the report's {@code report-data} element. */
+  static JsonNode reportData(String html) throws Exception {
+    String open = "<script type=\"application/json\" id=\"report-data\">";
+    int from = html.indexOf(open);
+    assertTrue(from >= 0, "no report-data element");
+    int to = html.indexOf("</script>", from);
+    return new ObjectMapper().readTree(html.substring(from + open.length(), to));
   }
 }
