@@ -140,7 +140,8 @@ public final class LinkageServer implements AutoCloseable {
                           h -> {
                             // HEAD mirrors every GET (below): not a route of its own.
                             if (h.getHttpMethod().isHttpMethod()
-                                && h.getHttpMethod() != HandlerType.HEAD) {
+                                && h.getHttpMethod() != HandlerType.HEAD
+                                && !Pages.isPage(h.getPath())) {
                               routes.add(new Route(h.getHttpMethod().name(), h.getPath()));
                             }
                             if (h.getHttpMethod() == HandlerType.GET) {
@@ -174,6 +175,8 @@ public final class LinkageServer implements AutoCloseable {
       throw new UncheckedIOException("cannot read or make the cell-key secret", e);
     }
     new Disclosures(store, cellKeySecret, CACHED_RECORDS).register(app);
+    new PageEndpoints(store).register(app);
+    Pages.register(app);
     // Javalin answers HEAD on any GET path with 200 without running its handler, so without the
     // role checks: HEAD runs the GET handler itself (the same checks, refusals and audit event),
     // and Jetty sends no body.
@@ -364,7 +367,7 @@ public final class LinkageServer implements AutoCloseable {
    * description.
    */
   private void authenticate(Context ctx) {
-    if (OPEN_PATHS.contains(ctx.path())) {
+    if (OPEN_PATHS.contains(ctx.path()) || Pages.isPage(ctx.path())) {
       return;
     }
     String header = ctx.header("Authorization");

@@ -230,6 +230,7 @@ final class RunWorker implements AutoCloseable {
     Map<String, Object> counts = counts(parties, result, entities);
     Map<String, Object> summary = new LinkedHashMap<>(counts);
     summary.put("cuts", cuts(parties, result));
+    summary.put("report", org.pprl.report.LinkageReport.of(parties, result, null));
     if (store.finishRun(run, new LinkIds.Members(start, agency, recordId), summary, counts)) {
       LOG.info(
           "run {} of project {} succeeded: {} entities", run.id(), run.project(), entities.count());

@@ -70,12 +70,15 @@ class AuthorizationMatrixTest {
       GET  /projects/{project}/runs                 401   401    200    403     403   403 403 404
       GET  /projects/{project}/runs/{run}           401   401    200    403     403   403 403 404
       POST /projects/{project}/runs/{run}/cancel    401   401    202    403     403   403 403 404
+      GET  /projects/{project}/runs/{run}/report    401   401    200    403     403   403 403 404
       POST /projects/{project}/questions            401   401    403    200     403   403 403 404
       GET  /projects/{project}/matches              401   401    403    403     403   200 200 404
       GET  /projects/{project}/statutory            401   401    403    200     403   403 403 404
       GET  /audit                                   401   401    403    403     200   403 403 403
       GET  /audit/releases                          401   401    403    403     200   403 403 403
       POST /audit/checkpoint                        401   401    201    403     201   403 403 403
+      GET  /audit/verification                      401   401    403    403     200   403 403 403
+      GET  /whoami                                  401   401    200    200     200   200 200 200
       """;
 
   /** Who calls, in the order of the table's columns. */
@@ -271,6 +274,12 @@ class AuthorizationMatrixTest {
         return send("GET", "/audit", caller, null);
       case "GET /audit/releases":
         return send("GET", "/audit/releases", caller, null);
+      case "GET /projects/{project}/runs/{run}/report":
+        return send("GET", p + "/runs/" + finishedRun + "/report", caller, null);
+      case "GET /audit/verification":
+        return send("GET", "/audit/verification", caller, null);
+      case "GET /whoami":
+        return send("GET", "/whoami", caller, null);
       case "POST /audit/checkpoint":
         return send("POST", "/audit/checkpoint", caller, HttpRequest.BodyPublishers.noBody());
       default:
@@ -435,6 +444,6 @@ class AuthorizationMatrixTest {
       assertEquals(existing, missing, e.toString());
       compared++;
     }
-    assertEquals(3 * 9, compared);
+    assertEquals(3 * 10, compared);
   }
 }

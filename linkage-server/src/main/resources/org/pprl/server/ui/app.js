@@ -1,0 +1,132 @@
+// Shared by every page: the token in session storage, calls to the JSON API, and DOM helpers.
+// The token is entered once on the sign-in page, kept in sessionStorage (gone when the tab
+// closes), and sent only in the Authorization header; never in a URL, a cookie or a log.
+'use strict';
+
+const Pprl = (() => {
+  const KEY = 'pprl.token';
+
+  function token() {
+    return sessionStorage.getItem(KEY);
+  }
+
+  function signOut() {
+    sessionStorage.removeItem(KEY);
+    location.assign('/ui/index.html');
+  }
+
+  /** A refusal of the API: its HTTP status, machine-readable code and message. */
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  /** Calls the API with the token; JSON answers are parsed, others returned as text. */
+  async function api(path, options = {}) {
+    const t = token();
+    if (!t) {
+      location.assign('/ui/index.html');
+      throw new ApiError(401, 'unauthenticated', 'not signed in');
+    }
+    const headers = Object.assign({}, options.headers || {}, {Authorization: 'Bearer ' + t});
+    const r = await fetch(path, Object.assign({}, options, {
+      headers, credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer'}));
+    const type = r.headers.get('Content-Type') || '';
+    const body = type.includes('application/json') ? await r.json() : await r.text();
+    if (!r.ok) {
+      if (r.status === 401) {
+        sessionStorage.removeItem(KEY);
+      }
+      throw new ApiError(r.status, body.code || 'http_' + r.status, body.message || r.statusText);
+    }
+    return body;
+  }
+
+  /** An element with attributes and children (strings become text nodes: never parsed). */
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) {
+        continue;
+      }
+      if (k === 'text') {
+        e.textContent = v;
+      } else if (k.startsWith('on')) {
+        e.addEventListener(k.substring(2), v);
+      } else {
+        e.setAttribute(k, v === true ? '' : v);
+      }
+    }
+    for (const c of children.flat()) {
+      if (c !== null && c !== undefined) {
+        e.append(c instanceof Node ? c : String(c));
+      }
+    }
+    return e;
+  }
+
+  /** A table with a caption, column headers and rows whose first cell heads its row. */
+  function table(caption, headers, rows, cellClass) {
+    return el('table', {},
+      el('caption', {text: caption}),
+      el('thead', {}, el('tr', {}, headers.map(h => el('th', {scope: 'col', text: h})))),
+      el('tbody', {}, rows.map((row, r) => el('tr', {}, row.map((v, c) => c === 0
+        ? el('th', {scope: 'row', text: v})
+        : el('td', {class: cellClass ? cellClass(r, c, v) : null, text: v}))))));
+  }
+
+  /** Says what happened in the page's live region, or a refusal in its alert region. */
+  function say(message) {
+    document.getElementById('status').textContent = message;
+  }
+
+  function fail(e) {
+    const text = e instanceof ApiError
+      ? 'The service refused (' + e.code + ', HTTP ' + e.status + '): ' + e.message
+      : 'Something went wrong: ' + e.message;
+    const alert = document.getElementById('alert');
+    alert.append(el('p', {text}));
+  }
+
+  /** Offers text as a file to save. */
+  function download(name, text, type) {
+    const url = URL.createObjectURL(new Blob([text], {type}));
+    const a = el('a', {href: url, download: name});
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  function number(v) {
+    return typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
+  }
+
+  /**
+   * Starts a role's page: signs out on request, finds who the token is for, says so when it is
+   * another role's page (the API still decides what it answers), then runs the page's main.
+   */
+  function start(role, main) {
+    document.addEventListener('DOMContentLoaded', async () => {
+      document.getElementById('sign-out').addEventListener('click', signOut);
+      try {
+        const who = await api('/whoami');
+        document.getElementById('who').textContent = 'Signed in as ' + who.role
+          + (who.agency ? ' of ' + who.agency : '') + (who.name ? ' (' + who.name + ')' : '');
+        if (who.role !== role) {
+          fail(new Error('this is the ' + role + '\u2019s page, and your token is for '
+            + (who.role === 'admin' ? 'an ' : 'a ') + who.role
+            + '; what the service refuses that role is shown below'));
+        }
+        await main(who);
+      } catch (e) {
+        fail(e);
+      }
+    });
+  }
+
+  return {api, el, table, say, fail, download, number, start, token, ApiError, KEY};
+})();
