@@ -27,7 +27,7 @@ async function showProjects() {
           const x = p.extracts[a];
           return x
             ? [a, number(x.version), number(x.records), when(x.uploadedAt),
-              x.added === null ? 'n/a' : number(x.added), x.removed === null ? 'n/a' : number(x.removed)]
+              x.added == null ? 'n/a' : number(x.added), x.removed == null ? 'n/a' : number(x.removed)]
             : [a, 'no extract yet', '', '', '', ''];
         })),
       el('p', {}, el('button', {type: 'button', onclick: () => startRun(p.id)},

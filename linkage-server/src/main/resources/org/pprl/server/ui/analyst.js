@@ -25,9 +25,9 @@ function chooseProject() {
     ...p.purposes.map(x => el('option', {value: x, text: x})));
   const first = p.statutory && p.statutory[0] ? p.statutory[0].question : {cohort: {agency: p.agencies[0]}, with: p.agencies.slice(1, 2)};
   document.getElementById('question').value = JSON.stringify(first, null, 2);
-  document.getElementById('shapes').replaceChildren(
-    el('p', {text: 'Declared by the project (docs/questions.md): categories, dates, windows and the minimum cohort.'}),
-    el('pre', {text: JSON.stringify(p.questions, null, 2)}));
+  document.getElementById('shapes').replaceChildren(el('details', {},
+    el('summary', {text: 'The shapes the project declares (docs/questions.md)'}),
+    el('pre', {text: JSON.stringify(p.questions, null, 2)})));
 }
 
 function current() {
@@ -46,6 +46,7 @@ async function ask(event) {
     if (document.getElementById('kind-statutory').checked) {
       const r = await api('/projects/' + p.id + '/statutory?purpose=' + encodeURIComponent(purpose));
       r.tables.forEach((t, i) => host.append(answer(t.name, t.table, 's' + i)));
+      host.scrollIntoView();
       say(r.tables.length + ' statutory tables of project ' + p.id + ', from run ' + r.run + '.');
     } else {
       let question;
@@ -57,6 +58,7 @@ async function ask(event) {
       const r = await api('/projects/' + p.id + '/questions', {method: 'POST',
         headers: {'Content-Type': 'application/json'}, body: JSON.stringify({purpose, question})});
       host.append(answer('Answer', r.table, 'q'));
+      host.scrollIntoView();
       say('Answered from run ' + r.run + ' of project ' + p.id + '.');
     }
   } catch (e) {

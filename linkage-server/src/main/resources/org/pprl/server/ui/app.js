@@ -84,11 +84,13 @@ const Pprl = (() => {
   }
 
   function fail(e) {
-    const text = e instanceof ApiError
+    notice(e instanceof ApiError
       ? 'The service refused (' + e.code + ', HTTP ' + e.status + '): ' + e.message
-      : 'Something went wrong: ' + e.message;
-    const alert = document.getElementById('alert');
-    alert.append(el('p', {text}));
+      : 'Something went wrong: ' + e.message);
+  }
+
+  function notice(text) {
+    document.getElementById('alert').append(el('p', {text}));
   }
 
   /** Offers text as a file to save. */
@@ -117,9 +119,9 @@ const Pprl = (() => {
         document.getElementById('who').textContent = 'Signed in as ' + who.role
           + (who.agency ? ' of ' + who.agency : '') + (who.name ? ' (' + who.name + ')' : '');
         if (who.role !== role) {
-          fail(new Error('this is the ' + role + '\u2019s page, and your token is for '
-            + (who.role === 'admin' ? 'an ' : 'a ') + who.role
-            + '; what the service refuses that role is shown below'));
+          notice('This is the ' + role + '\u2019s page, and your token is for '
+            + ('aeiou'.includes(who.role[0]) ? 'an ' : 'a ') + who.role
+            + ': the service answers only what that role may see, and its refusals are shown here.');
         }
         await main(who);
       } catch (e) {

@@ -32,6 +32,7 @@ async function main() {
     .filter(e => e.type === 'event');
   for (const id of ['kind', 'who-filter', 'purpose-filter']) {
     document.getElementById(id).addEventListener('input', render);
+    document.getElementById(id).addEventListener('change', render);
   }
   document.getElementById('download-log').addEventListener('click',
     () => download('audit.jsonl', exported, 'application/x-ndjson'));

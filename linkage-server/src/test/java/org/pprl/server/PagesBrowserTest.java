@@ -1,0 +1,270 @@
+package org.pprl.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.pprl.server.ServiceFixture.request;
+import static org.pprl.server.ServiceFixture.send;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Each role's page in a real browser (Debian's headless chromium through its chromedriver; skipped
+ * where they are not installed, as {@code .ci/run} installs them): each role signs in, does its
+ * main task, sees what the API shows it, and is refused another role's data. A screenshot of each
+ * page goes to {@code target/page-screenshots/}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PagesBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path SCREENSHOTS = Path.of("target", "page-screenshots");
+
+  /** As generous as a run's wait elsewhere: the machine may be busy; this is no timing test. */
+  static final Duration WAIT = Duration.ofMillis(RunFixture.WAIT_MILLIS);
+
+  @TempDir static Path dir;
+  static PagesFixture service;
+  static WebDriver browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "no " + CHROMIUM + " or " + CHROMEDRIVER + ": the browser tests are skipped");
+    service = new PagesFixture(dir, 2500);
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1600",
+        "--user-data-dir=" + Files.createDirectory(dir.resolve("profile")));
+    ChromeDriverService driver =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
+    browser = new ChromeDriver(driver, options);
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  /** A wait that leaves a screenshot of the page behind when it gives up. */
+  private static WebDriverWait waiting() {
+    return new WebDriverWait(browser, WAIT) {
+      @Override
+      protected RuntimeException timeoutException(String message, Throwable cause) {
+        try {
+          screenshot("timed-out-" + System.nanoTime());
+        } catch (IOException e) {
+          cause.addSuppressed(e);
+        }
+        return super.timeoutException(message, cause);
+      }
+    };
+  }
+
+  /** Signs in on the sign-in page with {@code token} and waits for the role's page. */
+  private static void signIn(String token, String role) {
+    browser.manage().deleteAllCookies();
+    browser.get(service.page("index.html"));
+    ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+    browser.findElement(By.id("token")).sendKeys(token);
+    browser.findElement(By.cssSelector("#sign-in button[type=submit]")).click();
+    waiting().until(ExpectedConditions.urlToBe(service.page(role + ".html")));
+    waiting().until(d -> !d.findElement(By.id("who")).getText().isEmpty());
+    assertFalse(browser.getCurrentUrl().contains(token), "the token is in the address");
+    assertEquals(
+        token,
+        ((JavascriptExecutor) browser)
+            .executeScript("return sessionStorage.getItem('pprl.token')"));
+    assertEquals("", ((JavascriptExecutor) browser).executeScript("return document.cookie"));
+  }
+
+  private static void screenshot(String name) throws IOException {
+    byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+    Files.write(SCREENSHOTS.resolve(name + ".png"), png);
+  }
+
+  /** Opens another role's page and waits for the service's refusal to be shown. */
+  private static void refusedOn(String page, String shot) throws IOException {
+    browser.get(service.page(page));
+    WebElement alert = browser.findElement(By.id("alert"));
+    waiting().until(d -> alert.getText().contains("forbidden"));
+    assertTrue(alert.getText().contains("HTTP 403"), alert.getText());
+    screenshot(shot);
+  }
+
+  private static JsonNode api(String path, String token) {
+    return send(service.client, request(service.server.port(), path, token).GET().build()).body();
+  }
+
+  @Test
+  @Order(1)
+  void steward_uploadsItsExtract_andGetsTheReceipt() throws Exception {
+    signIn(service.stewards.get(PagesFixture.HS), "steward");
+    long p = service.project;
+    browser
+        .findElement(By.id("file-" + p))
+        .sendKeys(service.city.extract(PagesFixture.HS).toAbsolutePath().toString());
+    browser.findElement(By.xpath("//button[text()='Upload to project " + p + "']")).click();
+    WebElement receipt = browser.findElement(By.id("receipt-" + p));
+    waiting().until(d -> receipt.getText().contains("Receipt of the upload"));
+    JsonNode extract =
+        api("/projects/" + p, service.tokens.get(Role.ADMIN))
+            .at("/extracts/" + PagesFixture.HS.id());
+    assertEquals(1, extract.get("version").asInt());
+    assertTrue(
+        receipt.getText().contains(String.format("records %,d", extract.get("records").asLong())),
+        receipt.getText());
+    screenshot("steward-upload");
+  }
+
+  @Test
+  @Order(2)
+  void admin_runsTheLinkage_andReadsItsReport() throws Exception {
+    String admin = service.tokens.get(Role.ADMIN);
+    signIn(admin, "admin");
+    long p = service.project;
+    browser.findElement(By.xpath("//button[text()='Start a run of project " + p + "']")).click();
+    By report = By.xpath("//button[text()='Report of run 1']");
+    waiting().until(ExpectedConditions.elementToBeClickable(report)).click();
+    waiting()
+        .until(
+            ExpectedConditions.numberOfElementsToBeMoreThan(
+                By.cssSelector("#report-" + p + " svg.chart"), 4));
+    JsonNode summary = api("/projects/" + p + "/runs/1", admin).get("summary");
+    String shown = browser.findElement(By.id("report-" + p)).getText();
+    assertTrue(
+        shown.contains(
+            String.format("%,d entities of two or more records", summary.get("entities").asLong())),
+        shown);
+    assertTrue(shown.contains("m and u per field and level"), shown);
+    screenshot("admin-report");
+  }
+
+  @Test
+  @Order(3)
+  void analyst_readsTheStatutoryTables_withSuppressedCellsMarked_andIsRefusedRuns()
+      throws Exception {
+    String analyst = service.tokens.get(Role.ANALYST);
+    signIn(analyst, "analyst");
+    browser.findElement(By.cssSelector("#ask button[type=submit]")).click();
+    By tables = By.cssSelector("#answer table");
+    waiting().until(ExpectedConditions.numberOfElementsToBe(tables, 1));
+    // Every cell as the API released it to the same analyst, the symbol's cells marked.
+    JsonNode released =
+        api("/projects/" + service.project + "/statutory?purpose=research", analyst).get("tables");
+    List<WebElement> shown = browser.findElements(tables);
+    assertEquals(1, released.size());
+    for (int t = 0; t < released.size(); t++) {
+      JsonNode table = released.get(t).get("table");
+      List<WebElement> rows = shown.get(t).findElements(By.cssSelector("tbody tr"));
+      assertEquals(table.get("rows").size() + 1, rows.size(), "rows and the total");
+      for (int r = 0; r < table.get("rows").size(); r++) {
+        List<WebElement> cells = rows.get(r).findElements(By.tagName("td"));
+        for (int c = 0; c < table.get("cells").get(r).size(); c++) {
+          String value = table.get("cells").get(r).get(c).asText();
+          assertEquals(value, cells.get(c).getText(), "table " + t + " cell " + r + "," + c);
+          assertEquals(
+              value.equals("*"),
+              "suppressed".equals(cells.get(c).getDomAttribute("class")),
+              "marking of " + r + "," + c);
+        }
+      }
+    }
+    assertEquals(1, browser.findElements(By.cssSelector("#answer svg.chart")).size());
+    assertTrue(
+        browser.findElement(By.cssSelector("#answer .notes")).getText().contains("Exact counts"));
+    assertEquals(
+        1, browser.findElements(By.xpath("//button[starts-with(text(), 'Download ')]")).size());
+    screenshot("analyst-statutory");
+    refusedOn("admin.html", "analyst-refused-admin-page");
+    assertTrue(
+        browser.findElements(By.cssSelector("#runs-" + service.project + " table")).isEmpty());
+  }
+
+  @Test
+  @Order(4)
+  void auditor_seesTheLogVerify_andItsTimeline_andIsRefusedMatches() throws Exception {
+    signIn(service.tokens.get(Role.AUDITOR), "auditor");
+    WebElement verdict = browser.findElement(By.id("verification"));
+    waiting().until(d -> verdict.getText().contains("The log verifies"));
+    By rows = By.cssSelector("#timeline tbody tr");
+    waiting().until(ExpectedConditions.numberOfElementsToBeMoreThan(rows, 5));
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind")))
+        .selectByValue("release");
+    // The analyst's statutory release is there, and nothing else once the filter applies.
+    waiting()
+        .until(
+            d ->
+                !d.findElements(rows).isEmpty()
+                    && d.findElements(rows).stream()
+                        .allMatch(
+                            row ->
+                                row.findElements(By.tagName("td"))
+                                    .get(1)
+                                    .getText()
+                                    .endsWith(".release")));
+    screenshot("auditor-timeline");
+    refusedOn("steward.html", "auditor-refused-steward-page");
+  }
+
+  @Test
+  @Order(5)
+  void steward_readsItsConsentedMatches_andIsRefusedTheLog() throws Exception {
+    String steward = service.stewards.get(PagesFixture.CS);
+    signIn(steward, "steward");
+    JsonNode matches =
+        api("/projects/" + service.project + "/matches?purpose=service_coordination", steward);
+    WebElement section = browser.findElement(By.id("matches-" + service.project));
+    String expected =
+        String.format(
+            "%,d records of %s have a consented match",
+            matches.get("count").asLong(), PagesFixture.CS.id());
+    waiting().until(d -> section.getText().contains(expected));
+    screenshot("steward-matches");
+    refusedOn("auditor.html", "steward-refused-auditor-page");
+  }
+}
