@@ -15,8 +15,9 @@ import org.pprl.core.link.Party;
  * facts as the text report, taken from the run's result rather than parsed from its lines.
  *
  * <p>What the result does not expose as numbers (the blocking each pair of extracts got under
- * {@code auto}, the model's per-field m and u and the field groups) is in {@code report}, the text
- * report's lines as they were printed.
+ * {@code auto} and the field groups) is in {@code report}, the text report's lines as they were
+ * printed; the models' m and u per field and level are in {@code --report}'s data ({@link
+ * LinkReportFile}).
  */
 final class LinkSummary {
   private LinkSummary() {}
