@@ -115,6 +115,7 @@ public final class ReportHtml {
       }
       double cut = w.path("cut").isNumber() ? w.path("cut").asDouble() : Double.NaN;
       double at = Double.isNaN(cut) ? Double.NaN : (cut - from) / width;
+      // The service's and the command's bins start at the cut; data from elsewhere may not.
       int highlight = Double.isNaN(cut) ? -1 : (int) Math.ceil(at - 1e-9);
       String measure = dice ? "CLK Dice" : "match weight (log2)";
       String id = idPrefix + "-w" + k++;
@@ -350,7 +351,7 @@ public final class ReportHtml {
   }
 
   private static String binLabel(double v, boolean dice) {
-    return dice ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.0f", v);
+    return dice ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.1f", v);
   }
 
   private static String probability(double p) {

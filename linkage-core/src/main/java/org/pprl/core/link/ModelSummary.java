@@ -73,10 +73,15 @@ public record ModelSummary(List<Model> models, List<Histogram> weights) {
     }
   }
 
-  /** The histogram of one decided candidate set's weights. */
+  /**
+   * The histogram of one decided candidate set's weights, its bins laid from the cut (or from 0
+   * without one) so that every bin lies wholly below the cut or wholly at or above it.
+   */
   static Histogram histogram(Decided d) {
     boolean dice = d instanceof Decided.Dice;
     double width = dice ? DICE_BIN : WEIGHT_BIN;
+    double cut = d.cut != null && d.cut.minPosterior() > 0 ? Double.NaN : d.cutValue();
+    double anchor = Double.isFinite(cut) ? cut : 0;
     int lo = Integer.MAX_VALUE;
     int hi = Integer.MIN_VALUE;
     int[] bin = new int[d.pairs.length];
@@ -84,7 +89,7 @@ public record ModelSummary(List<Model> models, List<Histogram> weights) {
       double w = d.weight(k);
       // Weights are finite: m and u are floored away from 0 (FellegiSunter, RelatedClassModel).
       assert Double.isFinite(w) : "candidate " + k + " weighs " + w;
-      bin[k] = (int) Math.floor(w / width + 1e-9);
+      bin[k] = (int) Math.floor((w - anchor) / width); // a link (w >= cut) is in a bin >= 0
       lo = Math.min(lo, bin[k]);
       hi = Math.max(hi, bin[k]);
     }
@@ -92,12 +97,11 @@ public record ModelSummary(List<Model> models, List<Histogram> weights) {
     for (int b : bin) {
       counts[b - lo]++;
     }
-    double cut = d.cut != null && d.cut.minPosterior() > 0 ? Double.NaN : d.cutValue();
     return new Histogram(
         d.a,
         d.b,
         dice ? "dice" : "matchWeight",
-        bin.length == 0 ? 0 : lo * width,
+        bin.length == 0 ? anchor : anchor + lo * width,
         width,
         counts,
         cut);

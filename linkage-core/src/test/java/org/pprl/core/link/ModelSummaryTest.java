@@ -42,6 +42,8 @@ class ModelSummaryTest {
       assertEquals("matchWeight", h.measure());
       assertEquals(result.cuts().get(c).matchWeight(), h.cut(), 1e-9);
       assertTrue(h.counts().length == 0 || h.counts()[0] > 0, "the first bin holds the lowest");
+      double edges = (h.cut() - h.from()) / h.width();
+      assertEquals(Math.rint(edges), edges, 1e-6, "the cut is a bin's edge");
     }
   }
 
