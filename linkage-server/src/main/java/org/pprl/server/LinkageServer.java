@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * The linkage service over HTTP: a Javalin server on a {@link Store}. Every endpoint but {@code GET
  * /health} and {@code GET /openapi.json} (its OpenAPI description) needs {@code Authorization:
  * Bearer <token>}; refusals are JSON {@code {"code", "message"}}, mapped from {@link
- * ApiException.Code} in {@link #refuse} and nowhere else.
+ * ApiException.Code} in {@link #refuse} and nowhere else. The pages under {@code /ui/} ({@link
+ * Pages}) need no token: they hold no data, and read the API with the user's.
  *
  * <p>Logs name endpoints, principals' numbers and codes, never a token, a record id or a value.
  */
