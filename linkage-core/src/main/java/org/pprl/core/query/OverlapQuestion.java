@@ -35,6 +35,12 @@ public sealed interface OverlapQuestion permits OverlapQuestion.Overlap, Overlap
   Optional<AttributeRef> rows();
 
   /**
+   * Every agency the question names, the cohort's first, each once: what a project must hold for
+   * the question to be asked of it.
+   */
+  List<String> agencies();
+
+  /**
    * The persons of one agency whose record passes a filter.
    *
    * @param agency the cohort agency's id
@@ -109,6 +115,14 @@ public sealed interface OverlapQuestion permits OverlapQuestion.Overlap, Overlap
             "rows.agency must be the cohort agency or one of the with agencies");
       }
     }
+
+    @Override
+    public List<String> agencies() {
+      List<String> out = new ArrayList<>(with.size() + 1);
+      out.add(cohort.agency());
+      out.addAll(with);
+      return List.copyOf(out);
+    }
   }
 
   /**
@@ -154,6 +168,13 @@ public sealed interface OverlapQuestion permits OverlapQuestion.Overlap, Overlap
         throw new IllegalArgumentException(
             "rows.agency must be the cohort agency or the to agency");
       }
+    }
+
+    @Override
+    public List<String> agencies() {
+      return to.agency().equals(cohort.agency())
+          ? List.of(cohort.agency())
+          : List.of(cohort.agency(), to.agency());
     }
   }
 

@@ -31,6 +31,8 @@ class OverlapQuestionTest {
         Optional.of(new OverlapQuestion.AttributeRef("homeless_services", "shelter_type")),
         o.rows());
     assertEquals(OverlapQuestion.Columns.COUNT, o.columns());
+    assertEquals(
+        List.of("childrens_services", "homeless_services", "public_assistance"), o.agencies());
   }
 
   @Test
@@ -45,6 +47,7 @@ class OverlapQuestionTest {
     assertEquals("foster_discharge_date", w.from().attribute());
     assertEquals("shelter_entry_date", w.to().attribute());
     assertEquals("homeless_services", w.rows().orElseThrow().agency());
+    assertEquals(List.of(w.cohort().agency(), "homeless_services"), w.agencies());
   }
 
   @ParameterizedTest(name = "{0}")
