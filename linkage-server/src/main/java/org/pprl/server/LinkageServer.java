@@ -166,6 +166,7 @@ public final class LinkageServer implements AutoCloseable {
         new LinkageServer(store, app, worker, lock, Collections.unmodifiableSet(routes));
     Endpoints endpoints = new Endpoints(store, settings, worker);
     app.before(server::authenticate);
+    app.before(Requests::onlyKnownQuery);
     app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
     app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
     endpoints.register(app);

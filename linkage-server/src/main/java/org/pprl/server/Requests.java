@@ -94,6 +94,31 @@ final class Requests {
     }
   }
 
+  /**
+   * The query parameters every route may take: a stated purpose, once. Any other parameter, or a
+   * repeated one, is refused with the parameter named, as an unknown JSON field is: a typo such as
+   * {@code ?purpse=research} must not be taken as no purpose at all.
+   */
+  static final Set<String> QUERY_PARAMETERS = Set.of("purpose");
+
+  /** Refuses a query parameter no route takes, or one given twice (a before-handler). */
+  static void onlyKnownQuery(Context ctx) {
+    for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
+      if (!QUERY_PARAMETERS.contains(p.getKey())) {
+        throw new ApiException(
+            Code.BAD_REQUEST,
+            "unknown query parameter '"
+                + fieldName(p.getKey())
+                + "'; known: "
+                + new TreeSet<>(QUERY_PARAMETERS));
+      }
+      if (p.getValue().size() > 1) {
+        throw new ApiException(
+            Code.BAD_REQUEST, "query parameter '" + p.getKey() + "' is given more than once");
+      }
+    }
+  }
+
   /** A field name from the client, for a one-line message: printable ASCII, at most 64 chars. */
   private static String fieldName(String name) {
     String clean = name.replaceAll("[^\\x20-\\x7E]", "?");

@@ -226,6 +226,26 @@ class StrictHttpTest {
   }
 
   @Test
+  void query_unknownOrRepeatedParameter_isRefusedNamingIt() {
+    String matches = "/projects/" + project + "/matches";
+    Reply typo = call("GET", matches + "?purpse=research", steward);
+    assertEquals(400, typo.status(), typo.body().toString());
+    assertEquals("bad_request", typo.code());
+    assertTrue(typo.body().get("message").asText().contains("'purpse'"), typo.body().toString());
+    Reply twice = call("GET", matches + "?purpose=research&purpose=x", steward);
+    assertEquals(400, twice.status(), twice.body().toString());
+    assertTrue(twice.body().get("message").asText().contains("'purpose'"));
+    // On a route that reads no parameter at all, and before the caller is known to be allowed.
+    assertEquals(400, call("GET", "/projects?x=1", analyst).status());
+    assertEquals(401, call("GET", "/projects?x=1", "not-a-token").status());
+    // The known one passes this check (whatever the route then says of the purpose itself).
+    Reply plain = call("GET", matches + "?purpose=research", steward);
+    assertFalse(
+        plain.body().path("message").asText("").contains("query parameter"),
+        plain.body().toString());
+  }
+
+  @Test
   void body_duplicateField_isRefusedNamingIt() {
     int before = projectCount();
     Reply r =
