@@ -586,7 +586,10 @@ public final class Linker {
       progress.accept("comparing all pairs of " + name + " at Dice >= " + t);
       ScoredPairs scanned;
       try {
-        scanned = DiceKernel.scan(a.clks(), b.clks(), t, options.threads(), options.maxDicePairs());
+        scanned =
+            dedup
+                ? DiceKernel.within(a.clks(), t, options.threads(), options.maxDicePairs())
+                : DiceKernel.scan(a.clks(), b.clks(), t, options.threads(), options.maxDicePairs());
       } catch (DiceKernel.TooManyPairsException e) {
         throw new IllegalArgumentException(
             String.format(
@@ -596,20 +599,13 @@ public final class Linker {
                 e.maxPairs(),
                 t));
       }
-      stats.compared += (long) a.size() * b.size();
-      // Inside one party, each pair once, and not a record with itself.
-      int n = 0;
+      // Inside one party, each pair once (the kernel's within), and not a record with itself.
+      stats.compared += dedup ? (long) a.size() * (a.size() - 1) / 2 : (long) a.size() * b.size();
+      pairs = new long[scanned.size()];
+      dice = new double[scanned.size()];
       for (int k = 0; k < scanned.size(); k++) {
-        n += !dedup || scanned.a(k) < scanned.b(k) ? 1 : 0;
-      }
-      pairs = new long[n];
-      dice = new double[n];
-      n = 0;
-      for (int k = 0; k < scanned.size(); k++) {
-        if (!dedup || scanned.a(k) < scanned.b(k)) {
-          pairs[n] = LongList.pair(scanned.a(k), scanned.b(k));
-          dice[n++] = scanned.score(k);
-        }
+        pairs[k] = LongList.pair(scanned.a(k), scanned.b(k));
+        dice[k] = scanned.score(k);
       }
       report.add(
           String.format(

@@ -31,6 +31,22 @@ abstract class RowScanner {
   /** Whether this implementation handles filters of {@code wordsPerFilter} words. */
   abstract boolean supports(int wordsPerFilter);
 
+  /**
+   * How many filters of B this implementation reads side by side from {@link
+   * DiceKernel.SortedSide#interleaved}; 0 when it reads {@link DiceKernel.SortedSide#words} only.
+   */
+  int lanes() {
+    return 0;
+  }
+
+  /**
+   * How many filters of B a block of A rows is scanned against before the next ones (see {@link
+   * DiceKernel#scan}): a chunk that the cache holds while every row of the block reads it.
+   */
+  int chunk(int wordsPerFilter) {
+    return DiceKernel.CHUNK;
+  }
+
   /** Pairs in one segment of a run, and how many of them probe the bound (see {@link #scan}). */
   static final int SEGMENT = 256;
 
@@ -114,6 +130,15 @@ abstract class RowScanner {
    */
   static boolean cannotReach(int low, int aHigh, int bHigh, int sum, double threshold) {
     return 2.0 * (low + Math.min(aHigh, bHigh)) < threshold * sum;
+  }
+
+  /**
+   * The fewest common bits with which two filters whose popcounts add up to {@code sum} reach
+   * {@code threshold}: the least c with {@code 2.0·c ≥ threshold·sum} as {@link #offer} evaluates
+   * it ({@code threshold·sum} rounded once, then halved exactly). It grows with {@code sum}.
+   */
+  static long need(int sum, double threshold) {
+    return (long) Math.ceil(threshold * sum * 0.5);
   }
 
   /**

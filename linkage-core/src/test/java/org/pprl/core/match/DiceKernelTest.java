@@ -123,7 +123,145 @@ class DiceKernelTest {
 
   @Provide
   Arbitrary<Integer> wordCounts() {
-    return Arbitraries.of(1, 8, 15, 16, 17, 32);
+    return Arbitraries.of(1, 3, 8, 9, 15, 16, 17, 32);
+  }
+
+  /** The oracle inside one matrix: every pair i < j, with the kernel's documented condition. */
+  private static List<String> exhaustiveWithin(FilterMatrix a, double t) {
+    List<String> pairs = new ArrayList<>();
+    for (String pair : exhaustive(a, a, t)) {
+      String[] parts = pair.split(",");
+      if (Integer.parseInt(parts[0]) < Integer.parseInt(parts[1])) {
+        pairs.add(pair);
+      }
+    }
+    return pairs;
+  }
+
+  @Property(tries = 40)
+  void within_everyInnerLoop_agreesWithExhaustiveComparison(
+      @ForAll long seed,
+      @ForAll("wordCounts") int words,
+      @ForAll @IntRange(min = 0, max = 300) int size,
+      @ForAll @IntRange(min = 1, max = 100) int percent,
+      @ForAll @IntRange(min = 1, max = 3) int threads) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int bits = words * 64 - random.nextInt(2) * 7;
+    FilterMatrix a = randomMatrix(random, size, bits);
+    double t = percent / 100.0;
+    List<String> expected = exhaustiveWithin(a, t);
+
+    for (RowScanner rows : innerLoops(a.wordsPerFilter())) {
+      assertEquals(expected, listed(DiceKernel.within(a, t, threads, rows)), rows.name());
+    }
+    assertEquals(expected, listed(DiceKernel.within(a, t, threads, Long.MAX_VALUE)));
+  }
+
+  /**
+   * Filters as dense as CLKs (most bits set, so random pairs share most of them) with planted
+   * near-copies, in sizes that are not multiples of any vector's lane count.
+   */
+  @Property(tries = 12)
+  void everyInnerLoop_denseFiltersWithPlantedCopies_agreesWithExhaustiveComparison(
+      @ForAll long seed,
+      @ForAll("clkLengths") int bits,
+      @ForAll @IntRange(min = 70, max = 90) int percent) {
+    SplittableRandom random = new SplittableRandom(seed);
+    FilterMatrix a = denseWithCopies(random, 203, bits, null);
+    FilterMatrix b = denseWithCopies(random, 517, bits, a);
+    double t = percent / 100.0;
+    List<String> expected = exhaustive(a, b, t);
+
+    for (RowScanner rows : innerLoops(a.wordsPerFilter())) {
+      assertEquals(expected, listed(DiceKernel.scan(a, b, t, 1, rows)), rows.name());
+      assertEquals(exhaustiveWithin(b, t), listed(DiceKernel.within(b, t, 2, rows)), rows.name());
+    }
+  }
+
+  @Provide
+  Arbitrary<Integer> clkLengths() {
+    return Arbitraries.of(1024, 1000, 512, 2048);
+  }
+
+  /** Filters of density 0.6-0.7; every fifth a copy of one of {@code source}'s with a few flips. */
+  private static FilterMatrix denseWithCopies(
+      SplittableRandom random, int n, int bits, FilterMatrix source) {
+    FilterMatrix.Builder builder = FilterMatrix.builder(bits, n);
+    for (int i = 0; i < n; i++) {
+      long[] filter;
+      if (source != null && i % 5 == 0) {
+        filter = source.filter(random.nextInt(source.size()));
+        for (int flip = random.nextInt(40); flip > 0; flip--) {
+          int bit = random.nextInt(bits);
+          filter[bit >>> 6] ^= 1L << bit;
+        }
+      } else {
+        filter = randomFilter(random, bits, 0.6 + random.nextDouble() / 10);
+      }
+      builder.add(filter);
+    }
+    return builder.build();
+  }
+
+  /**
+   * A threshold equal to a pair's own Dice keeps that pair in every loop, and one a little above it
+   * drops the pair: the loops' integer bounds agree with the exact test at its boundary.
+   */
+  @Property(tries = 30)
+  void everyInnerLoop_thresholdAtAPairsExactDice_keepsItAndOneAboveDropsIt(
+      @ForAll long seed, @ForAll("wordCounts") int words) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int bits = words * 64 - random.nextInt(2) * 5;
+    FilterMatrix a = denseWithCopies(random, 37, bits, null);
+    FilterMatrix b = denseWithCopies(random, 61, bits, a);
+    int i = random.nextInt(a.size());
+    int j = random.nextInt(b.size());
+    int common = BitFilters.intersectionCount(a.filter(i), b.filter(j));
+    int sum = a.popcount(i) + b.popcount(j);
+    assumeTrue(common > 0);
+    // The largest threshold the pair reaches, as the documented condition evaluates it.
+    double edge = BitFilters.dice(a.filter(i), b.filter(j));
+    while (2.0 * common < edge * sum) {
+      edge = Math.nextDown(edge);
+    }
+    while (Math.nextUp(edge) <= 1 && 2.0 * common >= Math.nextUp(edge) * sum) {
+      edge = Math.nextUp(edge);
+    }
+    String pair = i + "," + j + "," + BitFilters.dice(a.filter(i), b.filter(j));
+
+    for (double t : new double[] {edge, Math.nextUp(edge)}) {
+      if (t > 1) {
+        continue;
+      }
+      List<String> expected = exhaustive(a, b, t);
+      for (RowScanner rows : innerLoops(a.wordsPerFilter())) {
+        List<String> found = listed(DiceKernel.scan(a, b, t, 1, rows));
+        assertEquals(expected, found, rows.name() + " at " + t);
+        assertEquals(t == edge, found.contains(pair), rows.name() + " at " + t);
+      }
+    }
+  }
+
+  @Test
+  void within_emptyAndIdenticalFilters_pairsOnlyTheNonEmptyCopies() {
+    long[] one = {0b1011L};
+    FilterMatrix a = FilterMatrix.of(64, new long[1], one, new long[1], one.clone(), one.clone());
+
+    for (RowScanner rows : innerLoops(1)) {
+      assertEquals(
+          List.of("1,3,1.0", "1,4,1.0", "3,4,1.0"),
+          listed(DiceKernel.within(a, 1.0, 1, rows)),
+          rows.name());
+    }
+  }
+
+  @Test
+  void within_cap_countsEachPairOnce() {
+    long[] one = {0b1011L};
+    FilterMatrix a = FilterMatrix.of(64, one, one.clone(), one.clone());
+
+    assertEquals(3, DiceKernel.within(a, 0.9, 1, 3).size());
+    assertThrows(DiceKernel.TooManyPairsException.class, () -> DiceKernel.within(a, 0.9, 1, 2));
   }
 
   @Test
