@@ -583,7 +583,14 @@ public final class Linker {
     long[] pairs;
     double[] dice;
     if (blockingFor(a, b) == Blocking.NONE) {
-      progress.accept("comparing all pairs of " + name + " at Dice >= " + t);
+      progress.accept(
+          "comparing all pairs of "
+              + name
+              + " at Dice >= "
+              + t
+              + " ("
+              + DiceKernel.implementation(a.clks().bits())
+              + " loop)");
       ScoredPairs scanned;
       try {
         scanned =
