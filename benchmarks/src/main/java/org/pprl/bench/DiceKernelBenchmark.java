@@ -28,8 +28,8 @@ import org.pprl.core.match.ScoredPairs;
  * B is a lightly perturbed copy of a filter of A, so the run has known answers ({@link #planted}).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar DiceKernelBenchmark} (add {@code -p
- * kernel=portable,unrolled,vector} to compare the inner loops; {@code vector} needs JDK 21+; {@code
- * -p density=0.5,0.62} for dense filters).
+ * kernel=portable,unrolled,vector} to compare the inner loops; {@code vector} needs JDK 21+, to
+ * build the jar as well as to run it; {@code -p density=0.5,0.62} for dense filters).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
