@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
 
 class HelpCommandTest {
   @Test
@@ -22,6 +23,19 @@ class HelpCommandTest {
 
     assertEquals(0, help.exit(), help.err());
     assertEquals(CliRun.of("link", "--help").out(), help.out());
+  }
+
+  @Test
+  void everySubcommand_aloneOrInTheWholeTree_printsTheSameUsageAndErrors() {
+    for (Class<?> sub : Pprl.class.getAnnotation(Command.class).subcommands()) {
+      String name = sub.getAnnotation(Command.class).name();
+      if (name.equals("help")) {
+        continue;
+      }
+      assertEquals(CliRun.whole(name, "--help"), CliRun.of(name, "--help"), name);
+      assertEquals(
+          CliRun.whole(name, "--no-such-option"), CliRun.of(name, "--no-such-option"), name);
+    }
   }
 
   @Test
