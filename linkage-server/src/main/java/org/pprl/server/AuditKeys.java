@@ -59,7 +59,7 @@ final class AuditKeys {
       Path temp = ownerOnlyTempFile(dataDir, PUBLIC_FILE);
       try {
         Files.write(temp, publicText);
-        Store.moveInto(temp, publicFile);
+        OwnerOnly.moveInto(temp, publicFile);
       } finally {
         Files.deleteIfExists(temp);
       }

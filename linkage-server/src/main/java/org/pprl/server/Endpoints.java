@@ -256,9 +256,9 @@ final class Endpoints {
       Requests.requireRole(ctx, Role.ADMIN);
       try {
         run = store.queueRun(caller, project);
-      } catch (Store.RunRefused e) {
+      } catch (Runs.RunRefused e) {
         throw new ApiException(
-            e.reason() == Store.RunRefused.Reason.ACTIVE_RUN ? Code.RUN_ACTIVE : Code.NO_EXTRACT,
+            e.reason() == Runs.RunRefused.Reason.ACTIVE_RUN ? Code.RUN_ACTIVE : Code.NO_EXTRACT,
             e.getMessage());
       }
     } catch (ApiException e) {
@@ -662,7 +662,7 @@ final class Endpoints {
             change,
             audited,
             temp);
-      } catch (Store.StaleComparison e) {
+      } catch (Extracts.StaleComparison e) {
         if (attempt == RECORD_ATTEMPTS) {
           throw new ApiException(
               Code.CONFLICT,

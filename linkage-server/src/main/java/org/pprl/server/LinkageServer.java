@@ -94,7 +94,7 @@ public final class LinkageServer implements AutoCloseable {
    * Starts the service as {@code settings} say. Runs left queued or running by a service that
    * stopped without finishing them are marked failed ({@code interrupted}) and uploads it left
    * half-received in {@code incoming/} are deleted: only one service may work on a data directory
-   * at a time.
+   * at a time. Once started, the service owns the store: closing the service closes it.
    *
    * @throws IllegalArgumentException if the TLS files cannot be read or do not go together
    */
@@ -312,7 +312,8 @@ public final class LinkageServer implements AutoCloseable {
 
   /**
    * Stops the server, then its run worker: a running run is cancelled at its next phase, queued
-   * ones are cancelled. The store needs no closing. Closing again does nothing.
+   * ones are cancelled. Then closes the store it was started on, whose connections the service held
+   * until now. Closing again does nothing.
    */
   @Override
   public void close() {
@@ -322,6 +323,7 @@ public final class LinkageServer implements AutoCloseable {
     app.stop();
     worker.close();
     closeQuietly(lock);
+    store.close();
   }
 
   /**

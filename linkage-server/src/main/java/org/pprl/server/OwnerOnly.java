@@ -3,9 +3,11 @@ package org.pprl.server;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -88,5 +90,18 @@ public final class OwnerOnly {
   /** Writes {@code text} as UTF-8 to {@code file} as {@link #newOutputStream} does. */
   public static void writeString(Path file, String text) throws IOException {
     write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Moves {@code from} to {@code to}, atomically where the file system can, making {@code to}'s
+   * directory (owner-only) first.
+   */
+  static void moveInto(Path from, Path to) throws IOException {
+    OwnerOnly.directories(to.getParent());
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
   }
 }

@@ -77,7 +77,7 @@ class AnalystAttackTest {
   @BeforeAll
   static void start() throws Exception {
     city = RunFixture.city(dir.resolve("work"), 20_000, 1, CS, HS, PA);
-    store = Store.open(dir.resolve("data"));
+    store = TestStores.open(dir.resolve("data"));
     Map<String, String> stewards = new LinkedHashMap<>();
     for (Agency a : List.of(CS, HS, PA)) {
       store.createAgency(a.id());

@@ -42,7 +42,7 @@ class AnswersAcrossRunsTest {
   @BeforeAll
   static void start() throws Exception {
     city = RunFixture.city(dir.resolve("work"), 12000, 5, CS, HS);
-    store = Store.open(dir.resolve("data"));
+    store = TestStores.open(dir.resolve("data"));
     store.createAgency(CS.id());
     store.createAgency(HS.id());
     csSteward = store.createToken(Role.STEWARD, CS.id(), null).token();
@@ -132,6 +132,7 @@ class AnswersAcrossRunsTest {
 
     // The service started again on the same store has nothing cached: the same perturbed numbers.
     server.close();
+    store = TestStores.open(dir.resolve("data"));
     server = LinkageServer.start(store, 0, 64L << 20);
     assertEquals(after.body(), ask(server).body());
   }

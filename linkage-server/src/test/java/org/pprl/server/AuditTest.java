@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,7 +55,7 @@ class AuditTest {
 
   @BeforeEach
   void start() throws IOException {
-    store = Store.open(dir);
+    store = TestStores.open(dir);
     store.createAgency("dhs");
     store.createAgency("acs");
     for (Role role : List.of(Role.ADMIN, Role.ANALYST, Role.AUDITOR)) {
@@ -316,8 +315,7 @@ class AuditTest {
     assertEquals("0", ok[0], ok[2]);
     assertEquals("verified 7 events, 1 checkpoints", ok[1]);
 
-    try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+    try (Connection c = TestStores.connect(dir);
         Statement s = c.createStatement()) {
       assertEquals(
           1,
@@ -336,8 +334,7 @@ class AuditTest {
     assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 5, 6)));
     assertEquals(201, upload(project, extract("dhs", FINGERPRINT, 6, 7)));
     checkpoint(tokens.get(Role.ADMIN), 201);
-    try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+    try (Connection c = TestStores.connect(dir);
         Statement s = c.createStatement()) {
       assertEquals(1, s.executeUpdate("DELETE FROM audit_events WHERE seq = 6"));
     }
@@ -355,8 +352,7 @@ class AuditTest {
     Path previous = work.resolve("earlier.jsonl");
     Files.write(previous, earlier, StandardCharsets.UTF_8);
     // Cut the newest event and every checkpoint: the export alone still verifies.
-    try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+    try (Connection c = TestStores.connect(dir);
         Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM audit_checkpoints");
       // The upload (seq 6) and the earlier export's own read (seq 7).

@@ -145,7 +145,7 @@ class AuthorizationMatrixTest {
   static void start() throws Exception {
     city = RunFixture.city(dir.resolve("work"), 2500, 21, A, B);
     extractA = Files.readAllBytes(city.extract(A));
-    store = Store.open(dir.resolve("data"));
+    store = TestStores.open(dir.resolve("data"));
     for (Agency a : List.of(A, B, C)) {
       store.createAgency(a.id());
     }

@@ -65,7 +65,7 @@ class DisclosuresTest {
   @BeforeAll
   static void start() throws Exception {
     city = RunFixture.city(dir.resolve("work"), 12000, 5, CS, HS);
-    store = Store.open(dir.resolve("data"));
+    store = TestStores.open(dir.resolve("data"));
     for (Agency a : List.of(CS, HS, Agency.EDUCATION)) {
       store.createAgency(a.id());
       stewards.put(a.id(), store.createToken(Role.STEWARD, a.id(), null).token());

@@ -48,7 +48,7 @@ class LinkageServerTest {
 
   @BeforeAll
   static void start() throws IOException {
-    store = Store.open(dir);
+    store = TestStores.open(dir);
     for (String agency : List.of("dhs", "acs", "dhe")) {
       store.createAgency(agency);
     }

@@ -31,7 +31,7 @@ class OpenApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = LinkageServer.start(Store.open(dir), 0, 1 << 20);
+    server = LinkageServer.start(TestStores.open(dir), 0, 1 << 20);
     document = ServiceFixture.JSON.readTree(LinkageServer.openApiDocument());
   }
 

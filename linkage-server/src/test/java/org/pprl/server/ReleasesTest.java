@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +43,7 @@ class ReleasesTest {
 
   @BeforeEach
   void start() throws Exception {
-    store = Store.open(dir);
+    store = TestStores.open(dir);
     store.createAgency("dhs");
     store.createAgency("acs");
     admin = store.createToken(Role.ADMIN, null, null).token();
@@ -223,8 +222,7 @@ class ReleasesTest {
             "2026-03-02T00:00:00Z",
             "2026-03-02T10:00:00Z",
             "2026-03-02T11:00:00Z");
-    try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+    try (Connection c = TestStores.connect(dir);
         PreparedStatement s =
             c.prepareStatement("UPDATE audit_events SET time = ? WHERE seq = ?")) {
       for (int i = 0; i < seqs.size(); i++) {

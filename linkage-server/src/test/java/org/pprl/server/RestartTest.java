@@ -23,7 +23,7 @@ class RestartTest {
 
   @Test
   void restart_sameDataDir_keepsTokensProjectsAndExtracts() throws Exception {
-    Store store = Store.open(dir);
+    Store store = TestStores.open(dir);
     store.createAgency("dhs");
     String steward = store.createToken(Role.STEWARD, "dhs", null).token();
     Principal admin = store.createToken(Role.ADMIN, null, null).principal();
@@ -38,7 +38,7 @@ class RestartTest {
                   .build());
       assertEquals(201, r.status());
     }
-    Store reopened = Store.open(dir);
+    Store reopened = TestStores.open(dir);
     try (LinkageServer server = LinkageServer.start(reopened, 0, 1 << 20)) {
       ServiceFixture.Reply r =
           send(
@@ -49,15 +49,18 @@ class RestartTest {
       assertEquals(201, r.status(), r.body().toString());
       assertEquals(2, r.body().get("version").asInt());
     }
-    assertEquals(project, reopened.project(project.id()).orElseThrow());
-    assertEquals(2, reopened.extractVersions(project.id(), "dhs").size());
+    // Closing the service closed its store: read what it left with another.
+    Store afterwards = TestStores.open(dir);
+    assertEquals(project, afterwards.project(project.id()).orElseThrow());
+    assertEquals(2, afterwards.extractVersions(project.id(), "dhs").size());
     // The key made on first open is the one used after the restart: the log still verifies.
     assertEquals(
         List.of(Base64.getEncoder().encodeToString(store.auditPublicKey())),
-        List.of(Base64.getEncoder().encodeToString(reopened.auditPublicKey())));
+        List.of(Base64.getEncoder().encodeToString(afterwards.auditPublicKey())));
     StringWriter log = new StringWriter();
-    reopened.exportAudit(log);
-    Verification v = Verifier.verify(log.toString().lines().toList(), reopened.auditPublicKey());
+    afterwards.exportAudit(log);
+    Verification v = Verifier.verify(log.toString().lines().toList(), afterwards.auditPublicKey());
+    afterwards.close();
     assertTrue(v.ok(), v.toString());
     // Two tokens made, the project, two uploads.
     assertEquals(5, v.events());
@@ -65,7 +68,7 @@ class RestartTest {
 
   @Test
   void start_runLeftRunningAndQueued_marksThemInterruptedAndTheLogVerifies() throws Exception {
-    Store store = Store.open(dir);
+    Store store = TestStores.open(dir);
     store.createAgency("dhs");
     store.createAgency("acs");
     String steward = store.createToken(Role.STEWARD, "dhs", null).token();
@@ -85,11 +88,13 @@ class RestartTest {
       }
     }
     // What a killed service leaves: one run running, one queued.
-    Store.Run running = store.queueRun(admin, p);
-    store.beginRun(running.id()).orElseThrow();
-    Store.Run queued = store.queueRun(admin, q);
+    Store killed = TestStores.open(dir);
+    Store.Run running = killed.queueRun(admin, p);
+    killed.beginRun(running.id()).orElseThrow();
+    Store.Run queued = killed.queueRun(admin, q);
+    killed.close();
 
-    Store reopened = Store.open(dir);
+    Store reopened = TestStores.open(dir);
     try (LinkageServer server = LinkageServer.start(reopened, 0, 1 << 20)) {
       for (Store.Run run : List.of(running, queued)) {
         Store.Run now = server.store().run(run.project(), run.id()).orElseThrow();
@@ -99,8 +104,10 @@ class RestartTest {
       }
     }
     StringWriter log = new StringWriter();
-    reopened.exportAudit(log);
-    Verification v = Verifier.verify(log.toString().lines().toList(), reopened.auditPublicKey());
+    Store afterwards = TestStores.open(dir);
+    afterwards.exportAudit(log);
+    Verification v = Verifier.verify(log.toString().lines().toList(), afterwards.auditPublicKey());
+    afterwards.close();
     assertTrue(v.ok(), v.toString());
     // Two tokens made, two projects, two uploads, two runs started, two failed.
     assertEquals(10, v.events());
@@ -109,16 +116,16 @@ class RestartTest {
 
   @Test
   void start_whileAnotherServiceRunsOnTheDataDir_isRefused() throws Exception {
-    Store store = Store.open(dir);
+    Store store = TestStores.open(dir);
     try (LinkageServer first = LinkageServer.start(store, 0, 1 << 20)) {
       IllegalStateException e =
           org.junit.jupiter.api.Assertions.assertThrows(
               IllegalStateException.class,
-              () -> LinkageServer.start(Store.open(dir), 0, 1 << 20).close());
+              () -> LinkageServer.start(TestStores.open(dir), 0, 1 << 20).close());
       assertTrue(e.getMessage().startsWith("another service is running on"), e.getMessage());
       assertTrue(first.port() > 0);
     }
     // Released on close: a new service starts.
-    LinkageServer.start(store, 0, 1 << 20).close();
+    LinkageServer.start(TestStores.open(dir), 0, 1 << 20).close();
   }
 }

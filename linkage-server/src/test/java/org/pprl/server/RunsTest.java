@@ -63,7 +63,7 @@ class RunsTest {
   @BeforeAll
   static void start() throws IOException {
     city = RunFixture.city(dir.resolve("work"), 3000, 11, PA, HS, HO);
-    store = Store.open(dir.resolve("data"));
+    store = TestStores.open(dir.resolve("data"));
     for (Agency a : List.of(PA, HS, HO, CS, Agency.EDUCATION)) {
       store.createAgency(a.id());
       stewards.put(a.id(), store.createToken(Role.STEWARD, a.id(), null).token());

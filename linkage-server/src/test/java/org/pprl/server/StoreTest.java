@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,12 +17,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The store's own promises, on SQLite and again on PostgreSQL ({@link TestStores}). */
 class StoreTest {
   @TempDir Path dir;
 
   private long count(String sql) throws SQLException {
-    try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+    try (Connection c = TestStores.connect(dir);
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
       r.next();
@@ -31,22 +30,27 @@ class StoreTest {
     }
   }
 
+  /** The migration scripts in one of the store's migration directories. */
+  private static long scripts(String location) throws Exception {
+    try (var files =
+        Files.list(Path.of(Store.class.getResource("migration/" + location).toURI()))) {
+      return files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+    }
+  }
+
   @Test
   void open_twice_migratesOnceAndKeepsData() throws Exception {
-    Store first = Store.open(dir);
+    Store first = TestStores.open(dir);
     first.createAgency("dhs");
     Store.NewToken token = first.createToken(Role.ANALYST, null, "a");
-    Store second = Store.open(dir);
+    Store second = TestStores.open(dir);
     // Every script, each applied once.
     long scripts;
-    try (var files = Files.list(Path.of(Store.class.getResource("migration").toURI()))) {
-      scripts = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
-    }
+    scripts = scripts("common") + scripts(TestStores.migrationDirectory());
     assertTrue(scripts >= 4, "scripts found: " + scripts);
-    assertEquals(scripts, count("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1"));
+    assertEquals(scripts, count("SELECT COUNT(*) FROM flyway_schema_history WHERE success"));
     assertEquals(
-        scripts,
-        count("SELECT COUNT(DISTINCT version) FROM flyway_schema_history WHERE success = 1"));
+        scripts, count("SELECT COUNT(DISTINCT version) FROM flyway_schema_history WHERE success"));
     assertTrue(second.agencyExists("dhs"));
     assertEquals(token.principal(), second.principalForToken(token.token()).orElseThrow());
   }
@@ -56,7 +60,7 @@ class StoreTest {
       throws Exception {
     // The store's connections are pooled and reused (Store.POOL_SIZE): callers beyond the pool
     // wait their turn, and a connection given back after a refusal starts the next call clean.
-    Store store = Store.open(dir);
+    Store store = TestStores.open(dir);
     int threads = 4 * Store.POOL_SIZE;
     int each = 10;
     Concurrently.run(
@@ -71,31 +75,41 @@ class StoreTest {
         });
     assertEquals(threads * each, count("SELECT COUNT(*) FROM agencies"));
     // No pooled connection holds the write lock: a writer that never waits gets it at once.
-    org.sqlite.SQLiteConfig noWait = new org.sqlite.SQLiteConfig();
-    noWait.setBusyTimeout(0);
-    try (Connection c = noWait.createConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
-        Statement s = c.createStatement()) {
-      assertEquals(
-          1, s.executeUpdate("INSERT INTO agencies (id, created) VALUES ('outside', 'now')"));
+    if (!TestStores.onPostgres()) {
+      org.sqlite.SQLiteConfig noWait = new org.sqlite.SQLiteConfig();
+      noWait.setBusyTimeout(0);
+      try (Connection c =
+              noWait.createConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+          Statement s = c.createStatement()) {
+        assertEquals(
+            1, s.executeUpdate("INSERT INTO agencies (id, created) VALUES ('outside', 'now')"));
+      }
+      assertTrue(store.agencyExists("outside"));
+    } else {
+      // The advisory lock that stands in for SQLite's write lock (Dialect: "pprl" in ASCII).
+      try (Connection c = TestStores.connect(dir);
+          Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT pg_try_advisory_lock(" + 0x7070726cL + ")")) {
+        r.next();
+        assertTrue(r.getBoolean(1), "a pooled connection holds the write lock");
+      }
     }
-    assertTrue(store.agencyExists("outside"));
   }
 
   @Test
   void createToken_storesOnlyTheHash() throws Exception {
-    Store store = Store.open(dir);
+    Store store = TestStores.open(dir);
     store.createAgency("dhs");
     Store.NewToken t = store.createToken(Role.STEWARD, "dhs", "steward");
     assertTrue(t.token().matches("pprl_[A-Za-z0-9_-]{43}"), "format of " + t.token().length());
-    try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.DATABASE_FILE));
+    try (Connection c = TestStores.connect(dir);
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT token_hash FROM principals")) {
       assertTrue(r.next());
       assertEquals(Tokens.hash(t.token()), r.getString(1));
       assertFalse(r.next());
     }
-    // Nor is it anywhere in the database files (WAL included).
+    // Nor is it anywhere in the data directory's files (SQLite's WAL included).
     String secretPart = t.token().substring(Tokens.PREFIX.length());
     try (var files = Files.list(dir)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
@@ -107,7 +121,7 @@ class StoreTest {
 
   @Test
   void createToken_agencyRules_areEnforced() throws IOException {
-    Store store = Store.open(dir);
+    Store store = TestStores.open(dir);
     store.createAgency("dhs");
     assertThrows(IllegalArgumentException.class, () -> store.createToken(Role.STEWARD, null, null));
     assertThrows(
@@ -119,7 +133,7 @@ class StoreTest {
 
   @Test
   void createAgency_badOrRepeatedId_isRefused() throws IOException {
-    Store store = Store.open(dir);
+    Store store = TestStores.open(dir);
     store.createAgency("acs-1");
     assertThrows(Store.AlreadyExists.class, () -> store.createAgency("acs-1"));
     assertThrows(IllegalArgumentException.class, () -> store.createAgency("../x"));
@@ -128,7 +142,7 @@ class StoreTest {
 
   @Test
   void principalForToken_unknownToken_isEmpty() throws IOException {
-    Store store = Store.open(dir);
+    Store store = TestStores.open(dir);
     store.createToken(Role.ADMIN, null, null);
     assertTrue(store.principalForToken(Tokens.generate()).isEmpty());
   }

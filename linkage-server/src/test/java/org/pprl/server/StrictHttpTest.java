@@ -44,7 +44,7 @@ class StrictHttpTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Store store = Store.open(dir);
+    Store store = TestStores.open(dir);
     store.createAgency("dhs");
     admin = store.createToken(Role.ADMIN, null, "admin").token();
     analyst = store.createToken(Role.ANALYST, null, "analyst").token();

@@ -36,7 +36,7 @@ class TokenRevocationTest {
 
   @BeforeEach
   void start() throws IOException {
-    store = Store.open(dir);
+    store = TestStores.open(dir);
     server = LinkageServer.start(store, 0, 1 << 20);
   }
 

@@ -60,7 +60,7 @@ class UploadLimitsTest {
 
   @BeforeEach
   void open() throws IOException {
-    store = Store.open(dir);
+    store = TestStores.open(dir);
     admin = store.createToken(Role.ADMIN, null, "admin").token();
     for (String agency : AGENCIES) {
       store.createAgency(agency);

@@ -1,0 +1,140 @@
+package org.pprl.server;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The database the tests' stores are on: SQLite in the data directory, or PostgreSQL when the
+ * system property {@value #PROPERTY} is {@code postgresql} (the build's second test run, {@code
+ * surefire} execution {@code postgresql} in {@code linkage-server/pom.xml}, sets it and runs the
+ * store and server tests again). Tests open stores and reach their databases through here only.
+ *
+ * <p>PostgreSQL comes from {@code $PPRL_TEST_POSTGRES_URL} ({@code
+ * postgresql://USER@HOST:PORT/DATABASE}, a role that may create databases) with the password in
+ * {@code $PPRL_TEST_POSTGRES_PASSWORD}; {@code .ci/run} starts a server and sets both. Each data
+ * directory gets a fresh database of its own, so tests never see each other's data; they are
+ * dropped when the tests end. Where the variable is not set, every test that opens a store is
+ * skipped, with that as the reason.
+ */
+public final class TestStores {
+  /** The system property that chooses the database. */
+  public static final String PROPERTY = "pprl.test.database";
+
+  /** The variable that names the PostgreSQL server for tests. */
+  public static final String URL_VARIABLE = "PPRL_TEST_POSTGRES_URL";
+
+  /** The variable that holds its password. */
+  public static final String PASSWORD_VARIABLE = "PPRL_TEST_POSTGRES_PASSWORD";
+
+  private static final Map<Path, PostgresUrl> DATABASES = new LinkedHashMap<>();
+
+  private TestStores() {}
+
+  /** Whether the tests run on PostgreSQL. */
+  public static boolean onPostgres() {
+    return "postgresql".equals(System.getProperty(PROPERTY));
+  }
+
+  /** The migration scripts' directory of this database, beside {@code common}. */
+  static String migrationDirectory() {
+    return onPostgres() ? "postgresql" : "sqlite";
+  }
+
+  /** Opens the store in {@code dataDir} on the tests' database. */
+  public static Store open(Path dataDir) throws IOException {
+    return Store.open(dataDir, postgres(dataDir));
+  }
+
+  /**
+   * Where the database of {@code dataDir} is on PostgreSQL (made on first use), or null on SQLite:
+   * what {@code --database} is given in tests of the command line.
+   */
+  public static PostgresUrl postgres(Path dataDir) {
+    if (!onPostgres()) {
+      return null;
+    }
+    PostgresUrl server = server();
+    assumeTrue(
+        server != null,
+        "PostgreSQL tests skipped: $" + URL_VARIABLE + " is not set (.ci/run starts a server)");
+    Path key = dataDir.toAbsolutePath().normalize();
+    synchronized (DATABASES) {
+      PostgresUrl url = DATABASES.get(key);
+      if (url == null) {
+        if (DATABASES.isEmpty()) {
+          Runtime.getRuntime().addShutdownHook(new Thread(TestStores::dropAll, "drop-test-dbs"));
+        }
+        url = createDatabase(server);
+        DATABASES.put(key, url);
+      }
+      return url;
+    }
+  }
+
+  /**
+   * A connection straight to the database of {@code dataDir}, past the store: for tests that read
+   * or damage what it keeps. The caller closes it.
+   */
+  public static Connection connect(Path dataDir) throws SQLException {
+    PostgresUrl url = postgres(dataDir);
+    if (url == null) {
+      return DriverManager.getConnection(
+          "jdbc:sqlite:" + dataDir.toAbsolutePath().normalize().resolve(Store.DATABASE_FILE));
+    }
+    return connect(url);
+  }
+
+  private static PostgresUrl server() {
+    String url = System.getenv(URL_VARIABLE);
+    if (url == null || url.isBlank()) {
+      return null;
+    }
+    return PostgresUrl.parse(url.strip(), System.getenv(PASSWORD_VARIABLE));
+  }
+
+  private static Connection connect(PostgresUrl url) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", url.user());
+    if (url.password() != null) {
+      p.setProperty("password", url.password());
+    }
+    return DriverManager.getConnection(url.jdbcUrl(), p);
+  }
+
+  private static PostgresUrl createDatabase(PostgresUrl server) {
+    String name = "pprl_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    try (Connection c = connect(server);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create a test database on " + server, e);
+    }
+    return new PostgresUrl(
+        server.user(), server.host(), server.port(), name, server.query(), server.password());
+  }
+
+  /** Drops every database the tests made; connections still open to them are ended. */
+  private static void dropAll() {
+    synchronized (DATABASES) {
+      try (Connection c = connect(server());
+          Statement s = c.createStatement()) {
+        for (PostgresUrl url : DATABASES.values()) {
+          s.execute("DROP DATABASE IF EXISTS " + url.database() + " WITH (FORCE)");
+        }
+      } catch (SQLException e) {
+        System.err.println("cannot drop the test databases: " + e.getMessage());
+      }
+    }
+  }
+}
