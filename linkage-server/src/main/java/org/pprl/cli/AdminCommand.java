@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pprl.server.Principal;
@@ -57,7 +58,9 @@ public final class AdminCommand implements Runnable {
 
     @Override
     public Integer call() {
-      data.open().createAgency(id);
+      try (Store store = data.open()) {
+        store.createAgency(id);
+      }
       spec.commandLine().getOut().println("created agency " + id);
       return 0;
     }
@@ -107,7 +110,10 @@ public final class AdminCommand implements Runnable {
             "--agency is for a steward's token only, not " + r.withArticle() + "'s");
       }
       Instant until = expires == null ? null : expiry(expires, Instant.now());
-      Store.NewToken created = data.open().createToken(r, agency, name, until);
+      Store.NewToken created;
+      try (Store store = data.open()) {
+        created = store.createToken(r, agency, name, until);
+      }
       PrintWriter out = spec.commandLine().getOut();
       out.println(created.token());
       out.flush();
@@ -142,7 +148,11 @@ public final class AdminCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       out.println("id\trole\tagency\tname\tcreated\texpires\tstatus");
       Instant now = Instant.now();
-      for (Store.TokenStatus t : data.open().tokens()) {
+      List<Store.TokenStatus> tokens;
+      try (Store store = data.open()) {
+        tokens = store.tokens();
+      }
+      for (Store.TokenStatus t : tokens) {
         Principal p = t.principal();
         out.println(
             p.id()
@@ -187,7 +197,10 @@ public final class AdminCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Principal p = data.open().revokeToken(which);
+      Principal p;
+      try (Store store = data.open()) {
+        p = store.revokeToken(which);
+      }
       PrintWriter out = spec.commandLine().getOut();
       out.println("revoked token " + p.id() + " (" + describe(p) + ")");
       out.flush();
@@ -210,7 +223,9 @@ public final class AdminCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      out.println(Base64.getEncoder().encodeToString(data.open().auditPublicKey()));
+      try (Store store = data.open()) {
+        out.println(Base64.getEncoder().encodeToString(store.auditPublicKey()));
+      }
       out.flush();
       return 0;
     }

@@ -153,6 +153,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       server = LinkageServer.start(store, settings);
     } catch (RuntimeException e) {
+      store.close();
       throw new CommandFailure(
           "cannot start the service on "
               + settings.host()
@@ -171,7 +172,10 @@ public final class ServeCommand implements Callable<Integer> {
             + ":"
             + server.port()
             + ", data in "
-            + store.dataDir());
+            + store.dataDir()
+            + (data.database == null || data.database.isBlank()
+                ? ""
+                : ", " + store.databaseDescription()));
     out.flush();
     stopped.await();
     return 0;

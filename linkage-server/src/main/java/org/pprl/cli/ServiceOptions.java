@@ -129,6 +129,11 @@ final class ServiceOptions {
    * owner's alone. On a file system without POSIX permissions there is nothing to check.
    */
   static void requireOwnerOnly(Path file, String what) {
+    requireOwnerOnly(file, what, "token");
+  }
+
+  /** As {@link #requireOwnerOnly(Path, String)}, for a file that holds a {@code secret}. */
+  static void requireOwnerOnly(Path file, String what, String secret) {
     PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
     if (view == null) {
       return;
@@ -149,7 +154,9 @@ final class ServiceOptions {
                 + file
                 + " is open to its group or others ("
                 + PosixFilePermissions.toString(permissions)
-                + "); a token must be its owner's only: chmod 600 "
+                + "); a "
+                + secret
+                + " must be its owner's only: chmod 600 "
                 + file);
       }
     }

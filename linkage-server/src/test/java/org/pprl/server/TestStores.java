@@ -61,9 +61,14 @@ public final class TestStores {
    * what {@code --database} is given in tests of the command line.
    */
   public static PostgresUrl postgres(Path dataDir) {
-    if (!onPostgres()) {
-      return null;
-    }
+    return onPostgres() ? database(dataDir) : null;
+  }
+
+  /**
+   * A fresh PostgreSQL database for {@code dataDir} (the same one on every call), whichever
+   * database the other tests run on; the calling test is skipped where there is no server.
+   */
+  public static PostgresUrl database(Path dataDir) {
     PostgresUrl server = server();
     assumeTrue(
         server != null,
