@@ -25,6 +25,9 @@ final class Database implements AutoCloseable {
   private final String description;
   private final HikariDataSource pool;
 
+  /** The unpooled source, for the one connection a service's claim holds. */
+  private final DataSource source;
+
   /**
    * SQLite only, held for the store's life: SQLite checkpoints and deletes the write-ahead log
    * whenever the last connection closes, so without this one an idle pool made the next write
@@ -35,6 +38,7 @@ final class Database implements AutoCloseable {
   private Database(Dialect dialect, String description, DataSource source) throws SQLException {
     this.dialect = dialect;
     this.description = description;
+    this.source = source;
     this.keepOpen = dialect == Dialect.SQLITE ? source.getConnection() : null;
     this.pool = pool(source);
   }
@@ -175,6 +179,48 @@ final class Database implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new Store.StoreException(failure, e);
+    }
+  }
+
+  /** A claim on the database by one service; closing it gives the claim up. */
+  interface Claim extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Claims the database for one service until the claim is closed ({@link
+   * Dialect#claimForService}), on a connection of its own outside the pool.
+   *
+   * @throws IllegalStateException if another service holds the claim
+   */
+  Claim claimForService() {
+    Connection c = null;
+    try {
+      c = source.getConnection();
+      if (!dialect.claimForService(c)) {
+        throw new IllegalStateException("another service is running on " + description);
+      }
+      Connection held = c;
+      return () -> {
+        try {
+          held.close();
+        } catch (SQLException e) {
+          throw new Store.StoreException("cannot give up the claim on " + description, e);
+        }
+      };
+    } catch (SQLException | RuntimeException e) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new Store.StoreException("cannot claim " + description, e);
     }
   }
 

@@ -25,6 +25,12 @@ enum Dialect {
     void lockForWrite(Connection c) {
       // Taken by BEGIN IMMEDIATE already.
     }
+
+    @Override
+    boolean claimForService(Connection c) {
+      // The database is a file in the data directory, whose lock file the service holds.
+      return true;
+    }
   },
 
   /**
@@ -44,10 +50,24 @@ enum Dialect {
         }
       }
     }
+
+    @Override
+    boolean claimForService(Connection c) throws SQLException {
+      try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+        s.setLong(1, SERVICE_LOCK);
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getBoolean(1);
+        }
+      }
+    }
   };
 
   /** The advisory lock's key: "pprl" in ASCII, so that it is told apart from other services'. */
   private static final long WRITE_LOCK = 0x7070726cL;
+
+  /** The advisory lock a running service holds for its session: the next key. */
+  private static final long SERVICE_LOCK = WRITE_LOCK + 1;
 
   private static final String MIGRATIONS = "classpath:org/pprl/server/migration/";
 
@@ -70,4 +90,13 @@ enum Dialect {
    * transaction, on a connection with auto-commit off.
    */
   abstract void lockForWrite(Connection c) throws SQLException;
+
+  /**
+   * Claims the database for one service, for as long as {@code c} stays open (a session that ends,
+   * with its process, gives it up): a service marks the runs it finds active as interrupted when it
+   * starts, which only holds if no other service works on the same database.
+   *
+   * @return false if another session holds the claim
+   */
+  abstract boolean claimForService(Connection c) throws SQLException;
 }

@@ -69,14 +69,21 @@ public final class LinkageServer implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicBoolean();
 
   private final FileChannel lock;
+  private final Database.Claim claim;
   private final Set<Route> routes;
 
   private LinkageServer(
-      Store store, Javalin app, RunWorker worker, FileChannel lock, Set<Route> routes) {
+      Store store,
+      Javalin app,
+      RunWorker worker,
+      FileChannel lock,
+      Database.Claim claim,
+      Set<Route> routes) {
     this.store = store;
     this.app = app;
     this.worker = worker;
     this.lock = lock;
+    this.claim = claim;
     this.routes = routes;
   }
 
@@ -152,6 +159,13 @@ public final class LinkageServer implements AutoCloseable {
             });
     byte[] openApi = openApiDocument();
     FileChannel lock = lockDataDir(store);
+    Database.Claim claim;
+    try {
+      claim = store.claimForService();
+    } catch (RuntimeException e) {
+      closeQuietly(lock);
+      throw e;
+    }
     int interrupted = store.interruptRuns();
     if (interrupted > 0) {
       LOG.warn(
@@ -163,7 +177,7 @@ public final class LinkageServer implements AutoCloseable {
     }
     RunWorker worker = new RunWorker(store, phaseHook);
     LinkageServer server =
-        new LinkageServer(store, app, worker, lock, Collections.unmodifiableSet(routes));
+        new LinkageServer(store, app, worker, lock, claim, Collections.unmodifiableSet(routes));
     Endpoints endpoints = new Endpoints(store, settings, worker);
     app.before(server::authenticate);
     app.before(Requests::onlyKnownQuery);
@@ -323,6 +337,7 @@ public final class LinkageServer implements AutoCloseable {
     app.stop();
     worker.close();
     closeQuietly(lock);
+    claim.close();
     store.close();
   }
 

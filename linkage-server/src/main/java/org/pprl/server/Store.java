@@ -118,11 +118,23 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Closes the store's database connections. Calls after this fail with a {@link StoreException}.
+   * Closes the store's database connections. Calls that reach the database after this fail with a
+   * {@link StoreException}.
    */
   @Override
   public void close() {
     database.close();
+  }
+
+  /**
+   * Claims the database for one service until the claim is closed. SQLite's is in the data
+   * directory, whose lock the service holds; a PostgreSQL database might be named by the data
+   * directories of two services, and is claimed by a session lock.
+   *
+   * @throws IllegalStateException if another service holds the claim
+   */
+  Database.Claim claimForService() {
+    return database.claimForService();
   }
 
   /** Which database the store is on, for messages: never a password. */

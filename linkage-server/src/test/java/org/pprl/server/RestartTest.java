@@ -2,6 +2,7 @@ package org.pprl.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.pprl.server.ServiceFixture.FINGERPRINT;
 import static org.pprl.server.ServiceFixture.extract;
 import static org.pprl.server.ServiceFixture.request;
@@ -127,5 +128,25 @@ class RestartTest {
     }
     // Released on close: a new service starts.
     LinkageServer.start(TestStores.open(dir), 0, 1 << 20).close();
+  }
+
+  @Test
+  void start_secondServiceOnTheSameDatabase_isRefusedUntilTheFirstStops() throws Exception {
+    assumeTrue(
+        TestStores.onPostgres(),
+        "on SQLite the database is inside the data directory, whose lock covers it");
+    PostgresUrl database = TestStores.postgres(dir.resolve("a"));
+    try (LinkageServer first = LinkageServer.start(TestStores.open(dir.resolve("a")), 0, 1 << 20)) {
+      // Another data directory, the same database: its runs and the first service's are one.
+      try (Store other = Store.open(dir.resolve("b"), database)) {
+        IllegalStateException e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> LinkageServer.start(other, 0, 1 << 20));
+        assertEquals("another service is running on the database " + database, e.getMessage());
+      }
+      assertTrue(first.port() > 0);
+    }
+    // Given up on close: the second service starts.
+    LinkageServer.start(Store.open(dir.resolve("b"), database), 0, 1 << 20).close();
   }
 }

@@ -146,4 +146,19 @@ class StoreTest {
     store.createToken(Role.ADMIN, null, null);
     assertTrue(store.principalForToken(Tokens.generate()).isEmpty());
   }
+
+  @Test
+  void close_thenACallThatReadsTheDatabase_failsWithStoreException() throws IOException {
+    Store store = TestStores.open(dir);
+    store.createAgency("dhs");
+    store.close();
+    Store.StoreException e =
+        assertThrows(Store.StoreException.class, () -> store.agencyExists("dhs"));
+    assertEquals("cannot read agencies", e.getMessage());
+    // Closing again does nothing more.
+    store.close();
+    try (Store reopened = TestStores.open(dir)) {
+      assertTrue(reopened.agencyExists("dhs"));
+    }
+  }
 }

@@ -129,11 +129,18 @@ public final class TestStores {
         server.user(), server.host(), server.port(), name, server.query(), server.password());
   }
 
-  /** Drops every database the tests made; connections still open to them are ended. */
+  /**
+   * Drops every database the tests made. Stores a test left open still have pools that would
+   * connect again while a database is dropped (and make the drop wait for them): connections are
+   * refused first, then the open ones are ended by the drop.
+   */
   private static void dropAll() {
     synchronized (DATABASES) {
       try (Connection c = connect(server());
           Statement s = c.createStatement()) {
+        for (PostgresUrl url : DATABASES.values()) {
+          s.execute("ALTER DATABASE " + url.database() + " ALLOW_CONNECTIONS false");
+        }
         for (PostgresUrl url : DATABASES.values()) {
           s.execute("DROP DATABASE IF EXISTS " + url.database() + " WITH (FORCE)");
         }
