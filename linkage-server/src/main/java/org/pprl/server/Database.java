@@ -40,7 +40,7 @@ final class Database implements AutoCloseable {
     this.description = description;
     this.source = source;
     this.keepOpen = dialect == Dialect.SQLITE ? source.getConnection() : null;
-    this.pool = pool(source);
+    this.pool = pool(dialect, source);
   }
 
   /**
@@ -123,8 +123,9 @@ final class Database implements AutoCloseable {
    * are opened and configured once; Hikari rolls back a connection returned inside a transaction
    * and restores auto-commit, so each call still starts clean.
    */
-  private static HikariDataSource pool(DataSource source) {
+  private static HikariDataSource pool(Dialect dialect, DataSource source) {
     HikariConfig config = new HikariConfig();
+    dialect.configure(config);
     config.setDataSource(source);
     config.setPoolName("store");
     config.setMaximumPoolSize(POOL_SIZE);

@@ -1,5 +1,6 @@
 package org.pprl.server;
 
+import com.zaxxer.hikari.HikariConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,13 +39,17 @@ enum Dialect {
    * write lock, so that writers run one at a time as they do there: appending to the audit chain
    * reads its head and adds after it, and a new extract version is the latest plus one, and both
    * rely on no other writer coming in between (at READ COMMITTED, PostgreSQL's default, each
-   * statement after the lock sees every transaction committed before it). Readers are not held up.
+   * statement after the lock sees every transaction committed before it; the pool sets that level,
+   * whatever the server's default). Readers are not held up. The locks are keyed by the store's
+   * schema as well, so that stores in two schemas of one database ({@code ?currentSchema=}) do not
+   * hold each other up.
    */
   POSTGRESQL("postgresql") {
     @Override
     void lockForWrite(Connection c) throws SQLException {
-      try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)"); ) {
-        s.setLong(1, WRITE_LOCK);
+      try (PreparedStatement s =
+          c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))")) {
+        s.setInt(1, WRITE_LOCK);
         try (ResultSet r = s.executeQuery()) {
           r.next();
         }
@@ -53,8 +58,9 @@ enum Dialect {
 
     @Override
     boolean claimForService(Connection c) throws SQLException {
-      try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-        s.setLong(1, SERVICE_LOCK);
+      try (PreparedStatement s =
+          c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(current_schema()))")) {
+        s.setInt(1, SERVICE_LOCK);
         try (ResultSet r = s.executeQuery()) {
           r.next();
           return r.getBoolean(1);
@@ -63,11 +69,14 @@ enum Dialect {
     }
   };
 
-  /** The advisory lock's key: "pprl" in ASCII, so that it is told apart from other services'. */
-  private static final long WRITE_LOCK = 0x7070726cL;
+  /**
+   * The write lock's first key: "pprl" in ASCII, so that it is told apart from other services'; the
+   * second is the schema's hash.
+   */
+  static final int WRITE_LOCK = 0x7070726c;
 
-  /** The advisory lock a running service holds for its session: the next key. */
-  private static final long SERVICE_LOCK = WRITE_LOCK + 1;
+  /** The first key of the lock a running service holds for its session: the next one. */
+  static final int SERVICE_LOCK = WRITE_LOCK + 1;
 
   private static final String MIGRATIONS = "classpath:org/pprl/server/migration/";
 
@@ -99,4 +108,14 @@ enum Dialect {
    * @return false if another session holds the claim
    */
   abstract boolean claimForService(Connection c) throws SQLException;
+
+  /**
+   * Sets what the pool's connections need beyond the driver's defaults: PostgreSQL's READ
+   * COMMITTED, which {@link #lockForWrite} relies on.
+   */
+  void configure(HikariConfig config) {
+    if (this == POSTGRESQL) {
+      config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    }
+  }
 }

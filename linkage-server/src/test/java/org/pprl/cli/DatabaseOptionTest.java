@@ -75,7 +75,8 @@ class DatabaseOptionTest {
     PostgresUrl database = TestStores.database(dir.resolve("data"));
     Path password = Files.writeString(dir.resolve("db.password"), database.password() + "\n");
     Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
-    String url = database.withPassword(null).toString();
+    // The test's own schema is in the URL's query, which toString() leaves out.
+    String url = database.withPassword(null) + "?" + database.query();
     assertEquals(0, admin(url, password, "create-agency", "dhs").exit());
     CliRun created = admin(url, password, "create-token", "--role", "steward", "--agency", "dhs");
     assertEquals(0, created.exit(), created.err());

@@ -86,10 +86,14 @@ class StoreTest {
       }
       assertTrue(store.agencyExists("outside"));
     } else {
-      // The advisory lock that stands in for SQLite's write lock (Dialect: "pprl" in ASCII).
+      // The advisory lock that stands in for SQLite's write lock.
       try (Connection c = TestStores.connect(dir);
           Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT pg_try_advisory_lock(" + 0x7070726cL + ")")) {
+          ResultSet r =
+              s.executeQuery(
+                  "SELECT pg_try_advisory_lock("
+                      + Dialect.WRITE_LOCK
+                      + ", hashtext(current_schema()))")) {
         r.next();
         assertTrue(r.getBoolean(1), "a pooled connection holds the write lock");
       }
