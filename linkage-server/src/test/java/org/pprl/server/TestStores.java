@@ -128,27 +128,27 @@ public final class TestStores {
   }
 
   private static PostgresUrl createDatabase(PostgresUrl server) {
-    String name = freshName();
-    try (Connection c = connect(server);
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create a test database on " + server, e);
-    }
+    String name = create(server, "DATABASE");
     return new PostgresUrl(
         server.user(), server.host(), server.port(), name, server.query(), server.password());
   }
 
   private static PostgresUrl createSchema(PostgresUrl in) {
-    String name = freshName();
-    try (Connection c = connect(in);
-        Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + name);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create a test schema in " + in, e);
-    }
+    String name = create(in, "SCHEMA");
     return new PostgresUrl(
         in.user(), in.host(), in.port(), in.database(), "currentSchema=" + name, in.password());
+  }
+
+  /** Creates a database or schema with a fresh name on {@code on}; returns the name. */
+  private static String create(PostgresUrl on, String what) {
+    String name = freshName();
+    try (Connection c = connect(on);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE " + what + " " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create a test " + what + " on " + on, e);
+    }
+    return name;
   }
 
   /**
