@@ -75,9 +75,7 @@ public final class TestStores {
    */
   public static PostgresUrl database(Path dataDir) {
     PostgresUrl server = server();
-    assumeTrue(
-        server != null,
-        "PostgreSQL tests skipped: $" + URL_VARIABLE + " is not set (.ci/run starts a server)");
+    assumeTrue(server != null, SKIPPED);
     Path key = dataDir.toAbsolutePath().normalize();
     synchronized (SCHEMAS) {
       if (database == null) {
@@ -104,6 +102,15 @@ public final class TestStores {
           "jdbc:sqlite:" + dataDir.toAbsolutePath().normalize().resolve(Store.DATABASE_FILE));
     }
     return connect(url);
+  }
+
+  /** Why the PostgreSQL tests are skipped where they are. */
+  static final String SKIPPED =
+      "PostgreSQL tests skipped: $" + URL_VARIABLE + " is not set (.ci/run starts a server)";
+
+  /** Whether a PostgreSQL server for tests is configured. */
+  static boolean serverConfigured() {
+    return server() != null;
   }
 
   private static PostgresUrl server() {
