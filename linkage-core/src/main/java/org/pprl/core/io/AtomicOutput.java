@@ -31,12 +31,18 @@ import java.nio.file.StandardOpenOption;
  * temporary file is named {@code .<target name>.<random>.tmp}, from the target's name only, and is
  * created readable and writable by its owner only (POSIX {@code 0600}); the committed file keeps
  * those permissions. Not thread-safe.
+ *
+ * <p>A target that exists and is neither a regular file nor a directory (a device such as {@code
+ * /dev/null}, a pipe such as {@code /dev/stdout}) is written through, with no temporary file: there
+ * is no file to replace, and a rename onto it would replace the device itself (as root, {@code
+ * --pairs /dev/null} turned /dev/null into a regular file). What was written before a failure has
+ * then gone to it.
  */
 public final class AtomicOutput implements Closeable {
   private static final int MAX_PREFIX_CHARS = 100;
 
   private final Path target;
-  private final Path temp;
+  private final Path temp; // null: written through to a device or pipe
   private final FileChannel channel;
   private final BufferedOutputStream buffered;
   private final OutputStream stream;
@@ -58,6 +64,9 @@ public final class AtomicOutput implements Closeable {
    */
   public static AtomicOutput create(Path target) throws IOException {
     Path absolute = target.toAbsolutePath();
+    if (Files.exists(absolute) && !Files.isRegularFile(absolute) && !Files.isDirectory(absolute)) {
+      return new AtomicOutput(absolute, null, FileChannel.open(absolute, StandardOpenOption.WRITE));
+    }
     Path dir = absolute.getParent();
     if (dir == null || absolute.getFileName() == null) {
       throw new IOException("not a file path: " + target);
@@ -98,6 +107,11 @@ public final class AtomicOutput implements Closeable {
   public void commit() throws IOException {
     checkOpen();
     buffered.flush();
+    if (temp == null) {
+      channel.close();
+      committed = true;
+      return;
+    }
     channel.force(true);
     channel.close();
     try {
@@ -119,7 +133,9 @@ public final class AtomicOutput implements Closeable {
     try {
       channel.close();
     } finally {
-      Files.deleteIfExists(temp);
+      if (temp != null) {
+        Files.deleteIfExists(temp);
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +102,26 @@ class AtomicOutputTest {
       assertThrows(IllegalStateException.class, out::commit);
     }
     assertTrue(Files.exists(dir.resolve("x.bin")));
+  }
+
+  @Test
+  void deviceTarget_isWrittenThrough_andStaysADevice(@TempDir Path dir) throws IOException {
+    Path device = Path.of("/dev/null");
+    assumeTrue(Files.exists(device) && !Files.isRegularFile(device), "no /dev/null here");
+    // Through a link in the test's own directory: were the device replaced, the link would be.
+    Path link = Files.createSymbolicLink(dir.resolve("sink"), device);
+    try (AtomicOutput out = AtomicOutput.create(link)) {
+      out.stream().write("pairs".getBytes(StandardCharsets.UTF_8));
+      out.commit();
+    }
+    try (AtomicOutput out = AtomicOutput.create(link)) {
+      out.stream().write("abandoned".getBytes(StandardCharsets.UTF_8));
+    }
+    assertTrue(Files.isSymbolicLink(link));
+    assertFalse(Files.isRegularFile(device));
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of(link), files.toList()); // no temporary file beside it
+    }
   }
 
   @Test
