@@ -39,7 +39,7 @@ final class Projects {
    *     size is below {@value Store#MIN_CELL_SIZE_FLOOR}, a record-level purpose is not a purpose
    *     or there are several, the question policy names an attribute extracts may not carry, or its
    *     minimum cohort is below the minimum cell size, or a statutory table's name repeats or its
-   *     question is malformed or outside the policy
+   *     question is malformed, outside the policy or names an agency not in the project
    */
   Store.Project createProject(
       Principal actor,
@@ -57,10 +57,24 @@ final class Projects {
     for (int i = 0; i < statutory.size(); i++) {
       Store.Statutory t = statutory.get(i);
       statutoryNames.add(t.name());
+      OverlapQuestion question;
       try {
-        questions.check(OverlapQuestion.parse(t.question()));
+        question = OverlapQuestion.parse(t.question());
+        questions.check(question);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("statutory[" + i + "].question: " + e.getMessage());
+      }
+      // Checked here, not when the tables are first released: there it was a 500.
+      for (String agency : question.agencies()) {
+        if (!agencies.contains(agency)) {
+          throw new IllegalArgumentException(
+              "statutory["
+                  + i
+                  + "].question names agency '"
+                  + agency
+                  + "', which is not one of the project's "
+                  + agencies);
+        }
       }
     }
     sortedNames("statutory table name", statutoryNames);

@@ -168,6 +168,41 @@ class DisclosuresTest {
   }
 
   @Test
+  void createProject_statutoryTableNamingAnAgencyOutsideIt_isRefusedNamingIt() throws Exception {
+    // The example's second table needs public assistance, which this project does not hold; it
+    // was accepted, and its first release answered 500.
+    com.fasterxml.jackson.databind.node.ObjectNode body = ServiceFixture.JSON.createObjectNode();
+    body.put("name", "statutory-outside");
+    body.putArray("agencies").add(CS.id()).add(HS.id());
+    body.put("schemaFingerprint", city.fingerprint());
+    body.putArray("purposes").add("research");
+    com.fasterxml.jackson.databind.node.ArrayNode attributes = body.putArray("attributes");
+    city.attributes().forEach(attributes::add);
+    try (InputStream questions =
+            DisclosuresTest.class.getResourceAsStream("/org/pprl/examples/agency-questions.json");
+        InputStream tables =
+            DisclosuresTest.class.getResourceAsStream("/org/pprl/examples/agency-statutory.json")) {
+      body.set("questions", ServiceFixture.JSON.readTree(questions));
+      body.set("statutory", ServiceFixture.JSON.readTree(tables));
+    }
+    int before = store.projects().size();
+
+    Reply r =
+        send(
+            client,
+            request(server.port(), "/projects", admin)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build());
+
+    assertEquals(400, r.status(), r.body().toString());
+    assertEquals("bad_request", r.body().get("code").asText());
+    assertTrue(
+        r.body().get("message").asText().contains("names agency 'public_assistance'"),
+        r.body().toString());
+    assertEquals(before, store.projects().size());
+  }
+
+  @Test
   void question_window_isThePerturbedTableOfTheLinkedRecords_andTheSameEachTime() throws Exception {
     Reply first = ask(analyst, project, "research", WINDOW);
     assertEquals(200, first.status(), first.body().toString());
