@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,23 @@ final class Disclosures {
   private final byte[] cellKeySecret;
   private final Cache<Long, Linked> populations;
   private final StatutoryReleases statutoryReleases;
+
+  /** Answers (or refusals) kept, over all projects and runs. */
+  static final int CACHED_ANSWERS = 10_000;
+
+  /**
+   * Answers already worked out, by project, run and question as asked. The same question on the
+   * same run gets the same perturbed table (the cell keys make it so) or the same refusal, so it is
+   * worked out once; each release is still audited before it is sent. At 50 analysts asking the
+   * demo's questions, evaluating them again was most of the service's CPU.
+   */
+  private final Cache<AnswerKey, Answer> answers =
+      Caffeine.newBuilder().maximumSize(CACHED_ANSWERS).build();
+
+  private record AnswerKey(long project, long run, String question) {}
+
+  /** The released table, or the refusal (code and message) where the cohort was too small. */
+  private record Answer(Map<String, Object> released, Code refusal, String message) {}
 
   /**
    * @param cellKeySecret the service's cell-key secret ({@link CellKeySecret})
@@ -141,17 +159,14 @@ final class Disclosures {
       throw new ApiException(Code.QUESTION_NOT_ALLOWED, "question." + v.getMessage());
     }
     Linked linked = linked(project);
-    QuestionEvaluator.Keyed keyed;
-    try {
-      keyed = QuestionEvaluator.evaluate(question, linked.population(), policy, linked.keys());
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(Code.BAD_REQUEST, "question: " + e.getMessage());
+    Answer answer =
+        answers.get(
+            new AnswerKey(project.id(), linked.run(), asked.toString()),
+            k -> work(project, question, linked));
+    if (answer.refusal() != null) {
+      throw new ApiException(answer.refusal(), answer.message());
     }
-    requireLargeEnough(keyed, policy.minCohort());
-    PerturbedTable table =
-        PerturbedTable.of(
-            keyed.table(), keyed.cellKeys(), keyed.baseKey(), PERTURBATION, project.minCellSize());
-    Map<String, Object> released = table.toJson();
+    Map<String, Object> released = answer.released();
 
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("project", project.id());
@@ -168,6 +183,24 @@ final class Disclosures {
     response.put("question", asked);
     response.put("table", released);
     ctx.json(response);
+  }
+
+  /** Evaluates an allowed question on a run and perturbs its table, or says why it is refused. */
+  private Answer work(Store.Project project, OverlapQuestion question, Linked linked) {
+    QuestionPolicy policy = project.questions();
+    QuestionEvaluator.Keyed keyed;
+    try {
+      keyed = QuestionEvaluator.evaluate(question, linked.population(), policy, linked.keys());
+      requireLargeEnough(keyed, policy.minCohort());
+    } catch (IllegalArgumentException e) {
+      return new Answer(null, Code.BAD_REQUEST, "question: " + e.getMessage());
+    } catch (ApiException e) {
+      return new Answer(null, e.code(), e.getMessage());
+    }
+    PerturbedTable table =
+        PerturbedTable.of(
+            keyed.table(), keyed.cellKeys(), keyed.baseKey(), PERTURBATION, project.minCellSize());
+    return new Answer(Collections.unmodifiableMap(table.toJson()), null, null);
   }
 
   /**

@@ -418,6 +418,24 @@ class DisclosuresTest {
     assertEquals("research", match.get("purpose").asText());
   }
 
+  /** The question.answer events in the log so far. */
+  private static long answersLogged() throws IOException {
+    StringWriter out = new StringWriter();
+    store.exportAudit(out);
+    return out.toString().lines().filter(l -> l.contains("\"question.answer\"")).count();
+  }
+
+  @Test
+  void sameQuestionAgain_isTheSameAnswer_andLoggedAgain() throws Exception {
+    // Worked out once per run (the service keeps answers), released and logged every time.
+    Reply first = ask(analyst, project, "research", WINDOW);
+    long logged = answersLogged();
+    Reply again = ask(analyst, project, "research", WINDOW);
+    assertEquals(200, again.status(), again.body().toString());
+    assertEquals(first.body().get("table"), again.body().get("table"));
+    assertEquals(logged + 1, answersLogged());
+  }
+
   @Test
   void releases_areAuditedWithPurposeAndCountsOnly() throws Exception {
     assertEquals(200, ask(analyst, project, "research", WINDOW).status());
