@@ -29,17 +29,9 @@ final class Projects {
   }
 
   /**
-   * Creates a project and its {@code project.create} audit event, in one transaction.
-   *
-   * @param actor who asked for it, recorded in the audit event
-   * @param refuseFailedAssessment whether uploads whose attack self-assessment fails are refused
-   *     (every upload is assessed and its verdict audited either way)
-   * @throws IllegalArgumentException if the name is blank or taken, an agency is unknown or listed
-   *     twice, there is no agency, the fingerprint is not 64 lowercase hex digits, the minimum cell
-   *     size is below {@value Store#MIN_CELL_SIZE_FLOOR}, a record-level purpose is not a purpose
-   *     or there are several, the question policy names an attribute extracts may not carry, or its
-   *     minimum cohort is below the minimum cell size, or a statutory table's name repeats or its
-   *     question is malformed, outside the policy or names an agency not in the project
+   * Creates a project and its {@code project.create} audit event, in one transaction: what {@link
+   * Store#createProject(Principal, String, List, String, int, List, List, List, QuestionPolicy,
+   * List, boolean)} documents, checks included.
    */
   Store.Project createProject(
       Principal actor,

@@ -394,7 +394,7 @@ public final class Store implements AutoCloseable {
    *     size is below {@value #MIN_CELL_SIZE_FLOOR}, a record-level purpose is not a purpose or
    *     there are several, the question policy names an attribute extracts may not carry, or its
    *     minimum cohort is below the minimum cell size, or a statutory table's name repeats or its
-   *     question is malformed or outside the policy
+   *     question is malformed, outside the policy or names an agency not in the project
    */
   public Project createProject(
       Principal actor,
