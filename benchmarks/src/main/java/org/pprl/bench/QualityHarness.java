@@ -10,9 +10,11 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -90,8 +92,10 @@ public final class QualityHarness {
    * the persons each pair of extracts shares (the most pairs a one-to-one assignment can get right,
    * which is what the model across counts), the duplicates it counts inside extracts against the
    * true pairs inside them, the false links it expects against false pairs in the output, and the
-   * matches it expects to miss against true pairs missing from the output (sums over the decisions;
-   * NaN where a decision has no model).
+   * matches it expects to miss against those missing from the output, in the same units: across,
+   * persons each pair of extracts shares that the output does not link ({@link #missedAcross});
+   * inside, true pairs inside missing from the output (sums over the decisions; NaN where a
+   * decision has no model).
    */
   record Estimates(
       double across,
@@ -481,7 +485,58 @@ public final class QualityHarness {
             falseLinks,
             links - right,
             missed,
-            actual - right));
+            missedAcross(parties, truth, result.links())
+                + truePairsInside(parties, truth)
+                - rightBy[1]));
+  }
+
+  /**
+   * The true matches across extracts missing from the output, in the unit the model across counts
+   * in: for each person and pair of extracts, the persons shared ({@link #sharedPersons}) less the
+   * fewer of its records on either side that the output links to one of its records on the other (a
+   * person with 2 records in one extract and 3 in the other, all linked, misses none; one of the 2
+   * unlinked, misses one). Where the truth lists pairs rather than entities, the listed pairs
+   * across that the output lacks.
+   */
+  static long missedAcross(List<Party> parties, Truth truth, List<Linker.Link> links) {
+    long missed = sharedPersons(parties, truth);
+    if (truth.shape() != Truth.Shape.ENTITIES) {
+      for (Linker.Link link : links) {
+        Party a = parties.get(link.a());
+        Party b = parties.get(link.b());
+        if (link.a() != link.b()
+            && truth.sameEntity(a.name(), a.id(link.i()), b.name(), b.id(link.j()))) {
+          missed--;
+        }
+      }
+      return missed;
+    }
+    // For each pair of extracts, the records of each entity linked to a record of the same
+    // entity on the other side.
+    record Shared(int a, int b, int entity) {}
+    Map<Shared, List<Set<Integer>>> linked = new HashMap<>();
+    for (Linker.Link link : links) {
+      if (link.a() == link.b()) {
+        continue;
+      }
+      Party a = parties.get(link.a());
+      Party b = parties.get(link.b());
+      int entity = truth.entity(a.name(), a.id(link.i()));
+      if (entity < 0 || entity != truth.entity(b.name(), b.id(link.j()))) {
+        continue;
+      }
+      boolean swap = link.a() > link.b();
+      List<Set<Integer>> sides =
+          linked.computeIfAbsent(
+              new Shared(Math.min(link.a(), link.b()), Math.max(link.a(), link.b()), entity),
+              k -> List.of(new HashSet<>(), new HashSet<>()));
+      sides.get(swap ? 1 : 0).add(link.i());
+      sides.get(swap ? 0 : 1).add(link.j());
+    }
+    for (List<Set<Integer>> sides : linked.values()) {
+      missed -= Math.min(sides.get(0).size(), sides.get(1).size());
+    }
+    return missed;
   }
 
   /**
