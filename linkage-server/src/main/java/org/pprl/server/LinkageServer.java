@@ -192,6 +192,7 @@ public final class LinkageServer implements AutoCloseable {
     }
     new Disclosures(store, cellKeySecret, CACHED_RECORDS).register(app);
     new PageEndpoints(store).register(app);
+    new ExtractListing(store).register(app);
     Pages.register(app);
     // Javalin answers HEAD on any GET path with 200 without running its handler, so without the
     // role checks: HEAD runs the GET handler itself (the same checks, refusals and audit event),

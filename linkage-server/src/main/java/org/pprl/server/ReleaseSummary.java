@@ -107,7 +107,8 @@ final class ReleaseSummary {
     return Map.of("projects", out);
   }
 
-  private static JsonNode detail(AuditEvent event) {
+  /** The detail of an event the service wrote, as JSON. */
+  static JsonNode detail(AuditEvent event) {
     try {
       return JSON.readTree(event.detail());
     } catch (IOException e) {

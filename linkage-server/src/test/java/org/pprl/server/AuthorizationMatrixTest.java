@@ -65,6 +65,7 @@ class AuthorizationMatrixTest {
       POST /projects                                401   401    201    403     403   403 403 403
       GET  /projects                                401   401    200    200     200   200 200 200
       GET  /projects/{project}                      401   401    200    200     200   200 200 404
+      GET  /projects/{project}/extracts             401   401    200    403     200   200 200 404
       PUT  /projects/{project}/extracts/{agency}    401   401    403    403     403   201 403 404
       POST /projects/{project}/runs                 401   401    202    403     403   403 403 404
       GET  /projects/{project}/runs                 401   401    200    403     403   403 403 404
@@ -241,13 +242,15 @@ class AuthorizationMatrixTest {
         return send("GET", "/projects", caller, null);
       case "GET /projects/{project}":
         return send("GET", p, caller, null);
+      case "GET /projects/{project}/extracts":
+        return send("GET", p + "/extracts", caller, null);
       case "PUT /projects/{project}/extracts/{agency}":
         return send(
             "PUT",
             p + "/extracts/" + A.id(),
             caller,
             // The same records in other bytes: the very bytes again would make no new version.
-            HttpRequest.BodyPublishers.ofByteArray(gzip(extractA)));
+            HttpRequest.BodyPublishers.ofByteArray(ServiceFixture.gzip(extractA)));
       case "POST /projects/{project}/runs":
         return send("POST", p + "/runs", caller, HttpRequest.BodyPublishers.noBody());
       case "GET /projects/{project}/runs":
@@ -362,16 +365,6 @@ class AuthorizationMatrixTest {
   }
 
   /** What a success must hold beyond its status; remembers the run the admin started. */
-  private static byte[] gzip(byte[] bytes) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
-      z.write(bytes);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
   private static void afterSuccess(Expectation e, Answer r) {
     if (e.status() >= 300) {
       return;
@@ -444,6 +437,6 @@ class AuthorizationMatrixTest {
       assertEquals(existing, missing, e.toString());
       compared++;
     }
-    assertEquals(3 * 10, compared);
+    assertEquals(3 * 11, compared);
   }
 }

@@ -37,6 +37,9 @@ final class PagesFixture implements AutoCloseable {
 
   final long project;
 
+  /** The receipt of the children's services' upload the fixture makes. */
+  final JsonNode firstReceipt;
+
   PagesFixture(Path dir, int population) throws Exception {
     city = RunFixture.city(dir.resolve("work"), population, 17, CS, HS);
     store = Store.open(dir.resolve("data"));
@@ -50,7 +53,7 @@ final class PagesFixture implements AutoCloseable {
     tokens.put(Role.STEWARD, stewards.get(CS));
     server = LinkageServer.start(store, 0, 64L << 20);
     project = createProject();
-    upload(CS);
+    firstReceipt = upload(CS);
   }
 
   private long createProject() throws IOException {
@@ -85,15 +88,21 @@ final class PagesFixture implements AutoCloseable {
     return r.body().get("id").asLong();
   }
 
-  /** Uploads agency {@code a}'s extract with its steward's token. */
-  void upload(Agency a) throws IOException {
+  /** Uploads agency {@code a}'s extract with its steward's token; the receipt. */
+  JsonNode upload(Agency a) throws IOException {
+    return upload(a, Files.readAllBytes(city.extract(a)));
+  }
+
+  /** Uploads {@code bytes} as agency {@code a}'s extract with its steward's token; the receipt. */
+  JsonNode upload(Agency a, byte[] bytes) {
     ServiceFixture.Reply r =
         send(
             client,
             request(server.port(), "/projects/" + project + "/extracts/" + a.id(), stewards.get(a))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(city.extract(a))))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build());
     assertEquals(201, r.status(), r.body().toString());
+    return r.body();
   }
 
   /** The address of a page. */

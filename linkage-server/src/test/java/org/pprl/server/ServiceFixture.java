@@ -177,6 +177,17 @@ final class ServiceFixture {
     }
   }
 
+  /** {@code bytes} gzip-compressed: the same extract in other bytes, which an upload takes. */
+  static byte[] gzip(byte[] bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+      z.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   /** Sends a request and parses the JSON answer. */
   static Reply send(HttpClient client, HttpRequest request) {
     try {
