@@ -38,7 +38,7 @@ public final class ReportHtml {
     out.append("<title>").append(Html.text(title)).append("</title>\n");
     out.append("<style>\n").append(stylesheet()).append("</style>\n</head>\n<body>\n<main>\n");
     out.append("<h1>").append(Html.text(title)).append("</h1>\n");
-    out.append(fragment(data, "r"));
+    out.append(fragment(data, "r", NO_TRUTH_GIVEN));
     out.append("</main>\n<script type=\"application/json\" id=\"report-data\">")
         .append(Html.scriptJson(dataJson))
         .append("</script>\n</body>\n</html>\n");
@@ -58,15 +58,23 @@ public final class ReportHtml {
     }
   }
 
+  /** What {@link #page} says of true counts when it was given no ground truth. */
+  public static final String NO_TRUTH_GIVEN =
+      "No ground truth was given, so the true matches are not counted here;"
+          + " pprl link --truth T.csv puts them beside the estimates.";
+
   /**
    * The report's sections, with element ids starting with {@code idPrefix} (unique in the page that
    * shows it).
+   *
+   * @param noTruth what to say of true counts when the data holds none: why they are not known
+   *     where the report is read
    */
-  public static String fragment(JsonNode data, String idPrefix) {
+  public static String fragment(JsonNode data, String idPrefix, String noTruth) {
     StringBuilder out = new StringBuilder();
     summary(out, data);
     weights(out, data, idPrefix);
-    matches(out, data, idPrefix);
+    matches(out, data, idPrefix, noTruth);
     models(out, data, idPrefix);
     entities(out, data, idPrefix);
     return out.toString();
@@ -156,7 +164,7 @@ public final class ReportHtml {
     out.append("</section>\n");
   }
 
-  private static void matches(StringBuilder out, JsonNode data, String idPrefix) {
+  private static void matches(StringBuilder out, JsonNode data, String idPrefix, String noTruth) {
     out.append("<section class=\"report\"><h2>Matches per pair of extracts</h2>\n");
     boolean truth = false;
     for (JsonNode pair : data.path("pairsOfExtracts")) {
@@ -198,6 +206,9 @@ public final class ReportHtml {
                 + " pairs of records inside one entity (links)")
         .append(truth ? ", beside the true pairs of the ground truth" : "")
         .append(".</p>\n");
+    if (!truth) {
+      out.append("<p>").append(Html.text(noTruth)).append("</p>\n");
+    }
     out.append(
         Svg.bars(
             idPrefix + "-m",

@@ -24,6 +24,15 @@ import org.pprl.server.ApiException.Code;
 final class PageEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * What a run's report says of true counts: the service never holds a ground truth, so it cannot
+   * put true match counts beside its estimates, and says so rather than leave them out silently.
+   */
+  static final String NO_TRUTH_IN_SERVICE =
+      "True match counts are not known to the service: it never holds a ground truth, so the"
+          + " estimated matches are the model's alone. Where a ground truth exists, pprl link"
+          + " --truth T.csv --report R.html shows true pairs beside the estimates.";
+
   private final Store store;
 
   PageEndpoints(Store store) {
@@ -84,7 +93,7 @@ final class PageEndpoints {
     body.put("project", project.id());
     body.put("run", run.id());
     body.put("report", report);
-    body.put("html", ReportHtml.fragment(report, "run" + run.id()));
+    body.put("html", ReportHtml.fragment(report, "run" + run.id(), NO_TRUTH_IN_SERVICE));
     ctx.json(body);
   }
 

@@ -389,6 +389,7 @@ class LinkCommandTest {
     assertTrue(charts >= byPair.size() + 2, charts + " charts");
     assertTrue(html.contains("<th scope=\"col\">estimated matches</th>"), "matches table");
     assertTrue(html.contains("<th scope=\"col\">true pairs</th>"), "true pairs with --truth");
+    assertFalse(html.contains("No ground truth was given"), "a truth was given");
     // Nothing fetched when it is opened: no script or stylesheet from elsewhere, no URL in CSS.
     for (String outside : List.of(" src=", "<link", "@import", "url(", "<iframe", "<img")) {
       assertFalse(html.contains(outside), "the report holds " + outside);

@@ -65,12 +65,28 @@ class ReportHtmlTest {
 
   @Test
   void fragment_cutOnABinsEdge_marksTheBinsAtOrAboveIt() {
-    String html = ReportHtml.fragment(report(), "t");
+    String html = ReportHtml.fragment(report(), "t", "no truth");
 
     // Bins from -1.5 by 1: the cut 2.5 is the edge between the fourth and the fifth.
     assertTrue(html.contains("<th scope=\"row\">1.5 to 2.5</th><td>0</td><td>below</td>"), html);
     assertTrue(
         html.contains("<th scope=\"row\">2.5 to 3.5</th><td>1</td><td>at or above</td>"), html);
     assertFalse(html.contains("style="), "no style attribute: the service's pages forbid them");
+  }
+
+  @Test
+  void report_withoutTruePairs_saysWhyTheyAreNotKnown_andWithThem_showsThem() {
+    String why = "True counts are not known here <because>.";
+    String without = ReportHtml.fragment(report(), "t", why);
+    assertTrue(without.contains("True counts are not known here &lt;because&gt;."), without);
+    assertFalse(without.contains("true pairs</th>"), without);
+    String file = ReportHtml.page(report(), "t", "{}");
+    assertTrue(file.contains(ReportHtml.NO_TRUTH_GIVEN), "the command's file says why");
+
+    ObjectNode data = report();
+    ((ObjectNode) data.get("pairsOfExtracts").get(0)).put("truePairs", 7);
+    String with = ReportHtml.fragment(data, "t", why);
+    assertFalse(with.contains("not known here"), with);
+    assertTrue(with.contains("<th scope=\"col\">true pairs</th>"), with);
   }
 }

@@ -181,6 +181,7 @@ class PagesBrowserTest {
             String.format("%,d entities of two or more records", summary.get("entities").asLong())),
         shown);
     assertTrue(shown.contains("m and u per field and level"), shown);
+    assertTrue(shown.contains(PageEndpoints.NO_TRUTH_IN_SERVICE), "true counts are not known");
     screenshot("admin-report");
   }
 
