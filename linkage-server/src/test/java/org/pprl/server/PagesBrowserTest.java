@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -140,6 +142,62 @@ class PagesBrowserTest {
     return send(service.client, request(service.server.port(), path, token).GET().build()).body();
   }
 
+  /**
+   * The page shows every cell of the table as the API released it, the suppressed ones ({@code *})
+   * marked and no other; returns how many were suppressed.
+   */
+  private static int assertTableShown(JsonNode table, WebElement shown, String name) {
+    List<WebElement> rows = shown.findElements(By.cssSelector("tbody tr"));
+    assertEquals(table.get("rows").size() + 1, rows.size(), name + ": rows and the total");
+    int suppressed = 0;
+    for (int r = 0; r < table.get("rows").size(); r++) {
+      List<WebElement> cells = rows.get(r).findElements(By.tagName("td"));
+      for (int c = 0; c < table.get("cells").get(r).size(); c++) {
+        String value = table.get("cells").get(r).get(c).asText();
+        assertEquals(value, cells.get(c).getText(), name + " cell " + r + "," + c);
+        assertEquals(
+            value.equals("*"),
+            "suppressed".equals(cells.get(c).getDomAttribute("class")),
+            name + ": marking of " + r + "," + c);
+        suppressed += value.equals("*") ? 1 : 0;
+      }
+    }
+    return suppressed;
+  }
+
+  /** An assessment as the pages write it: its verdict, then the checks that failed. */
+  private static String verdict(JsonNode assessment) {
+    if (assessment.isNull()) {
+      return "not assessed";
+    }
+    List<String> failed = new ArrayList<>();
+    assessment.get("failed").forEach(f -> failed.add(f.asText()));
+    return assessment.get("verdict").asText()
+        + (failed.isEmpty() ? "" : ": " + String.join("; ", failed));
+  }
+
+  /**
+   * Waits for the table of extract versions of the project to show exactly the versions {@code
+   * listing} (the API's answer to the same caller) holds, each with its sha256 and assessments.
+   */
+  private static void assertVersionsShown(JsonNode listing) {
+    By rows = By.cssSelector("#extracts-" + service.project + " tbody tr");
+    waiting().until(ExpectedConditions.numberOfElementsToBe(rows, listing.size()));
+    List<WebElement> shown = browser.findElements(rows);
+    for (int i = 0; i < listing.size(); i++) {
+      JsonNode x = listing.get(i);
+      String name = x.get("agency").asText() + " v" + x.get("version").asInt();
+      assertEquals(name, shown.get(i).findElement(By.tagName("th")).getText());
+      List<WebElement> cells = shown.get(i).findElements(By.tagName("td"));
+      assertEquals(x.get("sha256").asText(), cells.get(5).getText(), name);
+      assertEquals(verdict(x.get("assessment")), cells.get(6).getText(), name);
+      assertEquals(x.has("assessmentWithOthers") ? 8 : 7, cells.size(), name + ": columns");
+      if (x.has("assessmentWithOthers")) {
+        assertEquals(verdict(x.get("assessmentWithOthers")), cells.get(7).getText(), name);
+      }
+    }
+  }
+
   @Test
   @Order(1)
   void steward_uploadsItsExtract_andGetsTheReceipt() throws Exception {
@@ -158,6 +216,20 @@ class PagesBrowserTest {
     assertTrue(
         receipt.getText().contains(String.format("records %,d", extract.get("records").asLong())),
         receipt.getText());
+    // Its uploads with their receipts, as the API lists them to it: its own agency's alone.
+    JsonNode own =
+        api("/projects/" + p + "/extracts", service.stewards.get(PagesFixture.HS)).get("extracts");
+    assertEquals(1, own.size(), own.toString());
+    waiting()
+        .until(
+            d ->
+                d.findElement(By.id("uploads-" + p))
+                    .getText()
+                    .contains(own.get(0).get("sha256").asText()));
+    assertVersionsShown(own);
+    String page = browser.findElement(By.id("main")).getText();
+    assertFalse(page.contains(service.firstReceipt.get("sha256").asText()), "another's upload");
+    assertFalse(page.contains(PagesFixture.CS.id() + " v"), "another agency's version");
     screenshot("steward-upload");
   }
 
@@ -167,6 +239,15 @@ class PagesBrowserTest {
     String admin = service.tokens.get(Role.ADMIN);
     signIn(admin, "admin");
     long p = service.project;
+    JsonNode versions = api("/projects/" + p + "/extracts", admin).get("extracts");
+    assertEquals(2, versions.size(), "both agencies' uploads: " + versions);
+    assertVersionsShown(versions);
+    assertTrue(
+        browser
+            .findElement(By.id("extracts-" + p))
+            .getText()
+            .contains("assessment with the other agencies\u2019 extracts"));
+    screenshot("admin-extracts");
     browser.findElement(By.xpath("//button[text()='Start a run of project " + p + "']")).click();
     By report = By.xpath("//button[text()='Report of run 1']");
     waiting().until(ExpectedConditions.elementToBeClickable(report)).click();
@@ -200,20 +281,7 @@ class PagesBrowserTest {
     List<WebElement> shown = browser.findElements(tables);
     assertEquals(1, released.size());
     for (int t = 0; t < released.size(); t++) {
-      JsonNode table = released.get(t).get("table");
-      List<WebElement> rows = shown.get(t).findElements(By.cssSelector("tbody tr"));
-      assertEquals(table.get("rows").size() + 1, rows.size(), "rows and the total");
-      for (int r = 0; r < table.get("rows").size(); r++) {
-        List<WebElement> cells = rows.get(r).findElements(By.tagName("td"));
-        for (int c = 0; c < table.get("cells").get(r).size(); c++) {
-          String value = table.get("cells").get(r).get(c).asText();
-          assertEquals(value, cells.get(c).getText(), "table " + t + " cell " + r + "," + c);
-          assertEquals(
-              value.equals("*"),
-              "suppressed".equals(cells.get(c).getDomAttribute("class")),
-              "marking of " + r + "," + c);
-        }
-      }
+      assertTableShown(released.get(t).get("table"), shown.get(t), "table " + t);
     }
     assertEquals(1, browser.findElements(By.cssSelector("#answer svg.chart")).size());
     assertTrue(
@@ -234,8 +302,7 @@ class PagesBrowserTest {
     waiting().until(d -> verdict.getText().contains("The log verifies"));
     By rows = By.cssSelector("#timeline tbody tr");
     waiting().until(ExpectedConditions.numberOfElementsToBeMoreThan(rows, 5));
-    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind")))
-        .selectByValue("release");
+    new Select(browser.findElement(By.id("kind"))).selectByValue("release");
     // The analyst's statutory release is there, and nothing else once the filter applies.
     waiting()
         .until(
@@ -265,6 +332,19 @@ class PagesBrowserTest {
             "%,d records of %s have a consented match",
             matches.get("count").asLong(), PagesFixture.CS.id());
     waiting().until(d -> section.getText().contains(expected));
+    JsonNode own = api("/projects/" + service.project + "/extracts", steward).get("extracts");
+    assertEquals(service.firstReceipt.get("sha256"), own.get(0).get("sha256"));
+    assertVersionsShown(own);
+    JsonNode all =
+        api("/projects/" + service.project + "/extracts", service.tokens.get(Role.ADMIN))
+            .get("extracts");
+    String page = browser.findElement(By.id("main")).getText();
+    for (JsonNode x : all) {
+      if (!x.get("agency").asText().equals(PagesFixture.CS.id())) {
+        assertFalse(page.contains(x.get("sha256").asText()), "another agency's upload: " + x);
+      }
+    }
+    assertFalse(page.contains(PagesFixture.HS.id() + " v"), "another agency's version");
     screenshot("steward-matches");
     refusedOn("auditor.html", "steward-refused-auditor-page");
   }

@@ -1,13 +1,9 @@
-// The administrator's page: projects with their agencies' current extracts, runs with their status
-// and progress, starting a run, and each succeeded run's linkage report (drawn by the service with
-// the renderer of `pprl link --report`).
+// The administrator's page: projects with their agencies' current extracts, every extract version
+// with its attack self-assessments, runs with their status and progress, starting a run, and each
+// succeeded run's linkage report (drawn by the service with the renderer of `pprl link --report`).
 'use strict';
 
-const {api, el, table, say, fail, download, number} = Pprl;
-
-function when(t) {
-  return t ? t.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
-}
+const {api, el, table, say, fail, download, number, when, extractVersions} = Pprl;
 
 async function showProjects() {
   const {projects} = await api('/projects');
@@ -30,6 +26,8 @@ async function showProjects() {
               x.added == null ? 'n/a' : number(x.added), x.removed == null ? 'n/a' : number(x.removed)]
             : [a, 'no extract yet', '', '', '', ''];
         })),
+      await extractVersions(p.id, 'Extract versions of project ' + p.id
+        + ', newest first, with their attack self-assessments'),
       el('p', {}, el('button', {type: 'button', onclick: () => startRun(p.id)},
         'Start a run of project ' + p.id)),
       runs, report));

@@ -107,6 +107,44 @@ const Pprl = (() => {
     return typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
   }
 
+  /** An instant of the API as shown: to the second, in UTC. */
+  function when(t) {
+    return t ? t.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
+  }
+
+  /** An attack self-assessment as text: its verdict and the checks that failed. */
+  function verdict(a) {
+    return a ? a.verdict + (a.failed.length ? ': ' + a.failed.join('; ') : '') : 'not assessed';
+  }
+
+  /**
+   * The table of a project's extract versions as GET /projects/{project}/extracts gives them to
+   * the caller (every agency's to an administrator, its own agency's to a steward), newest first,
+   * with the assessment with the other agencies' extracts where the API gives it.
+   */
+  async function extractVersions(project, caption) {
+    const {extracts} = await api('/projects/' + project + '/extracts');
+    const withOthers = extracts.some(x => 'assessmentWithOthers' in x);
+    const headers = ['agency and version', 'current', 'records', 'ids added', 'ids removed',
+      'uploaded at', 'sha256', 'attack self-assessment'];
+    if (withOthers) {
+      headers.push('assessment with the other agencies\u2019 extracts');
+    }
+    const rows = extracts.map(x => {
+      const row = [x.agency + ' v' + x.version, x.current ? 'current' : '', number(x.records),
+        x.added == null ? 'n/a' : number(x.added), x.removed == null ? 'n/a' : number(x.removed),
+        when(x.uploadedAt), x.sha256, verdict(x.assessment)];
+      if (withOthers) {
+        row.push(verdict(x.assessmentWithOthers));
+      }
+      return row;
+    });
+    const t = table(caption, headers, rows,
+      (r, c, v) => c >= 7 ? 'verdict-' + v.split(':')[0].replace(' ', '-') : null);
+    t.id = 'extracts-' + project;
+    return extracts.length === 0 ? el('p', {id: t.id, text: 'No extract uploaded yet.'}) : t;
+  }
+
   /**
    * Starts a role's page: signs out on request, finds who the token is for, says so when it is
    * another role's page (the API still decides what it answers), then runs the page's main.
@@ -130,5 +168,6 @@ const Pprl = (() => {
     });
   }
 
-  return {api, el, table, say, fail, download, number, start, token, ApiError, KEY};
+  return {api, el, table, say, fail, download, number, when, verdict, extractVersions, start, token,
+    ApiError, KEY};
 })();

@@ -1,8 +1,8 @@
-// The steward's page: its agency's projects and current extracts, an upload with its receipt,
-// and the summary of its consented matches.
+// The steward's page: its agency's projects and current extracts, an upload with its receipt, its
+// agency's earlier uploads with their receipts, and the summary of its consented matches.
 'use strict';
 
-const {api, el, table, say, fail, number} = Pprl;
+const {api, el, table, say, fail, number, verdict, extractVersions} = Pprl;
 
 async function main(who) {
   const {projects} = await api('/projects');
@@ -16,6 +16,7 @@ async function main(who) {
     const x = agency ? p.extracts[agency] : null;
     const file = el('input', {type: 'file', id: 'file-' + p.id, required: true});
     const receipt = el('div', {id: 'receipt-' + p.id});
+    const uploads = el('div', {id: 'uploads-' + p.id});
     const matches = el('div', {id: 'matches-' + p.id});
     host.append(el('section', {'aria-labelledby': 'project-' + p.id},
       el('h2', {id: 'project-' + p.id, text: 'Project ' + p.id + ': ' + p.name}),
@@ -25,11 +26,12 @@ async function main(who) {
         : 'No extract of ' + (agency || 'your agency') + ' yet.'}),
       el('form', {method: 'post', action: '#', onsubmit: e => {
         e.preventDefault();
-        upload(p, agency, file, receipt);
+        upload(p, agency, file, receipt).then(() => showUploads(p, agency, uploads)).catch(fail);
       }},
       el('label', {for: 'file-' + p.id, text: 'Extract file (from pprl encode) to upload'}),
       file, ' ', el('button', {type: 'submit'}, 'Upload to project ' + p.id)),
-      receipt, matches));
+      receipt, uploads, matches));
+    await showUploads(p, agency, uploads);
     await showMatches(p, matches);
   }
 }
@@ -43,18 +45,23 @@ async function upload(p, agency, input, host) {
     say('Uploading ' + file.name + '…');
     const r = await api('/projects/' + p.id + '/extracts/' + agency,
       {method: 'PUT', body: file, headers: {'Content-Type': 'application/octet-stream'}});
-    const a = r.assessment;
     host.replaceChildren(table('Receipt of the upload',
       ['field', 'value'],
       [['project', String(r.project)], ['agency', r.agency], ['version', number(r.version)],
         ['records', number(r.records)], ['ids added', number(r.added)],
         ['ids removed', number(r.removed)], ['sha256', r.sha256], ['uploaded at', r.uploadedAt],
         ['unchanged', r.unchanged ? 'yes: the same bytes as the current version' : 'no'],
-        ['attack self-assessment', a.verdict + (a.failed.length ? ': ' + a.failed.join('; ') : '')]]));
+        ['attack self-assessment', verdict(r.assessment)]]));
     say('Uploaded: version ' + r.version + '.');
   } catch (e) {
     fail(e);
   }
+}
+
+/** The agency's uploads to the project, each with its receipt, as the API gives them to it. */
+async function showUploads(p, agency, host) {
+  host.replaceChildren(el('h3', {text: 'Uploads of ' + agency + ' and their receipts'}),
+    await extractVersions(p.id, 'Uploads of ' + agency + ' to project ' + p.id + ', newest first'));
 }
 
 async function showMatches(p, host) {
