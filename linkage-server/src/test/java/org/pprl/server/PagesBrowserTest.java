@@ -8,7 +8,9 @@ import static org.pprl.server.ServiceFixture.request;
 import static org.pprl.server.ServiceFixture.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -347,5 +350,106 @@ class PagesBrowserTest {
     assertFalse(page.contains(PagesFixture.HS.id() + " v"), "another agency's version");
     screenshot("steward-matches");
     refusedOn("auditor.html", "steward-refused-auditor-page");
+  }
+
+  @Test
+  @Order(6)
+  void analyst_asksAWindowQuestionMadeWithTheForm_andSeesItsTableWithSuppressedCellsMarked()
+      throws Exception {
+    String analyst = service.tokens.get(Role.ANALYST);
+    signIn(analyst, "analyst");
+    waiting().until(d -> !d.findElements(By.cssSelector("#days input")).isEmpty());
+    String cs = PagesFixture.CS.id();
+    String hs = PagesFixture.HS.id();
+    choose("purpose", "research");
+    choose("cohort-agency", cs);
+    choose("where-attribute", "foster_care");
+    // Checkboxes and radio buttons by the keyboard, as a user without a mouse would.
+    browser.findElement(By.cssSelector("#where-categories input[value='Y']")).sendKeys(Keys.SPACE);
+    browser.findElement(By.id("form-window")).sendKeys(Keys.SPACE);
+    choose("from-attribute", "foster_discharge_date");
+    choose("to-agency", hs);
+    choose("to-attribute", "shelter_entry_date");
+    for (String days : new String[] {"30", "365"}) {
+      browser.findElement(By.cssSelector("#days input[value='" + days + "']")).sendKeys(Keys.SPACE);
+    }
+    choose("rows-agency", hs);
+    choose("rows-attribute", "shelter_type");
+    JsonNode question =
+        ServiceFixture.JSON.readTree(
+            """
+            {"cohort": {"agency": "childrens_services", "where": {"foster_care": ["Y"]}},
+             "from": {"agency": "childrens_services", "attribute": "foster_discharge_date"},
+             "to": {"agency": "homeless_services", "attribute": "shelter_entry_date"},
+             "days": [30, 365],
+             "rows": {"agency": "homeless_services", "attribute": "shelter_type"}}
+            """);
+    assertTrue(browser.findElement(By.id("kind-question")).isSelected());
+    Answered window = askAndCompare(analyst, question);
+    assertEquals(List.of("within 30 days", "within 365 days"), columns(window.table()));
+    assertTrue(window.suppressed() > 0, "no suppressed cell to see marked: " + window);
+    screenshot("analyst-question-form");
+
+    // The form switched to an overlap by the cohort's gender: numbers shown beside marked cells.
+    browser.findElement(By.id("form-overlap")).sendKeys(Keys.SPACE);
+    choose("where-attribute", "");
+    browser.findElement(By.cssSelector("#with input[value='" + hs + "']")).sendKeys(Keys.SPACE);
+    choose("rows-agency", cs);
+    choose("rows-attribute", "gender");
+    JsonNode overlap =
+        ServiceFixture.JSON.readTree(
+            """
+            {"cohort": {"agency": "childrens_services"}, "with": ["homeless_services"],
+             "columns": "combinations", "rows": {"agency": "childrens_services", "attribute": "gender"}}
+            """);
+    Answered shown = askAndCompare(analyst, overlap);
+    assertTrue(shown.suppressed() > 0 && shown.others() > 0, "marked and unmarked: " + shown);
+    screenshot("analyst-question-form-overlap");
+  }
+
+  /** A table the API released and the page showed: its suppressed cells and the others. */
+  private record Answered(JsonNode table, int suppressed, int others) {}
+
+  /**
+   * Asks the question the form made, after checking it is {@code question}, and compares the table
+   * shown with the API's answer to the same question from the same analyst (the same released
+   * table: answers are kept per project, run and question).
+   */
+  private static Answered askAndCompare(String analyst, JsonNode question) throws IOException {
+    assertEquals(
+        question,
+        ServiceFixture.JSON.readTree(
+            browser.findElement(By.id("question")).getDomProperty("value")),
+        "the question the form made");
+    // The page empties the answer as it sends the question, so the table waited for is the new one.
+    browser.findElement(By.cssSelector("#ask button[type=submit]")).click();
+    By tables = By.cssSelector("#answer table");
+    waiting().until(ExpectedConditions.numberOfElementsToBe(tables, 1));
+    ObjectNode body = ServiceFixture.JSON.createObjectNode().put("purpose", "research");
+    body.set("question", question);
+    ServiceFixture.Reply released =
+        send(
+            service.client,
+            request(service.server.port(), "/projects/" + service.project + "/questions", analyst)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build());
+    assertEquals(200, released.status(), released.body().toString());
+    JsonNode table = released.body().get("table");
+    int cells = 0;
+    for (JsonNode row : table.get("cells")) {
+      cells += row.size();
+    }
+    int suppressed = assertTableShown(table, browser.findElement(tables), "answer");
+    return new Answered(table, suppressed, cells - suppressed);
+  }
+
+  private static void choose(String select, String value) {
+    new Select(browser.findElement(By.id(select))).selectByValue(value);
+  }
+
+  private static List<String> columns(JsonNode table) {
+    List<String> columns = new ArrayList<>();
+    table.get("columns").forEach(c -> columns.add(c.asText()));
+    return columns;
   }
 }

@@ -1,4 +1,5 @@
-// The analyst's page: a project's statutory tables, or a question in a declared shape, answered by
+// The analyst's page: a project's statutory tables, or a question in a declared shape (made with a
+// form of the project's agencies, categories, dates and windows, or written as JSON), answered by
 // the service with its protection (suppression or the cell-key method); each table with its
 // suppressed cells marked, a chart of its column totals, its disclosure notes and a CSV download.
 'use strict';
@@ -12,10 +13,12 @@ async function main() {
   const select = document.getElementById('project');
   select.replaceChildren(...projects.map(p => el('option', {value: p.id, text: p.id + ': ' + p.name})));
   select.addEventListener('change', chooseProject);
+  document.getElementById('shape').addEventListener('change', shapeChanged);
   document.getElementById('ask').addEventListener('submit', ask);
   chooseProject();
 }
 
+/** Fills the question form with the project's agencies and declared shapes. */
 function chooseProject() {
   const p = current();
   if (!p) {
@@ -23,11 +26,99 @@ function chooseProject() {
   }
   document.getElementById('purpose').replaceChildren(
     ...p.purposes.map(x => el('option', {value: x, text: x})));
-  const first = p.statutory && p.statutory[0] ? p.statutory[0].question : {cohort: {agency: p.agencies[0]}, with: p.agencies.slice(1, 2)};
-  document.getElementById('question').value = JSON.stringify(first, null, 2);
+  const shapes = p.questions || {};
+  const categories = Object.keys(shapes.categories || {});
+  const dates = shapes.dates || [];
+  options('cohort-agency', p.agencies);
+  options('where-attribute', categories, 'no filter: every record');
+  options('from-attribute', dates);
+  options('to-agency', p.agencies);
+  options('to-attribute', dates);
+  options('rows-agency', p.agencies, 'no breakdown: one row');
+  options('rows-attribute', categories);
+  checks('days', (shapes.windows || []).map(String), []);
+  whereCategories();
+  otherAgencies();
   document.getElementById('shapes').replaceChildren(el('details', {},
     el('summary', {text: 'The shapes the project declares (docs/questions.md)'}),
     el('pre', {text: JSON.stringify(p.questions, null, 2)})));
+  compose();
+}
+
+/** The options of a select, with a first option of no value when {@code none} names it. */
+function options(id, values, none) {
+  const list = values.map(v => el('option', {value: v, text: v}));
+  if (none) {
+    list.unshift(el('option', {value: '', text: none}));
+  }
+  document.getElementById(id).replaceChildren(...list);
+}
+
+/** A group of labelled checkboxes under its legend, those in {@code on} checked. */
+function checks(id, values, on) {
+  const host = document.getElementById(id);
+  host.replaceChildren(host.querySelector('legend'), ...values.map((v, i) => el('span',
+    {class: 'check'},
+    el('input', {type: 'checkbox', id: id + '-' + i, value: v, checked: on.includes(v)}),
+    el('label', {for: id + '-' + i, class: 'inline', text: v}))));
+}
+
+function checked(id) {
+  return [...document.querySelectorAll('#' + id + ' input:checked')].map(c => c.value);
+}
+
+function value(id) {
+  return document.getElementById(id).value;
+}
+
+/** The categories of the chosen filter attribute, none kept yet. */
+function whereCategories() {
+  const shapes = current().questions || {};
+  const attribute = value('where-attribute');
+  checks('where-categories', attribute ? shapes.categories[attribute] : [], []);
+  document.getElementById('where-categories').hidden = !attribute;
+}
+
+/** The agencies other than the cohort's, those still chosen kept. */
+function otherAgencies() {
+  const kept = checked('with');
+  checks('with', current().agencies.filter(a => a !== value('cohort-agency')), kept);
+}
+
+function shapeChanged(event) {
+  const id = event.target.id;
+  if (id === 'where-attribute') {
+    whereCategories();
+  } else if (id === 'cohort-agency') {
+    otherAgencies();
+  }
+  const windows = document.getElementById('form-window').checked;
+  document.getElementById('window-fields').hidden = !windows;
+  document.getElementById('overlap-fields').hidden = windows;
+  document.getElementById('kind-question').checked = true;
+  compose();
+}
+
+/** The question the form describes, written where it is sent from (docs/questions.md). */
+function compose() {
+  const cohort = {agency: value('cohort-agency')};
+  const where = value('where-attribute');
+  if (where && checked('where-categories').length > 0) {
+    cohort.where = {[where]: checked('where-categories')};
+  }
+  const q = {cohort};
+  if (document.getElementById('form-window').checked) {
+    q.from = {agency: cohort.agency, attribute: value('from-attribute')};
+    q.to = {agency: value('to-agency'), attribute: value('to-attribute')};
+    q.days = checked('days').map(Number);
+  } else {
+    q.with = checked('with');
+    q.columns = value('columns');
+  }
+  if (value('rows-agency') && value('rows-attribute')) {
+    q.rows = {agency: value('rows-agency'), attribute: value('rows-attribute')};
+  }
+  document.getElementById('question').value = JSON.stringify(q, null, 2);
 }
 
 function current() {
