@@ -47,7 +47,10 @@ public final class AdminCommand implements Runnable {
   @Command(
       name = "create-agency",
       mixinStandardHelpOptions = true,
-      description = "Add an agency (id: a-z, 0-9, '-', '_'; at most 64 characters).")
+      description = {
+        "Add an agency (id: a-z, 0-9, '-', '_'; at most 64 characters).",
+        "Logged in the audit log as agency.create."
+      })
   static final class CreateAgency implements Callable<Integer> {
     @Mixin DataDirOption data;
 

@@ -25,7 +25,8 @@ final class Principals {
   }
 
   /**
-   * Adds an agency.
+   * Adds an agency, and logs it as {@code agency.create} (by the {@link Store#OPERATOR}) in the
+   * same transaction.
    *
    * @param id 1 to 64 characters: lower-case letters, digits, '-' and '_', starting with a letter
    *     or digit
@@ -33,18 +34,21 @@ final class Principals {
    */
   void createAgency(String id) {
     Store.requireAgencyId(id);
-    try (Connection c = database.connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "INSERT INTO agencies (id, created) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-      s.setString(1, id);
-      s.setString(2, Store.now());
-      if (s.executeUpdate() == 0) {
-        throw new Store.AlreadyExists("agency '" + id + "' already exists");
-      }
-    } catch (SQLException e) {
-      throw new Store.StoreException("cannot create an agency", e);
-    }
+    database.inTransaction(
+        "cannot create an agency",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO agencies (id, created) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            s.setString(1, id);
+            s.setString(2, Store.now());
+            if (s.executeUpdate() == 0) {
+              throw new Store.AlreadyExists("agency '" + id + "' already exists");
+            }
+          }
+          audit.appendOperatorAudit(c, "agency.create", Map.of("agency", id));
+          return null;
+        });
   }
 
   /** Whether an agency with this id exists. */

@@ -165,7 +165,8 @@ public final class Store implements AutoCloseable {
   // ---- agencies and principals ({@link Principals}) ----
 
   /**
-   * Adds an agency.
+   * Adds an agency, and logs it as {@code agency.create} (by the {@link #OPERATOR}) in the same
+   * transaction.
    *
    * @param id 1 to 64 characters: lower-case letters, digits, '-' and '_', starting with a letter
    *     or digit

@@ -50,8 +50,11 @@ class AuditTest {
   private final Map<Role, String> tokens = new HashMap<>();
   private String dhsSteward;
 
-  /** The events {@link #start} leaves in the log: one {@code token.create} for each token. */
-  private static final int SETUP = 4;
+  /**
+   * The events {@link #start} leaves in the log: an {@code agency.create} for each agency, then a
+   * {@code token.create} for each token.
+   */
+  private static final int SETUP = 6;
 
   @BeforeEach
   void start() throws IOException {
@@ -167,10 +170,21 @@ class AuditTest {
       events.add(ServiceFixture.JSON.readTree(line));
     }
     assertEquals(SETUP + 3, events.size(), events.toString());
-    for (JsonNode token : events.subList(0, SETUP)) {
-      assertEquals("token.create", token.get("action").asText(), token.toString());
-      assertEquals(Store.OPERATOR, token.get("role").asText());
+    List<String> setup = new ArrayList<>();
+    for (JsonNode e : events.subList(0, SETUP)) {
+      setup.add(e.get("action").asText() + " " + e.get("detail").path("agency").asText());
+      assertEquals(Store.OPERATOR, e.get("role").asText(), e.toString());
+      assertEquals(0, e.get("actor").asLong(), e.toString());
     }
+    assertEquals(
+        List.of(
+            "agency.create dhs",
+            "agency.create acs",
+            "token.create null",
+            "token.create null",
+            "token.create null",
+            "token.create dhs"),
+        setup);
     events = events.subList(SETUP, events.size());
     JsonNode create = events.get(0);
     assertEquals("project.create", create.get("action").asText());
@@ -185,7 +199,7 @@ class AuditTest {
     JsonNode refused = events.get(2);
     assertEquals("extract.refuse", refused.get("action").asText());
     assertEquals("wrong_fingerprint", refused.get("detail").get("code").asText());
-    assertEquals(List.of(5L, 6L, 7L), events.stream().map(e -> e.get("seq").asLong()).toList());
+    assertEquals(List.of(7L, 8L, 9L), events.stream().map(e -> e.get("seq").asLong()).toList());
   }
 
   @Test
@@ -252,13 +266,13 @@ class AuditTest {
     String[] verified = verifyWithCli(lines);
 
     assertEquals("0", verified[0], verified[2]);
-    assertEquals("verified 7 events, 1 checkpoints", verified[1]);
+    assertEquals("verified 9 events, 1 checkpoints", verified[1]);
     // Tamper evidence is kept: the export's own event is covered by the signature.
     List<String> edited = new ArrayList<>(lines);
     edited.set(SETUP + 2, edited.get(SETUP + 2).replace("\"auditor\"", "\"admin\""));
     String[] tampered = verifyWithCli(edited);
     assertEquals("1", tampered[0], tampered[2]);
-    assertTrue(tampered[1].startsWith("EDITED at seq 7:"), tampered[1]);
+    assertTrue(tampered[1].startsWith("EDITED at seq 9:"), tampered[1]);
   }
 
   /** Issue 14: a field outside the hash rode along, and an empty file "verified 0 events". */
@@ -313,7 +327,7 @@ class AuditTest {
     checkpoint(tokens.get(Role.AUDITOR), 201);
     String[] ok = verifyWithCli(exportedLines());
     assertEquals("0", ok[0], ok[2]);
-    assertEquals("verified 7 events, 1 checkpoints", ok[1]);
+    assertEquals("verified 9 events, 1 checkpoints", ok[1]);
 
     try (Connection c = TestStores.connect(dir);
         Statement s = c.createStatement()) {
@@ -321,11 +335,11 @@ class AuditTest {
           1,
           s.executeUpdate(
               "UPDATE audit_events SET detail = REPLACE(detail, '\"records\":5', '\"records\":50')"
-                  + " WHERE seq = 6"));
+                  + " WHERE seq = 8"));
     }
     String[] tampered = verifyWithCli(exportedLines());
     assertEquals("1", tampered[0], tampered[2]);
-    assertTrue(tampered[1].startsWith("EDITED at seq 6:"), tampered[1]);
+    assertTrue(tampered[1].startsWith("EDITED at seq 8:"), tampered[1]);
   }
 
   @Test
@@ -336,11 +350,11 @@ class AuditTest {
     checkpoint(tokens.get(Role.ADMIN), 201);
     try (Connection c = TestStores.connect(dir);
         Statement s = c.createStatement()) {
-      assertEquals(1, s.executeUpdate("DELETE FROM audit_events WHERE seq = 6"));
+      assertEquals(1, s.executeUpdate("DELETE FROM audit_events WHERE seq = 8"));
     }
     String[] r = verifyWithCli(exportedLines());
     assertEquals("1", r[0], r[2]);
-    assertTrue(r[1].startsWith("MISSING at seq 6:"), r[1]);
+    assertTrue(r[1].startsWith("MISSING at seq 8:"), r[1]);
   }
 
   @Test
@@ -355,8 +369,8 @@ class AuditTest {
     try (Connection c = TestStores.connect(dir);
         Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM audit_checkpoints");
-      // The upload (seq 6) and the earlier export's own read (seq 7).
-      assertEquals(2, s.executeUpdate("DELETE FROM audit_events WHERE seq >= 6"));
+      // The upload (seq 8) and the earlier export's own read (seq 9).
+      assertEquals(2, s.executeUpdate("DELETE FROM audit_events WHERE seq >= 8"));
     }
     // Exported from the store directly: an export over the API would append its own read.
     Path log = work.resolve("audit.jsonl");
@@ -393,8 +407,8 @@ class AuditTest {
     String[] r = verifyWithCli(exportedLines());
     assertEquals("0", r[0], r[2]);
     assertEquals(
-        "verified 5 events, 0 checkpoints\n"
-            + "UNSIGNED_TAIL: 5 events after the last checkpoint are not signed",
+        "verified 7 events, 0 checkpoints\n"
+            + "UNSIGNED_TAIL: 7 events after the last checkpoint are not signed",
         r[1]);
   }
 

@@ -63,8 +63,8 @@ class RestartTest {
     Verification v = Verifier.verify(log.toString().lines().toList(), afterwards.auditPublicKey());
     afterwards.close();
     assertTrue(v.ok(), v.toString());
-    // Two tokens made, the project, two uploads.
-    assertEquals(5, v.events());
+    // One agency and two tokens made, the project, two uploads.
+    assertEquals(6, v.events());
   }
 
   @Test
@@ -110,8 +110,8 @@ class RestartTest {
     Verification v = Verifier.verify(log.toString().lines().toList(), afterwards.auditPublicKey());
     afterwards.close();
     assertTrue(v.ok(), v.toString());
-    // Two tokens made, two projects, two uploads, two runs started, two failed.
-    assertEquals(10, v.events());
+    // Two agencies and two tokens made, two projects, two uploads, two runs started, two failed.
+    assertEquals(12, v.events());
     assertEquals(2, log.toString().lines().filter(l -> l.contains("\"run.fail\"")).count());
   }
 

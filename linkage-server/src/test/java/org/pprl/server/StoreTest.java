@@ -145,6 +145,23 @@ class StoreTest {
   }
 
   @Test
+  void createAgency_isLoggedInTheSameTransaction_andARefusedOneIsNot() throws IOException {
+    Store store = TestStores.open(dir);
+    store.createAgency("acs-1");
+    assertThrows(Store.AlreadyExists.class, () -> store.createAgency("acs-1"));
+    assertThrows(IllegalArgumentException.class, () -> store.createAgency("Upper"));
+    java.io.StringWriter log = new java.io.StringWriter();
+    store.exportAudit(log);
+    List<String> events = log.toString().lines().filter(l -> l.contains("\"seq\"")).toList();
+    assertEquals(1, events.size(), log.toString());
+    com.fasterxml.jackson.databind.JsonNode e = ServiceFixture.JSON.readTree(events.get(0));
+    assertEquals("agency.create", e.get("action").asText());
+    assertEquals(0, e.get("actor").asLong());
+    assertEquals(Store.OPERATOR, e.get("role").asText());
+    assertEquals("{\"agency\":\"acs-1\"}", e.get("detail").toString());
+  }
+
+  @Test
   void principalForToken_unknownToken_isEmpty() throws IOException {
     Store store = TestStores.open(dir);
     store.createToken(Role.ADMIN, null, null);
