@@ -1,7 +1,6 @@
 package org.pprl.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.Javalin;
@@ -45,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Disclosures {
   private static final Logger LOG = LoggerFactory.getLogger(Disclosures.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The perturbation of every ad-hoc answer and of the sizes its refusals are judged on. */
   private static final CellKeyPerturbation PERTURBATION = CellKeyPerturbation.DEFAULT;
@@ -112,13 +110,20 @@ final class Disclosures {
     }
   }
 
-  /** The purpose the request stated, if the project in its path allows it; else null. */
+  /**
+   * The purpose the request stated, if the project in its path allows it; else null. A body is read
+   * as {@link #answer} reads it ({@link Requests#jsonObject}, only the question's fields): one it
+   * refuses, with a field given twice or one unknown, states no purpose, rather than the last of
+   * two or one beside a typo.
+   */
   private String allowedPurpose(Context ctx) {
     String stated = ctx.queryParam("purpose");
     if (stated == null && ctx.method() == io.javalin.http.HandlerType.POST) {
       try {
-        stated = JSON.readTree(ctx.body()).path("purpose").asText(null);
-      } catch (IOException | RuntimeException e) {
+        JsonNode body = Requests.jsonObject(ctx);
+        Requests.onlyFields(body, QUESTION_FIELDS);
+        stated = body.path("purpose").isTextual() ? body.get("purpose").textValue() : null;
+      } catch (ApiException refused) {
         stated = null;
       }
     }

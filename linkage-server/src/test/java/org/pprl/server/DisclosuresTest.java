@@ -136,7 +136,11 @@ class DisclosuresTest {
   }
 
   private static Reply ask(String token, long project, String purpose, String question) {
-    String body = "{\"purpose\":\"" + purpose + "\",\"question\":" + question + "}";
+    return post(token, project, "{\"purpose\":\"" + purpose + "\",\"question\":" + question + "}");
+  }
+
+  /** Asks with this body as it is. */
+  private static Reply post(String token, long project, String body) {
     return send(
         client,
         request(server.port(), "/projects/" + project + "/questions", token)
@@ -416,6 +420,38 @@ class DisclosuresTest {
     assertEquals("matches.refuse", match.get("action").asText());
     assertEquals("forbidden", match.get("detail").get("code").asText());
     assertEquals("research", match.get("purpose").asText());
+  }
+
+  @Test
+  void question_duplicateOrUnknownField_isRefusedNamingItAndItsRefusalKeepsNoPurpose()
+      throws Exception {
+    // The refusal's event takes the purpose from the body read as strictly as the question is:
+    // a lenient read kept the last of two purposes, or the purpose beside a misspelt field.
+    String question = ",\"question\":" + WINDOW + "}";
+    Reply twice =
+        post(analyst, project, "{\"purpose\":\"marketing\",\"purpose\":\"research\"" + question);
+    assertEquals(400, twice.status(), twice.body().toString());
+    assertEquals("bad_request", twice.code());
+    assertEquals("duplicate field 'purpose'", twice.body().get("message").asText());
+    Reply unknown = post(analyst, project, "{\"purpose\":\"research\",\"purpse\":\"x\"" + question);
+    assertEquals(400, unknown.status(), unknown.body().toString());
+    assertEquals("bad_request", unknown.code());
+    assertTrue(
+        unknown.body().get("message").asText().startsWith("unknown field 'purpse'"),
+        unknown.body().toString());
+    List<JsonNode> refused = new ArrayList<>();
+    StringWriter out = new StringWriter();
+    store.exportAudit(out);
+    for (String line : out.toString().lines().toList()) {
+      JsonNode e = ServiceFixture.JSON.readTree(line);
+      if (e.path("action").asText().equals("question.refuse")) {
+        refused.add(e);
+      }
+    }
+    for (JsonNode e : refused.subList(refused.size() - 2, refused.size())) {
+      assertEquals("bad_request", e.get("detail").get("code").asText(), e.toString());
+      assertTrue(e.get("purpose").isNull(), e.toString());
+    }
   }
 
   /** The question.answer events in the log so far. */
