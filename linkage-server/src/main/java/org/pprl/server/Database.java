@@ -183,6 +183,37 @@ final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * How many rows a {@link #streamingRead} statement fetches at a time: a few hundred kilobytes of
+   * links, few enough round trips that the read is not slower than one that fetches everything.
+   */
+  static final int STREAMING_FETCH_SIZE = 2_000;
+
+  /**
+   * Runs {@code work}, a read whose rows may be too many to hold in memory, on a connection where a
+   * statement with a fetch size ({@link #STREAMING_FETCH_SIZE}) streams them: where the dialect
+   * streams only inside a transaction ({@link Dialect#streamsOnlyInTransaction}), one is opened for
+   * the read and rolled back after it (nothing was written; at READ COMMITTED each statement sees
+   * one snapshot, as in auto-commit).
+   *
+   * @param failure what could not be done, for the exception, e.g. "cannot read links"
+   */
+  <T> T streamingRead(String failure, Transaction<T> work) {
+    try (Connection c = connect()) {
+      if (!dialect.streamsOnlyInTransaction()) {
+        return work.run(c);
+      }
+      c.setAutoCommit(false);
+      try {
+        return work.run(c);
+      } finally {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      throw new Store.StoreException(failure, e);
+    }
+  }
+
   /** A claim on the database by one service; closing it gives the claim up. */
   interface Claim extends AutoCloseable {
     @Override

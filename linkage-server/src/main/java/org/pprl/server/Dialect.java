@@ -8,7 +8,7 @@ import java.sql.SQLException;
 
 /**
  * What differs between the store's two databases, kept here and nowhere else: where their migration
- * scripts are, and how a write transaction keeps other writers out.
+ * scripts are, how a write transaction keeps other writers out, and how a large read streams.
  *
  * <p>Everything else is written once, in SQL both accept: {@code INSERT ... ON CONFLICT DO
  * NOTHING}, {@code RETURNING} for new ids, TEXT for every string and JSON value (no BLOB or BYTEA),
@@ -108,6 +108,16 @@ enum Dialect {
    * @return false if another session holds the claim
    */
   abstract boolean claimForService(Connection c) throws SQLException;
+
+  /**
+   * Whether a statement with a fetch size streams its rows only inside a transaction: PostgreSQL's
+   * driver reads a whole result set before it returns the first row unless auto-commit is off.
+   * SQLite steps through the rows as they are read in any case, and a transaction there would begin
+   * {@code IMMEDIATE}, taking the write lock for a read.
+   */
+  boolean streamsOnlyInTransaction() {
+    return this == POSTGRESQL;
+  }
 
   /**
    * Sets what the pool's connections need beyond the driver's defaults: PostgreSQL's READ

@@ -436,24 +436,29 @@ final class Runs {
 
   /**
    * Calls {@code each} with every record of the project's current link set, ordered by link id,
-   * then agency, then record id. The set is read in one transaction: a run finishing meanwhile is
-   * seen entirely or not at all.
+   * then agency, then record id, as the rows arrive: the set is never held in memory whole ({@link
+   * Database#streamingRead}). The set is read in one transaction: a run finishing meanwhile is seen
+   * entirely or not at all.
    */
   void forEachLink(long project, java.util.function.Consumer<Store.Link> each) {
-    try (Connection c = database.connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT agency, record_id, link_id, run FROM links WHERE project = ?"
-                    + " ORDER BY link_id, agency, record_id")) {
-      s.setLong(1, project);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          each.accept(new Store.Link(r.getString(1), r.getString(2), r.getString(3), r.getLong(4)));
-        }
-      }
-    } catch (SQLException e) {
-      throw new Store.StoreException("cannot read links", e);
-    }
+    database.streamingRead(
+        "cannot read links",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT agency, record_id, link_id, run FROM links WHERE project = ?"
+                      + " ORDER BY link_id, agency, record_id")) {
+            s.setFetchSize(Database.STREAMING_FETCH_SIZE);
+            s.setLong(1, project);
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                each.accept(
+                    new Store.Link(r.getString(1), r.getString(2), r.getString(3), r.getLong(4)));
+              }
+            }
+          }
+          return null;
+        });
   }
 
   private static String json(Object value) {

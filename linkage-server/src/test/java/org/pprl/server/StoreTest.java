@@ -162,6 +162,74 @@ class StoreTest {
   }
 
   @Test
+  void forEachLink_50000Links_arriveEveryOneOnceInOrder() throws IOException {
+    // On PostgreSQL the rows are streamed, a fetch at a time (Database.streamingRead): memory is
+    // not what a test can see, so this checks that a set of many fetches arrives whole, once and
+    // in order, as it did when read at once.
+    Store store = TestStores.open(dir);
+    Store.NewToken admin = store.createToken(Role.ADMIN, null, null);
+    for (String agency : List.of("a", "b")) {
+      store.createAgency(agency);
+    }
+    Store.Project p =
+        store.createProject(
+            admin.principal(), "p", List.of("a", "b"), ServiceFixture.FINGERPRINT, 6);
+    for (String agency : List.of("a", "b")) {
+      Principal steward = store.createToken(Role.STEWARD, agency, null).principal();
+      Path checked = Files.writeString(store.incomingDir().resolve(agency + ".part"), agency);
+      store.addExtract(
+          steward,
+          p.id(),
+          agency,
+          1,
+          "00".repeat(32),
+          ServiceFixture.FINGERPRINT,
+          0,
+          new Store.ExtractChange(1, 0),
+          null,
+          checked);
+    }
+    Store.Run run = store.beginRun(store.queueRun(admin.principal(), p).id()).orElseThrow();
+    int entities = 25_000;
+    int[] start = new int[entities + 1];
+    String[] agency = new String[2 * entities];
+    String[] recordId = new String[2 * entities];
+    for (int e = 0; e < entities; e++) {
+      start[e + 1] = 2 * (e + 1);
+      agency[2 * e] = "a";
+      agency[2 * e + 1] = "b";
+      recordId[2 * e] = "r" + e;
+      recordId[2 * e + 1] = "r" + e;
+    }
+    assertTrue(
+        store.finishRun(
+            run,
+            new LinkIds.Members(start, agency, recordId),
+            java.util.Map.of(),
+            java.util.Map.of()));
+
+    List<Store.Link> links = new java.util.ArrayList<>();
+    store.forEachLink(p.id(), links::add);
+
+    assertEquals(2 * entities, links.size());
+    java.util.Set<String> records = new java.util.HashSet<>();
+    for (int i = 0; i < links.size(); i += 2) {
+      Store.Link first = links.get(i);
+      Store.Link second = links.get(i + 1);
+      // Each entity's two records together, by agency, and the entities by link id.
+      assertEquals(first.linkId(), second.linkId());
+      assertEquals(List.of("a", "b"), List.of(first.agency(), second.agency()));
+      assertEquals(first.recordId(), second.recordId());
+      if (i > 0) {
+        assertTrue(links.get(i - 1).linkId().compareTo(first.linkId()) < 0, "ordered by link id");
+      }
+      assertEquals(run.id(), first.run());
+      assertTrue(records.add(first.recordId()), "each entity once");
+    }
+    assertEquals(entities, records.size());
+  }
+
+  @Test
   void principalForToken_unknownToken_isEmpty() throws IOException {
     Store store = TestStores.open(dir);
     store.createToken(Role.ADMIN, null, null);
