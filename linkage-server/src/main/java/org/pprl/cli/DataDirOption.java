@@ -36,11 +36,11 @@ final class DataDirOption {
               + " postgresql://USER@HOST[:PORT]/DATABASE (default: $PPRL_DATABASE, else SQLite).")
   String database;
 
-  @Option(
-      names = "--database-password-file",
-      paramLabel = "FILE",
-      description =
-          "A file (chmod 600) holding the PostgreSQL password; else $PGPASSWORD is read, if set.")
+  /** What {@code --database-password-file} is, here and on {@code pprl demo}. */
+  static final String PASSWORD_FILE =
+      "A file (chmod 600) holding the PostgreSQL password; else $PGPASSWORD is read, if set.";
+
+  @Option(names = "--database-password-file", paramLabel = "FILE", description = PASSWORD_FILE)
   Path passwordFile;
 
   /** The environment the password is read from; tests replace it. */
@@ -48,7 +48,16 @@ final class DataDirOption {
 
   /** Opens (and migrates) the store, reporting a failure as one line. The caller closes it. */
   Store open() {
-    PostgresUrl postgres = postgres();
+    return open(dataDir, database, passwordFile, env);
+  }
+
+  /**
+   * Opens (and migrates) the store in {@code dataDir}, on the PostgreSQL database {@code database}
+   * if it is given (its password as this option reads it), reporting a failure as one line: what
+   * {@code --data-dir} and {@code --database} do, for a command that has its own data directory.
+   */
+  static Store open(Path dataDir, String database, Path passwordFile, Map<String, String> env) {
+    PostgresUrl postgres = postgres(database, passwordFile, env);
     try {
       return Store.open(dataDir, postgres);
     } catch (IOException e) {
@@ -59,7 +68,7 @@ final class DataDirOption {
   }
 
   /** Where the database is, or null for the SQLite file in the data directory. */
-  private PostgresUrl postgres() {
+  private static PostgresUrl postgres(String database, Path passwordFile, Map<String, String> env) {
     if (database == null || database.isBlank()) {
       if (passwordFile != null) {
         throw new CommandFailure("--database-password-file needs --database postgresql://...");
@@ -67,13 +76,13 @@ final class DataDirOption {
       return null;
     }
     try {
-      return PostgresUrl.parse(database.strip(), password());
+      return PostgresUrl.parse(database.strip(), password(passwordFile, env));
     } catch (IllegalArgumentException e) {
       throw new CommandFailure("--database: " + e.getMessage(), e);
     }
   }
 
-  private String password() {
+  private static String password(Path passwordFile, Map<String, String> env) {
     if (passwordFile != null) {
       ServiceOptions.requireOwnerOnly(passwordFile, "password file", "password");
       String text;

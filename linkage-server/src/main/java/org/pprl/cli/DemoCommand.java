@@ -125,6 +125,20 @@ final class DemoCommand implements Callable<Integer> {
               + " this machine only; the demo's service is plain HTTP).")
   String host;
 
+  @Option(
+      names = "--database",
+      paramLabel = "URL",
+      description =
+          "An empty PostgreSQL database for the demo's service instead of SQLite in DIR/service:"
+              + " postgresql://USER@HOST[:PORT]/DATABASE, as for pprl serve (default: SQLite).")
+  String database;
+
+  @Option(
+      names = "--database-password-file",
+      paramLabel = "FILE",
+      description = DataDirOption.PASSWORD_FILE)
+  Path databasePasswordFile;
+
   @Spec CommandSpec spec;
 
   /** Where a client on this machine reaches a service listening on {@code host}. */
@@ -213,7 +227,13 @@ final class DemoCommand implements Callable<Integer> {
     out.println("3. Starting the linkage service; each steward uploads its extract with its token");
     Path data = dir.resolve("service");
     deleteTree(data);
-    Store store = Store.open(data);
+    Store store = DataDirOption.open(data, database, databasePasswordFile, System.getenv());
+    if (!store.principals().isEmpty() || !store.projects().isEmpty()) {
+      // Only SQLite's file goes with DIR/service: a database in use is not the demo's to fill.
+      store.close();
+      throw new CommandFailure(
+          "--database: the demo needs an empty database; this one holds tokens or projects");
+    }
     // The service assesses every upload against public name counts when its data directory has
     // them: the demo's stand-in for census counts (docs/attacks.md).
     try (InputStream in = DemoCommand.class.getResourceAsStream(PUBLIC_FREQUENCIES_RESOURCE)) {

@@ -3,13 +3,17 @@ package org.pprl.server;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,6 +41,13 @@ public final class TestStores {
 
   /** The variable that holds its password. */
   public static final String PASSWORD_VARIABLE = "PPRL_TEST_POSTGRES_PASSWORD";
+
+  /**
+   * The JUnit tag of a test that the PostgreSQL run leaves out ({@code excludedGroups} of its
+   * execution): one that is slow and whose subject does not depend on the store, so that the rest
+   * of its class, the part the store is under, runs on both without the run's time doubling.
+   */
+  public static final String SQLITE_ONLY = "sqlite-only";
 
   /** The schema of each data directory, in the JVM's database. */
   private static final Map<Path, PostgresUrl> SCHEMAS = new LinkedHashMap<>();
@@ -89,6 +100,64 @@ public final class TestStores {
       }
       return url;
     }
+  }
+
+  /**
+   * The command-line options that open the store of {@code dataDir} where the tests' stores are:
+   * none on SQLite; on PostgreSQL {@code --database} with the test's schema, and {@code
+   * --database-password-file} naming an owner-only file made for it.
+   */
+  public static List<String> databaseOptions(Path dataDir) throws IOException {
+    PostgresUrl url = postgres(dataDir);
+    return url == null ? List.of() : databaseOptions(url);
+  }
+
+  /**
+   * The command-line options that open a store on {@code url}, as {@link #databaseOptions(Path)}.
+   */
+  public static List<String> databaseOptions(PostgresUrl url) throws IOException {
+    List<String> options = new ArrayList<>();
+    options.addAll(List.of("--database", withoutPassword(url)));
+    if (url.password() != null) {
+      Path file =
+          Files.createTempFile(
+              "pprl-test-",
+              ".password",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      file.toFile().deleteOnExit();
+      Files.writeString(file, url.password() + "\n");
+      options.addAll(List.of("--database-password-file", file.toString()));
+    }
+    return options;
+  }
+
+  /**
+   * Sets the environment of a child process that opens the store of {@code dataDir} as {@code pprl
+   * serve} reads it: {@code $PPRL_DATABASE} and {@code $PGPASSWORD} on PostgreSQL, neither on
+   * SQLite.
+   */
+  public static void passTo(Path dataDir, Map<String, String> environment) {
+    PostgresUrl url = postgres(dataDir);
+    environment.remove(DATABASE_VARIABLE);
+    environment.remove(PASSWORD_OF_DATABASE_VARIABLE);
+    if (url != null) {
+      environment.put(DATABASE_VARIABLE, withoutPassword(url));
+      if (url.password() != null) {
+        environment.put(PASSWORD_OF_DATABASE_VARIABLE, url.password());
+      }
+    }
+  }
+
+  /** Where a child process finds its database ({@link #passTo}), as {@code pprl serve} does. */
+  public static final String DATABASE_VARIABLE = "PPRL_DATABASE";
+
+  /** Where it finds the database's password, as {@code pprl serve} does. */
+  public static final String PASSWORD_OF_DATABASE_VARIABLE = "PGPASSWORD";
+
+  /** The URL as given on a command line: the schema in its query, the password left out. */
+  private static String withoutPassword(PostgresUrl url) {
+    // toString() leaves out the password, and the query, which holds the test's schema.
+    return url.query().isEmpty() ? url.toString() : url + "?" + url.query();
   }
 
   /**
