@@ -4,22 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pprl.server.Role;
-import org.pprl.server.Store;
+import org.pprl.server.TestStores;
 
+/** {@code pprl admin}, on SQLite and again on PostgreSQL ({@link TestStores}). */
 class AdminCommandTest {
   @TempDir Path dir;
 
-  private CliRun admin(String... args) {
-    String[] all = new String[args.length + 3];
-    all[0] = "admin";
-    System.arraycopy(args, 0, all, 1, args.length);
-    all[args.length + 1] = "--data-dir";
-    all[args.length + 2] = dir.toString();
-    return CliRun.of(all);
+  private CliRun admin(String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of("admin"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--data-dir", dir.toString()));
+    all.addAll(TestStores.databaseOptions(dir));
+    return CliRun.of(all.toArray(new String[0]));
   }
 
   @Test
@@ -36,13 +39,13 @@ class AdminCommandTest {
     assertTrue(list.out().contains("steward\tdhs\ts1"), list.out());
     assertFalse(list.out().contains(token.substring(5)));
 
-    var principal = Store.open(dir).principalForToken(token).orElseThrow();
+    var principal = TestStores.open(dir).principalForToken(token).orElseThrow();
     assertEquals(Role.STEWARD, principal.role());
     assertEquals("dhs", principal.agency());
   }
 
   @Test
-  void createToken_agencyRules_exit2WithOneLine() {
+  void createToken_agencyRules_exit2WithOneLine() throws Exception {
     assertEquals(0, admin("create-agency", "dhs").exit());
     for (String[] args :
         new String[][] {
@@ -63,7 +66,7 @@ class AdminCommandTest {
   }
 
   @Test
-  void createToken_agencyForAnAnalyst_saysSoInPlainEnglish() {
+  void createToken_agencyForAnAnalyst_saysSoInPlainEnglish() throws Exception {
     assertEquals(0, admin("create-agency", "dhs").exit());
 
     CliRun run = admin("create-token", "--role", "analyst", "--agency", "dhs");
@@ -84,7 +87,7 @@ class AdminCommandTest {
 
     assertEquals(0, revoked.exit(), revoked.err());
     assertTrue(revoked.out().startsWith("revoked token 1 (analyst)"), revoked.out());
-    assertTrue(Store.open(dir).principalForToken(token).isEmpty());
+    assertTrue(TestStores.open(dir).principalForToken(token).isEmpty());
     CliRun list = admin("list-tokens");
     assertTrue(list.out().contains("analyst\t-\ta1\t"), list.out());
     assertTrue(list.out().strip().endsWith("\t-\trevoked"), list.out());
@@ -94,7 +97,7 @@ class AdminCommandTest {
   }
 
   @Test
-  void createToken_expires_isListedAndRefusedWhenMalformedOrPast() {
+  void createToken_expires_isListedAndRefusedWhenMalformedOrPast() throws Exception {
     CliRun created = admin("create-token", "--role", "auditor", "--expires", "2d");
     assertEquals(0, created.exit(), created.err());
     CliRun list = admin("list-tokens");

@@ -29,11 +29,13 @@ import org.pprl.fixtures.Agency;
 import org.pprl.server.LinkageServer;
 import org.pprl.server.Role;
 import org.pprl.server.Store;
+import org.pprl.server.TestStores;
 
 /**
  * The service's client commands against a real service on a free port: the demo's roles played
  * through {@code pprl project}, {@code upload}, {@code run}, {@code ask}, {@code matches} and
- * {@code audit export}, each caller with its own owner-only token file.
+ * {@code audit export}, each caller with its own owner-only token file. On SQLite and again on
+ * PostgreSQL ({@link TestStores}).
  */
 class ClientCommandsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,7 +82,7 @@ class ClientCommandsTest {
               "--agency",
               a.id()));
     }
-    store = Store.open(dir.resolve("service"));
+    store = TestStores.open(dir.resolve("service"));
     for (Agency a : AGENCIES) {
       store.createAgency(a.id());
       token(a.id(), store.createToken(Role.STEWARD, a.id(), "test").token());

@@ -37,7 +37,9 @@ import org.pprl.fixtures.Agency;
 
 /**
  * The service killed (SIGKILL, {@link Process#destroyForcibly}) in the middle of a run and of an
- * upload: reopened, its data directory is as before them, and its audit log verifies.
+ * upload: reopened, its data directory is as before them, and its audit log verifies. On SQLite and
+ * again on PostgreSQL ({@link TestStores}), where the killed process's transactions end with its
+ * connections.
  */
 class RunsKillTest {
   private static final Agency PA = Agency.PUBLIC_ASSISTANCE;
@@ -61,7 +63,7 @@ class RunsKillTest {
       throws Exception {
     RunFixture.City city = RunFixture.city(dir.resolve("work"), 2000, 5, PA, HS);
     Path data = dir.resolve("data");
-    Store setup = Store.open(data);
+    Store setup = TestStores.open(data);
     setup.createAgency(PA.id());
     setup.createAgency(HS.id());
     String pa = setup.createToken(Role.STEWARD, PA.id(), null).token();
@@ -131,7 +133,7 @@ class RunsKillTest {
             .handle((r, e) -> e != null || r.statusCode() >= 400)
             .get(RunFixture.WAIT_MILLIS, TimeUnit.MILLISECONDS));
 
-    Store reopened = Store.open(data);
+    Store reopened = TestStores.open(data);
     assertEquals(1, reopened.currentExtract(project, PA.id()).orElseThrow().version());
     assertEquals(2, reopened.currentExtract(project, HS.id()).orElseThrow().version());
     assertEquals(linksBefore, links(reopened, project));
@@ -156,7 +158,7 @@ class RunsKillTest {
     }
     StringWriter log = new StringWriter();
     // Closing the service closed its store: read the log with another.
-    try (Store afterwards = Store.open(data)) {
+    try (Store afterwards = TestStores.open(data)) {
       afterwards.exportAudit(log);
     }
     Verification v = Verifier.verify(log.toString().lines().toList(), reopened.auditPublicKey());
@@ -178,11 +180,12 @@ class RunsKillTest {
             ServiceChild.class.getName(),
             data.toString(),
             holdFile.toString()));
-    child =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectError(dir.resolve("child.log").toFile())
-            .redirectInput(ProcessBuilder.Redirect.PIPE)
-            .start();
+            .redirectInput(ProcessBuilder.Redirect.PIPE);
+    TestStores.passTo(data, builder.environment());
+    child = builder.start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> readLine(out));
