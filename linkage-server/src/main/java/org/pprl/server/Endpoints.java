@@ -33,7 +33,6 @@ import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.extract.ExtractRecord;
 import org.pprl.core.extract.ExtractSummary;
-import org.pprl.core.query.QuestionPolicy;
 import org.pprl.server.ApiException.Code;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,22 +46,6 @@ import org.slf4j.LoggerFactory;
 final class Endpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int DEFAULT_MIN_CELL_SIZE = 6;
-
-  /** The fields of {@code POST /projects}; any other is refused by name. */
-  private static final Set<String> PROJECT_FIELDS =
-      Set.of(
-          "name",
-          "agencies",
-          "schemaFingerprint",
-          "minCellSize",
-          "purposes",
-          "attributes",
-          "recordLevelPurposes",
-          "questions",
-          "statutory",
-          "refuseFailedAssessment");
-
   private static final Pattern AGENCY_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   private final Store store;
@@ -109,62 +92,31 @@ final class Endpoints {
     app.get("/audit/releases", this::releases);
   }
 
-  /**
-   * {@code POST /projects} (admin): name, agencies, schemaFingerprint, minCellSize (default and
-   * floor 6), purposes, attributes, recordLevelPurposes (at most one), questions (the declared
-   * question shapes, docs/questions.md), statutory, refuseFailedAssessment (default false).
-   */
+  /** {@code POST /projects} (admin): the body as {@link ProjectRequest} reads it. */
   private void createProject(Context ctx) {
-    Requests.requireRole(ctx, Role.ADMIN);
-    JsonNode body = Requests.jsonObject(ctx);
-    Requests.onlyFields(body, PROJECT_FIELDS);
-    String name = Requests.text(body, "name");
-    String fingerprint = Requests.text(body, "schemaFingerprint");
-    if (!body.path("agencies").isArray()) {
-      throw new ApiException(Code.BAD_REQUEST, "'agencies' must be an array of strings");
-    }
-    List<String> agencies = Requests.names(body, "agencies");
-    int minCellSize = DEFAULT_MIN_CELL_SIZE;
-    JsonNode min = body.get("minCellSize");
-    if (min != null && !min.isNull()) {
-      if (!min.canConvertToInt() || !min.isIntegralNumber()) {
-        throw new ApiException(Code.BAD_REQUEST, "'minCellSize' must be an integer");
-      }
-      minCellSize = min.asInt();
-    }
-    List<String> purposes = Requests.names(body, "purposes");
-    List<String> attributes = Requests.names(body, "attributes");
-    List<String> recordLevel = Requests.names(body, "recordLevelPurposes");
-    JsonNode refuse = body.get("refuseFailedAssessment");
-    if (refuse != null && !refuse.isNull() && !refuse.isBoolean()) {
-      throw new ApiException(Code.BAD_REQUEST, "'refuseFailedAssessment' must be true or false");
-    }
+    Principal caller = Requests.requireRole(ctx, Role.ADMIN);
+    ProjectRequest p = ProjectRequest.parse(Requests.jsonObject(ctx));
     Store.Project project;
     try {
-      QuestionPolicy questions =
-          body.hasNonNull("questions")
-              ? QuestionPolicy.parse(
-                  body.get("questions"), QuestionPolicy.defaultMinCohort(minCellSize))
-              : Store.noQuestions(minCellSize);
       project =
           store.createProject(
-              Requests.principal(ctx),
-              name,
-              agencies,
-              fingerprint,
-              minCellSize,
-              purposes,
-              attributes,
-              recordLevel,
-              questions,
-              statutory(body),
-              refuse != null && refuse.asBoolean());
+              caller,
+              p.name(),
+              p.agencies(),
+              p.schemaFingerprint(),
+              p.minCellSize(),
+              p.purposes(),
+              p.attributes(),
+              p.recordLevelPurposes(),
+              p.questions(),
+              p.statutory(),
+              p.refuseFailedAssessment());
     } catch (Store.AlreadyExists e) {
       throw new ApiException(Code.CONFLICT, e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ApiException(Code.BAD_REQUEST, e.getMessage());
     }
-    LOG.info("project {} created by principal {}", project.id(), Requests.principalId(ctx));
+    LOG.info("project {} created by principal {}", project.id(), caller.id());
     ctx.status(201).json(projectJson(project));
   }
 
@@ -785,30 +737,6 @@ final class Endpoints {
   private ApiException tooLarge() {
     return new ApiException(
         Code.TOO_LARGE, "the upload is larger than the limit of " + maxUploadBytes + " bytes");
-  }
-
-  private static final Set<String> STATUTORY_FIELDS = Set.of("name", "question");
-
-  /** The {@code statutory} field: an array of {@code {"name": N, "question": Q}}. */
-  private static List<Store.Statutory> statutory(JsonNode body) {
-    JsonNode n = body.get("statutory");
-    List<Store.Statutory> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
-    }
-    if (!n.isArray()) {
-      throw new ApiException(Code.BAD_REQUEST, "'statutory' must be an array of objects");
-    }
-    for (int i = 0; i < n.size(); i++) {
-      JsonNode t = n.get(i);
-      if (!t.isObject() || !t.path("name").isTextual() || !t.path("question").isObject()) {
-        throw new ApiException(
-            Code.BAD_REQUEST, "statutory[" + i + "] must be {\"name\": ..., \"question\": {...}}");
-      }
-      Requests.onlyFields(t, STATUTORY_FIELDS);
-      out.add(new Store.Statutory(t.get("name").asText(), t.get("question")));
-    }
-    return out;
   }
 
   /** {@code text} for a one-line message: control characters as '?', at most 64 characters. */
