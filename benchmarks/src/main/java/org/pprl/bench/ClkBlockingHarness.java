@@ -22,6 +22,7 @@ import org.pprl.core.link.Party;
  * <p>Run: {@code java -Xmx8g -cp benchmarks/target/benchmarks.jar org.pprl.bench.ClkBlockingHarness
  * A.pprl B.pprl TRUTH.csv [lsh|none] [threads] [repetitions]}. The extracts are named by their file
  * names without {@code .pprl}, as the truth names them (a generated city's {@code truth.csv}).
+ * {@code -Dpprl.nearest=K} keeps each record's K nearest instead of the default.
  */
 public final class ClkBlockingHarness {
   private ClkBlockingHarness() {}
@@ -114,6 +115,8 @@ public final class ClkBlockingHarness {
     Linker linker =
         new Linker(
             Linker.Options.defaults()
+                .withNearest(
+                    Integer.getInteger("pprl.nearest", Linker.Options.defaults().nearest()))
                 .withBlocking(blocking)
                 .withThreads(threads)
                 .withOneToOne(true),

@@ -147,6 +147,11 @@ public final class Linker {
       return change(o -> o.threads = t);
     }
 
+    /** Candidates kept per record: each record's {@code k} nearest by CLK Dice. */
+    public Options withNearest(int k) {
+      return change(o -> o.nearest = k);
+    }
+
     public Options withMinPosterior(double p) {
       return change(o -> o.minPosterior = p);
     }
