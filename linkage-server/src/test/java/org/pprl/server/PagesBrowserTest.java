@@ -309,17 +309,31 @@ class PagesBrowserTest {
     // The analyst's statutory release is there, and nothing else once the filter applies.
     waiting()
         .until(
-            d ->
-                !d.findElements(rows).isEmpty()
-                    && d.findElements(rows).stream()
-                        .allMatch(
-                            row ->
-                                row.findElements(By.tagName("td"))
-                                    .get(1)
-                                    .getText()
-                                    .endsWith(".release")));
+            d -> {
+              List<String> shown = shownActions(rows);
+              return !shown.isEmpty() && shown.stream().allMatch(a -> a.endsWith(".release"));
+            });
     screenshot("auditor-timeline");
+    // The administration: the set-up's agencies, tokens and project, and nothing else.
+    new Select(browser.findElement(By.id("kind"))).selectByValue("admin");
+    waiting()
+        .until(
+            d ->
+                shownActions(rows).contains("agency.create")
+                    && shownActions(rows).stream()
+                        .allMatch(
+                            a ->
+                                a.startsWith("agency.")
+                                    || a.startsWith("token.")
+                                    || a.equals("project.create")));
     refusedOn("steward.html", "auditor-refused-steward-page");
+  }
+
+  /** The action column of the timeline's rows; empty while none are shown. */
+  private List<String> shownActions(By rows) {
+    return browser.findElements(rows).stream()
+        .map(row -> row.findElements(By.tagName("td")).get(1).getText())
+        .toList();
   }
 
   @Test

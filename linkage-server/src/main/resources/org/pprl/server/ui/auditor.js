@@ -14,6 +14,7 @@ const KINDS = {
   release: a => a === 'statutory.release' || a === 'matches.release',
   refuse: a => a.endsWith('.refuse'),
   export: a => a.startsWith('audit.'),
+  admin: a => a.startsWith('agency.') || a.startsWith('token.') || a === 'project.create',
 };
 
 async function main() {
