@@ -317,7 +317,18 @@ public final class Linker {
   private final Options options;
   private final Consumer<String> progress;
 
+  /** Keyed blocking done elsewhere, or null for the built-in search. */
+  private final CandidateFinder keyed;
+
   public Linker(Options options, Consumer<String> progress) {
+    this(options, progress, null);
+  }
+
+  /**
+   * A linker whose keyed-blocking candidates come from {@code keyed} (null: the built-in search);
+   * every other stage is this linker's own. Exhaustive and LSH candidates are always found here.
+   */
+  public Linker(Options options, Consumer<String> progress, CandidateFinder keyed) {
     if (options.threads() < 1 || options.nearest() < 1) {
       throw new IllegalArgumentException("threads and nearest must be at least 1");
     }
@@ -331,6 +342,7 @@ public final class Linker {
     }
     this.options = options;
     this.progress = progress;
+    this.keyed = keyed;
   }
 
   /**
@@ -545,20 +557,23 @@ public final class Linker {
     String how = describe(mode);
     progress.accept("candidates " + a.name() + (dedup ? "" : " x " + b.name()) + " (" + how + ")");
     long[] found =
-        mode == Blocking.NONE
-            ? CandidateSearch.exhaustive(a, b, dedup, options.nearest(), options.threads(), stats)
-            : CandidateSearch.byKeysAndLsh(
-                a,
-                b,
-                dedup,
-                options.nearest(),
-                options.maxBlockPairs(),
-                plan,
-                options.seed(),
-                mode == Blocking.KEYS || mode == Blocking.KEYS_AND_LSH,
-                options.threads(),
-                stats,
-                progress);
+        mode == Blocking.KEYS && keyed != null
+            ? found(keyed.find(a, b, dedup, options.nearest(), options.maxBlockPairs()), stats)
+            : mode == Blocking.NONE
+                ? CandidateSearch.exhaustive(
+                    a, b, dedup, options.nearest(), options.threads(), stats)
+                : CandidateSearch.byKeysAndLsh(
+                    a,
+                    b,
+                    dedup,
+                    options.nearest(),
+                    options.maxBlockPairs(),
+                    plan,
+                    options.seed(),
+                    mode == Blocking.KEYS || mode == Blocking.KEYS_AND_LSH,
+                    options.threads(),
+                    stats,
+                    progress);
     report.add(
         String.format(
             Locale.ROOT,
@@ -568,6 +583,15 @@ public final class Linker {
             found.length,
             how));
     return found;
+  }
+
+  /** {@code f}'s pairs sorted (in place) without repeats, its counts added to {@code stats}. */
+  private static long[] found(CandidateFinder.Found f, CandidateSearch.Stats stats) {
+    stats.compared += f.compared();
+    stats.blockedPairs += f.blockedPairs();
+    stats.skippedBlocks += f.skippedBlocks();
+    stats.skippedPairs += f.skippedPairs();
+    return LongList.sortedDistinct(f.pairs());
   }
 
   /**

@@ -7,6 +7,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
 import org.pprl.core.bits.BitFilters;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractReader;
@@ -224,5 +225,17 @@ public final class Party {
    */
   long[] blockIndex(int k) {
     return blockIndex[k];
+  }
+
+  /**
+   * A copy of the block index of key {@code k}: {@code block << 32 | record} for every record that
+   * has the key, sorted, where the block is the key's high 32 bits (a signed int). For a {@link
+   * CandidateFinder}, which sends the blocks elsewhere; the keyed values themselves are not kept.
+   *
+   * @throws IndexOutOfBoundsException when the extract has no key {@code k}
+   */
+  public long[] blocks(int k) {
+    Objects.checkIndex(k, blockIndex.length);
+    return blockIndex[k].clone();
   }
 }

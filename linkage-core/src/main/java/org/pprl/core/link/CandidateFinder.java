@@ -1,0 +1,36 @@
+package org.pprl.core.link;
+
+/**
+ * Finds the keyed-blocking candidates of two parties (or inside one) in place of the linker's own
+ * search, for an engine that scores the blocks elsewhere (linkage-spark runs them on Apache Spark).
+ * The rest of the linker is unchanged, so an implementation that keeps the same pairs gives the
+ * same links.
+ *
+ * <p>The contract is {@code CandidateSearch.byKeys}': every pair of records sharing a block of any
+ * keyed blocking key ({@link Party#blocks}), where a block pairs at most {@code maxBlockPairs}
+ * records (inside one party a block of n records counts n × n), is scored by CLK Dice ({@link
+ * org.pprl.core.match.FilterMatrix#dice}, as a float), and each record keeps its {@code nearest}
+ * best partners, ties to the smaller record number; the candidates are the kept pairs of both
+ * sides.
+ */
+public interface CandidateFinder {
+  /**
+   * The candidates of {@code a} with {@code b} ({@code same}: inside {@code a}, and {@code b} is
+   * {@code a}).
+   */
+  Found find(Party a, Party b, boolean same, int nearest, long maxBlockPairs);
+
+  /**
+   * What a search found and did.
+   *
+   * @param pairs record {@code i} of a with record {@code j} of b packed as {@code i << 32 | j} (i
+   *     < j inside one party), in any order and possibly repeated; the linker sorts the array in
+   *     place
+   * @param compared pairs whose CLK Dice was computed
+   * @param blockedPairs record pairs of the blocks searched
+   * @param skippedBlocks blocks pairing more than {@code maxBlockPairs} records, not searched
+   * @param skippedPairs the record pairs of the skipped blocks
+   */
+  record Found(
+      long[] pairs, long compared, long blockedPairs, long skippedBlocks, long skippedPairs) {}
+}

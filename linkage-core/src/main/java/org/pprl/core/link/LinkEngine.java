@@ -1,0 +1,41 @@
+package org.pprl.core.link;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.function.Consumer;
+
+/**
+ * A way to run the linker other than in this process alone, found by name on the class path ({@link
+ * ServiceLoader}): {@code pprl link --engine spark} uses linkage-spark's when that jar is there, so
+ * that neither the command line nor this library carries the engine's dependencies.
+ */
+public interface LinkEngine {
+  /** The name {@code --engine} selects this engine by. */
+  String name();
+
+  /**
+   * Links {@code parties} as {@link Linker#link(List, List)} does, with the same result.
+   *
+   * @param settings the engine's own settings by name (for Spark: {@code master})
+   * @throws IllegalArgumentException for options or settings this engine cannot run, naming them,
+   *     and as {@link Linker#link(List, List)}
+   */
+  Linker.Result link(
+      List<Party> parties,
+      List<Linker.KnownLink> known,
+      Linker.Options options,
+      Map<String, String> settings,
+      Consumer<String> progress);
+
+  /** The engine named {@code name} on the class path, if there is one. */
+  static Optional<LinkEngine> find(String name) {
+    for (LinkEngine engine : ServiceLoader.load(LinkEngine.class)) {
+      if (engine.name().equals(name)) {
+        return Optional.of(engine);
+      }
+    }
+    return Optional.empty();
+  }
+}
