@@ -1,0 +1,138 @@
+package org.pprl.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.pprl.core.link.LinkEngine;
+import org.pprl.core.link.Linker;
+import org.pprl.core.link.Party;
+
+/**
+ * The linker with its keyed-blocking candidate search on Apache Spark: {@code pprl link --engine
+ * spark [--master URL]}, or {@code spark-submit} (docs/spark.md). Comparison, estimation, the
+ * decisions and the entities run on the driver with the core's code, so the result equals {@link
+ * Linker}'s on the same extracts.
+ */
+public final class SparkEngine implements LinkEngine {
+  /** The settings this engine reads; any other is refused. */
+  static final Set<String> SETTINGS = Set.of("master", "partitions");
+
+  @Override
+  public String name() {
+    return "spark";
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Settings: {@code master} (default: spark.master as spark-submit sets it, else {@code
+   * local[*]}), {@code partitions} (default: 4 × the default parallelism). Spark's local files
+   * (shuffles, spills) go to a new folder under java.io.tmpdir, removed afterwards, unless
+   * spark.local.dir is set.
+   */
+  @Override
+  public Linker.Result link(
+      List<Party> parties,
+      List<Linker.KnownLink> known,
+      Linker.Options options,
+      Map<String, String> settings,
+      Consumer<String> progress) {
+    for (String name : settings.keySet()) {
+      if (!SETTINGS.contains(name)) {
+        throw new IllegalArgumentException(
+            "the spark engine has no setting '" + name + "'; it has " + SETTINGS);
+      }
+    }
+    Linker.Options keyed = keyedOnly(parties, options);
+    Path local = null;
+    try {
+      SparkConf conf = new SparkConf().setAppName("pprl link");
+      if (settings.containsKey("master")) {
+        conf.setMaster(settings.get("master"));
+      } else {
+        conf.setIfMissing("spark.master", "local[*]");
+      }
+      if (!conf.contains("spark.local.dir")) {
+        local = Files.createTempDirectory("pprl-spark-");
+        conf.set("spark.local.dir", local.toString());
+      }
+      conf.setIfMissing("spark.ui.enabled", "false");
+      conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+      if (conf.get("spark.master").startsWith("local")) {
+        // One machine: nothing listens beyond the loopback interface.
+        conf.setIfMissing("spark.driver.host", "127.0.0.1");
+        conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      }
+      progress.accept("starting Spark (" + conf.get("spark.master") + ")");
+      try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+        spark.setLogLevel("WARN");
+        int partitions =
+            settings.containsKey("partitions")
+                ? partitions(settings.get("partitions"))
+                : 4 * spark.defaultParallelism();
+        return new Linker(keyed, progress, new SparkCandidates(spark, partitions))
+            .link(parties, known);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (local != null) {
+        delete(local);
+      }
+    }
+  }
+
+  /**
+   * {@code options} with keyed blocking, which is what this engine distributes.
+   *
+   * @throws IllegalArgumentException for other blocking, or extracts without blocking keys
+   */
+  static Linker.Options keyedOnly(List<Party> parties, Linker.Options options) {
+    if (options.blocking() != Linker.Blocking.AUTO && options.blocking() != Linker.Blocking.KEYS) {
+      throw new IllegalArgumentException(
+          "--engine spark distributes keyed blocking only: use --blocking keys (or auto), not "
+              + options.blocking().name().toLowerCase(java.util.Locale.ROOT).replace('_', '+'));
+    }
+    for (Party p : parties) {
+      if (p.header().blockingKeys().isEmpty()) {
+        throw new IllegalArgumentException(
+            "--engine spark blocks by keyed blocking keys, and extract "
+                + p.name()
+                + " has none; encode it with a schema that has blocking keys");
+      }
+    }
+    return options.withBlocking(Linker.Blocking.KEYS);
+  }
+
+  private static int partitions(String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException("partitions must be a whole number of at least 1");
+  }
+
+  /** Removes Spark's local folder: it held shuffle files of encodings, never a raw value. */
+  private static void delete(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not remove Spark's local folder " + dir, e);
+    }
+  }
+}

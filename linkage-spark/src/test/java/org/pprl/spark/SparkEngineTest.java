@@ -1,0 +1,122 @@
+package org.pprl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pprl.core.encode.CsvEncoding;
+import org.pprl.core.encode.RecordEncoder;
+import org.pprl.core.link.Linker;
+import org.pprl.core.link.Party;
+import org.pprl.core.schema.EngineSchema;
+import org.pprl.fixtures.Agency;
+import org.pprl.fixtures.CityGenerator;
+import org.pprl.fixtures.Corruption;
+import org.pprl.fixtures.ProgressListener;
+
+/** The Spark engine in local mode against the single-machine linker on one generated city. */
+class SparkEngineTest {
+  @TempDir static Path dir;
+  static List<Party> parties;
+
+  static final List<Agency> AGENCIES =
+      List.of(Agency.PUBLIC_ASSISTANCE, Agency.HOMELESS_SERVICES, Agency.HOUSING);
+
+  @BeforeAll
+  static void encodeCity() throws Exception {
+    Path csv = dir.resolve("city");
+    CityGenerator.builder()
+        .seed(23)
+        .population(4000)
+        .corruption(Corruption.DEFAULT)
+        .agencies(AGENCIES)
+        .build()
+        .writeTo(csv, ProgressListener.NONE);
+    Path schema =
+        Paths.get(System.getProperty("pprl.examples", "../examples"), "agency-schema.json");
+    byte[] secret = "spark test secret".getBytes(StandardCharsets.UTF_8);
+    parties = new ArrayList<>();
+    for (Agency agency : AGENCIES) {
+      EngineSchema s = EngineSchema.parse(Files.readAllBytes(schema), agency.datePattern());
+      Path extract = dir.resolve(agency.id() + ".pprl");
+      CsvEncoding.encode(
+          new RecordEncoder(s, secret), csv.resolve(agency.fileName()), extract, agency.id(), null);
+      parties.add(Party.load(extract, agency.id()));
+    }
+  }
+
+  private static Linker.Options options() {
+    return Linker.Options.defaults().withThreads(2).withBlocking(Linker.Blocking.KEYS);
+  }
+
+  private static Linker.Result onSpark(List<Party> linked, Linker.Options options) {
+    return new SparkEngine()
+        .link(linked, List.of(), options, Map.of("master", "local[2]", "partitions", "3"), s -> {});
+  }
+
+  private static void assertSame(Linker.Result expected, Linker.Result found) {
+    assertEquals(expected.candidates().size(), found.candidates().size());
+    for (int c = 0; c < expected.candidates().size(); c++) {
+      assertArrayEquals(
+          expected.candidates().get(c).pairs(),
+          found.candidates().get(c).pairs(),
+          "candidates of set " + c);
+    }
+    assertEquals(expected.comparisons(), found.comparisons());
+    assertEquals(expected.cuts(), found.cuts());
+    assertEquals(expected.links(), found.links());
+    assertArrayEquals(expected.clusters().clusterOf(), found.clusters().clusterOf());
+  }
+
+  @Test
+  void link_threeExtractsFellegiSunter_equalsTheLinker() {
+    Linker.Result expected = new Linker(options(), s -> {}).link(parties);
+
+    Linker.Result found = onSpark(parties, options());
+
+    assertFalse(expected.links().isEmpty());
+    assertSame(expected, found);
+  }
+
+  @Test
+  void link_diceOneToOne_equalsTheLinker() {
+    Linker.Options options = options().withDiceThreshold(0.8).withOneToOne(true);
+    List<Party> two = parties.subList(0, 2);
+    Linker.Result expected = new Linker(options, s -> {}).link(two);
+
+    Linker.Result found = onSpark(two, options);
+
+    assertFalse(expected.links().isEmpty());
+    assertSame(expected, found);
+  }
+
+  @Test
+  void link_lshBlocking_isRefusedNamingIt() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> onSpark(parties, options().withBlocking(Linker.Blocking.LSH)));
+    assertTrue(e.getMessage().contains("keyed blocking only"), e.getMessage());
+  }
+
+  @Test
+  void link_unknownSetting_isRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new SparkEngine()
+                .link(parties, List.of(), options(), Map.of("executors", "2"), s -> {}));
+  }
+}
