@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.Utils$;
 import org.pprl.core.link.LinkEngine;
 import org.pprl.core.link.Linker;
 import org.pprl.core.link.Party;
@@ -65,6 +66,11 @@ public final class SparkEngine implements LinkEngine {
         local = Files.createTempDirectory("pprl-spark-");
         conf.set("spark.local.dir", local.toString());
       }
+      // Spark keeps the first local folders it made for the life of the JVM, whatever a later
+      // context's spark.local.dir says: without this a second run in one process (the service, a
+      // test) would write into the first run's folder, made again after it was removed.
+      // (Spark's own tests call the same; it is internal to Spark, checked by SparkEngineTest.)
+      Utils$.MODULE$.clearLocalRootDirs();
       conf.setIfMissing("spark.ui.enabled", "false");
       conf.setIfMissing("spark.ui.showConsoleProgress", "false");
       if (conf.get("spark.master").startsWith("local")) {

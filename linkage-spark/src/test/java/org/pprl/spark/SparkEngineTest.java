@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,10 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +39,26 @@ class SparkEngineTest {
   static final List<Agency> AGENCIES =
       List.of(Agency.PUBLIC_ASSISTANCE, Agency.HOMELESS_SERVICES, Agency.HOUSING);
 
+  /** Spark's local folders under java.io.tmpdir before these tests. */
+  static Set<String> localFolders;
+
+  private static Set<String> localFolders() throws IOException {
+    try (Stream<Path> files = Files.list(Paths.get(System.getProperty("java.io.tmpdir")))) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("pprl-spark-"))
+          .collect(Collectors.toSet());
+    }
+  }
+
+  @AfterAll
+  static void link_severalRunsInOneJvm_leaveNoLocalFolderBehind() throws IOException {
+    assertEquals(localFolders, localFolders());
+  }
+
   @BeforeAll
   static void encodeCity() throws Exception {
+    localFolders = localFolders();
     Path csv = dir.resolve("city");
     CityGenerator.builder()
         .seed(23)
