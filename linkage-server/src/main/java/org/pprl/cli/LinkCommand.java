@@ -12,11 +12,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.pprl.core.evaluate.Truth;
 import org.pprl.core.io.AtomicOutput;
 import org.pprl.core.link.Entities;
+import org.pprl.core.link.LinkEngine;
 import org.pprl.core.link.Linker;
 import org.pprl.core.link.Party;
 import org.pprl.core.match.Parallel;
@@ -156,6 +159,24 @@ final class LinkCommand implements Callable<Integer> {
   Integer threads;
 
   @Option(
+      names = "--engine",
+      paramLabel = "ENGINE",
+      defaultValue = "local",
+      description =
+          "local (this process) or spark (the keyed-blocking candidate search on Apache Spark,"
+              + " the rest here; needs the linkage-spark jar, which ./pprl adds; docs/spark.md)"
+              + " (default: ${DEFAULT-VALUE}).")
+  String engine;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description =
+          "With --engine spark: Spark's master, e.g. local[*] or spark://host:7077 (default:"
+              + " spark-submit's, else local[*]).")
+  String master;
+
+  @Option(
       names = "--json",
       description =
           "Print a summary as JSON on standard output (docs/cli.md), the text report on standard"
@@ -208,13 +229,23 @@ final class LinkCommand implements Callable<Integer> {
         throw new CommandFailure("--report " + report + ": no such directory");
       }
     }
+    LinkEngine elsewhere = engine();
     long start = System.nanoTime();
     List<Party> parties = load(err, start, options.threads());
     List<Linker.KnownLink> known = readKnownLinks(parties);
     List<BlockingQuality> quality = List.of();
     Linker.Result result;
     try {
-      result = new Linker(options, step -> progress(err, step, start)).link(parties, known);
+      Consumer<String> steps = step -> progress(err, step, start);
+      result =
+          elsewhere == null
+              ? new Linker(options, steps).link(parties, known)
+              : elsewhere.link(
+                  parties,
+                  known,
+                  options,
+                  master == null ? Map.of() : Map.of("master", master),
+                  steps);
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage());
     }
@@ -251,6 +282,29 @@ final class LinkCommand implements Callable<Integer> {
         });
     out.flush();
     return 0;
+  }
+
+  /**
+   * The engine {@code --engine} names, null for this process; found on the class path, so that
+   * Spark stays off this module's.
+   */
+  private LinkEngine engine() {
+    switch (engine) {
+      case "local":
+        if (master != null) {
+          throw new CommandFailure("--master is for --engine spark");
+        }
+        return null;
+      case "spark":
+        return LinkEngine.find("spark")
+            .orElseThrow(
+                () ->
+                    new CommandFailure(
+                        "--engine spark needs the linkage-spark jar and Spark on the class path:"
+                            + " run ./pprl, which adds them for --engine spark (docs/spark.md)"));
+      default:
+        throw new CommandFailure("--engine must be local or spark, got '" + engine + "'");
+    }
   }
 
   private Linker.Blocking parseBlocking() {

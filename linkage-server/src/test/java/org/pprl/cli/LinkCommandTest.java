@@ -236,6 +236,29 @@ class LinkCommandTest {
   }
 
   @Test
+  void link_engineSparkWithoutItsJar_saysWhereToGetIt() {
+    Path pairs = dir.resolve("spark.csv");
+
+    CliRun run = linkBoth(pairs, "--engine", "spark", "--master", "local[2]");
+
+    assertEquals(2, run.exit());
+    assertTrue(
+        run.err()
+            .contains("--engine spark needs the linkage-spark jar and Spark on the class path"),
+        run.err());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+    assertFalse(Files.exists(pairs));
+  }
+
+  @Test
+  void link_masterWithoutSpark_isRefused() {
+    CliRun run = linkBoth(dir.resolve("m.csv"), "--master", "local[2]");
+
+    assertEquals(2, run.exit());
+    assertTrue(run.err().contains("--master is for --engine spark"), run.err());
+  }
+
+  @Test
   void link_badBlockingMode_isRefused() {
     CliRun run =
         CliRun.of(

@@ -1,0 +1,96 @@
+package org.pprl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pprl.cli.Pprl;
+import picocli.CommandLine;
+
+/** {@code pprl link --engine spark} with this module on the class path, against the local run. */
+class LinkCommandSparkTest {
+  @TempDir static Path dir;
+  static List<String> extracts = new ArrayList<>();
+
+  /** Runs the command line; returns its exit status, with standard error in {@code err}. */
+  private static int pprl(StringWriter err, String... args) {
+    CommandLine cli = Pprl.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @BeforeAll
+  static void encodeTwoAgencies() throws Exception {
+    StringWriter err = new StringWriter();
+    Path city = dir.resolve("city");
+    assertEquals(
+        0,
+        pprl(err, "generate", "--out", city.toString(), "--population", "3000", "--seed", "9"),
+        err.toString());
+    Path secret = Files.writeString(dir.resolve("secret"), "spark cli test secret");
+    String schema =
+        Paths.get(System.getProperty("pprl.examples", "../examples"), "agency-schema.json")
+            .toString();
+    for (String[] a :
+        new String[][] {{"public_assistance", "MM/dd/yyyy"}, {"homeless_services", "yyyy-MM-dd"}}) {
+      Path out = dir.resolve(a[0] + ".pprl");
+      int exit =
+          pprl(
+              err,
+              "encode",
+              "--schema",
+              schema,
+              "--secret-file",
+              secret.toString(),
+              "--input",
+              city.resolve(a[0] + ".csv").toString(),
+              "--output",
+              out.toString(),
+              "--date-format",
+              a[1]);
+      assertEquals(0, exit, err.toString());
+      extracts.add(out.toString());
+    }
+  }
+
+  private static List<String> link(String name, String... more) {
+    List<String> args = new ArrayList<>(List.of("link"));
+    args.addAll(extracts);
+    args.addAll(
+        List.of(
+            "--pairs",
+            dir.resolve(name + "-pairs.csv").toString(),
+            "--clusters",
+            dir.resolve(name + "-clusters.csv").toString(),
+            "--blocking",
+            "keys"));
+    args.addAll(List.of(more));
+    StringWriter err = new StringWriter();
+    assertEquals(0, pprl(err, args.toArray(String[]::new)), err.toString());
+    return List.of(err.toString());
+  }
+
+  @Test
+  void linkEngineSpark_writesThePairsAndClustersOfTheLocalRun() throws Exception {
+    link("local");
+    String progress = link("spark", "--engine", "spark", "--master", "local[2]").get(0);
+
+    assertTrue(progress.contains("starting Spark (local[2])"), progress);
+    List<String> pairs = Files.readAllLines(dir.resolve("local-pairs.csv"));
+    assertTrue(pairs.size() > 100, "pairs: " + pairs.size());
+    assertEquals(pairs, Files.readAllLines(dir.resolve("spark-pairs.csv")));
+    assertEquals(
+        Files.readAllLines(dir.resolve("local-clusters.csv")),
+        Files.readAllLines(dir.resolve("spark-clusters.csv")));
+  }
+}
