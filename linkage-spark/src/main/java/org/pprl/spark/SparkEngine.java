@@ -79,15 +79,22 @@ public final class SparkEngine implements LinkEngine {
         conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       }
       progress.accept("starting Spark (" + conf.get("spark.master") + ")");
+      ShuffleTally tally = new ShuffleTally();
+      Linker.Result result;
       try (JavaSparkContext spark = new JavaSparkContext(conf)) {
         spark.setLogLevel("WARN");
+        spark.sc().addSparkListener(tally);
         int partitions =
             settings.containsKey("partitions")
                 ? partitions(settings.get("partitions"))
                 : 4 * spark.defaultParallelism();
-        return new Linker(keyed, progress, new SparkCandidates(spark, partitions))
-            .link(parties, known);
+        result =
+            new Linker(keyed, progress, new SparkCandidates(spark, partitions))
+                .link(parties, known);
       }
+      // After stop, which delivers every event still queued to the listener.
+      progress.accept(tally.describe());
+      return result;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -85,8 +85,18 @@ class SparkEngineTest {
   }
 
   private static Linker.Result onSpark(List<Party> linked, Linker.Options options) {
+    return onSpark(linked, options, new ArrayList<>());
+  }
+
+  private static Linker.Result onSpark(
+      List<Party> linked, Linker.Options options, List<String> progress) {
     return new SparkEngine()
-        .link(linked, List.of(), options, Map.of("master", "local[2]", "partitions", "3"), s -> {});
+        .link(
+            linked,
+            List.of(),
+            options,
+            Map.of("master", "local[2]", "partitions", "3"),
+            progress::add);
   }
 
   private static void assertSame(Linker.Result expected, Linker.Result found) {
@@ -107,10 +117,13 @@ class SparkEngineTest {
   void link_threeExtractsFellegiSunter_equalsTheLinker() {
     Linker.Result expected = new Linker(options(), s -> {}).link(parties);
 
-    Linker.Result found = onSpark(parties, options());
+    List<String> progress = new ArrayList<>();
+    Linker.Result found = onSpark(parties, options(), progress);
 
     assertFalse(expected.links().isEmpty());
     assertSame(expected, found);
+    String last = progress.get(progress.size() - 1);
+    assertTrue(last.matches("Spark: [0-9,]+ tasks shuffled [0-9,]+\\.\\d MB in [1-9].*"), last);
   }
 
   @Test
