@@ -67,8 +67,9 @@ final class SparkCandidates implements CandidateFinder {
     LongAccumulator blocked = spark.sc().longAccumulator("pairs blocked");
     LongAccumulator skippedBlocks = spark.sc().longAccumulator("blocks skipped");
     LongAccumulator skippedPairs = spark.sc().longAccumulator("pairs skipped");
+    // The RDD keeps this list until the job is done: the driver holds the records a second time
+    // (docs/spark.md, "100M x 100M": executors reading the extracts is the next step).
     JavaRDD<Keyed> rdd = spark.parallelize(records, partitions);
-    records = null; // the driver's copy may go once the job has its partitions
     JavaPairRDD<Long, Iterable<Member>> blocks =
         rdd.flatMapToPair(SparkCandidates::underEachBlock).groupByKey(partitions);
     JavaPairRDD<Long, TopK> best =

@@ -27,6 +27,9 @@ public final class SparkEngine implements LinkEngine {
   /** The settings this engine reads; any other is refused. */
   static final Set<String> SETTINGS = Set.of("master", "partitions");
 
+  /** The Spark property that sets {@code partitions} under spark-submit ({@code --conf}). */
+  static final String PARTITIONS = "spark.pprl.partitions";
+
   @Override
   public String name() {
     return "spark";
@@ -36,9 +39,9 @@ public final class SparkEngine implements LinkEngine {
    * {@inheritDoc}
    *
    * <p>Settings: {@code master} (default: spark.master as spark-submit sets it, else {@code
-   * local[*]}), {@code partitions} (default: 4 × the default parallelism). Spark's local files
-   * (shuffles, spills) go to a new folder under java.io.tmpdir, removed afterwards, unless
-   * spark.local.dir is set.
+   * local[*]}), {@code partitions} of each shuffle (default: spark.pprl.partitions, else 4 × the
+   * default parallelism). Spark's local files (shuffles, spills) go to a new folder under
+   * java.io.tmpdir, removed afterwards, unless spark.local.dir is set.
    */
   @Override
   public Linker.Result link(
@@ -84,10 +87,8 @@ public final class SparkEngine implements LinkEngine {
       try (JavaSparkContext spark = new JavaSparkContext(conf)) {
         spark.setLogLevel("WARN");
         spark.sc().addSparkListener(tally);
-        int partitions =
-            settings.containsKey("partitions")
-                ? partitions(settings.get("partitions"))
-                : 4 * spark.defaultParallelism();
+        String asked = settings.getOrDefault("partitions", conf.get(PARTITIONS, null));
+        int partitions = asked != null ? partitions(asked) : 4 * spark.defaultParallelism();
         result =
             new Linker(keyed, progress, new SparkCandidates(spark, partitions))
                 .link(parties, known);
