@@ -48,11 +48,55 @@ final class SparkCandidates implements CandidateFinder {
     this.partitions = partitions;
   }
 
+  /*
+   * Member and Keyed are classes, not records: Spark's Kryo (4.x) cannot set a record's fields.
+   */
+
   /** A record as it travels: which side, its number there, its CLK's words. */
-  record Member(int side, int record, long[] clk) implements Serializable {}
+  static final class Member implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int side;
+    private final int record;
+    private final long[] clk;
+
+    Member(int side, int record, long[] clk) {
+      this.side = side;
+      this.record = record;
+      this.clk = clk;
+    }
+
+    int side() {
+      return side;
+    }
+
+    int record() {
+      return record;
+    }
+
+    long[] clk() {
+      return clk;
+    }
+  }
 
   /** A record with its block of each key ({@link #NO_BLOCK} where it has none). */
-  record Keyed(Member member, long[] blocks) implements Serializable {}
+  static final class Keyed implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Member member;
+    private final long[] blocks;
+
+    Keyed(Member member, long[] blocks) {
+      this.member = member;
+      this.blocks = blocks;
+    }
+
+    Member member() {
+      return member;
+    }
+
+    long[] blocks() {
+      return blocks;
+    }
+  }
 
   static final long NO_BLOCK = Long.MIN_VALUE;
 

@@ -74,6 +74,17 @@ public final class SparkEngine implements LinkEngine {
       // test) would write into the first run's folder, made again after it was removed.
       // (Spark's own tests call the same; it is internal to Spark, checked by SparkEngineTest.)
       Utils$.MODULE$.clearLocalRootDirs();
+      // Kryo for the shuffles: the records, best lists and arrays it carries are registered.
+      conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+      conf.registerKryoClasses(
+          new Class<?>[] {
+            SparkCandidates.Member.class,
+            SparkCandidates.Keyed.class,
+            TopK.class,
+            long[].class,
+            int[].class,
+            float[].class
+          });
       conf.setIfMissing("spark.ui.enabled", "false");
       conf.setIfMissing("spark.ui.showConsoleProgress", "false");
       if (conf.get("spark.master").startsWith("local")) {
