@@ -27,6 +27,8 @@ public final class SparkEngine implements LinkEngine {
   /** The settings this engine reads; any other is refused. */
   static final Set<String> SETTINGS = Set.of("master", "partitions");
 
+  private static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
+
   /** The Spark property that sets {@code partitions} under spark-submit ({@code --conf}). */
   static final String PARTITIONS = "spark.pprl.partitions";
 
@@ -74,17 +76,20 @@ public final class SparkEngine implements LinkEngine {
       // test) would write into the first run's folder, made again after it was removed.
       // (Spark's own tests call the same; it is internal to Spark, checked by SparkEngineTest.)
       Utils$.MODULE$.clearLocalRootDirs();
-      // Kryo for the shuffles: the records, best lists and arrays it carries are registered.
-      conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-      conf.registerKryoClasses(
-          new Class<?>[] {
-            SparkCandidates.Member.class,
-            SparkCandidates.Keyed.class,
-            TopK.class,
-            long[].class,
-            int[].class,
-            float[].class
-          });
+      // Kryo for the shuffles, with the records, best lists and arrays it carries registered;
+      // registering would switch any other serializer to Kryo, so a user's choice is left alone.
+      conf.setIfMissing("spark.serializer", KRYO);
+      if (conf.get("spark.serializer").equals(KRYO)) {
+        conf.registerKryoClasses(
+            new Class<?>[] {
+              SparkCandidates.Member.class,
+              SparkCandidates.Keyed.class,
+              TopK.class,
+              long[].class,
+              int[].class,
+              float[].class
+            });
+      }
       conf.setIfMissing("spark.ui.enabled", "false");
       conf.setIfMissing("spark.ui.showConsoleProgress", "false");
       if (conf.get("spark.master").startsWith("local")) {
