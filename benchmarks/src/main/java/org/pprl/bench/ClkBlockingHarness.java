@@ -93,7 +93,10 @@ public final class ClkBlockingHarness {
     }
   }
 
-  private static String name(Path file) {
+  /**
+   * An extract's name as a generated city's truth gives it: its file name without {@code .pprl}.
+   */
+  static String name(Path file) {
     String n = file.getFileName().toString();
     return n.endsWith(".pprl") ? n.substring(0, n.length() - 5) : n;
   }

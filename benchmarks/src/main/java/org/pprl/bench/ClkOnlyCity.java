@@ -19,6 +19,7 @@ import org.pprl.core.io.CsvRows;
 import org.pprl.core.schema.EngineSchema;
 import org.pprl.fixtures.Agency;
 import org.pprl.fixtures.CityGenerator;
+import org.pprl.fixtures.Csv;
 
 /**
  * The CLK-only extracts that {@link ClkBlockingHarness} measures: a generated city's public
@@ -104,7 +105,7 @@ public final class ClkOnlyCity {
           throw new IOException(agencyFile.getFileName() + " has no column " + column);
         }
       }
-      writeRow(w, COLUMNS);
+      Csv.writeRow(w, COLUMNS);
       List<String> values = new ArrayList<>(COLUMNS.size());
       for (String[] row = rows.next(); row != null; row = rows.next()) {
         values.clear();
@@ -117,7 +118,7 @@ public final class ClkOnlyCity {
                 default -> v.toLowerCase(Locale.ROOT);
               });
         }
-        writeRow(w, values);
+        Csv.writeRow(w, values);
       }
     }
   }
@@ -129,23 +130,5 @@ public final class ClkOnlyCity {
       return mdy[2] + mdy[0] + mdy[1];
     }
     return date.replace("-", "");
-  }
-
-  private static void writeRow(Writer w, List<String> values) throws IOException {
-    for (int i = 0; i < values.size(); i++) {
-      if (i > 0) {
-        w.write(',');
-      }
-      String v = values.get(i);
-      if (v.indexOf(',') >= 0
-          || v.indexOf('"') >= 0
-          || v.indexOf('\n') >= 0
-          || v.indexOf('\r') >= 0) {
-        w.write('"' + v.replace("\"", "\"\"") + '"');
-      } else {
-        w.write(v);
-      }
-    }
-    w.write('\n');
   }
 }

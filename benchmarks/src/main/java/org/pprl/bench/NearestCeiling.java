@@ -50,8 +50,7 @@ public final class NearestCeiling {
   }
 
   private static Party load(Path file) throws Exception {
-    String n = file.getFileName().toString();
-    return Party.load(file, n.endsWith(".pprl") ? n.substring(0, n.length() - 5) : n);
+    return Party.load(file, ClkBlockingHarness.name(file));
   }
 
   /** The share of ranks at most k. */

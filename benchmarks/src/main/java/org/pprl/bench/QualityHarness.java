@@ -93,7 +93,7 @@ public final class QualityHarness {
    * which is what the model across counts), the duplicates it counts inside extracts against the
    * true pairs inside them, the false links it expects against false pairs in the output, and the
    * matches it expects to miss against those missing from the output, in the same units: across,
-   * persons each pair of extracts shares that the output does not link ({@link #missedAcross});
+   * persons each pair of extracts shares that the output does not link ({@link #sharedLinked});
    * inside, true pairs inside missing from the output (sums over the decisions; NaN where a
    * decision has no model).
    */
@@ -471,6 +471,13 @@ public final class QualityHarness {
       falseLinks += cut.expectedFalse();
       missed += cut.expectedMissed();
     }
+    long shared = sharedPersons(parties, truth);
+    long inside = truePairsInside(parties, truth);
+    // Where the truth lists pairs, a right link across is one listed pair found.
+    long sharedLinked =
+        truth.shape() == Truth.Shape.ENTITIES
+            ? sharedLinked(parties, truth, result.links())
+            : rightBy[0];
     return new Row(
         data,
         links,
@@ -479,38 +486,23 @@ public final class QualityHarness {
         seconds,
         new Estimates(
             matches[0],
-            sharedPersons(parties, truth),
+            shared,
             matches[1],
-            truePairsInside(parties, truth),
+            inside,
             falseLinks,
             links - right,
             missed,
-            missedAcross(parties, truth, result.links())
-                + truePairsInside(parties, truth)
-                - rightBy[1]));
+            shared - sharedLinked + inside - rightBy[1]));
   }
 
   /**
-   * The true matches across extracts missing from the output, in the unit the model across counts
-   * in: for each person and pair of extracts, the persons shared ({@link #sharedPersons}) less the
-   * fewer of its records on either side that the output links to one of its records on the other (a
-   * person with 2 records in one extract and 3 in the other, all linked, misses none; one of the 2
-   * unlinked, misses one). Where the truth lists pairs rather than entities, the listed pairs
-   * across that the output lacks.
+   * Of the persons each pair of extracts shares ({@link #sharedPersons}), how many the output
+   * links, in the unit the model across counts in: for each person and pair of extracts, the fewer
+   * of its records on either side that the output links to one of its records on the other (a
+   * person with 2 records in one extract and 3 in the other, all linked, counts 2; one of the 2
+   * linked to none of the 3, counts 1). For a truth of entities.
    */
-  static long missedAcross(List<Party> parties, Truth truth, List<Linker.Link> links) {
-    long missed = sharedPersons(parties, truth);
-    if (truth.shape() != Truth.Shape.ENTITIES) {
-      for (Linker.Link link : links) {
-        Party a = parties.get(link.a());
-        Party b = parties.get(link.b());
-        if (link.a() != link.b()
-            && truth.sameEntity(a.name(), a.id(link.i()), b.name(), b.id(link.j()))) {
-          missed--;
-        }
-      }
-      return missed;
-    }
+  static long sharedLinked(List<Party> parties, Truth truth, List<Linker.Link> links) {
     // For each pair of extracts, the records of each entity linked to a record of the same
     // entity on the other side.
     record Shared(int a, int b, int entity) {}
@@ -533,10 +525,11 @@ public final class QualityHarness {
       sides.get(swap ? 1 : 0).add(link.i());
       sides.get(swap ? 0 : 1).add(link.j());
     }
+    long count = 0;
     for (List<Set<Integer>> sides : linked.values()) {
-      missed -= Math.min(sides.get(0).size(), sides.get(1).size());
+      count += Math.min(sides.get(0).size(), sides.get(1).size());
     }
-    return missed;
+    return count;
   }
 
   /**
