@@ -421,6 +421,7 @@ public final class QualityHarness {
     if (Boolean.getBoolean("pprl.harness.report")) {
       result.report().forEach(System.err::println);
     }
+    writeLinks(data, parties, truth, result.links());
     double seconds = (System.nanoTime() - start) / 1e9;
     long right = 0;
     long[] linksBy = new long[2]; // across, inside
@@ -493,6 +494,33 @@ public final class QualityHarness {
             links - right,
             missed,
             shared - sharedLinked + inside - rightBy[1]));
+  }
+
+  /**
+   * With {@code -Dpprl.harness.links=DIR}, each run's links as {@code DIR/<data>.csv}: extract and
+   * id of both records, the score, and whether the truth has them as one person; for looking at the
+   * wrong and the missing ones beside the data.
+   */
+  private static void writeLinks(
+      String data, List<Party> parties, Truth truth, List<Linker.Link> links) throws IOException {
+    String dir = System.getProperty("pprl.harness.links");
+    if (dir == null) {
+      return;
+    }
+    StringBuilder out = new StringBuilder("extract_a,id_a,extract_b,id_b,score,right\n");
+    for (Linker.Link link : links) {
+      Party a = parties.get(link.a());
+      Party b = parties.get(link.b());
+      out.append(a.name()).append(',').append(a.id(link.i())).append(',');
+      out.append(b.name()).append(',').append(b.id(link.j())).append(',');
+      out.append(
+          Double.isNaN(link.score()) ? "" : String.format(Locale.ROOT, "%.4f", link.score()));
+      out.append(',').append(truth.sameEntity(a.name(), a.id(link.i()), b.name(), b.id(link.j())));
+      out.append('\n');
+    }
+    Path file = Paths.get(dir).resolve(data.replaceAll("[^A-Za-z0-9]+", "_") + ".csv");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, out);
   }
 
   /**

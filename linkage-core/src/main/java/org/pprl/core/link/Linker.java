@@ -510,13 +510,13 @@ public final class Linker {
    * What the printed counts of missed matches leave out. A match whose fields are mostly missing or
    * changed at once weighs like a non-match, and the model's m takes such changes as rare together
    * (each field's alone, multiplied), among them names salted by a birth date that differs;
-   * measured against the truth in the model's own unit, the missed were up to 12 times the estimate
+   * measured against the truth in the model's own unit, the missed were up to 11 times the estimate
    * (docs/linkage.md, "How well (measured)"). Said where the counts are read.
    */
   static final String MISSED_CAVEAT =
       "the counts of true links missed leave out matches whose fields are mostly missing or"
           + " changed at once (names salted by a birth date that differs), which weigh like"
-          + " non-matches: on data with a known truth the true ones missed were up to 12 times the"
+          + " non-matches: on data with a known truth the true ones missed were up to 11 times the"
           + " estimate (docs/linkage.md, \"How well\")";
 
   private static void checkKnown(List<Party> parties, List<KnownLink> known) {

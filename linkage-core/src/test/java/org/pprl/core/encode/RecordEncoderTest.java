@@ -273,7 +273,8 @@ class RecordEncoderTest {
     EngineSchema combined =
         exampleWith(
             "fieldFilters",
-            "[{\"name\": \"names\", \"features\": [\"family_name\", \"given_name\"]},"
+            "[{\"name\": \"names\", \"features\": [\"family_name\", \"given_name\"], \"bits\":"
+                + " 512},"
                 + " {\"name\": \"street\", \"features\": [\"street\"], \"bits\": 512}]");
     String[] header = Agency.HOUSING.columns().toArray(new String[0]);
     String[] row = annLee("HO-1", "1990-01-01");
@@ -285,7 +286,7 @@ class RecordEncoderTest {
 
     assertEquals(
         List.of(
-            new ExtractHeader.FieldFilter("names", 256),
+            new ExtractHeader.FieldFilter("names", 512),
             new ExtractHeader.FieldFilter("street", 512)),
         h.fieldFilters());
     long[] or = a.fieldFilter(given).clone();

@@ -168,8 +168,8 @@ class EngineSchemaTest {
     assertEquals(List.of(1, 2), s.fieldFilterFeatures());
     assertEquals(
         List.of(
-            new EngineSchema.FieldFilter("given", List.of(1), 256),
-            new EngineSchema.FieldFilter("family", List.of(2), 256)),
+            new EngineSchema.FieldFilter("given", List.of(1), 512),
+            new EngineSchema.FieldFilter("family", List.of(2), 512)),
         own.fieldFilters());
     assertNotEquals(s.fingerprintHex(), own.fingerprintHex());
   }
@@ -194,17 +194,57 @@ class EngineSchemaTest {
   }
 
   @Test
-  void fieldFilterBits_defaultsTo256AndCanBeSet() throws SchemaException {
-    assertEquals(256, parse(schema("", "")).fieldFilterBits());
+  void fieldFilterBits_defaultToAtMostHalfFullAndCanBeSet() throws SchemaException {
+    // Two names of 200 bits each: at 256 bits they would be 54 % full, at 512 32 %.
+    EngineSchema byFill = parse(schema("", ""));
+    assertEquals(0, byFill.fieldFilterBits());
     assertEquals(
-        512, parse(schema("{\"version\": 1, \"fieldFilterBits\": 512}", "")).fieldFilterBits());
+        List.of(512, 512),
+        byFill.fieldFilters().stream().map(EngineSchema.FieldFilter::bits).toList());
+    EngineSchema set = parse(schema("{\"version\": 1, \"fieldFilterBits\": 256}", ""));
+    assertEquals(256, set.fieldFilterBits());
+    assertEquals(
+        List.of(256, 256),
+        set.fieldFilters().stream().map(EngineSchema.FieldFilter::bits).toList());
     SchemaException e =
         assertThrows(
             SchemaException.class,
             () -> parse(schema("{\"version\": 1, \"fieldFilterBits\": 100}", "")));
+    assertThrows(
+        SchemaException.class, () -> parse(schema("{\"version\": 1, \"fieldFilterBits\": 0}", "")));
     assertTrue(
         e.getMessage().startsWith("pprl.fieldFilterBits: must be a multiple of 64"),
         e.getMessage());
+  }
+
+  @Test
+  void fieldFilters_byDefault_foldOnlyWhileAtMostHalfFull() throws SchemaException {
+    String json =
+        "{\"version\": 3, "
+            + CLK_CONFIG
+            + ", \"features\": ["
+            + feature("sex", "{\"bitsPerFeature\": 40}")
+            + ","
+            + feature("postcode", "{\"bitsPerFeature\": 100}")
+            + ","
+            + feature("dob", "{\"bitsPerFeature\": 400}")
+            + ","
+            + feature("street", "{\"bitsPerToken\": 20}")
+            + "]}";
+    // 40 bits: 128 would be 27 % full, but 256 is the shortest default. 100: 256 is 32 % full.
+    // 400: 1024 is 32 %, 512 would be 54 %. Per token: unbounded.
+    assertEquals(
+        List.of(256, 256, 1024, 1024),
+        parse(json).fieldFilters().stream().map(EngineSchema.FieldFilter::bits).toList());
+  }
+
+  private static String feature(String name, String strategy) {
+    return "{\"identifier\": \""
+        + name
+        + "\", \"format\": {\"type\": \"string\", \"encoding\": \"utf-8\"},"
+        + " \"hashing\": {\"comparison\": {\"type\": \"ngram\", \"n\": 2}, \"strategy\": "
+        + strategy
+        + "}}";
   }
 
   @Test
