@@ -42,13 +42,15 @@ import picocli.CommandLine.Spec;
           + " records sharing a keyed blocking key, across extracts and inside each; field-level"
           + " filters are compared, a Fellegi-Sunter model is estimated by EM (one across"
           + " extracts, one inside them), and pairs at or above a cut chosen from the data"
-          + " (runner-up candidates show what false links weigh), or at --min-posterior, are"
+          + " (each record's best non-duplicate inside its own extract shows what a false link"
+          + " weighs), or at --min-posterior, are"
           + " links. Links are grouped into entities of any size: two groups join only when the"
           + " mean margin over all their record pairs is at least 0, so a chain of links does not"
           + " make an entity of records that disagree.",
-      "With --one-to-one (extracts known to be free of duplicates) records inside one extract"
-          + " are not compared, pairs are assigned one-to-one across each pair of extracts, and"
-          + " an entity holds at most one record per extract.",
+      "With --one-to-one (extracts known to be free of duplicates) no link is made inside an"
+          + " extract (records inside one are still compared, for the cut's null), pairs are"
+          + " assigned one-to-one across each pair of extracts, and an entity holds at most one"
+          + " record per extract.",
       "With --method dice, pairs whose CLK Dice reaches --threshold are links instead"
           + " (clkhash and anonlink's method): no model and no field-level filters, but the"
           + " threshold is yours to choose.",

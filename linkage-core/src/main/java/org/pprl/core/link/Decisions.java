@@ -18,8 +18,8 @@ final class Decisions {
 
   /**
    * The decision for the candidates of parties p and q (p before q): the cut, then the links on
-   * their own. The cut is chosen on a one-to-one assignment (NullThreshold's null is {@code
-   * bestInside} where given, else each record's runner-up beside its assigned partner); the links
+   * their own. The cut is chosen on a one-to-one assignment (NullThreshold, with {@code
+   * bestInside}, each record's best non-duplicate inside its own extract, as the null); the links
    * are every candidate at or above it, or, with {@code --one-to-one}, the assigned ones only.
    */
   Decided across(
@@ -72,15 +72,8 @@ final class Decisions {
         }
         modelNullShare = 1 - matches / chosen.length;
       }
-      NullThreshold.Choice choice =
-          bestInside != null
-              ? NullThreshold.chooseWithBest(assigned, bestInside, modelNullShare)
-              : NullThreshold.choose(
-                  assigned, Scored.runnersUp(s, chosen, records), modelNullShare);
-      String nullName =
-          bestInside != null
-              ? "each record's best non-duplicate inside its own extract as the null"
-              : "runner-up weights as the null";
+      NullThreshold.Choice choice = NullThreshold.choose(assigned, bestInside, modelNullShare);
+      String nullName = "each record's best non-duplicate inside its own extract as the null";
       cutWeight = choice.threshold();
       logPrior =
           Math.log(Math.max(1e-6, 1 - choice.nullShare()) / Math.max(1e-6, choice.nullShare()));
@@ -108,12 +101,12 @@ final class Decisions {
                       nullName,
                       (1 - modelNullShare) * chosen.length)
                   : nullName,
-              choice.linkLikeRunnersUp() >= 0.5
+              choice.linkLikeNulls() >= 0.5
                   ? String.format(
                       Locale.ROOT,
                       "; about %.0f of the null weigh like links (records of persons listed"
                           + " twice) and are left out of it",
-                      choice.linkLikeRunnersUp())
+                      choice.linkLikeNulls())
                   : ""));
       report.add(
           String.format(

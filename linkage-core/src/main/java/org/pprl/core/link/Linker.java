@@ -53,9 +53,10 @@ public final class Linker {
    * 4-5. Decision (a cut on the match weight, and the links on their own at or above it), after
    *    both models are estimated. Across two parties the cut is chosen on a greedy one-to-one
    *    assignment (NullThreshold): it maximises the F1 estimated from an empirical null of best
-   *    non-matches, each record's best non-duplicate inside its own extract (Decisions.bestInside),
-   *    or with --one-to-one each record's runner-up, with the three-class model's count of matches
-   *    where the null says nearly all (runner-ups: most) assigned pairs are forced. The links are every candidate at or above the cut
+   *    non-matches, each record's best non-duplicate inside its own extract (Decisions.bestInside;
+   *    with --one-to-one too, which makes no link inside), with the three-class model's count of
+   *    matches where the null says nearly all assigned pairs are forced. The links are every
+   *    candidate at or above the cut
    *    (with --one-to-one, the assigned ones). Inside one party the three classes cover every
    *    candidate, so the model's share of duplicates is the prior, and the cut maximises the F1
    *    its posteriors predict, at a posterior of at least 0.5. With --min-posterior, a fixed cut
@@ -383,12 +384,14 @@ public final class Linker {
     List<String> report = new ArrayList<>();
     long start = System.nanoTime();
 
-    // 1. Candidates for each pair of parties, and inside each party unless the extracts are
-    // declared free of duplicates (one extract alone is always de-duplicated).
-    boolean dedupe = parties.size() == 1 || !options.oneToOne();
+    // 1. Candidates for each pair of parties, and inside each party. Extracts declared free of
+    // duplicates (--one-to-one) are searched inside as well with the Fellegi-Sunter method: no
+    // link inside comes of it, but each record's best candidate inside its own extract is what a
+    // best non-match weighs, the null of the cut across (Decisions.bestInside).
+    boolean searchInside = parties.size() == 1 || !options.oneToOne() || !byDice;
     List<int[]> partyPairs = new ArrayList<>();
     for (int p = 0; p < parties.size(); p++) {
-      for (int q = dedupe ? p : p + 1; q < parties.size(); q++) {
+      for (int q = searchInside ? p : p + 1; q < parties.size(); q++) {
         partyPairs.add(new int[] {p, q});
       }
     }
@@ -441,7 +444,8 @@ public final class Linker {
         out[c] = decisions.across(parties, pq[0], pq[1], candidates.get(c), across, i, nul, report);
         across.patternOf.set(i, null); // kept in out[c]; let the stage's copy go
       }
-      for (int i = 0; i < insideSets.size(); i++) {
+      boolean linkInside = across == null || !options.oneToOne();
+      for (int i = 0; linkInside && i < insideSets.size(); i++) {
         int c = insideSets.get(i);
         int p = partyPairs.get(c)[0];
         out[c] =
@@ -451,7 +455,11 @@ public final class Linker {
                     parties, p, candidates.get(c), view, i, across, out, report);
         inside.patternOf.set(i, null);
       }
-      decided.addAll(Arrays.asList(out));
+      for (Decided d : out) {
+        if (d != null) { // with --one-to-one, the searches inside only gave the null
+          decided.add(d);
+        }
+      }
       if (across != null) {
         models.add(ModelSummary.across(across));
       }

@@ -80,51 +80,6 @@ final class Scored {
     return org.pprl.core.cluster.Clusterer.oneToOne(s.byWeightDescending(), s::x, s::y, records);
   }
 
-  /**
-   * For every record on either side, the weight of its best candidate other than its assigned
-   * partner: samples of what a best non-match weighs. Records are numbered below {@code records}
-   * (the second party's after the first's); the samples come in record order.
-   */
-  static double[] runnersUp(Scored s, int[] chosen, int records) {
-    int[] partner = new int[records];
-    Arrays.fill(partner, -1);
-    double[] assignedWeight = new double[records];
-    for (int k : chosen) {
-      partner[s.x(k)] = s.y(k);
-      partner[s.y(k)] = s.x(k);
-      assignedWeight[s.x(k)] = s.weight(k);
-      assignedWeight[s.y(k)] = s.weight(k);
-    }
-    // Each record's best other candidate (the first met among equals), and that candidate.
-    int[] bestOther = new int[records];
-    Arrays.fill(bestOther, -1);
-    double[] bestWeight = new double[records];
-    for (int k = 0; k < s.size(); k++) {
-      for (int side = 0; side < 2; side++) {
-        int self = side == 0 ? s.x(k) : s.y(k);
-        int other = side == 0 ? s.y(k) : s.x(k);
-        if (partner[self] == other) {
-          continue;
-        }
-        if (bestOther[self] < 0 || s.weight(k) > bestWeight[self]) {
-          bestOther[self] = other;
-          bestWeight[self] = s.weight(k);
-        }
-      }
-    }
-    // A runner-up that would rather be with this record than with its own partner is likely the
-    // same person again (a duplicate inside its extract), not a sample of a false link: skip it.
-    double[] out = new double[records];
-    int n = 0;
-    for (int r = 0; r < records; r++) {
-      int other = bestOther[r];
-      if (other >= 0 && partner[other] >= 0 && assignedWeight[other] >= bestWeight[r]) {
-        out[n++] = bestWeight[r];
-      }
-    }
-    return Arrays.copyOf(out, n);
-  }
-
   /** The prior among assigned pairs: EM on lambda alone, m and u fixed (their weights given). */
   static double assignedPrior(int[] chosen, Scored s) {
     if (chosen.length == 0) {

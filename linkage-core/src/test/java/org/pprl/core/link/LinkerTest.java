@@ -253,12 +253,12 @@ class LinkerTest {
   void nullThreshold_separatedMixture_cutsBetweenTheGroups() {
     SplittableRandom random = new SplittableRandom(3);
     double[] assigned = new double[1000];
-    double[] runnersUp = new double[1000];
+    double[] best = new double[1000];
     for (int k = 0; k < 1000; k++) {
       assigned[k] = k < 900 ? 20 + 3 * gaussian(random) : 3 * gaussian(random);
-      runnersUp[k] = 3 * gaussian(random);
+      best[k] = 3 * gaussian(random);
     }
-    NullThreshold.Choice choice = NullThreshold.choose(assigned, runnersUp);
+    NullThreshold.Choice choice = NullThreshold.choose(assigned, best, Double.NaN);
     assertEquals(0.1, choice.nullShare(), 0.03);
     assertTrue(
         choice.threshold() > 5 && choice.threshold() < 15, "threshold " + choice.threshold());

@@ -8,90 +8,34 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class NullThresholdTest {
-  /**
-   * Most records without a partner: 30 matches near weight 30 among 1,000 assigned pairs whose
-   * forced partners (near 9.5) weigh more than the runner-ups (near 8), as a best non-match weighs
-   * more than a second best.
-   */
-  private static double[][] mostlyForced() {
-    SplittableRandom random = new SplittableRandom(7);
-    double[] assigned = new double[1000];
-    double[] runnersUp = new double[1000];
-    for (int k = 0; k < 1000; k++) {
-      assigned[k] = k < 30 ? 30 + 2 * gaussian(random) : 9.5 + 3 * gaussian(random);
-      runnersUp[k] = 8 + 3 * gaussian(random);
-    }
-    return new double[][] {assigned, runnersUp};
-  }
-
   @Test
   void choose_everyPairForced_keepsNone() {
-    // Two extracts that share nobody: the assigned pairs weigh as the runner-ups do.
+    // Two extracts that share nobody: the assigned pairs weigh as the best non-matches do.
     SplittableRandom random = new SplittableRandom(7);
     double[] assigned = new double[2000];
-    double[] runnersUp = new double[4000];
+    double[] nulls = new double[4000];
     for (int k = 0; k < assigned.length; k++) {
       assigned[k] = -10 + 4 * random.nextGaussian();
     }
-    for (int k = 0; k < runnersUp.length; k++) {
-      runnersUp[k] = -8 + 4 * random.nextGaussian(); // a best non-match weighs a little more
+    for (int k = 0; k < nulls.length; k++) {
+      nulls[k] = -8 + 4 * random.nextGaussian(); // a best non-match weighs a little more
     }
 
-    NullThreshold.Choice c = NullThreshold.choose(assigned, runnersUp);
+    NullThreshold.Choice c = NullThreshold.choose(assigned, nulls, Double.NaN);
 
     assertEquals(1.0, c.nullShare(), 1e-9);
     assertEquals(0, c.kept(), c.toString());
   }
 
-  @Test
-  void choose_mostlyForcedWithModelShare_keepsAboutTheMatches() {
-    double[][] x = mostlyForced();
-    NullThreshold.Choice alone = NullThreshold.choose(x[0], x[1]);
-    NullThreshold.Choice counted = NullThreshold.choose(x[0], x[1], 0.97);
-
-    // The runner-ups alone see fewer forced partners than there are and keep hundreds.
-    assertTrue(alone.nullShare() >= NullThreshold.MOSTLY_FORCED, "pi0 " + alone.nullShare());
-    assertTrue(alone.kept() > 100, "kept " + alone.kept());
-    assertTrue(counted.modelShare());
-    assertEquals(0.97, counted.nullShare(), 1e-12);
-    assertEquals(30, counted.kept(), 10);
-  }
-
-  @Test
-  void choose_modelShareBelowRunnerUpEstimate_changesNothing() {
-    double[][] x = mostlyForced();
-    NullThreshold.Choice alone = NullThreshold.choose(x[0], x[1]);
-    NullThreshold.Choice counted = NullThreshold.choose(x[0], x[1], alone.nullShare() / 2);
-
-    assertFalse(counted.modelShare());
-    assertEquals(alone, counted);
-  }
-
-  @Test
-  void choose_mostRecordsPartnered_ignoresModelShare() {
-    SplittableRandom random = new SplittableRandom(3);
-    double[] assigned = new double[1000];
-    double[] runnersUp = new double[1000];
-    for (int k = 0; k < 1000; k++) {
-      assigned[k] = k < 700 ? 25 + 3 * gaussian(random) : 10 + 3 * gaussian(random);
-      runnersUp[k] = 10 + 3 * gaussian(random);
-    }
-    NullThreshold.Choice alone = NullThreshold.choose(assigned, runnersUp);
-    NullThreshold.Choice counted = NullThreshold.choose(assigned, runnersUp, 0.6);
-
-    assertTrue(alone.nullShare() < NullThreshold.MOSTLY_FORCED, "pi0 " + alone.nullShare());
-    assertEquals(alone, counted);
-  }
-
   /**
    * At scale (see NullThreshold, "At scale"): 20,000 assigned pairs, 63 % forced partners (weight
    * near 16) and links near 34, a tenth of them persons who moved (near 22, above the null's median
-   * but within its upper tail); 40,000 runner-ups, 1.6 % of them second records of persons listed
-   * twice, which weigh like links. The labels are known here, so the estimates are checked against
-   * the truth.
+   * but within its upper tail); 40,000 best non-matches, 1.6 % of them second records of persons
+   * listed twice, which weigh like links. The labels are known here, so the estimates are checked
+   * against the truth.
    */
   @Test
-  void choose_linkLikeRunnersUpAndWeakLinks_estimatesMatchTheTruth() {
+  void choose_linkLikeNullsAndWeakLinks_estimatesMatchTheTruth() {
     SplittableRandom random = new SplittableRandom(11);
     int n = 20_000;
     int forced = 12_600;
@@ -101,12 +45,12 @@ class NullThresholdTest {
     }
     int m = 40_000;
     int linkLike = 640;
-    double[] runnersUp = new double[m];
+    double[] nulls = new double[m];
     for (int k = 0; k < m; k++) {
-      runnersUp[k] = k < linkLike ? link(random) : 16 + 4 * gaussian(random);
+      nulls[k] = k < linkLike ? link(random) : 16 + 4 * gaussian(random);
     }
 
-    NullThreshold.Choice choice = NullThreshold.choose(assigned, runnersUp);
+    NullThreshold.Choice choice = NullThreshold.choose(assigned, nulls, Double.NaN);
 
     int falseKept = 0;
     int trueKept = 0;
@@ -121,7 +65,7 @@ class NullThresholdTest {
     }
     assertFalse(choice.modelShare());
     assertEquals(forced / (double) n, choice.nullShare(), 0.02);
-    assertEquals(linkLike, choice.linkLikeRunnersUp(), 0.25 * linkLike);
+    assertEquals(linkLike, choice.linkLikeNulls(), 0.25 * linkLike);
     assertEquals(falseKept, choice.expectedFalse(), 0.25 * falseKept + 5);
     assertEquals(
         n - forced - trueKept, choice.expectedMissed(), 0.25 * (n - forced - trueKept) + 5);
@@ -131,18 +75,18 @@ class NullThresholdTest {
   }
 
   @Test
-  void choose_noLinkLikeRunnersUp_correctsNothing() {
+  void choose_noLinkLikeNulls_correctsNothing() {
     SplittableRandom random = new SplittableRandom(5);
     double[] assigned = new double[5000];
-    double[] runnersUp = new double[5000];
+    double[] nulls = new double[5000];
     for (int k = 0; k < 5000; k++) {
       assigned[k] = k < 2000 ? 12 + 3 * gaussian(random) : 30 + 3 * gaussian(random);
-      runnersUp[k] = 12 + 3 * gaussian(random);
+      nulls[k] = 12 + 3 * gaussian(random);
     }
 
-    NullThreshold.Choice choice = NullThreshold.choose(assigned, runnersUp);
+    NullThreshold.Choice choice = NullThreshold.choose(assigned, nulls, Double.NaN);
 
-    assertEquals(0, choice.linkLikeRunnersUp(), 1e-9);
+    assertEquals(0, choice.linkLikeNulls(), 1e-9);
     assertEquals(0.4, choice.nullShare(), 0.02);
   }
 
@@ -163,7 +107,7 @@ class NullThresholdTest {
    * right without any model.
    */
   @Test
-  void chooseWithBest_bestNonMatchNull_estimatesTheShareOfMatches() {
+  void choose_bestNonMatchNull_estimatesTheShareOfMatches() {
     SplittableRandom random = new SplittableRandom(3);
     double[] assigned = new double[20_000];
     double[] best = new double[40_000];
@@ -174,7 +118,7 @@ class NullThresholdTest {
       best[k] = 2 + 4 * random.nextGaussian();
     }
 
-    NullThreshold.Choice c = NullThreshold.chooseWithBest(assigned, best, Double.NaN);
+    NullThreshold.Choice c = NullThreshold.choose(assigned, best, Double.NaN);
 
     assertEquals(0.85, c.nullShare(), 0.02);
     assertTrue(c.threshold() > 10 && c.threshold() < 17, "cut " + c.threshold());
@@ -182,7 +126,7 @@ class NullThresholdTest {
   }
 
   @Test
-  void chooseWithBest_nobodyShared_keepsNone_evenWhereTheNullIsALittleLow() {
+  void choose_nobodyShared_keepsNone_evenWhereTheNullIsALittleLow() {
     // Forced partners of extracts that share nobody, a little above the null (a larger extract's
     // best non-match weighs more): 0.97 forced by the null alone, and thousands of false links
     // were kept at a negative cut before the model's share and the floors.
@@ -196,9 +140,9 @@ class NullThresholdTest {
       best[k] = -10 + 4 * random.nextGaussian();
     }
 
-    NullThreshold.Choice alone = NullThreshold.chooseWithBest(assigned, best, Double.NaN);
-    NullThreshold.Choice withModel = NullThreshold.chooseWithBest(assigned, best, 1.0);
-    NullThreshold.Choice nearly = NullThreshold.chooseWithBest(assigned, best, 0.999);
+    NullThreshold.Choice alone = NullThreshold.choose(assigned, best, Double.NaN);
+    NullThreshold.Choice withModel = NullThreshold.choose(assigned, best, 1.0);
+    NullThreshold.Choice nearly = NullThreshold.choose(assigned, best, 0.999);
 
     assertTrue(alone.nullShare() >= 0.8, "nearly all forced by the null: " + alone.nullShare());
     assertTrue(alone.threshold() >= 0, "never a cut below 0: " + alone.threshold());
