@@ -13,15 +13,16 @@ import org.pprl.core.link.Linker;
 import org.pprl.core.link.Party;
 
 /**
- * CLK-only blocking at scale: links two extracts across with {@code --blocking lsh} (or {@code
- * none}, for the ceiling the blocking is judged against) and reports, against the ground truth,
- * pairs completeness and reduction ratio of the candidates (each record's 10 nearest by CLK Dice
- * among the pairs blocking found), pairs scored per record, the time from the start of the
- * candidate search to its end and the heap in use. The truth is used for the figures only.
+ * CLK-only blocking at scale: links two extracts across with {@code --blocking lsh}, {@code keys}
+ * (extracts encoded with {@code pprl encode --derive-blocking-keys}) or {@code none} (the ceiling
+ * the blocking is judged against) and reports, against the ground truth, pairs completeness and
+ * reduction ratio of the candidates (each record's 10 nearest by CLK Dice among the pairs blocking
+ * found), pairs scored per record, the time from the start of the candidate search to its end and
+ * the heap in use. The truth is used for the figures only.
  *
  * <p>Run: {@code java -Xmx8g -cp benchmarks/target/benchmarks.jar org.pprl.bench.ClkBlockingHarness
- * A.pprl B.pprl TRUTH.csv [lsh|none] [threads] [repetitions]}. The extracts are named by their file
- * names without {@code .pprl}, as the truth names them (a generated city's {@code truth.csv}).
+ * A.pprl B.pprl TRUTH.csv [lsh|keys|none] [threads] [repetitions]}. The extracts are named by their
+ * file names without {@code .pprl}, as the truth names them (a generated city's {@code truth.csv}).
  * {@code -Dpprl.nearest=K} keeps each record's K nearest instead of the default.
  */
 public final class ClkBlockingHarness {
@@ -65,7 +66,8 @@ public final class ClkBlockingHarness {
   public static void main(String[] args) throws IOException {
     if (args.length < 3) {
       System.err.println(
-          "usage: ClkBlockingHarness A.pprl B.pprl TRUTH.csv [lsh|none] [threads] [repetitions]");
+          "usage: ClkBlockingHarness A.pprl B.pprl TRUTH.csv [lsh|keys|none] [threads]"
+              + " [repetitions]");
       System.exit(2);
     }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -74,8 +76,7 @@ public final class ClkBlockingHarness {
     Party a = Party.load(fileA, name(fileA));
     Party b = Party.load(fileB, name(fileB));
     Truth truth = Truth.read(Paths.get(args[2]));
-    Linker.Blocking blocking =
-        args.length > 3 && args[3].equals("none") ? Linker.Blocking.NONE : Linker.Blocking.LSH;
+    Linker.Blocking blocking = blocking(args.length > 3 ? args[3] : "lsh");
     int threads = args.length > 4 ? Integer.parseInt(args[4]) : 2;
     int repetitions = args.length > 5 ? Integer.parseInt(args[5]) : 1;
     for (int r = 0; r < repetitions; r++) {
@@ -90,6 +91,20 @@ public final class ClkBlockingHarness {
                   (rt.totalMemory() - rt.freeMemory()) / 1e9,
                   java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                       .getSystemLoadAverage()));
+    }
+  }
+
+  /** The blocking a mode names: {@code lsh}, {@code keys} (the extracts' keys) or {@code none}. */
+  static Linker.Blocking blocking(String mode) {
+    switch (mode) {
+      case "lsh":
+        return Linker.Blocking.LSH;
+      case "keys":
+        return Linker.Blocking.KEYS;
+      case "none":
+        return Linker.Blocking.NONE;
+      default:
+        throw new IllegalArgumentException("blocking is lsh, keys or none; was " + mode);
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.pprl.core.encode.CsvEncoding;
 import org.pprl.core.encode.RecordEncoder;
 import org.pprl.core.io.CsvRows;
+import org.pprl.core.schema.DerivedBlockingKeys;
 import org.pprl.core.schema.EngineSchema;
 import org.pprl.fixtures.Agency;
 import org.pprl.fixtures.CityGenerator;
@@ -32,10 +33,11 @@ import org.pprl.fixtures.Csv;
  * field filter per feature, which the comparison uses.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar org.pprl.bench.ClkOnlyCity OUT_DIR
- * POPULATION [SEED]}. It writes the city ({@code truth.csv} and the agency files), each agency's
- * cut file ({@code AGENCY.clk.csv}) and its extract ({@code AGENCY.pprl}). The populations in
- * docs/performance.md are 107,000, 1,070,000 and 12,500,000 with seed 1 (about 10k, 100k and 1M
- * records per extract).
+ * POPULATION [SEED [keys]]}; with {@code keys} the extracts also carry the keyed blocking keys
+ * derived from the schema, as {@code pprl encode --derive-blocking-keys} writes them. It writes the
+ * city ({@code truth.csv} and the agency files), each agency's cut file ({@code AGENCY.clk.csv})
+ * and its extract ({@code AGENCY.pprl}). The populations in docs/performance.md are 107,000,
+ * 1,070,000 and 12,500,000 with seed 1 (about 10k, 100k and 1M records per extract).
  */
 public final class ClkOnlyCity {
   /** The cut file's columns, in the schema's order: every agency file's identifying columns. */
@@ -49,18 +51,22 @@ public final class ClkOnlyCity {
   private ClkOnlyCity() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 2 || args.length > 3) {
-      System.err.println("usage: ClkOnlyCity OUT_DIR POPULATION [SEED]");
+    if (args.length < 2 || args.length > 4 || args.length == 4 && !args[3].equals("keys")) {
+      System.err.println("usage: ClkOnlyCity OUT_DIR POPULATION [SEED [keys]]");
       System.exit(2);
     }
     Path out = Paths.get(args[0]);
     long population = Long.parseLong(args[1]);
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 1;
-    make(out, population, seed);
+    make(out, population, seed, args.length == 4);
   }
 
-  /** Generates the city into {@code out}, cuts and encodes each agency's file there. */
-  static void make(Path out, long population, long seed) throws Exception {
+  /**
+   * Generates the city into {@code out}, cuts and encodes each agency's file there; with {@code
+   * derivedKeys}, the extracts also carry the blocking keys derived from the schema ({@code pprl
+   * encode --derive-blocking-keys}), and their CLKs are the same.
+   */
+  static void make(Path out, long population, long seed, boolean derivedKeys) throws Exception {
     Files.createDirectories(out);
     CityGenerator.builder()
         .seed(seed)
@@ -72,6 +78,9 @@ public final class ClkOnlyCity {
             (done, total) ->
                 System.err.printf(Locale.ROOT, "generating: %,d of %,d persons%n", done, total));
     EngineSchema schema = EngineSchema.parse(schemaJson());
+    if (derivedKeys) {
+      schema = schema.withDerivedBlockingKeys(DerivedBlockingKeys.of(schema.clkhash()));
+    }
     for (Agency agency : AGENCIES) {
       Path cut = out.resolve(agency.id() + ".clk.csv");
       cut(out.resolve(agency.fileName()), cut);

@@ -12,12 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pprl.core.evaluate.Truth;
 import org.pprl.core.link.Linker;
 import org.pprl.core.link.Party;
+import org.pprl.core.schema.ClkhashSchema;
+import org.pprl.core.schema.DerivedBlockingKeys;
+import org.pprl.core.schema.EngineSchema;
 
 class ClkOnlyCityTest {
 
   @Test
   void make_smallCity_extractsWithoutKeysLinkByClks(@TempDir Path dir) throws Exception {
-    ClkOnlyCity.make(dir, 4000, 1);
+    ClkOnlyCity.make(dir, 4000, 1, false);
 
     List<String> cut =
         Files.readAllLines(dir.resolve("public_assistance.clk.csv"), StandardCharsets.UTF_8);
@@ -43,6 +46,43 @@ class ClkOnlyCityTest {
     int[] ranks = NearestCeiling.ranks(a, b, Truth.read(dir.resolve("truth.csv")), 2000, 7);
     assertEquals(all.pairsCompleteness(), NearestCeiling.share(ranks, 10), 0.03, all.line());
     assertTrue(NearestCeiling.share(ranks, 1) <= NearestCeiling.share(ranks, 10));
+  }
+
+  @Test
+  void make_derivedKeys_linkByKeysAtLeastAsCompletelyAsLsh(@TempDir Path dir) throws Exception {
+    ClkOnlyCity.make(dir, 20_000, 3, true);
+    Party a = Party.load(dir.resolve("public_assistance.pprl"), "public_assistance");
+    Party b = Party.load(dir.resolve("housing.pprl"), "housing");
+    Truth truth = Truth.read(dir.resolve("truth.csv"));
+    ClkhashSchema schema = EngineSchema.parse(ClkOnlyCity.schemaJson()).clkhash();
+    assertEquals(
+        DerivedBlockingKeys.of(schema).keys().stream().map(k -> k.name()).toList(),
+        a.header().blockingKeys());
+    assertEquals(4, a.header().blockingKeys().size());
+
+    ClkBlockingHarness.Figures keys =
+        ClkBlockingHarness.run(a, b, truth, Linker.Blocking.KEYS, 2, line -> {});
+    ClkBlockingHarness.Figures lsh =
+        ClkBlockingHarness.run(a, b, truth, Linker.Blocking.LSH, 2, line -> {});
+
+    assertTrue(keys.truePairs() > 300, keys.line());
+    assertTrue(
+        keys.pairsCompleteness() >= lsh.pairsCompleteness(),
+        "keys: " + keys.line() + "; LSH: " + lsh.line());
+    assertTrue(keys.pairsCompleteness() >= 0.98, keys.line());
+  }
+
+  @Test
+  void make_derivedKeys_leaveTheClksAsTheyWere(@TempDir Path dir) throws Exception {
+    ClkOnlyCity.make(dir.resolve("plain"), 3000, 2, false);
+    ClkOnlyCity.make(dir.resolve("keys"), 3000, 2, true);
+    Party plain = Party.load(dir.resolve("plain/housing.pprl"), "housing");
+    Party keys = Party.load(dir.resolve("keys/housing.pprl"), "housing");
+
+    assertEquals(plain.size(), keys.size());
+    for (int i = 0; i < plain.size(); i++) {
+      assertEquals(1.0, plain.clks().dice(i, keys.clks(), i), 0.0, "record " + i);
+    }
   }
 
   @Test

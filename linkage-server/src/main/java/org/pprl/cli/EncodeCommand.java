@@ -24,6 +24,7 @@ import org.pprl.core.encode.RecordException;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractRecord;
 import org.pprl.core.io.CsvRows;
+import org.pprl.core.schema.DerivedBlockingKeys;
 import org.pprl.core.schema.EngineSchema;
 import org.pprl.core.schema.SchemaException;
 import picocli.CommandLine.Command;
@@ -116,6 +117,17 @@ final class EncodeCommand implements Callable<Integer> {
       defaultValue = "extract",
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format format;
+
+  @Option(
+      names = "--derive-blocking-keys",
+      description =
+          "With a plain clkhash v3 schema (no \"pprl\" block): also write keyed blocking keys"
+              + " derived from its features' identifiers, Soundex of given and family name, year,"
+              + " month and day of the date of birth, postcode, two per key (docs/encoder.md), so"
+              + " that pprl link blocks by keys instead of Hamming LSH on the CLKs. Every steward"
+              + " of a linkage must use it, or none. The CLKs do not change. When no feature is"
+              + " recognised, one line says so and only the CLKs are written.")
+  boolean deriveBlockingKeys;
 
   @Option(
       names = "--threads",
@@ -228,6 +240,9 @@ final class EncodeCommand implements Callable<Integer> {
               + " position, and a skipped row would shift every later one");
     }
     EngineSchema schema = readSchema(schemaFile);
+    if (deriveBlockingKeys) {
+      schema = withDerivedKeys(schema, err);
+    }
     ColumnMapping mapping = readMapping(mappingFile, schema, dateFormat, idColumn);
     AgencyFile file = AgencyFile.open(input, schema, mapping, false);
     for (String notice : file.notices()) {
@@ -295,6 +310,22 @@ final class EncodeCommand implements Callable<Integer> {
       writer.abort();
       throw e;
     }
+  }
+
+  /** The schema with the keys derived from its features, the outcome told in one line. */
+  private EngineSchema withDerivedKeys(EngineSchema schema, PrintWriter err) throws BadInput {
+    if (format != Format.extract) {
+      throw new BadInput(
+          "--derive-blocking-keys needs --format extract: clkhash's JSON has no place for keys");
+    }
+    DerivedBlockingKeys.Derivation derivation = DerivedBlockingKeys.of(schema.clkhash());
+    try {
+      schema = schema.withDerivedBlockingKeys(derivation);
+    } catch (IllegalArgumentException e) {
+      throw new BadInput("--derive-blocking-keys: " + schemaFile + ": " + e.getMessage());
+    }
+    err.println("pprl encode: " + derivation.describe());
+    return schema;
   }
 
   /** The error of a run that wrote nothing: the one problem, or a count and the first ones. */

@@ -12,7 +12,13 @@ import java.util.Objects;
  * caverphone2}, {@code beider_morse} (generic names, approximate rules: a set of codes)), {@code
  * prefix(n)} (the first {@code n} code points), {@code exact}, and the date parts {@code year},
  * {@code year_month} and {@code month_day} (the unordered pair of month and day) of an ISO {@code
- * yyyy-MM-dd} date. See {@link BlockingKeyFunction} for how a key is computed.
+ * yyyy-MM-dd} date. For values no normaliser has read (the keys {@code
+ * org.pprl.core.schema.DerivedBlockingKeys} derives from a plain clkhash schema) there are codes
+ * that normalise first: {@code name_soundex} (Soundex after the {@code name} normaliser), {@code
+ * given_soundex} (the same with nicknames resolved), {@code digits_year}, {@code digits_month_day}
+ * and {@code digits_date} (a date read from its digits in any common layout, month and day
+ * unordered), and {@code alnum} (letters and digits, upper case). See {@link BlockingKeyFunction}
+ * for how a key is computed.
  */
 public final class BlockingKeys {
   private BlockingKeys() {}
@@ -31,7 +37,13 @@ public final class BlockingKeys {
           "exact",
           "year",
           "year_month",
-          "month_day");
+          "month_day",
+          "name_soundex",
+          "given_soundex",
+          "digits_year",
+          "digits_month_day",
+          "digits_date",
+          "alnum");
 
   /**
    * A blocking key function for {@code spec}, keyed with {@code k_block = HKDF-SHA256(secret, info

@@ -1,6 +1,7 @@
 package org.pprl.core.block;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.commons.codec.EncoderException;
@@ -11,6 +12,8 @@ import org.apache.commons.codec.language.Nysiis;
 import org.apache.commons.codec.language.RefinedSoundex;
 import org.apache.commons.codec.language.Soundex;
 import org.apache.commons.codec.language.bm.BeiderMorseEncoder;
+import org.pprl.core.normalise.Normaliser;
+import org.pprl.core.normalise.Normalisers;
 
 /**
  * The code functions a blocking key part applies to its (already normalised) value: phonetic codes
@@ -58,6 +61,9 @@ final class Codes {
   private static final Nysiis NYSIIS = new Nysiis(true);
   private static final Caverphone2 CAVERPHONE2 = new Caverphone2();
   private static final BeiderMorseEncoder BEIDER_MORSE = new BeiderMorseEncoder();
+  private static final Normaliser NAME = Normalisers.byName("name", Map.of());
+  private static final Normaliser GIVEN_NAME =
+      Normalisers.chain(List.of(NAME, Normalisers.byName("nickname", Map.of())));
 
   /** Largest {@code n} accepted in {@code prefix(n)}. */
   static final int MAX_PREFIX = 64;
@@ -89,6 +95,16 @@ final class Codes {
       case "year_month":
       case "month_day":
         return new DatePart(name);
+      case "name_soundex":
+        return new NameSoundex(name, NAME);
+      case "given_soundex":
+        return new NameSoundex(name, GIVEN_NAME);
+      case "digits_year":
+      case "digits_month_day":
+      case "digits_date":
+        return new DigitsDate(name);
+      case "alnum":
+        return new Alnum();
       default:
         if (name.startsWith("prefix(") && name.endsWith(")")) {
           return new Prefix(prefixLength(name.substring(7, name.length() - 1)));
@@ -286,6 +302,147 @@ final class Codes {
           String day = value.substring(8, 10);
           return month.compareTo(day) <= 0 ? month + "-" + day : day + "-" + month;
       }
+    }
+  }
+
+  /**
+   * Soundex of a raw name, normalised first as the {@code name} normaliser does (folded,
+   * punctuation removed, particles joined, honorifics and suffixes dropped) and, for {@code
+   * given_soundex}, with nicknames resolved ({@code Bill} and {@code William} share {@code W450}).
+   * For values that were not normalised before coding: the keys derived from a plain clkhash
+   * schema.
+   */
+  private static final class NameSoundex extends Code {
+    private final Normaliser normaliser;
+    private final Code soundex = phonetic("soundex", SOUNDEX::soundex);
+
+    NameSoundex(String name, Normaliser normaliser) {
+      super(name);
+      this.normaliser = normaliser;
+    }
+
+    @Override
+    String code(String value) {
+      return soundex.code(normaliser.apply(value));
+    }
+  }
+
+  /**
+   * Letters and digits of the value, upper case (ASCII letters folded): {@code sw1a 1aa} and {@code
+   * SW1A-1AA} give {@code SW1A1AA}. For postcodes written with or without spaces.
+   */
+  private static final class Alnum extends Code {
+    Alnum() {
+      super("alnum");
+    }
+
+    @Override
+    String code(String value) {
+      StringBuilder sb = new StringBuilder(value.length());
+      for (int i = 0; i < value.length(); ) {
+        int c = value.codePointAt(i);
+        if (Character.isLetterOrDigit(c)) {
+          sb.appendCodePoint(Character.toUpperCase(c));
+        }
+        i += Character.charCount(c);
+      }
+      return sb.toString();
+    }
+  }
+
+  /**
+   * Parts of a date read from its ASCII digits, whatever the layout, for values no {@code date}
+   * normaliser has read: {@code digits_year} ("1984"), {@code digits_month_day} (the unordered pair
+   * of month and day, smaller first: "03-12") and {@code digits_date} (both: "1984-03-12", the same
+   * for 1984-12-03). The digits are read as one run of 8 ({@code yyyymmdd}, else {@code ddmmyyyy}
+   * or {@code mmddyyyy}) or as three runs separated by anything else, the year being a run of 4 at
+   * either end. A value read neither way, or whose month and day cannot both be valid (neither at
+   * most 12, one above 31), gives no code: these codes never refuse a value, as clkhash's string
+   * and integer formats accept any.
+   */
+  private static final class DigitsDate extends Code {
+    DigitsDate(String name) {
+      super(name);
+    }
+
+    @Override
+    String code(String value) {
+      int[] starts = new int[3];
+      int[] lengths = new int[3];
+      int count = 0;
+      for (int i = 0; i < value.length(); ) {
+        if (!isDigit(value.charAt(i))) {
+          i++;
+          continue;
+        }
+        int start = i;
+        while (i < value.length() && isDigit(value.charAt(i))) {
+          i++;
+        }
+        if (count == 3) {
+          return "";
+        }
+        starts[count] = start;
+        lengths[count++] = i - start;
+      }
+      String year;
+      int a;
+      int b;
+      if (count == 1 && lengths[0] == 8) {
+        String d = value.substring(starts[0], starts[0] + 8);
+        int first = Integer.parseInt(d.substring(4, 6));
+        int second = Integer.parseInt(d.substring(6, 8));
+        if (plausibleYear(d.substring(0, 4)) && validPair(first, second)) {
+          year = d.substring(0, 4);
+          a = first;
+          b = second;
+        } else if (plausibleYear(d.substring(4, 8))) {
+          year = d.substring(4, 8);
+          a = Integer.parseInt(d.substring(0, 2));
+          b = Integer.parseInt(d.substring(2, 4));
+        } else {
+          return "";
+        }
+      } else if (count == 3 && lengths[0] == 4 && lengths[1] <= 2 && lengths[2] <= 2) {
+        year = value.substring(starts[0], starts[0] + 4);
+        a = Integer.parseInt(value.substring(starts[1], starts[1] + lengths[1]));
+        b = Integer.parseInt(value.substring(starts[2], starts[2] + lengths[2]));
+      } else if (count == 3 && lengths[2] == 4 && lengths[0] <= 2 && lengths[1] <= 2) {
+        year = value.substring(starts[2], starts[2] + 4);
+        a = Integer.parseInt(value.substring(starts[0], starts[0] + lengths[0]));
+        b = Integer.parseInt(value.substring(starts[1], starts[1] + lengths[1]));
+      } else {
+        return "";
+      }
+      if (!validPair(a, b)) {
+        return "";
+      }
+      String monthDay = twoDigits(Math.min(a, b)) + "-" + twoDigits(Math.max(a, b));
+      switch (canonical) {
+        case "digits_year":
+          return year;
+        case "digits_month_day":
+          return monthDay;
+        default:
+          return year + "-" + monthDay;
+      }
+    }
+
+    private static String twoDigits(int n) {
+      return n < 10 ? "0" + n : Integer.toString(n);
+    }
+
+    private static boolean isDigit(char c) {
+      return c >= '0' && c <= '9';
+    }
+
+    private static boolean plausibleYear(String digits) {
+      return digits.charAt(0) == '1' || digits.charAt(0) == '2';
+    }
+
+    /** Whether one of a and b can be a month and the other a day. */
+    private static boolean validPair(int a, int b) {
+      return a >= 1 && b >= 1 && Math.min(a, b) <= 12 && Math.max(a, b) <= 31;
     }
   }
 

@@ -255,7 +255,7 @@ public final class RecordEncoder {
       String[] partValues = new String[parts.length];
       for (int p = 0; p < parts.length; p++) {
         int f = columns.featureOfColumn[parts[p]];
-        partValues[p] = f >= 0 ? values[f] : fields[parts[p]].strip();
+        partValues[p] = f >= 0 ? keyValue(features.get(f), values[f]) : fields[parts[p]].strip();
       }
       OptionalLong key;
       try {
@@ -273,6 +273,18 @@ public final class RecordEncoder {
         out.setBlockingKey(k, key.getAsLong());
       }
     }
+  }
+
+  /**
+   * What a blocking key codes of a feature's (normalised) value: the value itself; for keys derived
+   * from a plain clkhash schema, the value as clkhash formats it for hashing, and the missing-value
+   * sentinel as missing.
+   */
+  private String keyValue(FeatureSpec feature, String value) {
+    if (!schema.derivedBlockingKeys()) {
+      return value;
+    }
+    return feature.isMissing(value) ? "" : feature.format(value);
   }
 
   /**

@@ -131,6 +131,7 @@ public final class EngineSchema {
   private final List<FieldFilter> fieldFilters;
   private final String recordIdColumn;
   private final List<BlockingKeySpec> blockingKeys;
+  private final boolean derivedKeys;
   private final List<Attribute> attributes;
   private final List<Consent> consents;
   private final Hardening hardening;
@@ -164,6 +165,7 @@ public final class EngineSchema {
         fieldFilters.stream().flatMap(f -> f.features().stream()).distinct().sorted().toList();
     this.recordIdColumn = b.recordIdColumn;
     this.blockingKeys = List.copyOf(b.blockingKeys);
+    this.derivedKeys = false;
     this.attributes = List.copyOf(b.attributes);
     this.consents = List.copyOf(b.consents);
     this.hardening = b.hardening;
@@ -173,9 +175,15 @@ public final class EngineSchema {
     this.dateColumns = findDateColumns();
   }
 
-  /** This schema with other normalisers: same fingerprint, same everything else. */
+  /**
+   * This schema with other normalisers or blocking keys: same fingerprint, same everything else.
+   */
   private EngineSchema(
-      EngineSchema base, List<Normaliser> normalisers, List<Attribute> attributes) {
+      EngineSchema base,
+      List<Normaliser> normalisers,
+      List<Attribute> attributes,
+      List<BlockingKeySpec> blockingKeys,
+      boolean derivedKeys) {
     this.clkhash = base.clkhash;
     this.byName = base.byName;
     this.featureColumns = base.featureColumns;
@@ -184,7 +192,8 @@ public final class EngineSchema {
     this.fieldFilters = base.fieldFilters;
     this.fieldFilterFeatures = base.fieldFilterFeatures;
     this.recordIdColumn = base.recordIdColumn;
-    this.blockingKeys = base.blockingKeys;
+    this.blockingKeys = List.copyOf(blockingKeys);
+    this.derivedKeys = derivedKeys;
     this.attributes = List.copyOf(attributes);
     this.consents = base.consents;
     this.hardening = base.hardening;
@@ -313,7 +322,7 @@ public final class EngineSchema {
                 attribute.name(), attribute.column(), rebuild(attributeNormalise.get(a), pattern)));
       }
     }
-    return new EngineSchema(this, features, attrs);
+    return new EngineSchema(this, features, attrs, blockingKeys, derivedKeys);
   }
 
   private static Normaliser rebuild(JsonNode node, String pattern) {
@@ -418,6 +427,33 @@ public final class EngineSchema {
 
   public List<BlockingKeySpec> blockingKeys() {
     return blockingKeys;
+  }
+
+  /**
+   * This plain clkhash schema with the blocking keys {@link DerivedBlockingKeys} derives from its
+   * features (none when they cannot be mapped; {@code derivation.describe()} says so). The CLK and
+   * the fingerprint do not change; the extract's header lists the keys, and the linker refuses to
+   * link it with an extract that has other keys.
+   *
+   * @throws IllegalArgumentException if the schema has a {@code "pprl"} block: its own blocking
+   *     keys are declared there
+   */
+  public EngineSchema withDerivedBlockingKeys(DerivedBlockingKeys.Derivation derivation) {
+    if (byName) {
+      throw new IllegalArgumentException(
+          "blocking keys are derived only for a plain clkhash schema; this one has a \"pprl\""
+              + " block, which declares its own in pprl.blockingKeys");
+    }
+    return new EngineSchema(this, normalisers, attributes, derivation.keys(), true);
+  }
+
+  /**
+   * Whether the blocking keys are derived ones ({@link #withDerivedBlockingKeys}), which code each
+   * feature's value as clkhash formats it for hashing (dates as {@code %Y%m%d}, integers canonical,
+   * the missing-value sentinel as missing) rather than its normalised value.
+   */
+  public boolean derivedBlockingKeys() {
+    return derivedKeys;
   }
 
   public List<Attribute> attributes() {

@@ -92,6 +92,24 @@ public final class FeatureSpec {
     return encoding;
   }
 
+  /** Whether {@code value} is this feature's missing-value sentinel (never for an ignored one). */
+  public boolean isMissing(String value) {
+    return valueFormat != null && value.equals(missingSentinel);
+  }
+
+  /** The format's {@code type}: string, integer, date or enum; null when ignored. */
+  String formatType() {
+    if (valueFormat instanceof ValueFormat.TextFormat
+        || valueFormat instanceof ValueFormat.PatternFormat) {
+      return "string";
+    } else if (valueFormat instanceof ValueFormat.IntegerFormat) {
+      return "integer";
+    } else if (valueFormat instanceof ValueFormat.DateFormat) {
+      return "date";
+    }
+    return valueFormat == null ? null : "enum";
+  }
+
   /**
    * Why {@code value} does not fit this feature, or {@code null} if it does (always {@code null}
    * for an ignored feature or the missing-value sentinel). The reason describes the shape only and

@@ -71,9 +71,51 @@ class BlockingKeysTest {
     "year_month, 1984-03-12, 1984-03",
     "month_day, 1984-03-12, 03-12",
     "month_day, 1984-12-03, 03-12",
+    "name_soundex, 'Dr. De la Cruz Jr.', D426",
+    "name_soundex, delacruz, D426",
+    "given_soundex, bill, W450",
+    "given_soundex, William, W450",
+    "digits_date, 19840312, 1984-03-12",
+    "digits_date, 1984-12-03, 1984-03-12",
+    "digits_date, 12/03/1984, 1984-03-12",
+    "digits_date, 3/12/1984, 1984-03-12",
+    "digits_date, 03121984, 1984-03-12",
+    "digits_year, 1984/3/12, 1984",
+    "digits_month_day, 19841203, 03-12",
+    "digits_month_day, 19843012, 12-30",
+    "alnum, sw1a 1aa, SW1A1AA",
+    "alnum, 02134, 02134",
   })
   void code_examples(String code, String value, String expected) {
     assertEquals(expected, Codes.parse(code).code(value));
+  }
+
+  /** A date the digit codes cannot read gives no code (no key), never an error. */
+  @ParameterizedTest(name = "digits_date(''{0}'') has no code")
+  @CsvSource({
+    "1984",
+    "no date",
+    "19843245",
+    "31/31/1984",
+    "1984-03-12-07",
+    "840312",
+    "5 March 1984",
+    "35991231",
+  })
+  void digitsDate_unreadable_givesNoCode(String value) {
+    for (String code : List.of("digits_year", "digits_month_day", "digits_date")) {
+      assertEquals("", Codes.parse(code).code(value), code);
+    }
+  }
+
+  @Test
+  void key_derivedCodes_missingWhenUnreadable() {
+    BlockingKeyFunction f =
+        fn(SECRET, "d1.family_soundex.birth_year", "f", "name_soundex", "d", "digits_year");
+    assertTrue(f.key("smith", "19840312").isPresent());
+    assertEquals(f.key("smith", "19840312"), f.key("Smyth", "12/03/1984"));
+    assertFalse(f.key("smith", "unknown").isPresent());
+    assertFalse(f.key("123", "19840312").isPresent());
   }
 
   @Test
@@ -253,7 +295,8 @@ class BlockingKeysTest {
             + " 0-9, '_', '.', '-'",
         "k|soundx|unknown blocking code 'soundx'; known: soundex, refined_soundex, metaphone,"
             + " double_metaphone, nysiis, caverphone2, beider_morse, prefix(n), exact, year,"
-            + " year_month, month_day",
+            + " year_month, month_day, name_soundex, given_soundex, digits_year, digits_month_day,"
+            + " digits_date, alnum",
         "k|prefix(0)|blocking code prefix(n) needs n in 1..64; was '0'",
         "k|prefix(03)|blocking code prefix(n) needs n in 1..64; was '03'",
       })
