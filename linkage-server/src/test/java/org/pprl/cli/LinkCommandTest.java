@@ -275,6 +275,27 @@ class LinkCommandTest {
   }
 
   @Test
+  void link_nearest_keepsThatManyCandidatesPerRecord() throws Exception {
+    CliRun one = linkBoth(dir.resolve("n1.csv"), "--nearest", "1", "--blocking", "none");
+    CliRun twenty = linkBoth(dir.resolve("n20.csv"), "--nearest", "20", "--blocking", "none");
+
+    assertEquals(0, one.exit(), one.err());
+    assertEquals(0, twenty.exit(), twenty.err());
+    long fewer = candidates(one.out());
+    long more = candidates(twenty.out());
+    assertTrue(fewer > 0 && more > 5 * fewer, fewer + " vs " + more);
+  }
+
+  /** The number of candidate pairs across the two extracts, from the run's summary. */
+  private static long candidates(String out) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("x homeless_services: ([0-9,]+) candidate pairs")
+            .matcher(out);
+    assertTrue(m.find(), out);
+    return Long.parseLong(m.group(1).replace(",", ""));
+  }
+
+  @Test
   void link_methodDice_linksPairsAtTheThresholdScoredByDice() throws Exception {
     Path pairs = dir.resolve("dice.csv");
 
@@ -298,13 +319,15 @@ class LinkCommandTest {
       {"--threshold", "0.8"},
       {"--method", "dice", "--min-posterior", "0.5"},
       {"--method", "dice", "--threshold", "1.5"},
-      {"--method", "magic"}
+      {"--method", "magic"},
+      {"--nearest", "0"}
     };
     String[] reasons = {
       "--threshold is for --method dice",
       "--min-posterior and --known-links are for --method fellegi-sunter",
       "--threshold must be in (0, 1], got 1.5",
-      "--method must be fellegi-sunter or dice, got 'magic'"
+      "--method must be fellegi-sunter or dice, got 'magic'",
+      "--nearest must be from 1 to 100, got 0"
     };
     for (int c = 0; c < cases.length; c++) {
       List<String> args = new java.util.ArrayList<>(List.of("link", pa.toString(), "--pairs", out));
