@@ -65,6 +65,8 @@ class DerivedBlockingKeysTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
     "given_name, GIVEN_NAME",
+    "first_name, GIVEN_NAME",
+    "firstname, GIVEN_NAME",
     "firstName, GIVEN_NAME",
     "first name, GIVEN_NAME",
     "FNAME, GIVEN_NAME",
@@ -77,6 +79,7 @@ class DerivedBlockingKeysTest {
     "date_of_birth, BIRTH_DATE",
     "DOB YYYY/MM/DD, BIRTH_DATE",
     "dateOfBirth, BIRTH_DATE",
+    "dob, BIRTH_DATE",
     "birthdate, BIRTH_DATE",
     "postcode, POSTCODE",
     "ZIP, POSTCODE",
