@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.pprl.core.io.AtomicOutput;
 
 /**
@@ -23,14 +24,17 @@ import org.pprl.core.io.AtomicOutput;
  * reads one JSON document and a person still sees what happened.
  */
 final class JsonReport {
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private JsonReport() {}
+
+  /** The mapper, made on first use: a command printing text alone does not start Jackson. */
+  private static final class Mapper {
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   /** An empty report of {@code command}: its {@code format} field only. */
   static ObjectNode start(String command) {
-    ObjectNode root = MAPPER.createObjectNode();
+    ObjectNode root = Mapper.MAPPER.createObjectNode();
     root.put("format", "pprl." + command + ".v1");
     return root;
   }
@@ -38,7 +42,7 @@ final class JsonReport {
   /** A report of {@code command} holding {@code value}'s properties after its format. */
   static ObjectNode of(String command, Object value) {
     ObjectNode root = start(command);
-    root.setAll((ObjectNode) MAPPER.valueToTree(value));
+    root.setAll((ObjectNode) Mapper.MAPPER.valueToTree(value));
     return root;
   }
 
@@ -57,10 +61,24 @@ final class JsonReport {
    */
   static void print(
       boolean json, JsonNode report, PrintWriter out, PrintWriter err, Consumer<PrintWriter> text) {
+    print(json, () -> report, out, err, text);
+  }
+
+  /**
+   * {@link #print(boolean, JsonNode, PrintWriter, PrintWriter, Consumer)} with the report built
+   * only for the flag: without it Jackson is not started (about a tenth of a second of a short
+   * {@code pprl link}'s class loading).
+   */
+  static void print(
+      boolean json,
+      Supplier<JsonNode> report,
+      PrintWriter out,
+      PrintWriter err,
+      Consumer<PrintWriter> text) {
     if (json) {
       text.accept(err);
       err.flush();
-      out.println(write(report));
+      out.println(write(report.get()));
     } else {
       text.accept(out);
     }
@@ -80,7 +98,7 @@ final class JsonReport {
     }
     text.accept(out);
     try (AtomicOutput file = AtomicOutput.create(Path.of(json))) {
-      MAPPER.writeValue(file.stream(), report);
+      Mapper.MAPPER.writeValue(file.stream(), report);
       file.commit();
     }
     out.println("report written to " + json);
@@ -88,7 +106,7 @@ final class JsonReport {
 
   private static String write(JsonNode report) {
     try {
-      return MAPPER.writeValueAsString(report);
+      return Mapper.MAPPER.writeValueAsString(report);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

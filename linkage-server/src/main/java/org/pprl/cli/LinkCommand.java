@@ -288,9 +288,10 @@ final class LinkCommand implements Callable<Integer> {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     List<BlockingQuality> blocks = quality;
+    Linker.Options settings = options;
     JsonReport.print(
         json,
-        LinkSummary.of(this, options, parties, known.size(), result, blocks, seconds),
+        () -> LinkSummary.of(this, settings, parties, known.size(), result, blocks, seconds),
         out,
         err,
         text -> {
