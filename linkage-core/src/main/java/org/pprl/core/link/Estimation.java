@@ -29,7 +29,7 @@ final class Estimation {
   static final int RANDOM_PAIRS = 200_000;
 
   /** Candidates per task when fields are compared on several threads. */
-  static final int PARALLEL_CHUNK = 1 << 16;
+  static final int PARALLEL_CHUNK = 1 << 12;
 
   private final Linker.Options options;
   private final Consumer<String> progress;

@@ -106,25 +106,95 @@ final class SharedValueModel {
     if (fields < MIN_FIELDS || parties.size() < 2 || total >= 1 << INDEX_BITS) {
       return null;
     }
+    // The pairs are drawn block by block from one random sequence, compared on the threads, and
+    // their patterns numbered in the order drawn: the blocks do not depend on the thread count.
     SplittableRandom random = new SplittableRandom(seed);
-    List<ComparisonPatterns> blocks = new ArrayList<>();
-    long pairs = 0;
+    List<int[]> drawn = new ArrayList<>();
+    List<Integer> drawnField = new ArrayList<>();
     for (int k = 0; k < fields; k++) {
-      ComparisonPatterns block = block(parties, groups, levels, k, random);
+      int[] block = block(parties, groups, k, random);
       if (block != null) {
-        blocks.add(block);
-        pairs += block.pairs();
+        drawn.add(block);
+        drawnField.add(k);
       }
     }
-    if (blocks.isEmpty()) {
+    if (drawn.isEmpty()) {
       return null;
+    }
+    List<ComparisonPatterns> blocks = compare(parties, groups, levels, drawn, drawnField, threads);
+    long pairs = 0;
+    for (ComparisonPatterns block : blocks) {
+      pairs += block.pairs();
     }
     return fit(blocks, levels, u, mStart, known, pairs, threads);
   }
 
-  /** The patterns of pairs sharing model field k's value (field k left MISSING), or null. */
-  private static ComparisonPatterns block(
-      List<Party> parties, FieldGroups groups, int[] levels, int k, SplittableRandom random) {
+  /** Pairs compared per task on the threads. */
+  private static final int PAIRS_PER_TASK = 4096;
+
+  /**
+   * The patterns of each block's pairs ({@code drawn}, global record numbers {@code a, b, a, b,
+   * ...}; block {@code b} leaves model field {@code fieldOf.get(b)} MISSING), their fields compared
+   * on the threads.
+   */
+  private static List<ComparisonPatterns> compare(
+      List<Party> parties,
+      FieldGroups groups,
+      int[] levels,
+      List<int[]> drawn,
+      List<Integer> fieldOf,
+      int threads) {
+    int[] offset = Grouping.offsets(parties);
+    ComparisonPatterns coder = new ComparisonPatterns(levels); // its codes only: no pattern added
+    long[][] code = new long[drawn.size()][];
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (int b = 0; b < drawn.size(); b++) {
+      int[] pairs = drawn.get(b);
+      int k = fieldOf.get(b);
+      long[] out = new long[pairs.length / 2];
+      code[b] = out;
+      for (int from = 0; from < out.length; from += PAIRS_PER_TASK) {
+        int start = from;
+        int end = Math.min(out.length, from + PAIRS_PER_TASK);
+        tasks.add(
+            () -> {
+              int[] raw = new int[parties.get(0).fieldCount()];
+              int[] model = new int[levels.length];
+              for (int x = start; x < end; x++) {
+                out[x] =
+                    code(
+                        parties,
+                        offset,
+                        groups,
+                        k,
+                        pairs[2 * x],
+                        pairs[2 * x + 1],
+                        raw,
+                        model,
+                        coder);
+              }
+              return null;
+            });
+      }
+    }
+    Parallel.run(tasks, threads, "comparing pairs that share a value");
+    List<ComparisonPatterns> blocks = new ArrayList<>();
+    for (long[] block : code) {
+      ComparisonPatterns patterns = new ComparisonPatterns(levels);
+      for (long c : block) {
+        patterns.addCode(c);
+      }
+      blocks.add(patterns);
+    }
+    return blocks;
+  }
+
+  /**
+   * The pairs sharing model field k's value, as global record numbers {@code a, b, a, b, ...} in
+   * the order they are compared, or null when there are too few.
+   */
+  private static int[] block(
+      List<Party> parties, FieldGroups groups, int k, SplittableRandom random) {
     int[] members = groups.members(k);
     int[] offset = Grouping.offsets(parties);
     long[] keys = new long[offset[parties.size()]];
@@ -167,9 +237,8 @@ final class SharedValueModel {
     if (across < MIN_BLOCK_PAIRS) {
       return null;
     }
-    ComparisonPatterns patterns = new ComparisonPatterns(levels);
-    int[] raw = new int[parties.get(0).fieldCount()];
-    int[] model = new int[levels.length];
+    int[] pairs = new int[2 * (int) Math.min(across, PAIRS_PER_BLOCK)];
+    int drawn = 0;
     if (across <= PAIRS_PER_BLOCK) {
       for (int[] run : runs) {
         for (int x = run[0]; x < run[1]; x++) {
@@ -177,7 +246,8 @@ final class SharedValueModel {
             int a = index(keys[x]);
             int b = index(keys[y]);
             if (across(offset, a, b)) {
-              add(parties, offset, groups, k, a, b, raw, model, patterns);
+              pairs[drawn++] = a;
+              pairs[drawn++] = b;
             }
           }
         }
@@ -195,10 +265,12 @@ final class SharedValueModel {
           a = index(keys[run[0] + random.nextInt(run[1] - run[0])]);
           b = index(keys[run[0] + random.nextInt(run[1] - run[0])]);
         } while (!across(offset, a, b));
-        add(parties, offset, groups, k, a, b, raw, model, patterns);
+        pairs[drawn++] = a;
+        pairs[drawn++] = b;
       }
     }
-    return patterns;
+    assert drawn == pairs.length;
+    return pairs;
   }
 
   private static int index(long key) {
@@ -220,8 +292,11 @@ final class SharedValueModel {
     return (all * all - same) / 2;
   }
 
-  /** Compares records a and b (global indices) and adds their levels, field k left out. */
-  private static void add(
+  /**
+   * Compares records a and b (global indices): the code of their levels in {@code patterns}, field
+   * k left out.
+   */
+  private static long code(
       List<Party> parties,
       int[] offset,
       FieldGroups groups,
@@ -236,7 +311,7 @@ final class SharedValueModel {
     Estimation.compare(parties.get(p), a - offset[p], parties.get(q), b - offset[q], raw);
     groups.apply(raw, model);
     model[k] = ComparisonPatterns.MISSING;
-    patterns.add(model);
+    return patterns.code(model);
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.pprl.core.link;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -118,6 +119,23 @@ class SharedValueModelTest {
       }
       // Measured: 0.014 to 0.05.
       assertTrue(distance <= 0.1, name + ": L1 distance " + distance);
+    }
+  }
+
+  @Test
+  void estimate_oneOrThreeThreads_sameFit() {
+    double[][] start = groups.startM(Estimation.LEVEL_CUTS.length + 1);
+    SharedValueModel.Fit one =
+        SharedValueModel.estimate(parties, groups, levels, u, start, null, 7L, 1);
+    SharedValueModel.Fit three =
+        SharedValueModel.estimate(parties, groups, levels, u, start, null, 7L, 3);
+    assertNotNull(one);
+    assertEquals(one.pairs(), three.pairs());
+    assertEquals(one.iterations(), three.iterations());
+    for (int f = 0; f < levels.length; f++) {
+      // The same pairs, compared on any number of threads and counted in the order drawn: the
+      // same m to the last bit.
+      assertArrayEquals(one.m()[f], three.m()[f], 0.0, "field " + f);
     }
   }
 
