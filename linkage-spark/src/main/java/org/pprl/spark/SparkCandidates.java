@@ -6,25 +6,29 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.LongAccumulator;
 import org.pprl.core.link.CandidateFinder;
+import org.pprl.core.link.FieldRows;
 import org.pprl.core.link.Party;
 import org.pprl.core.match.FilterMatrix;
 import scala.Tuple2;
 
 /**
  * Keyed-blocking candidates found on Spark: the blocks are a shuffle, the pairs in them are scored
- * on the executors, and each record's best partners are merged by a second shuffle.
+ * on the executors, and each record's best partners are merged by a second shuffle; the kept pairs'
+ * fields are compared on the executors too, and the pairs come back sorted by a third.
  */
 final class SparkCandidates implements CandidateFinder {
   /*
    * Design.
    *
-   * 1. Records go out as (side, record number, CLK): never an id or a field value, so what Spark
-   *    holds in memory, shuffle files and spills is the extract's encodings and numbers only.
+   * 1. Records go out as (side, record number, CLK, field filters): never an id or a field value,
+   *    so what Spark holds in memory, shuffle files and spills is the extract's encodings and
+   *    numbers only. (The field filters stay home with the Dice method, which does not use them.)
    * 2. Blocking: each record is keyed by (blocking key number, block) for every key it has, the
    *    block being the key's high 32 bits as in the core's index; groupByKey gathers each block.
    *    A block pairing more than maxBlockPairs records is skipped and counted (inside one party a
@@ -32,9 +36,17 @@ final class SparkCandidates implements CandidateFinder {
    * 3. Scoring: a task scores its blocks' pairs by FilterMatrix.dice, the core's kernel, and keeps
    *    each record's k best in a TopK per record for the whole partition (a map-side combine that
    *    allocates nothing per pair); reduceByKey merges a record's lists from all partitions.
-   * 4. The kept pairs of both sides are collected on the driver, where the linker sorts them and
-   *    drops repeats. TopK keeps what CandidateSearch.Nearest keeps in any order of offers, so the
-   *    candidates, and everything the linker does with them, equal the single-machine run's.
+   * 4. Field comparison: a pair that either record's list may keep (TopK.admits) has its fields
+   *    compared where it is scored, with the core's own comparison (FieldRows, which is
+   *    Estimation's), and its raw field levels, packed in one long, travel with it in the lists.
+   *    The linker then counts the patterns and fits the model from these levels without comparing
+   *    a field itself; the levels are the ones it would compute, so the patterns, their numbering
+   *    and counts, and the model are the single-machine run's.
+   * 5. The kept pairs of both sides, with their levels, are range-partitioned by the first record
+   *    and sorted in each partition (a pair kept by both of its records comes twice: one is
+   *    dropped), so the partitions collected in order are the sorted candidates the linker takes.
+   *    TopK keeps what CandidateSearch.Nearest keeps in any order of offers, so the candidates, and
+   *    everything the linker does with them, equal the single-machine run's.
    *
    * The counts (pairs compared, blocked, skipped) are accumulators updated inside a transformation:
    * a task run again after a failure adds its counts twice. They feed the run's report only.
@@ -42,27 +54,42 @@ final class SparkCandidates implements CandidateFinder {
 
   private final JavaSparkContext spark;
   private final int partitions;
+  private final boolean compareFields;
 
-  SparkCandidates(JavaSparkContext spark, int partitions) {
+  /**
+   * @param compareFields compare the kept pairs' fields on the executors ({@link
+   *     CandidateFinder.Found#rawLevels}); false for the Dice method, which has no use for them
+   */
+  SparkCandidates(JavaSparkContext spark, int partitions, boolean compareFields) {
     this.spark = spark;
     this.partitions = partitions;
+    this.compareFields = compareFields;
   }
 
   /*
    * Member and Keyed are classes, not records: Spark's Kryo (4.x) cannot set a record's fields.
    */
 
-  /** A record as it travels: which side, its number there, its CLK's words. */
+  /**
+   * A record as it travels: which side, its number there, its CLK's words, and its field filters'
+   * row ({@link FieldRows#row}; null when fields are not compared).
+   */
   static final class Member implements Serializable {
     private static final long serialVersionUID = 1L;
     private final int side;
     private final int record;
     private final long[] clk;
+    private final long[] fields;
 
-    Member(int side, int record, long[] clk) {
+    Member(int side, int record, long[] clk, long[] fields) {
       this.side = side;
       this.record = record;
       this.clk = clk;
+      this.fields = fields;
+    }
+
+    long[] fields() {
+      return fields;
     }
 
     int side() {
@@ -102,11 +129,12 @@ final class SparkCandidates implements CandidateFinder {
 
   @Override
   public Found find(Party a, Party b, boolean same, int nearest, long maxBlockPairs) {
-    List<Keyed> records = keyed(a, 0);
+    List<Keyed> records = keyed(a, 0, compareFields);
     if (!same) {
-      records.addAll(keyed(b, 1));
+      records.addAll(keyed(b, 1, compareFields));
     }
     int bits = a.clks().bits();
+    FieldRows fieldRows = compareFields ? FieldRows.of(a) : null;
     LongAccumulator compared = spark.sc().longAccumulator("pairs compared");
     LongAccumulator blocked = spark.sc().longAccumulator("pairs blocked");
     LongAccumulator skippedBlocks = spark.sc().longAccumulator("blocks skipped");
@@ -120,7 +148,7 @@ final class SparkCandidates implements CandidateFinder {
         blocks
             .mapPartitionsToPair(
                 groups -> {
-                  Scorer scorer = new Scorer(bits, same, nearest, maxBlockPairs);
+                  Scorer scorer = new Scorer(bits, fieldRows, same, nearest, maxBlockPairs);
                   while (groups.hasNext()) {
                     scorer.block(groups.next()._2());
                   }
@@ -131,23 +159,98 @@ final class SparkCandidates implements CandidateFinder {
                   return scorer.lists();
                 })
             .reduceByKey(TopK::merge, partitions);
-    List<long[]> parts = best.mapPartitions(lists -> pairs(lists, same)).collect();
+    List<long[][]> parts =
+        best.mapPartitionsToPair(lists -> pairs(lists, same))
+            .repartitionAndSortWithinPartitions(new ByFirst(partitions, a.size()))
+            .mapPartitions(SparkCandidates::distinct)
+            .collect();
     long total = 0;
-    for (long[] part : parts) {
-      total += part.length;
+    for (long[][] part : parts) {
+      total += part[0].length;
     }
     long[] pairs = new long[Math.toIntExact(total)];
+    long[] levels = new long[pairs.length];
     int at = 0;
-    for (long[] part : parts) {
-      System.arraycopy(part, 0, pairs, at, part.length);
-      at += part.length;
+    for (long[][] part : parts) {
+      System.arraycopy(part[0], 0, pairs, at, part[0].length);
+      System.arraycopy(part[1], 0, levels, at, part[1].length);
+      at += part[0].length;
     }
     return new Found(
-        pairs, compared.value(), blocked.value(), skippedBlocks.value(), skippedPairs.value());
+        pairs,
+        compared.value(),
+        blocked.value(),
+        skippedBlocks.value(),
+        skippedPairs.value(),
+        compareFields ? levels : null);
   }
 
-  /** Each record of {@code party} with its CLK and its block of every key. */
-  static List<Keyed> keyed(Party party, int side) {
+  /**
+   * Pairs to partitions by their first record, in order: partition p holds the first records {@code
+   * [p·n/partitions, (p+1)·n/partitions)}, so the partitions sorted inside and read in order are
+   * all the pairs sorted.
+   */
+  static final class ByFirst extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int partitions;
+    private final int records;
+
+    ByFirst(int partitions, int records) {
+      this.partitions = partitions;
+      this.records = records;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      long first = (Long) key >>> 32;
+      return (int) (first * partitions / records);
+    }
+  }
+
+  /** The sorted pairs of one partition and their levels, each pair once: {pairs, levels}. */
+  static Iterator<long[][]> distinct(Iterator<Tuple2<Long, Long>> sorted) {
+    LongArray pairs = new LongArray();
+    LongArray levels = new LongArray();
+    long last = -1;
+    while (sorted.hasNext()) {
+      Tuple2<Long, Long> next = sorted.next();
+      long pair = next._1();
+      if (pair != last) { // a pair kept by both its records comes twice, with the same levels
+        pairs.add(pair);
+        levels.add(next._2());
+        last = pair;
+      }
+    }
+    return List.<long[][]>of(new long[][] {pairs.toArray(), levels.toArray()}).iterator();
+  }
+
+  /** A growable array of longs. */
+  private static final class LongArray {
+    private long[] values = new long[1024];
+    private int size;
+
+    void add(long v) {
+      if (size == values.length) {
+        values = java.util.Arrays.copyOf(values, 2 * size);
+      }
+      values[size++] = v;
+    }
+
+    long[] toArray() {
+      return java.util.Arrays.copyOf(values, size);
+    }
+  }
+
+  /**
+   * Each record of {@code party} with its CLK, its field filters when {@code fields}, and its block
+   * of every key.
+   */
+  static List<Keyed> keyed(Party party, int side, boolean fields) {
     int keys = party.header().blockingKeys().size();
     long[][] blocks = new long[party.size()][keys];
     for (long[] row : blocks) {
@@ -160,7 +263,10 @@ final class SparkCandidates implements CandidateFinder {
     }
     List<Keyed> out = new ArrayList<>(party.size());
     for (int r = 0; r < party.size(); r++) {
-      out.add(new Keyed(new Member(side, r, party.clks().filter(r)), blocks[r]));
+      out.add(
+          new Keyed(
+              new Member(side, r, party.clks().filter(r), fields ? FieldRows.row(party, r) : null),
+              blocks[r]));
     }
     return out;
   }
@@ -177,27 +283,27 @@ final class SparkCandidates implements CandidateFinder {
     return out.iterator();
   }
 
-  /** The pairs of the lists: each list's record with each of its partners, a's record first. */
-  static Iterator<long[]> pairs(Iterator<Tuple2<Long, TopK>> lists, boolean same) {
-    long[] out = new long[1024];
-    int n = 0;
+  /**
+   * The pairs of the lists with their codes: each list's record with each of its partners, a's
+   * record first.
+   */
+  static Iterator<Tuple2<Long, Long>> pairs(Iterator<Tuple2<Long, TopK>> lists, boolean same) {
+    List<Tuple2<Long, Long>> out = new ArrayList<>();
     while (lists.hasNext()) {
       Tuple2<Long, TopK> list = lists.next();
       int side = (int) (list._1() >>> 32);
       int record = (int) (long) list._1();
       TopK best = list._2();
-      if (n + best.size() > out.length) {
-        out = java.util.Arrays.copyOf(out, Math.max(2 * out.length, n + best.size()));
-      }
       for (int q = 0; q < best.size(); q++) {
         int other = best.id(q);
-        out[n++] =
+        long pair =
             same
                 ? pair(Math.min(record, other), Math.max(record, other))
                 : side == 0 ? pair(record, other) : pair(other, record);
+        out.add(new Tuple2<>(pair, best.code(q)));
       }
     }
-    return List.of(java.util.Arrays.copyOf(out, n)).iterator();
+    return out.iterator();
   }
 
   static long pair(int i, int j) {
@@ -207,6 +313,8 @@ final class SparkCandidates implements CandidateFinder {
   /** Scores the blocks of one task and keeps each record's best partners. */
   static final class Scorer {
     private final int bits;
+    private final FieldRows fieldRows;
+    private final int[] scratch;
     private final boolean same;
     private final int k;
     private final long maxBlockPairs;
@@ -216,8 +324,11 @@ final class SparkCandidates implements CandidateFinder {
     long skippedBlocks;
     long skippedPairs;
 
-    Scorer(int bits, boolean same, int k, long maxBlockPairs) {
+    /** {@code fieldRows}: the layout to compare fields by, or null not to compare them. */
+    Scorer(int bits, FieldRows fieldRows, boolean same, int k, long maxBlockPairs) {
       this.bits = bits;
+      this.fieldRows = fieldRows;
+      this.scratch = fieldRows == null ? null : new int[fieldRows.fields()];
       this.same = same;
       this.k = k;
       this.maxBlockPairs = maxBlockPairs;
@@ -245,6 +356,8 @@ final class SparkCandidates implements CandidateFinder {
       blocked += size;
       FilterMatrix x = matrix(left);
       FilterMatrix y = same ? x : matrix(right);
+      FieldRows.Block fx = fieldRows == null ? null : fields(left);
+      FieldRows.Block fy = same || fx == null ? fx : fields(right);
       for (int p = 0; p < left.size(); p++) {
         int i = left.get(p).record();
         TopK ofI = list(left.get(p).side(), i);
@@ -255,10 +368,24 @@ final class SparkCandidates implements CandidateFinder {
           }
           float dice = (float) x.dice(p, y, q);
           compared++;
-          ofI.offer(j, dice);
-          list(right.get(q).side(), j).offer(i, dice);
+          TopK ofJ = list(right.get(q).side(), j);
+          long levels = 0;
+          if (fx != null && (ofI.admits(j, dice) || ofJ.admits(i, dice))) {
+            // Compared the same whichever record comes first (Dice and missing are symmetric).
+            levels = FieldRows.rawLevels(fx, p, fy, q, scratch);
+          }
+          ofI.offer(j, dice, levels);
+          ofJ.offer(i, dice, levels);
         }
       }
+    }
+
+    private FieldRows.Block fields(List<Member> members) {
+      List<long[]> rows = new ArrayList<>(members.size());
+      for (Member m : members) {
+        rows.add(m.fields());
+      }
+      return fieldRows.block(rows);
     }
 
     private FilterMatrix matrix(List<Member> members) {

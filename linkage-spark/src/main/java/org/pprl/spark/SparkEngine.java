@@ -13,15 +13,16 @@ import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.Utils$;
+import org.pprl.core.link.FieldRows;
 import org.pprl.core.link.LinkEngine;
 import org.pprl.core.link.Linker;
 import org.pprl.core.link.Party;
 
 /**
  * The linker with its keyed-blocking candidate search on Apache Spark: {@code pprl link --engine
- * spark [--master URL]}, or {@code spark-submit} (docs/spark.md). Comparison, estimation, the
- * decisions and the entities run on the driver with the core's code, so the result equals {@link
- * Linker}'s on the same extracts.
+ * spark [--master URL]}, or {@code spark-submit} (docs/spark.md). The candidates' field comparison
+ * runs there too; counting the patterns, estimation, the decisions and the entities run on the
+ * driver with the core's code, so the result equals {@link Linker}'s on the same extracts.
  */
 public final class SparkEngine implements LinkEngine {
   /** The settings this engine reads; any other is refused. */
@@ -59,6 +60,11 @@ public final class SparkEngine implements LinkEngine {
       }
     }
     Linker.Options keyed = keyedOnly(parties, options);
+    // Fields are compared where the pairs are scored, unless the method does not use them (Dice)
+    // or they are too many to pack (then the linker compares them on the driver).
+    int fields = parties.isEmpty() ? 0 : parties.get(0).fieldCount();
+    boolean compareFields =
+        options.diceThreshold() == 0 && fields > 0 && fields <= FieldRows.MAX_FIELDS;
     Path local = null;
     try {
       SparkConf conf = new SparkConf().setAppName("pprl link");
@@ -86,6 +92,7 @@ public final class SparkEngine implements LinkEngine {
               SparkCandidates.Keyed.class,
               TopK.class,
               long[].class,
+              long[][].class,
               int[].class,
               float[].class
             });
@@ -106,7 +113,7 @@ public final class SparkEngine implements LinkEngine {
         String asked = settings.getOrDefault("partitions", conf.get(PARTITIONS, null));
         int partitions = asked != null ? partitions(asked) : 4 * spark.defaultParallelism();
         result =
-            new Linker(keyed, progress, new SparkCandidates(spark, partitions))
+            new Linker(keyed, progress, new SparkCandidates(spark, partitions, compareFields))
                 .link(parties, known);
       }
       // After stop, which delivers every event still queued to the listener.

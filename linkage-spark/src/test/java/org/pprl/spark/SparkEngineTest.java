@@ -59,6 +59,11 @@ class SparkEngineTest {
   @BeforeAll
   static void encodeCity() throws Exception {
     localFolders = localFolders();
+    parties = city(dir);
+  }
+
+  /** The generated city's three agencies encoded into {@code dir}, loaded as parties. */
+  static List<Party> city(Path dir) throws Exception {
     Path csv = dir.resolve("city");
     CityGenerator.builder()
         .seed(23)
@@ -70,14 +75,15 @@ class SparkEngineTest {
     Path schema =
         Paths.get(System.getProperty("pprl.examples", "../examples"), "agency-schema.json");
     byte[] secret = "spark test secret".getBytes(StandardCharsets.UTF_8);
-    parties = new ArrayList<>();
+    List<Party> out = new ArrayList<>();
     for (Agency agency : AGENCIES) {
       EngineSchema s = EngineSchema.parse(Files.readAllBytes(schema), agency.datePattern());
       Path extract = dir.resolve(agency.id() + ".pprl");
       CsvEncoding.encode(
           new RecordEncoder(s, secret), csv.resolve(agency.fileName()), extract, agency.id(), null);
-      parties.add(Party.load(extract, agency.id()));
+      out.add(Party.load(extract, agency.id()));
     }
+    return out;
   }
 
   private static Linker.Options options() {
@@ -111,6 +117,10 @@ class SparkEngineTest {
     assertEquals(expected.cuts(), found.cuts());
     assertEquals(expected.links(), found.links());
     assertArrayEquals(expected.clusters().clusterOf(), found.clusters().clusterOf());
+    // The model's lines (fields, patterns, weights, counts); the last gives the run's time.
+    assertEquals(
+        expected.report().subList(0, expected.report().size() - 1),
+        found.report().subList(0, found.report().size() - 1));
   }
 
   @Test

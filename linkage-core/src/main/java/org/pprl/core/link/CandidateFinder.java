@@ -30,7 +30,28 @@ public interface CandidateFinder {
    * @param blockedPairs record pairs of the blocks searched
    * @param skippedBlocks blocks pairing more than {@code maxBlockPairs} records, not searched
    * @param skippedPairs the record pairs of the skipped blocks
+   * @param rawLevels null, or each pair's raw field levels ({@link FieldRows#rawLevels}), which the
+   *     linker then takes instead of comparing the pair's fields itself; with them, {@code pairs}
+   *     are sorted and distinct, and {@code rawLevels[k]} is {@code pairs[k]}'s
    */
   record Found(
-      long[] pairs, long compared, long blockedPairs, long skippedBlocks, long skippedPairs) {}
+      long[] pairs,
+      long compared,
+      long blockedPairs,
+      long skippedBlocks,
+      long skippedPairs,
+      long[] rawLevels) {
+    /** What a search found without comparing fields. */
+    public Found(
+        long[] pairs, long compared, long blockedPairs, long skippedBlocks, long skippedPairs) {
+      this(pairs, compared, blockedPairs, skippedBlocks, skippedPairs, null);
+    }
+
+    public Found {
+      if (rawLevels != null && rawLevels.length != pairs.length) {
+        throw new IllegalArgumentException(
+            rawLevels.length + " raw levels for " + pairs.length + " pairs");
+      }
+    }
+  }
 }

@@ -59,16 +59,19 @@ final class Estimation {
   }
 
   /**
-   * Steps 2-3 for the candidate sets {@code sets}: all across parties, or all inside them. Inside
-   * the parties of a linkage ({@code across} is the model across them), the joint fields and m are
-   * the ones across: one person's records differ the same way whichever agency holds them, and
-   * matches across extracts are many where duplicates inside one may be few or none (a free
-   * duplicate class then learns whatever else is more alike than random, such as a family name).
+   * Steps 2-3 for the candidate sets {@code sets}: all across parties, or all inside them. {@code
+   * rawLevels.get(c)} holds set c's raw field levels where they were compared already (by a {@link
+   * CandidateFinder}), else null: then the fields are compared here. Inside the parties of a
+   * linkage ({@code across} is the model across them), the joint fields and m are the ones across:
+   * one person's records differ the same way whichever agency holds them, and matches across
+   * extracts are many where duplicates inside one may be few or none (a free duplicate class then
+   * learns whatever else is more alike than random, such as a family name).
    */
   Stage estimate(
       List<Party> parties,
       List<int[]> partyPairs,
       List<long[]> candidates,
+      List<long[]> rawLevels,
       List<Integer> sets,
       Stage across,
       List<Linker.KnownLink> known,
@@ -94,6 +97,8 @@ final class Estimation {
       Party a = parties.get(partyPairs.get(c)[0]);
       Party b = parties.get(partyPairs.get(c)[1]);
       long[] pairs = candidates.get(c);
+      // The raw levels where the candidate finder compared the fields already (on Spark).
+      long[] given = rawLevels.get(c);
       // Each candidate's pattern code, computed by the threads, then numbered in order.
       long[] codes = new long[pairs.length];
       inParallel(
@@ -102,7 +107,11 @@ final class Estimation {
             int[] raw = new int[fields];
             int[] model = new int[levels.length];
             for (int k = from; k < to; k++) {
-              compare(a, LongList.first(pairs[k]), b, LongList.second(pairs[k]), raw);
+              if (given != null) {
+                FieldRows.unpack(given[k], raw);
+              } else {
+                compare(a, LongList.first(pairs[k]), b, LongList.second(pairs[k]), raw);
+              }
               groups.apply(raw, model);
               codes[k] = patterns.code(model);
             }
@@ -266,8 +275,11 @@ final class Estimation {
   }
 
   static void compare(Party a, int i, Party b, int j, int[] out) {
-    FieldFilters x = a.fields();
-    FieldFilters y = b.fields();
+    compare(a.fields(), i, b.fields(), j, out);
+  }
+
+  /** Each field's level between record i of {@code x} and record j of {@code y}, or MISSING. */
+  static void compare(FieldFilters x, int i, FieldFilters y, int j, int[] out) {
     for (int f = 0; f < out.length; f++) {
       if (x.popcount(i, f) == 0 || y.popcount(j, f) == 0) {
         out[f] = ComparisonPatterns.MISSING;

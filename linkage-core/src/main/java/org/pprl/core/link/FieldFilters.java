@@ -1,6 +1,7 @@
 package org.pprl.core.link;
 
 import java.util.Arrays;
+import java.util.List;
 import org.pprl.core.bits.BitFilters;
 import org.pprl.core.match.FilterMatrix;
 
@@ -69,6 +70,36 @@ final class FieldFilters {
 
   int fieldCount() {
     return bits.length;
+  }
+
+  /** Each field's filter length in bits. */
+  int[] bits() {
+    return bits.clone();
+  }
+
+  /** A copy of record r's run of words: its filters, then their popcounts ({@link #ofRows}). */
+  long[] row(int r) {
+    return Arrays.copyOfRange(words, r * stride, (r + 1) * stride);
+  }
+
+  /**
+   * The records whose runs of words {@link #row} gave, in this order, for fields of {@code bits}.
+   * The runs are taken as they are: their tails and popcounts were checked when they were built.
+   *
+   * @throws IllegalArgumentException if a run's length is not one record's
+   */
+  static FieldFilters ofRows(int[] bits, List<long[]> rows) {
+    FieldFilters shape = new FieldFilters(bits, 0, new long[0]);
+    long[] words = new long[Math.multiplyExact(rows.size(), shape.stride)];
+    for (int r = 0; r < rows.size(); r++) {
+      long[] row = rows.get(r);
+      if (row.length != shape.stride) {
+        throw new IllegalArgumentException(
+            "record " + r + ": " + row.length + " words of field filters, not " + shape.stride);
+      }
+      System.arraycopy(row, 0, words, r * shape.stride, shape.stride);
+    }
+    return new FieldFilters(bits.clone(), rows.size(), words);
   }
 
   int size() {

@@ -404,10 +404,12 @@ public final class Linker {
       }
     } else {
       List<long[]> candidates = new ArrayList<>();
+      // Each set's raw field levels where the candidate finder compared the fields, else null.
+      List<long[]> rawLevels = new ArrayList<>();
       for (int[] pq : partyPairs) {
         Party a = parties.get(pq[0]);
         Party b = parties.get(pq[1]);
-        candidates.add(candidates(a, b, pq[0] == pq[1], stats, report));
+        candidates.add(candidates(a, b, pq[0] == pq[1], stats, report, rawLevels));
       }
       // 2-3. Comparison and estimation: one model across parties, one inside them.
       Decided[] out = new Decided[partyPairs.size()];
@@ -422,12 +424,12 @@ public final class Linker {
           acrossSets.isEmpty()
               ? null
               : estimation.estimate(
-                  parties, partyPairs, candidates, acrossSets, null, known, report);
+                  parties, partyPairs, candidates, rawLevels, acrossSets, null, known, report);
       Estimation.Stage inside =
           insideSets.isEmpty()
               ? null
               : estimation.estimate(
-                  parties, partyPairs, candidates, insideSets, across, known, report);
+                  parties, partyPairs, candidates, rawLevels, insideSets, across, known, report);
       // 4-5. The decision for each pair of parties, then inside each party. Across, the null is
       // each record's best non-duplicate inside its own extract, where there are candidates inside.
       Decisions.Inside view =
@@ -545,9 +547,16 @@ public final class Linker {
   /**
    * Candidate pairs of parties a and b (the same party when {@code dedup}): each record's nearest
    * by CLK Dice, among all pairs or the blocked ones, as packed sorted pairs; reported as found.
+   * Appends to {@code rawLevels} (when not null) the pairs' raw field levels if the candidate
+   * finder compared their fields, else null.
    */
   private long[] candidates(
-      Party a, Party b, boolean dedup, CandidateSearch.Stats stats, List<String> report) {
+      Party a,
+      Party b,
+      boolean dedup,
+      CandidateSearch.Stats stats,
+      List<String> report,
+      List<long[]> rawLevels) {
     Blocking mode = blockingFor(a, b);
     HammingLsh.Plan plan = null;
     if (mode == Blocking.LSH || mode == Blocking.KEYS_AND_LSH) {
@@ -566,7 +575,10 @@ public final class Linker {
     progress.accept("candidates " + a.name() + (dedup ? "" : " x " + b.name()) + " (" + how + ")");
     long[] found =
         mode == Blocking.KEYS && keyed != null
-            ? found(keyed.find(a, b, dedup, options.nearest(), options.maxBlockPairs()), stats)
+            ? found(
+                keyed.find(a, b, dedup, options.nearest(), options.maxBlockPairs()),
+                stats,
+                rawLevels)
             : mode == Blocking.NONE
                 ? CandidateSearch.exhaustive(
                     a, b, dedup, options.nearest(), options.threads(), stats)
@@ -582,6 +594,9 @@ public final class Linker {
                     options.threads(),
                     stats,
                     progress);
+    if (rawLevels != null && !(mode == Blocking.KEYS && keyed != null)) {
+      rawLevels.add(null);
+    }
     report.add(
         String.format(
             Locale.ROOT,
@@ -593,13 +608,28 @@ public final class Linker {
     return found;
   }
 
-  /** {@code f}'s pairs sorted (in place) without repeats, its counts added to {@code stats}. */
-  private static long[] found(CandidateFinder.Found f, CandidateSearch.Stats stats) {
+  /**
+   * {@code f}'s pairs sorted (in place) without repeats, its counts added to {@code stats}, its raw
+   * field levels (or null) appended to {@code rawLevels} when that is not null.
+   */
+  private static long[] found(
+      CandidateFinder.Found f, CandidateSearch.Stats stats, List<long[]> rawLevels) {
     stats.compared += f.compared();
     stats.blockedPairs += f.blockedPairs();
     stats.skippedBlocks += f.skippedBlocks();
     stats.skippedPairs += f.skippedPairs();
-    return LongList.sortedDistinct(f.pairs());
+    if (f.rawLevels() != null) {
+      for (int k = 1; k < f.pairs().length; k++) {
+        if (f.pairs()[k - 1] >= f.pairs()[k]) {
+          throw new IllegalStateException(
+              "a candidate finder's pairs with raw levels are not sorted and distinct at " + k);
+        }
+      }
+    }
+    if (rawLevels != null) {
+      rawLevels.add(f.rawLevels());
+    }
+    return f.rawLevels() != null ? f.pairs() : LongList.sortedDistinct(f.pairs());
   }
 
   /**
@@ -657,7 +687,7 @@ public final class Linker {
           String.format(
               Locale.ROOT, "%s: %,d pairs reach Dice %s among all pairs", name, pairs.length, t));
     } else {
-      long[] nearest = candidates(a, b, dedup, stats, report);
+      long[] nearest = candidates(a, b, dedup, stats, report, null);
       double[] all = new double[nearest.length];
       int n = 0;
       for (int k = 0; k < nearest.length; k++) {
