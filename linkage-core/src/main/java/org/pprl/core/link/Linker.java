@@ -430,6 +430,7 @@ public final class Linker {
               ? null
               : estimation.estimate(
                   parties, partyPairs, candidates, rawLevels, insideSets, across, known, report);
+      rawLevels.clear(); // counted into the patterns; 8 bytes a candidate the decisions need not
       // 4-5. The decision for each pair of parties, then inside each party. Across, the null is
       // each record's best non-duplicate inside its own extract, where there are candidates inside.
       Decisions.Inside view =
