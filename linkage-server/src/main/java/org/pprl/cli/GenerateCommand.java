@@ -64,7 +64,7 @@ public final class GenerateCommand implements Callable<Integer> {
       paramLabel = "LEVEL",
       description =
           "Error rates: none, default, heavy or severe (about 41%% of records with two or more"
-              + " errors, as NCVR's \"40% corrupted\") (default: ${DEFAULT-VALUE}).")
+              + " errors, as NCVR's \"40%% corrupted\") (default: ${DEFAULT-VALUE}).")
   String corruption;
 
   @Option(
