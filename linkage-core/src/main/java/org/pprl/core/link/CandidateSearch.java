@@ -3,7 +3,10 @@ package org.pprl.core.link;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.pprl.core.block.HammingLsh;
 import org.pprl.core.match.FilterMatrix;
@@ -83,11 +86,15 @@ final class CandidateSearch {
     return byKeysAndLsh(a, b, same, k, maxBlockPairs, null, 0, true, threads, stats, line -> {});
   }
 
+  /** Milliseconds between progress lines while keyed blocks are scored (as Hamming LSH's). */
+  static long progressMillis = 5000;
+
   /**
    * Pairs found by keyed blocking, Hamming LSH or both, cut to each record's k best by CLK Dice.
    * Pairs are scored as they are found and only each record's k best are kept, so memory is O(k ·
    * records) however large the blocks are. LSH buckets pairing more than maxBlockPairs records are
-   * skipped and counted as blocks are; LSH reports its progress to {@code progress}.
+   * skipped and counted as blocks are. Both report their progress to {@code progress}, a line every
+   * few seconds.
    */
   static long[] byKeysAndLsh(
       Party a,
@@ -110,7 +117,7 @@ final class CandidateSearch {
         left[key] = a.blockIndex(key);
         right[key] = same ? left[key] : b.blockIndex(key);
       }
-      join(left, right, same, maxBlockPairs, nearest, threads, stats);
+      join(left, right, same, maxBlockPairs, nearest, threads, stats, progress);
     }
     if (plan != null) {
       HammingLsh.Result lsh =
@@ -289,9 +296,11 @@ final class CandidateSearch {
       long maxBlockPairs,
       Nearest out,
       int threads,
-      Stats stats) {
+      Stats stats,
+      Consumer<String> progress) {
     // Each block as five ints: its key, its left range and its right range.
     IntList blocks = new IntList();
+    long total = 0;
     for (int key = 0; key < left.length; key++) {
       long[] l = left[key];
       long[] r = right[key];
@@ -319,6 +328,7 @@ final class CandidateSearch {
             stats.skippedPairs += size;
           } else {
             stats.blockedPairs += size;
+            total += size;
             blocks.add(key, i, iEnd, j, jEnd);
           }
           i = iEnd;
@@ -329,12 +339,57 @@ final class CandidateSearch {
     int count = blocks.size() / 5;
     int[] order = order(blocks);
     int[] next = new int[1];
+    BlockProgress done = new BlockProgress(progress, count, total);
     List<Callable<Long>> workers = new ArrayList<>();
     for (int t = 0; t < Math.max(1, Math.min(threads, count)); t++) {
-      workers.add(() -> joinBlocks(left, right, same, out, blocks, order, next));
+      workers.add(() -> joinBlocks(left, right, same, out, blocks, order, next, done));
     }
     for (long compared : Parallel.run(workers, threads, "scoring candidates")) {
       stats.compared += compared;
+    }
+    done.report(true);
+  }
+
+  /** The keyed blocks scored so far, as a line to {@code out} every {@link #progressMillis}. */
+  private static final class BlockProgress {
+    private final Consumer<String> out;
+    private final int blocks;
+    private final long pairs;
+    private final AtomicInteger blocksDone = new AtomicInteger();
+    private final AtomicLong pairsDone = new AtomicLong();
+    private final long start = System.nanoTime();
+    private volatile long last = start;
+
+    BlockProgress(Consumer<String> out, int blocks, long pairs) {
+      this.out = out;
+      this.blocks = blocks;
+      this.pairs = pairs;
+    }
+
+    void blockDone(long blockPairs) {
+      blocksDone.incrementAndGet();
+      pairsDone.addAndGet(blockPairs);
+      if (System.nanoTime() - last >= progressMillis * 1_000_000L) {
+        report(false);
+      }
+    }
+
+    /** A line now if it is time ({@code last}: once all are done, if any line was written). */
+    synchronized void report(boolean end) {
+      long now = System.nanoTime();
+      if (end ? last == start : now - last < progressMillis * 1_000_000L) {
+        return;
+      }
+      last = now;
+      out.accept(
+          String.format(
+              Locale.ROOT,
+              "keyed blocks: %,d of %,d blocks, %,d of %,d pairs, %.1f s",
+              blocksDone.get(),
+              blocks,
+              pairsDone.get(),
+              pairs,
+              (now - start) / 1e9));
     }
   }
 
@@ -368,7 +423,8 @@ final class CandidateSearch {
       Nearest out,
       IntList blocks,
       int[] order,
-      int[] next) {
+      int[] next,
+      BlockProgress done) {
     long compared = 0;
     while (true) {
       int taken;
@@ -390,6 +446,7 @@ final class CandidateSearch {
           }
         }
       }
+      done.blockDone((long) (iEnd - blocks.get(5 * b + 1)) * (jEnd - blocks.get(5 * b + 3)));
     }
   }
 

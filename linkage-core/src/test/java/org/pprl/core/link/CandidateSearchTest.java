@@ -3,15 +3,20 @@ package org.pprl.core.link;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.match.FilterMatrix;
 
@@ -114,5 +119,35 @@ class CandidateSearchTest {
     assertArrayEquals(expected, found);
     assertEquals(one.compared, many.compared);
     assertEquals(one.blockedPairs, many.blockedPairs);
+  }
+
+  @Test
+  void byKeysAndLsh_keyedBlocks_reportTheirProgress() {
+    SplittableRandom random = new SplittableRandom(3);
+    long[] values = {random.nextLong(), random.nextLong(), random.nextLong()};
+    Party a = party("a", random, 300, values);
+    Party b = party("b", random, 250, values);
+    CandidateSearch.Stats stats = new CandidateSearch.Stats();
+    List<String> lines = new ArrayList<>();
+    long before = CandidateSearch.progressMillis;
+    CandidateSearch.progressMillis = 0; // a line after every block
+    try {
+      CandidateSearch.byKeysAndLsh(
+          a, b, false, 2, Long.MAX_VALUE, null, 0, true, 2, stats, lines::add);
+    } finally {
+      CandidateSearch.progressMillis = before;
+    }
+
+    // 2 keys, 3 values each: 6 blocks; the last line counts them all, and every pair.
+    assertTrue(lines.size() >= 6, lines.toString());
+    String last = lines.get(lines.size() - 1);
+    assertTrue(
+        last.startsWith(
+            String.format(
+                Locale.ROOT,
+                "keyed blocks: 6 of 6 blocks, %,d of %,d pairs, ",
+                stats.blockedPairs,
+                stats.blockedPairs)),
+        last);
   }
 }
