@@ -334,20 +334,10 @@ final class LinkCommand implements Callable<Integer> {
   }
 
   private Linker.Blocking parseBlocking() {
-    switch (blocking.toLowerCase(Locale.ROOT)) {
-      case "auto":
-        return Linker.Blocking.AUTO;
-      case "none":
-        return Linker.Blocking.NONE;
-      case "keys":
-        return Linker.Blocking.KEYS;
-      case "lsh":
-        return Linker.Blocking.LSH;
-      case "keys+lsh":
-        return Linker.Blocking.KEYS_AND_LSH;
-      default:
-        throw new CommandFailure(
-            "--blocking must be auto, none, keys, lsh or keys+lsh, got '" + blocking + "'");
+    try {
+      return Linker.Blocking.byOption(blocking);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure("--" + e.getMessage());
     }
   }
 

@@ -271,7 +271,9 @@ class LinkCommandTest {
             "magic");
     assertEquals(2, run.exit());
     assertTrue(
-        run.err().contains("--blocking must be auto, none, keys, lsh or keys+lsh"), run.err());
+        run.err()
+            .contains("--blocking must be one of auto, none, keys, lsh, keys+lsh, got 'magic'"),
+        run.err());
   }
 
   @Test

@@ -79,15 +79,45 @@ public final class Linker {
      * Every pair when that is cheap; otherwise keyed blocking keys when the extracts have them,
      * else Hamming LSH.
      */
-    AUTO,
+    AUTO("auto"),
     /** Every pair's CLK is compared. */
-    NONE,
+    NONE("none"),
     /** Only records sharing a keyed blocking key are compared. */
-    KEYS,
+    KEYS("keys"),
     /** Only records sharing a Hamming LSH bucket are compared. */
-    LSH,
+    LSH("lsh"),
     /** Records sharing a keyed blocking key or an LSH bucket. */
-    KEYS_AND_LSH
+    KEYS_AND_LSH("keys+lsh");
+
+    private final String option;
+
+    Blocking(String option) {
+      this.option = option;
+    }
+
+    /** The mode's name on the command line ({@code pprl link --blocking}). */
+    public String option() {
+      return option;
+    }
+
+    /**
+     * The mode named {@code option} (any case), as {@link #option()} names it.
+     *
+     * @throws IllegalArgumentException naming the modes there are, when none is called so
+     */
+    public static Blocking byOption(String option) {
+      for (Blocking mode : values()) {
+        if (mode.option.equalsIgnoreCase(option)) {
+          return mode;
+        }
+      }
+      StringBuilder names = new StringBuilder();
+      for (Blocking mode : values()) {
+        names.append(names.length() == 0 ? "" : ", ").append(mode.option);
+      }
+      throw new IllegalArgumentException(
+          "blocking must be one of " + names + ", got '" + option + "'");
+    }
   }
 
   /**

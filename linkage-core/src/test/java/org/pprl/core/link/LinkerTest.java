@@ -36,6 +36,21 @@ class LinkerTest {
   }
 
   @Test
+  void blocking_byOption_namesEveryModeBackAndRefusesOthersListingThem() {
+    for (Linker.Blocking mode : Linker.Blocking.values()) {
+      assertEquals(mode, Linker.Blocking.byOption(mode.option()));
+      assertEquals(
+          mode, Linker.Blocking.byOption(mode.option().toUpperCase(java.util.Locale.ROOT)));
+    }
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Linker.Blocking.byOption("keys_and_lsh"));
+    assertEquals(
+        "blocking must be one of auto, none, keys, lsh, keys+lsh, got 'keys_and_lsh'",
+        e.getMessage());
+  }
+
+  @Test
   void link_twoAgencies_findsMostSharedPersonsWithFewFalseLinks() throws IOException {
     List<Party> parties =
         List.of(city.party(Agency.PUBLIC_ASSISTANCE), city.party(Agency.HOMELESS_SERVICES));
