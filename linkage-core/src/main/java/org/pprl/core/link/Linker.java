@@ -5,13 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.pprl.core.block.HammingLsh;
-import org.pprl.core.cluster.Clusterer;
 import org.pprl.core.cluster.Clusters;
-import org.pprl.core.cluster.Edges;
 import org.pprl.core.extract.ExtractHeader;
-import org.pprl.core.match.DiceKernel;
-import org.pprl.core.match.ScoredPairs;
 
 /**
  * Links two or more parties and de-duplicates each (or de-duplicates one) without labels: candidate
@@ -28,9 +23,10 @@ public final class Linker {
    * 1. Candidates (CandidateSearch): each record's k nearest by CLK Dice, exhaustively or among
    *    the records sharing a keyed blocking key or an LSH bucket.
    *
-   * The stages are files of their own: CandidateSearch (1), Estimation (2-3), Decisions with
-   * Scored and NullThreshold (4-5), Grouping with Clusterer (6); Linker runs them in order and
-   * holds the settings and the result.
+   * The stages are files of their own: CandidateStage with CandidateSearch (1), Estimation (2-3),
+   * Decisions with Scored and NullThreshold (4-5), Grouping with Clusterer (6), and DiceThreshold
+   * for 2-5 with a Dice threshold; Linker runs them in order and holds the settings and the
+   * result.
    *
    * 2. Comparison: each candidate pair's field-level filters are compared by Dice and cut into
    *    levels (LEVEL_CUTS); a field missing on either side is MISSING. Fields whose agreement goes
@@ -68,7 +64,7 @@ public final class Linker {
    *    does not make one entity of records that disagree. With --one-to-one an entity holds at
    *    most one record per party. The result's links are every pair inside an entity.
    *
-   * With a Dice threshold in the options, steps 2-5 are replaced by byDice: pairs at the
+   * With a Dice threshold in the options, steps 2-5 are replaced by DiceThreshold: pairs at the
    * threshold (with --one-to-one, assigned one-to-one by CLK Dice), no model; the margin is the
    * Dice less the threshold.
    */
@@ -140,7 +136,7 @@ public final class Linker {
    *     many record pairs
    * @param maxBlockPairs skip a blocking key block pairing more records than this
    * @param diceThreshold above 0: Dice threshold matching on CLKs at this threshold instead of the
-   *     Fellegi–Sunter model (see {@link #linkByDice})
+   *     Fellegi–Sunter model (DiceThreshold)
    * @param maxDicePairs with Dice threshold matching, refuse to go on when more pairs of one pair
    *     of extracts reach the threshold (a threshold too low for the data)
    * @param oneToOne the extracts are free of duplicates (see {@link #withOneToOne})
@@ -425,12 +421,14 @@ public final class Linker {
         partyPairs.add(new int[] {p, q});
       }
     }
-    CandidateSearch.Stats stats = new CandidateSearch.Stats();
+    CandidateStage search = new CandidateStage(options, progress, keyed);
+    CandidateSearch.Stats stats = search.stats;
     List<Decided> decided = new ArrayList<>();
     List<ModelSummary.Model> models = new ArrayList<>();
     if (byDice) {
+      DiceThreshold threshold = new DiceThreshold(options, progress, search);
       for (int[] pq : partyPairs) {
-        decided.add(byDice(parties, pq[0], pq[1], stats, report));
+        decided.add(threshold.decide(parties, pq[0], pq[1], report));
       }
     } else {
       List<long[]> candidates = new ArrayList<>();
@@ -439,7 +437,7 @@ public final class Linker {
       for (int[] pq : partyPairs) {
         Party a = parties.get(pq[0]);
         Party b = parties.get(pq[1]);
-        candidates.add(candidates(a, b, pq[0] == pq[1], stats, report, rawLevels));
+        candidates.add(search.find(a, b, pq[0] == pq[1], report, rawLevels));
       }
       // 2-3. Comparison and estimation: one model across parties, one inside them.
       Decided[] out = new Decided[partyPairs.size()];
@@ -500,7 +498,7 @@ public final class Linker {
         models.add(ModelSummary.inside(inside));
       }
     }
-    reportSkipped(stats, report);
+    search.reportSkipped(report);
 
     // 6. Entities, and the links between their records.
     progress.accept("clustering");
@@ -572,248 +570,6 @@ public final class Linker {
           || k.j() >= parties.get(k.b()).size()) {
         throw new IllegalArgumentException("a known link names a record that does not exist");
       }
-    }
-  }
-
-  /**
-   * Candidate pairs of parties a and b (the same party when {@code dedup}): each record's nearest
-   * by CLK Dice, among all pairs or the blocked ones, as packed sorted pairs; reported as found.
-   * Appends to {@code rawLevels} (when not null) the pairs' raw field levels if the candidate
-   * finder compared their fields, else null.
-   */
-  private long[] candidates(
-      Party a,
-      Party b,
-      boolean dedup,
-      CandidateSearch.Stats stats,
-      List<String> report,
-      List<long[]> rawLevels) {
-    Blocking mode = blockingFor(a, b);
-    HammingLsh.Plan plan = null;
-    if (mode == Blocking.LSH || mode == Blocking.KEYS_AND_LSH) {
-      progress.accept("planning Hamming LSH for " + a.name() + (dedup ? "" : " x " + b.name()));
-      plan =
-          HammingLsh.plan(
-              a.clks(),
-              dedup ? a.clks() : b.clks(),
-              LSH_RECALL,
-              LSH_DICE,
-              options.seed(),
-              options.threads());
-      report.add(plan.describe());
-    }
-    String how = describe(mode);
-    progress.accept("candidates " + a.name() + (dedup ? "" : " x " + b.name()) + " (" + how + ")");
-    long[] found =
-        mode == Blocking.KEYS && keyed != null
-            ? found(
-                keyed.find(a, b, dedup, options.nearest(), options.maxBlockPairs()),
-                stats,
-                rawLevels)
-            : mode == Blocking.NONE
-                ? CandidateSearch.exhaustive(
-                    a, b, dedup, options.nearest(), options.threads(), stats)
-                : CandidateSearch.byKeysAndLsh(
-                    a,
-                    b,
-                    dedup,
-                    options.nearest(),
-                    options.maxBlockPairs(),
-                    plan,
-                    options.seed(),
-                    mode == Blocking.KEYS || mode == Blocking.KEYS_AND_LSH,
-                    options.threads(),
-                    stats,
-                    progress);
-    if (rawLevels != null && !(mode == Blocking.KEYS && keyed != null)) {
-      rawLevels.add(null);
-    }
-    report.add(
-        String.format(
-            Locale.ROOT,
-            "%s%s: %,d candidate pairs from %s",
-            a.name(),
-            dedup ? "" : " x " + b.name(),
-            found.length,
-            how));
-    return found;
-  }
-
-  /**
-   * {@code f}'s pairs sorted (in place) without repeats, its counts added to {@code stats}, its raw
-   * field levels (or null) appended to {@code rawLevels} when that is not null.
-   */
-  private static long[] found(
-      CandidateFinder.Found f, CandidateSearch.Stats stats, List<long[]> rawLevels) {
-    stats.compared += f.compared();
-    stats.blockedPairs += f.blockedPairs();
-    stats.skippedBlocks += f.skippedBlocks();
-    stats.skippedPairs += f.skippedPairs();
-    if (f.rawLevels() != null) {
-      for (int k = 1; k < f.pairs().length; k++) {
-        if (f.pairs()[k - 1] >= f.pairs()[k]) {
-          throw new IllegalStateException(
-              "a candidate finder's pairs with raw levels are not sorted and distinct at " + k);
-        }
-      }
-    }
-    if (rawLevels != null) {
-      rawLevels.add(f.rawLevels());
-    }
-    return f.rawLevels() != null ? f.pairs() : LongList.sortedDistinct(f.pairs());
-  }
-
-  /**
-   * Dice threshold matching on CLKs, the method of clkhash and anonlink, for one pair of parties
-   * (or inside one): a pair is a link when its CLK Dice reaches the threshold, scored by its Dice;
-   * with {@code --one-to-one}, the pairs are first assigned one-to-one greedily by Dice (ties in
-   * record order). Needs no field-level filters.
-   *
-   * <p>With all pairs compared, the kernel finds every pair at or above the threshold. With keyed
-   * blocking or LSH, candidates are each record's nearest blocked records, as for Fellegi–Sunter,
-   * kept when they reach the threshold.
-   */
-  private Decided byDice(
-      List<Party> parties, int p, int q, CandidateSearch.Stats stats, List<String> report) {
-    double t = options.diceThreshold();
-    boolean dedup = p == q;
-    Party a = parties.get(p);
-    Party b = parties.get(q);
-    String name = a.name() + (dedup ? "" : " x " + b.name());
-    long[] pairs;
-    double[] dice;
-    if (blockingFor(a, b) == Blocking.NONE) {
-      progress.accept(
-          "comparing all pairs of "
-              + name
-              + " at Dice >= "
-              + t
-              + " ("
-              + DiceKernel.implementation(a.clks().bits())
-              + " loop)");
-      ScoredPairs scanned;
-      try {
-        scanned =
-            dedup
-                ? DiceKernel.within(a.clks(), t, options.threads(), options.maxDicePairs())
-                : DiceKernel.scan(a.clks(), b.clks(), t, options.threads(), options.maxDicePairs());
-      } catch (DiceKernel.TooManyPairsException e) {
-        throw new IllegalArgumentException(
-            String.format(
-                Locale.ROOT,
-                "%s: more than %,d pairs reach Dice %s; raise the threshold",
-                name,
-                e.maxPairs(),
-                t));
-      }
-      // Inside one party, each pair once (the kernel's within), and not a record with itself.
-      stats.compared += dedup ? (long) a.size() * (a.size() - 1) / 2 : (long) a.size() * b.size();
-      pairs = new long[scanned.size()];
-      dice = new double[scanned.size()];
-      for (int k = 0; k < scanned.size(); k++) {
-        pairs[k] = LongList.pair(scanned.a(k), scanned.b(k));
-        dice[k] = scanned.score(k);
-      }
-      report.add(
-          String.format(
-              Locale.ROOT, "%s: %,d pairs reach Dice %s among all pairs", name, pairs.length, t));
-    } else {
-      long[] nearest = candidates(a, b, dedup, stats, report, null);
-      double[] all = new double[nearest.length];
-      int n = 0;
-      for (int k = 0; k < nearest.length; k++) {
-        all[k] = a.clks().dice(LongList.first(nearest[k]), b.clks(), LongList.second(nearest[k]));
-        n += all[k] >= t ? 1 : 0;
-      }
-      pairs = new long[n];
-      dice = new double[n];
-      n = 0;
-      for (int k = 0; k < nearest.length; k++) {
-        if (all[k] >= t) {
-          pairs[n] = nearest[k];
-          dice[n++] = all[k];
-        }
-      }
-      report.add(String.format(Locale.ROOT, "%s: %,d of them reach Dice %s", name, n, t));
-    }
-    Decided.Dice d = new Decided.Dice(p, q, pairs, dice, t);
-    d.cut = new Cut(p, q, Double.NaN, 0);
-    if (options.oneToOne()) {
-      progress.accept("assigning " + name + " one-to-one");
-      int offset = dedup ? 0 : a.size();
-      int[] xs = new int[pairs.length];
-      int[] ys = new int[pairs.length];
-      for (int k = 0; k < pairs.length; k++) {
-        xs[k] = LongList.first(pairs[k]);
-        ys[k] = LongList.second(pairs[k]) + offset;
-      }
-      d.edges = Clusterer.oneToOne(Edges.of(xs, ys, dice));
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "%s: %,d links, assigned one-to-one by Dice among the pairs at Dice >= %s"
-                  + " (Dice threshold matching on CLKs; the threshold is the user's, no model)",
-              name,
-              d.edges.length,
-              t));
-    } else {
-      d.edges = new int[pairs.length];
-      for (int k = 0; k < pairs.length; k++) {
-        d.edges[k] = k;
-      }
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "%s: %,d links at Dice >= %s (Dice threshold matching on CLKs; the threshold is the"
-                  + " user's, no model)",
-              name,
-              pairs.length,
-              t));
-    }
-    return d;
-  }
-
-  private static void reportSkipped(CandidateSearch.Stats stats, List<String> report) {
-    if (stats.skippedBlocks > 0) {
-      report.add(
-          String.format(
-              Locale.ROOT,
-              "blocking skipped %,d oversized blocks (%,d pairs)",
-              stats.skippedBlocks,
-              stats.skippedPairs));
-    }
-  }
-
-  private Blocking blockingFor(Party a, Party b) {
-    boolean hasKeys = !a.header().blockingKeys().isEmpty();
-    switch (options.blocking()) {
-      case KEYS:
-      case KEYS_AND_LSH:
-        if (!hasKeys) {
-          throw new IllegalArgumentException(
-              "keyed blocking asked for, but extract " + a.name() + " has no blocking keys");
-        }
-        return options.blocking();
-      case AUTO:
-        if ((long) a.size() * b.size() <= options.exhaustiveLimit()) {
-          return Blocking.NONE;
-        }
-        return hasKeys ? Blocking.KEYS : Blocking.LSH;
-      default:
-        return options.blocking();
-    }
-  }
-
-  private static String describe(Blocking mode) {
-    switch (mode) {
-      case NONE:
-        return "all pairs";
-      case KEYS:
-        return "keyed blocking";
-      case LSH:
-        return "Hamming LSH";
-      default:
-        return "keyed blocking and Hamming LSH";
     }
   }
 
