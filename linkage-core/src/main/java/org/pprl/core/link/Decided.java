@@ -86,6 +86,11 @@ abstract class Decided {
     double cutValue() {
       return cutWeight;
     }
+
+    /** The joint fields the model compares. */
+    FieldGroups groups() {
+      return model.groups();
+    }
   }
 
   /** A Dice threshold decision: no model, the user's threshold on CLK Dice. */

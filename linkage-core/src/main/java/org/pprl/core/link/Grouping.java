@@ -13,11 +13,12 @@ final class Grouping {
 
   /**
    * Entities over all records (numbered party by party from {@code offset}): the links on their own
-   * are the edges, and groups join by average linkage on the decisions' margins; with {@code
+   * are the edges, and groups join by average linkage on the decisions' margins, a model's with the
+   * values its pairs share weighed by how common they are ({@link TermFrequencies}); with {@code
    * --one-to-one} and several parties, at most one record of each party in an entity.
    */
   static Clusters cluster(
-      List<Party> parties, int[] offset, List<Decided> decided, boolean oneToOne) {
+      List<Party> parties, int[] offset, List<Decided> decided, boolean oneToOne, int threads) {
     int records = offset[parties.size()];
     int edges = 0;
     for (Decided d : decided) {
@@ -42,6 +43,19 @@ final class Grouping {
         Arrays.fill(extractOf, offset[p], offset[p + 1], p);
       }
     }
+    // Term frequencies weigh the pairs between groups of a model's decisions (not Dice's).
+    TermFrequencies tf =
+        decided.stream().anyMatch(d -> d instanceof Decided.Model)
+            ? TermFrequencies.of(
+                parties, offset, TermFrequencies.groupsOf(records, offset, decided), threads)
+            : null;
+    boolean[][][] lone = new boolean[parties.size()][parties.size()][];
+    for (Decided d : decided) {
+      if (d instanceof Decided.Model) {
+        lone[d.a][d.b] =
+            TermFrequencies.loneFields(((Decided.Model) d).groups(), parties.get(0).fieldCount());
+      }
+    }
     Clusterer.Margin margin =
         (x, y) -> {
           int px = partyOf(offset, x);
@@ -58,7 +72,8 @@ final class Grouping {
           if (d == null) {
             return Double.NEGATIVE_INFINITY; // never compared: two records of one extract
           }
-          return d.margin(parties.get(px), x - offset[px], parties.get(py), y - offset[py]);
+          double m = d.margin(parties.get(px), x - offset[px], parties.get(py), y - offset[py]);
+          return lone[px][py] == null ? m : m + tf.adjustment(lone[px][py], x, y);
         };
     return Clusterer.cluster(Edges.of(xs, ys, margins), records, extractOf, margin);
   }

@@ -503,7 +503,8 @@ public final class Linker {
     // 6. Entities, and the links between their records.
     progress.accept("clustering");
     int[] offset = Grouping.offsets(parties);
-    Clusters clusters = Grouping.cluster(parties, offset, decided, options.oneToOne());
+    Clusters clusters =
+        Grouping.cluster(parties, offset, decided, options.oneToOne(), options.threads());
     List<Link> links = Grouping.linksOf(parties, offset, clusters, decided);
     int largest = 0;
     int linked = 0;

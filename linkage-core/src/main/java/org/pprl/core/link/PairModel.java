@@ -23,6 +23,11 @@ final class PairModel {
     this.weight = weight;
   }
 
+  /** The joint fields the model compares. */
+  FieldGroups groups() {
+    return groups;
+  }
+
   /** The match weight of record {@code i} of {@code a} with record {@code j} of {@code b}. */
   double weight(Party a, int i, Party b, int j) {
     int[] raw = new int[rawFields];
