@@ -50,6 +50,12 @@ abstract class Decided {
     private final double cutWeight;
     final double logPrior;
 
+    /**
+     * Inside one party, each pattern's posterior of a duplicate, which the cut's estimates sum
+     * (null across parties, where the estimates come from the null of best non-matches).
+     */
+    double[] duplicateByPattern;
+
     Model(
         int a,
         int b,
@@ -90,6 +96,11 @@ abstract class Decided {
     /** The joint fields the model compares. */
     FieldGroups groups() {
       return model.groups();
+    }
+
+    /** Candidate k's posterior of a duplicate (see {@link #duplicateByPattern}). */
+    double duplicate(int k) {
+      return duplicateByPattern[patternOf[k]];
     }
   }
 

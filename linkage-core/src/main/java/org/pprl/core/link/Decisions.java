@@ -222,6 +222,10 @@ final class Decisions {
         Linker.Cut.inside(
             p, cutWeight, options.minPosterior(), expectedTrue, expectedFalse, keptTrue);
     d.edges = Decided.atOrAbove(d, judged);
+    d.duplicateByPattern = new double[patternWeight.length];
+    for (int k = 0; k < patternWeight.length; k++) {
+      d.duplicateByPattern[k] = Decided.posterior(patternWeight[k], logPrior);
+    }
     report.add(
         String.format(
             Locale.ROOT,
@@ -415,6 +419,7 @@ final class Decisions {
     Decided.Model d =
         new Decided.Model(p, p, pairs, patternOf, weight, model, cutWeight, strictest.logPrior);
     d.edges = Decided.atOrAbove(d, null);
+    d.duplicateByPattern = duplicate;
     double expectedTrue = 0;
     double expectedFalse = 0;
     double keptTrue = 0;

@@ -3,6 +3,7 @@ package org.pprl.core.link;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.pprl.core.cluster.Clusterer;
 import org.pprl.core.cluster.Clusters;
 import org.pprl.core.cluster.Edges;
@@ -76,6 +77,65 @@ final class Grouping {
           return lone[px][py] == null ? m : m + tf.adjustment(lone[px][py], x, y);
         };
     return Clusterer.cluster(Edges.of(xs, ys, margins), records, extractOf, margin);
+  }
+
+  /**
+   * The estimates of each cut inside one party as the entities leave them: a link on its own whose
+   * records the clustering kept apart is not kept, so its posterior of a duplicate moves from the
+   * false links kept (its complement) to the duplicates missed. Reported where any was kept apart.
+   */
+  static void keptApart(
+      List<Party> parties,
+      int[] offset,
+      Clusters clusters,
+      List<Decided> decided,
+      List<String> report) {
+    int[] clusterOf = clusters.clusterOf();
+    for (Decided d : decided) {
+      if (!(d instanceof Decided.Model)
+          || d.a != d.b
+          || ((Decided.Model) d).duplicateByPattern == null
+          || Double.isNaN(d.cut.expectedFalse())) {
+        continue;
+      }
+      Decided.Model model = (Decided.Model) d;
+      int apart = 0;
+      double falseOut = 0;
+      double trueOut = 0;
+      for (int k : d.edges) {
+        int x = offset[d.a] + LongList.first(d.pairs[k]);
+        int y = offset[d.b] + LongList.second(d.pairs[k]);
+        if (clusterOf[x] != clusterOf[y]) {
+          apart++;
+          falseOut += 1 - model.duplicate(k);
+          trueOut += model.duplicate(k);
+        }
+      }
+      if (apart == 0) {
+        continue;
+      }
+      Linker.Cut c = d.cut;
+      d.cut =
+          new Linker.Cut(
+              c.a(),
+              c.b(),
+              c.matchWeight(),
+              c.minPosterior(),
+              c.estimatedMatches(),
+              Math.max(0, c.expectedFalse() - falseOut),
+              c.expectedMissed() + trueOut);
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "%s: the entities keep %,d of its %,d links on their own apart (about %.0f of them"
+                  + " false); after them about %.0f false links kept, %.0f duplicates missed",
+              parties.get(d.a).name(),
+              apart,
+              d.edges.length,
+              falseOut,
+              d.cut.expectedFalse(),
+              d.cut.expectedMissed()));
+    }
   }
 
   /**

@@ -524,6 +524,7 @@ public final class Linker {
                 ? "at most one record of each extract in an entity (--one-to-one)"
                 : "groups joined only where the mean margin over all their record pairs is at"
                     + " least 0 (average linkage)"));
+    Grouping.keptApart(parties, offset, clusters, decided, report);
     List<Candidates> found = new ArrayList<>();
     List<Cut> cuts = new ArrayList<>();
     List<ModelSummary.Histogram> weights = new ArrayList<>();

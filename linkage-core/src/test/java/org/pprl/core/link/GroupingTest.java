@@ -13,7 +13,8 @@ import org.pprl.core.match.FilterMatrix;
 
 /** Step 6 on its own: entities from decisions, and every pair inside them. */
 class GroupingTest {
-  private static final ExtractHeader HEADER =
+  /** A header for parties of 64-bit CLKs built in memory. */
+  static final ExtractHeader HEADER =
       ExtractHeader.builder()
           .schemaFingerprint(new byte[32])
           .agency("x")
@@ -105,5 +106,41 @@ class GroupingTest {
     assertEquals(
         List.of(new Linker.Link(0, 0, 1, 0, 1.0)),
         Grouping.linksOf(parties, offset, clusters, decisions()));
+  }
+
+  @Test
+  void keptApart_movesLinksTheEntitiesSplitFromFalseKeptToMissed_andSaysSo() {
+    Party a = party("a", 1, 2, 3, 4);
+    List<Party> one = List.of(a);
+    int[] offset = Grouping.offsets(one);
+    // Three links on their own: a0-a1 (pattern 0, posterior 0.9), a0-a2 and a2-a3 (pattern 1, 0.4).
+    long[] pairs = {LongList.pair(0, 1), LongList.pair(0, 2), LongList.pair(2, 3)};
+    PairModel model = new PairModel(FieldGroups.none(0), 0, levels -> 1);
+    Decided.Model d =
+        new Decided.Model(0, 0, pairs, new int[] {0, 1, 1}, new double[] {2, 1}, model, 0, 0);
+    d.edges = new int[] {0, 1, 2};
+    d.duplicateByPattern = new double[] {0.9, 0.4};
+    d.cut = Linker.Cut.inside(0, 0, 0, 3.0, 0.1 + 0.6 + 0.6, 0.9 + 0.4 + 0.4);
+    // The entities: {a0, a1} and {a2, a3}; a0-a2 is kept apart.
+    Clusters clusters = new Clusters(new int[] {0, 0, 1, 1}, 2);
+    List<String> report = new ArrayList<>();
+
+    Grouping.keptApart(one, offset, clusters, List.of(d), report);
+
+    assertEquals(1.3 - 0.6, d.cut.expectedFalse(), 1e-12);
+    assertEquals(3.0 - 1.7 + 0.4, d.cut.expectedMissed(), 1e-12);
+    assertEquals(3.0, d.cut.estimatedMatches(), 0);
+    assertEquals(
+        List.of(
+            "a: the entities keep 1 of its 3 links on their own apart (about 1 of them false);"
+                + " after them about 1 false links kept, 2 duplicates missed"),
+        report);
+
+    // Entities that keep every link change nothing and say nothing.
+    Linker.Cut before = d.cut;
+    report.clear();
+    Grouping.keptApart(one, offset, new Clusters(new int[] {0, 0, 0, 0}, 1), List.of(d), report);
+    assertEquals(before, d.cut);
+    assertEquals(List.of(), report);
   }
 }

@@ -5,18 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.match.FilterMatrix;
 
 class TermFrequenciesTest {
-  private static final ExtractHeader HEADER =
-      ExtractHeader.builder()
-          .schemaFingerprint(new byte[32])
-          .agency("x")
-          .toolVersion("test")
-          .clkBits(64)
-          .build();
-
   /** A party whose one field holds these 64-bit filters (0: missing). */
   private static Party party(String name, long... values) {
     FilterMatrix.Builder clks = FilterMatrix.builder(64, values.length);
@@ -27,7 +18,7 @@ class TermFrequenciesTest {
       clks.add(new long[] {1L << i});
       field.add(new long[] {values[i]});
     }
-    return Party.of(name, HEADER, ids, clks.build(), field.build());
+    return Party.of(name, GroupingTest.HEADER, ids, clks.build(), field.build());
   }
 
   private static final boolean[] LONE = {true};
