@@ -16,9 +16,9 @@ final class TermFrequencies {
    * Why. Fellegi–Sunter's m and u are per level: sharing "London" weighs what sharing a village
    * does. Two groups of records join when the mean margin over all their record pairs is at least
    * 0 (Clusterer), and what joins two persons there is the values that many persons share: on
-   * Splink's fake_1000 two clusters of five records joined because both lived in London and wrote
-   * from one email domain. Splink's term-frequency adjustment (Fellegi and Sunter 1969, section
-   * 3.3) gives a value v agreed on exactly the weight log2(m / tf_v) instead of log2(m / u): among
+   * Splink's fake_1000 two persons' clusters joined because both were in London and wrote from one
+   * email domain. Splink's term-frequency adjustment gives a value v agreed on exactly the weight
+   * log2(m / tf_v) instead of log2(m / u): among
    * matches the value agreed on is drawn as any record's value (share tf_v), among non-matches
    * with probability tf_v^2 / sum(tf^2), and u = sum(tf^2). So the adjustment is log2(S / tf_v),
    * with S = sum(tf^2): below 0 for a value more common than the typical one, above for a rarer
