@@ -18,11 +18,11 @@ final class TermFrequencies {
    * 0 (Clusterer), and what joins two persons there is the values that many persons share: on
    * Splink's fake_1000 two persons' clusters joined because both were in London and wrote from one
    * email domain. Splink's term-frequency adjustment gives a value v agreed on exactly the weight
-   * log2(m / tf_v) instead of log2(m / u): among
-   * matches the value agreed on is drawn as any record's value (share tf_v), among non-matches
-   * with probability tf_v^2 / sum(tf^2), and u = sum(tf^2). So the adjustment is log2(S / tf_v),
-   * with S = sum(tf^2): below 0 for a value more common than the typical one, above for a rarer
-   * one, and 0 on average over values weighted by tf^2.
+   * log2(m / tf_v) instead of log2(m / u): among matches the value agreed on is drawn as any
+   * record's value (share tf_v), among non-matches with probability tf_v^2 / sum(tf^2), and u =
+   * sum(tf^2). So the adjustment is log2(S / tf_v), with S = sum(tf^2): below 0 for a value more
+   * common than the typical one, above for a rarer one; the factor S / tf_v averages 1 over the
+   * non-matches that agree on the field.
    *
    * Counted once per group. A person's duplicates inside one extract make their own values look
    * common (one person with five records: the birth date five times), and counted per record that
