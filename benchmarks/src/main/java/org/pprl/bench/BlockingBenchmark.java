@@ -85,7 +85,8 @@ public class BlockingBenchmark {
           found[0][n[0]++] = ((long) i << 32) | j;
           return true;
         },
-        line -> {});
+        line -> {},
+        Long.MAX_VALUE);
     return java.util.Arrays.stream(found[0], 0, n[0]).sorted().distinct().toArray();
   }
 }

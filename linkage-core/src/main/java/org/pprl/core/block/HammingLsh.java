@@ -7,11 +7,11 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.pprl.core.match.FilterMatrix;
 import org.pprl.core.match.KNearest;
 import org.pprl.core.match.Parallel;
+import org.pprl.core.match.ProgressLine;
 
 /**
  * Blocking by Hamming locality-sensitive hashing over filter bits: each of {@code tables} tables
@@ -123,9 +123,6 @@ public final class HammingLsh {
 
   /** Records sampled from each party to measure bit densities. */
   static final int DENSITY_SAMPLE = 4096;
-
-  /** Milliseconds between progress lines while tables run. */
-  static final long PROGRESS_MILLIS = 5000;
 
   /**
    * Chosen parameters and what they promise.
@@ -548,7 +545,7 @@ public final class HammingLsh {
    * {@code maxBucketPairs} records is skipped and counted. Tables are taken by up to {@code
    * threads} threads in turn, so {@code sink} must be safe to call from several at once; which
    * pairs are offered, and how often, does not depend on the threads. A progress line goes to
-   * {@code progress} every few seconds.
+   * {@code progress} at most every {@code progressMillis} (tables done, pairs offered).
    */
   public static Result candidates(
       FilterMatrix a,
@@ -558,7 +555,8 @@ public final class HammingLsh {
       long maxBucketPairs,
       int threads,
       PairScorer sink,
-      Consumer<String> progress) {
+      Consumer<String> progress,
+      long progressMillis) {
     checkLengths(a, b);
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, was " + threads);
@@ -569,9 +567,19 @@ public final class HammingLsh {
     long[] sketchB = same ? sketchA : sketches(b, plan.sketch);
     Join join = new Join(same, maxBucketPairs, sink, sketchA, sketchB, plan.sketchMaxDistance);
     AtomicInteger next = new AtomicInteger();
-    AtomicInteger done = new AtomicInteger();
-    AtomicLong offered = new AtomicLong();
-    Progress report = new Progress(progress, positions.length, offered, done);
+    ProgressLine report =
+        new ProgressLine(
+            progress,
+            progressMillis,
+            2,
+            (done, seconds) ->
+                String.format(
+                    Locale.ROOT,
+                    "Hamming LSH: %d of %d tables, %,d pairs offered, %.1f s",
+                    done[0],
+                    positions.length,
+                    done[1],
+                    seconds));
     int workers = Math.min(threads, positions.length);
     List<Callable<long[]>> tasks = new ArrayList<>(workers);
     for (int w = 0; w < workers; w++) {
@@ -587,9 +595,7 @@ public final class HammingLsh {
               }
               long before = counts[1];
               join.run(left, right, counts);
-              offered.addAndGet(counts[1] - before);
-              done.incrementAndGet();
-              report.maybe();
+              report.add(1, counts[1] - before);
             }
             return counts;
           });
@@ -600,6 +606,7 @@ public final class HammingLsh {
         total[c] += counts[c];
       }
     }
+    report.finish();
     return new Result(total[0], total[1], total[2], total[3]);
   }
 
@@ -694,39 +701,6 @@ public final class HammingLsh {
         d += Long.bitCount(sketchA[u + w] ^ sketchB[v + w]);
       }
       return d <= sketchMaxDistance;
-    }
-  }
-
-  /** Progress lines at most every PROGRESS_MILLIS, from whichever thread finishes a table. */
-  private static final class Progress {
-    private final Consumer<String> out;
-    private final int tables;
-    private final AtomicLong offered;
-    private final AtomicInteger done;
-    private final long start = System.nanoTime();
-    private long last = start;
-
-    Progress(Consumer<String> out, int tables, AtomicLong offered, AtomicInteger done) {
-      this.out = out;
-      this.tables = tables;
-      this.offered = offered;
-      this.done = done;
-    }
-
-    synchronized void maybe() {
-      long now = System.nanoTime();
-      if (now - last < PROGRESS_MILLIS * 1_000_000L && done.get() < tables) {
-        return;
-      }
-      last = now;
-      out.accept(
-          String.format(
-              Locale.ROOT,
-              "Hamming LSH: %d of %d tables, %,d pairs offered, %.1f s",
-              done.get(),
-              tables,
-              offered.get(),
-              (now - start) / 1e9));
     }
   }
 }

@@ -5,13 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.pprl.core.block.HammingLsh;
 import org.pprl.core.match.FilterMatrix;
 import org.pprl.core.match.KNearest;
 import org.pprl.core.match.Parallel;
+import org.pprl.core.match.ProgressLine;
 
 /**
  * Candidate pairs between two parties (or inside one, for de-duplication), as sorted packed longs
@@ -83,18 +82,16 @@ final class CandidateSearch {
   /** Pairs sharing a blocking key value, cut to each record's k best by CLK Dice. */
   static long[] byKeys(
       Party a, Party b, boolean same, int k, long maxBlockPairs, int threads, Stats stats) {
-    return byKeysAndLsh(a, b, same, k, maxBlockPairs, null, 0, true, threads, stats, line -> {});
+    return byKeysAndLsh(
+        a, b, same, k, maxBlockPairs, null, 0, true, threads, stats, line -> {}, Long.MAX_VALUE);
   }
-
-  /** Milliseconds between progress lines while keyed blocks are scored (as Hamming LSH's). */
-  static long progressMillis = 5000;
 
   /**
    * Pairs found by keyed blocking, Hamming LSH or both, cut to each record's k best by CLK Dice.
    * Pairs are scored as they are found and only each record's k best are kept, so memory is O(k ·
    * records) however large the blocks are. LSH buckets pairing more than maxBlockPairs records are
-   * skipped and counted as blocks are. Both report their progress to {@code progress}, a line every
-   * few seconds.
+   * skipped and counted as blocks are. Both report their progress to {@code progress}, a line at
+   * most every {@code progressMillis}.
    */
   static long[] byKeysAndLsh(
       Party a,
@@ -107,7 +104,8 @@ final class CandidateSearch {
       boolean keys,
       int threads,
       Stats stats,
-      Consumer<String> progress) {
+      Consumer<String> progress,
+      long progressMillis) {
     Nearest nearest = new Nearest(a, b, same, k);
     if (keys) {
       int keyCount = a.header().blockingKeys().size();
@@ -117,7 +115,7 @@ final class CandidateSearch {
         left[key] = a.blockIndex(key);
         right[key] = same ? left[key] : b.blockIndex(key);
       }
-      join(left, right, same, maxBlockPairs, nearest, threads, stats, progress);
+      join(left, right, same, maxBlockPairs, nearest, threads, stats, progress, progressMillis);
     }
     if (plan != null) {
       HammingLsh.Result lsh =
@@ -129,7 +127,8 @@ final class CandidateSearch {
               maxBlockPairs,
               threads,
               nearest::score,
-              progress);
+              progress,
+              progressMillis);
       stats.compared += lsh.compared();
       stats.blockedPairs += lsh.offered();
       stats.skippedBlocks += lsh.skippedBuckets();
@@ -297,7 +296,8 @@ final class CandidateSearch {
       Nearest out,
       int threads,
       Stats stats,
-      Consumer<String> progress) {
+      Consumer<String> progress,
+      long progressMillis) {
     // Each block as five ints: its key, its left range and its right range.
     IntList blocks = new IntList();
     long total = 0;
@@ -339,7 +339,21 @@ final class CandidateSearch {
     int count = blocks.size() / 5;
     int[] order = order(blocks);
     int[] next = new int[1];
-    BlockProgress done = new BlockProgress(progress, count, total);
+    long pairs = total;
+    ProgressLine done =
+        new ProgressLine(
+            progress,
+            progressMillis,
+            2,
+            (n, seconds) ->
+                String.format(
+                    Locale.ROOT,
+                    "keyed blocks: %,d of %,d blocks, %,d of %,d pairs, %.1f s",
+                    n[0],
+                    count,
+                    n[1],
+                    pairs,
+                    seconds));
     List<Callable<Long>> workers = new ArrayList<>();
     for (int t = 0; t < Math.max(1, Math.min(threads, count)); t++) {
       workers.add(() -> joinBlocks(left, right, same, out, blocks, order, next, done));
@@ -347,50 +361,7 @@ final class CandidateSearch {
     for (long compared : Parallel.run(workers, threads, "scoring candidates")) {
       stats.compared += compared;
     }
-    done.report(true);
-  }
-
-  /** The keyed blocks scored so far, as a line to {@code out} every {@link #progressMillis}. */
-  private static final class BlockProgress {
-    private final Consumer<String> out;
-    private final int blocks;
-    private final long pairs;
-    private final AtomicInteger blocksDone = new AtomicInteger();
-    private final AtomicLong pairsDone = new AtomicLong();
-    private final long start = System.nanoTime();
-    private volatile long last = start;
-
-    BlockProgress(Consumer<String> out, int blocks, long pairs) {
-      this.out = out;
-      this.blocks = blocks;
-      this.pairs = pairs;
-    }
-
-    void blockDone(long blockPairs) {
-      blocksDone.incrementAndGet();
-      pairsDone.addAndGet(blockPairs);
-      if (System.nanoTime() - last >= progressMillis * 1_000_000L) {
-        report(false);
-      }
-    }
-
-    /** A line now if it is time ({@code last}: once all are done, if any line was written). */
-    synchronized void report(boolean end) {
-      long now = System.nanoTime();
-      if (end ? last == start : now - last < progressMillis * 1_000_000L) {
-        return;
-      }
-      last = now;
-      out.accept(
-          String.format(
-              Locale.ROOT,
-              "keyed blocks: %,d of %,d blocks, %,d of %,d pairs, %.1f s",
-              blocksDone.get(),
-              blocks,
-              pairsDone.get(),
-              pairs,
-              (now - start) / 1e9));
-    }
+    done.finish();
   }
 
   /** Block numbers, the blocks with the fewest pairs first. */
@@ -424,7 +395,7 @@ final class CandidateSearch {
       IntList blocks,
       int[] order,
       int[] next,
-      BlockProgress done) {
+      ProgressLine done) {
     long compared = 0;
     while (true) {
       int taken;
@@ -446,7 +417,7 @@ final class CandidateSearch {
           }
         }
       }
-      done.blockDone((long) (iEnd - blocks.get(5 * b + 1)) * (jEnd - blocks.get(5 * b + 3)));
+      done.add(1, (long) (iEnd - blocks.get(5 * b + 1)) * (jEnd - blocks.get(5 * b + 3)));
     }
   }
 

@@ -68,7 +68,8 @@ final class CandidateStage {
                     mode == Linker.Blocking.KEYS || mode == Linker.Blocking.KEYS_AND_LSH,
                     options.threads(),
                     stats,
-                    progress);
+                    progress,
+                    options.progressMillis());
     if (rawLevels != null && !(mode == Linker.Blocking.KEYS && keyed != null)) {
       rawLevels.add(null);
     }

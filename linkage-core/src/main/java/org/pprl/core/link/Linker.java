@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import org.pprl.core.cluster.Clusters;
 import org.pprl.core.extract.ExtractHeader;
+import org.pprl.core.match.ProgressLine;
 
 /**
  * Links two or more parties and de-duplicates each (or de-duplicates one) without labels: candidate
@@ -140,6 +141,8 @@ public final class Linker {
    * @param maxDicePairs with Dice threshold matching, refuse to go on when more pairs of one pair
    *     of extracts reach the threshold (a threshold too low for the data)
    * @param oneToOne the extracts are free of duplicates (see {@link #withOneToOne})
+   * @param progressMillis the least time between two progress lines of a long stage (see {@link
+   *     #withProgressMillis})
    */
   public record Options(
       Blocking blocking,
@@ -151,7 +154,8 @@ public final class Linker {
       long seed,
       double diceThreshold,
       long maxDicePairs,
-      boolean oneToOne) {
+      boolean oneToOne,
+      long progressMillis) {
     public static Options defaults() {
       return new Options(
           Blocking.AUTO,
@@ -163,7 +167,8 @@ public final class Linker {
           1L,
           0,
           50_000_000L,
-          false);
+          false,
+          ProgressLine.EVERY_MILLIS);
     }
 
     public Options withBlocking(Blocking b) {
@@ -202,6 +207,19 @@ public final class Linker {
       return change(o -> o.oneToOne = free);
     }
 
+    /**
+     * The least time between two progress lines of a stage that runs long (Hamming LSH's tables,
+     * the keyed blocks), each a line to the linker's progress; 0 writes one after each piece of
+     * work, as tests do.
+     */
+    public Options withProgressMillis(long millis) {
+      if (millis < 0) {
+        throw new IllegalArgumentException(
+            "the progress interval must be at least 0 ms, was " + millis);
+      }
+      return change(o -> o.progressMillis = millis);
+    }
+
     /** A copy with the settings {@code edit} changes. */
     private Options change(java.util.function.Consumer<Mutable> edit) {
       Mutable o = new Mutable(this);
@@ -221,6 +239,7 @@ public final class Linker {
       double diceThreshold;
       long maxDicePairs;
       boolean oneToOne;
+      long progressMillis;
 
       Mutable(Options o) {
         blocking = o.blocking;
@@ -233,6 +252,7 @@ public final class Linker {
         diceThreshold = o.diceThreshold;
         maxDicePairs = o.maxDicePairs;
         oneToOne = o.oneToOne;
+        progressMillis = o.progressMillis;
       }
 
       Options build() {
@@ -246,7 +266,8 @@ public final class Linker {
             seed,
             diceThreshold,
             maxDicePairs,
-            oneToOne);
+            oneToOne,
+            progressMillis);
       }
     }
   }

@@ -50,7 +50,8 @@ class HammingLshTest {
           found.merge(i + "," + j, 1, Integer::sum);
           return true;
         },
-        line -> {});
+        line -> {},
+        Long.MAX_VALUE);
     return new TreeMap<>(found);
   }
 
@@ -147,9 +148,31 @@ class HammingLshTest {
     HammingLsh.Plan plan = new HammingLsh.Plan(3, 4, new int[] {1, 2, 3, 4, 5}, 0, 0.9, 1);
 
     HammingLsh.Result result =
-        HammingLsh.candidates(a, a, plan, 1, 189, 2, (i, j) -> true, line -> {});
+        HammingLsh.candidates(a, a, plan, 1, 189, 2, (i, j) -> true, line -> {}, Long.MAX_VALUE);
 
     assertEquals(new HammingLsh.Result(0, 0, 3, 3 * 190), result);
+  }
+
+  @Test
+  void candidates_intervalZero_reportTablesAndPairsOffered_theLastLineCountsAll() {
+    SplittableRandom random = new SplittableRandom(5);
+    FilterMatrix a = random(random, 40, 200, 0.5);
+    FilterMatrix b = random(random, 30, 200, 0.5);
+    HammingLsh.Plan plan =
+        new HammingLsh.Plan(6, 3, new int[] {0, 3, 5, 8, 13, 21, 34, 55}, 0, 0.9, 1);
+    List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    HammingLsh.Result result =
+        HammingLsh.candidates(a, b, plan, 1, Long.MAX_VALUE, 2, (i, j) -> true, lines::add, 0);
+
+    assertTrue(lines.size() >= 1, "no progress line");
+    String last = lines.get(lines.size() - 1);
+    String counted =
+        String.format(
+            java.util.Locale.ROOT,
+            "Hamming LSH: 6 of 6 tables, %,d pairs offered, ",
+            result.offered());
+    assertTrue(last.startsWith(counted), last);
   }
 
   /**

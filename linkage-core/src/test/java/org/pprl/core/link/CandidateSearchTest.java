@@ -129,14 +129,8 @@ class CandidateSearchTest {
     Party b = party("b", random, 250, values);
     CandidateSearch.Stats stats = new CandidateSearch.Stats();
     List<String> lines = new ArrayList<>();
-    long before = CandidateSearch.progressMillis;
-    CandidateSearch.progressMillis = 0; // a line after every block
-    try {
-      CandidateSearch.byKeysAndLsh(
-          a, b, false, 2, Long.MAX_VALUE, null, 0, true, 2, stats, lines::add);
-    } finally {
-      CandidateSearch.progressMillis = before;
-    }
+    CandidateSearch.byKeysAndLsh(
+        a, b, false, 2, Long.MAX_VALUE, null, 0, true, 2, stats, lines::add, 0); // a line a block
 
     // 2 keys, 3 values each: 6 blocks; the last line counts them all, and every pair.
     assertTrue(lines.size() >= 6, lines.toString());

@@ -50,7 +50,8 @@ class CandidateStageTest {
             d.seed(),
             d.diceThreshold(),
             d.maxDicePairs(),
-            false);
+            false,
+            d.progressMillis());
     return new CandidateStage(options, line -> {}, null);
   }
 
