@@ -256,12 +256,12 @@ final class LinkCommand implements Callable<Integer> {
     }
     LinkEngine elsewhere = engine();
     long start = System.nanoTime();
-    List<Party> parties = load(err, start, options.threads());
+    Consumer<String> steps = step -> progress(err, step, start);
+    List<Party> parties = load(steps, options);
     List<Linker.KnownLink> known = readKnownLinks(parties);
     List<BlockingQuality> quality = List.of();
     Linker.Result result;
     try {
-      Consumer<String> steps = step -> progress(err, step, start);
       result =
           elsewhere == null
               ? new Linker(options, steps).link(parties, known)
@@ -275,12 +275,14 @@ final class LinkCommand implements Callable<Integer> {
       throw new CommandFailure(e.getMessage());
     }
     if (truth != null) {
-      quality = blockingQuality(parties, result);
+      quality = blockingQuality(parties, result, steps);
     }
     // Rendered before any file is written, so that a failure leaves none of them behind.
     String html = report == null ? null : LinkReportFile.render(parties, result, quality);
+    steps.accept("writing the pairs");
     writePairs(parties, result);
     if (clusters != null) {
+      steps.accept("writing the entities");
       writeClusters(parties, result);
     }
     if (html != null) {
@@ -346,7 +348,7 @@ final class LinkCommand implements Callable<Integer> {
     err.flush();
   }
 
-  private List<Party> load(PrintWriter err, long start, int threads) throws IOException {
+  private List<Party> load(Consumer<String> steps, Linker.Options options) throws IOException {
     Set<String> agencies = new HashSet<>();
     Set<String> duplicated = new HashSet<>();
     List<Party> loaded = new ArrayList<>();
@@ -359,17 +361,18 @@ final class LinkCommand implements Callable<Integer> {
     // the first extract, in the order given, that failed.
     List<Callable<Party>> reads = new ArrayList<>();
     for (Path file : extracts) {
-      progress(err, "reading " + file, start);
+      steps.accept("reading " + file);
       reads.add(
           () -> {
             try {
-              return Party.load(file, file.getFileName().toString());
+              return Party.load(
+                  file, file.getFileName().toString(), steps, options.progressMillis());
             } catch (IOException e) {
               throw new CommandFailure(file + ": " + e.getMessage(), e);
             }
           });
     }
-    List<Party> first = Parallel.run(reads, threads, "reading the extracts");
+    List<Party> first = Parallel.run(reads, options.threads(), "reading the extracts");
     for (Party p : first) {
       if (!agencies.add(p.header().agency())) {
         duplicated.add(p.header().agency());
@@ -461,12 +464,14 @@ final class LinkCommand implements Callable<Integer> {
   }
 
   /** Pairs completeness and reduction ratio of each pair of extracts' candidates. */
-  private List<BlockingQuality> blockingQuality(List<Party> parties, Linker.Result result)
-      throws IOException {
+  private List<BlockingQuality> blockingQuality(
+      List<Party> parties, Linker.Result result, Consumer<String> steps) throws IOException {
     if (!Files.isRegularFile(truth)) {
       throw new CommandFailure("--truth " + truth + ": no such file");
     }
+    steps.accept("reading the truth " + truth.getFileName());
     Truth known = Truth.read(truth);
+    steps.accept("counting the true pairs among the candidates");
     // Each record's entity, looked up once per record rather than twice per candidate.
     int[][] entityOf = new int[parties.size()][];
     for (int p = 0; p < parties.size(); p++) {

@@ -10,6 +10,7 @@ import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.match.ComparisonPatterns;
 import org.pprl.core.match.FellegiSunter;
 import org.pprl.core.match.Parallel;
+import org.pprl.core.match.ProgressLine;
 
 /**
  * Steps 2 and 3 of a linkage (see {@link Linker}): the candidates' field levels and agreement
@@ -93,6 +94,24 @@ final class Estimation {
     int[] levels = groups.modelLevels(LEVEL_CUTS.length + 1);
     ComparisonPatterns patterns = new ComparisonPatterns(levels);
     stage.patterns = patterns;
+    long total = 0;
+    for (int c : sets) {
+      total += candidates.get(c).length;
+    }
+    long all = total;
+    ProgressLine compared =
+        new ProgressLine(
+            progress,
+            options.progressMillis(),
+            1,
+            (done, seconds) ->
+                String.format(
+                    Locale.ROOT,
+                    "comparing fields %s: %,d of %,d pairs, %.1f s",
+                    where,
+                    done[0],
+                    all,
+                    seconds));
     for (int c : sets) {
       Party a = parties.get(partyPairs.get(c)[0]);
       Party b = parties.get(partyPairs.get(c)[1]);
@@ -115,6 +134,7 @@ final class Estimation {
               groups.apply(raw, model);
               codes[k] = patterns.code(model);
             }
+            compared.add(to - from);
           });
       int[] of = new int[pairs.length];
       for (int k = 0; k < of.length; k++) {
@@ -122,6 +142,7 @@ final class Estimation {
       }
       stage.patternOf.add(of);
     }
+    compared.finish();
 
     progress.accept("estimating m and u by EM " + where);
     int[] modelLevels = new int[levels.length];

@@ -209,8 +209,8 @@ public final class Linker {
 
     /**
      * The least time between two progress lines of a stage that runs long (Hamming LSH's tables,
-     * the keyed blocks), each a line to the linker's progress; 0 writes one after each piece of
-     * work, as tests do.
+     * the keyed blocks, the candidates' fields compared), each a line to the linker's progress; 0
+     * writes one after each piece of work, as tests do.
      */
     public Options withProgressMillis(long millis) {
       if (millis < 0) {
@@ -482,6 +482,9 @@ public final class Linker {
       rawLevels.clear(); // counted into the patterns; 8 bytes a candidate the decisions need not
       // 4-5. The decision for each pair of parties, then inside each party. Across, the null is
       // each record's best non-duplicate inside its own extract, where there are candidates inside.
+      if (!acrossSets.isEmpty()) {
+        progress.accept("deciding the links across extracts");
+      }
       Decisions.Inside view =
           across != null && inside != null ? new Decisions.Inside(inside, across) : null;
       double[][] bestInside =
@@ -497,6 +500,9 @@ public final class Linker {
         across.patternOf.set(i, null); // kept in out[c]; let the stage's copy go
       }
       boolean linkInside = across == null || !options.oneToOne();
+      if (linkInside && !insideSets.isEmpty()) {
+        progress.accept("deciding the links inside extracts");
+      }
       for (int i = 0; linkInside && i < insideSets.size(); i++) {
         int c = insideSets.get(i);
         int p = partyPairs.get(c)[0];

@@ -7,12 +7,15 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.pprl.core.bits.BitFilters;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.extract.ExtractRecord;
 import org.pprl.core.match.FilterMatrix;
+import org.pprl.core.match.ProgressLine;
 
 /**
  * One extract held in memory for linking: its record ids, CLKs, field-level filters and the block
@@ -27,6 +30,9 @@ public final class Party {
   private final RecordIds ids;
   private final FilterMatrix clks;
   private final FieldFilters fields;
+
+  /** Records read between two looks at the clock for a progress line. */
+  private static final int READ_CHUNK = 1 << 12;
 
   /** {@link #blockIndex} of each key; the keys themselves are not kept. */
   private final long[][] blockIndex;
@@ -88,6 +94,27 @@ public final class Party {
    * @param name the name that pairs and clusters output use for this extract
    */
   public static Party load(Path file, String name) throws IOException {
+    return load(file, name, line -> {}, Long.MAX_VALUE);
+  }
+
+  /**
+   * Reads a whole extract as {@link #load(Path, String)} does, with a line to {@code progress} at
+   * most every {@code progressMillis} saying how many records are read.
+   */
+  public static Party load(Path file, String name, Consumer<String> progress, long progressMillis)
+      throws IOException {
+    ProgressLine read =
+        new ProgressLine(
+            progress,
+            progressMillis,
+            1,
+            (done, seconds) ->
+                String.format(
+                    Locale.ROOT,
+                    "reading %s: %,d records, %.1f s",
+                    file.getFileName(),
+                    done[0],
+                    seconds));
     try (ExtractReader reader = ExtractReader.open(file)) {
       ExtractHeader header = reader.header();
       int fieldCount = header.fieldFilters().size();
@@ -122,7 +149,12 @@ public final class Party {
           }
           keys[k][n] = record.hasBlockingKey(k) ? record.blockingKey(k) : NO_KEY;
         }
+        if ((n & (READ_CHUNK - 1)) == READ_CHUNK - 1) {
+          read.add(READ_CHUNK);
+        }
       }
+      read.add(ids.size() % READ_CHUNK);
+      read.finish();
       for (int k = 0; k < keyCount; k++) {
         if (keys[k].length != ids.size()) {
           keys[k] = Arrays.copyOf(keys[k], ids.size());

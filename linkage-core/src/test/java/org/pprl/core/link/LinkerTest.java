@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +72,51 @@ class LinkerTest {
     assertTrue(recall >= 0.95, "recall " + recall + " " + result.report());
     // The report says what its counts of missed matches leave out.
     assertTrue(result.report().contains(Linker.MISSED_CAVEAT), String.join("\n", result.report()));
+  }
+
+  @Test
+  void load_progressAfterEveryChunk_theLastLineCountsEveryRecord() throws IOException {
+    Path file = dir.resolve(Agency.PUBLIC_ASSISTANCE.id() + ".pprl");
+    List<String> lines = new ArrayList<>();
+
+    Party party = Party.load(file, "pa", lines::add, 0);
+
+    assertTrue(!lines.isEmpty(), "no progress line");
+    String last = lines.get(lines.size() - 1);
+    String counted =
+        String.format(Locale.ROOT, "reading %s: %,d records, ", file.getFileName(), party.size());
+    assertTrue(last.startsWith(counted), last);
+  }
+
+  @Test
+  void link_progressAfterEveryPiece_comparingFieldsCountsEveryCandidate() throws IOException {
+    List<Party> parties =
+        List.of(city.party(Agency.PUBLIC_ASSISTANCE), city.party(Agency.HOMELESS_SERVICES));
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+    Linker.Result result =
+        new Linker(Linker.Options.defaults().withThreads(2).withProgressMillis(0), lines::add)
+            .link(parties);
+
+    long across = 0;
+    long inside = 0;
+    for (Linker.Candidates c : result.candidates()) {
+      if (c.a() == c.b()) {
+        inside += c.pairs().length;
+      } else {
+        across += c.pairs().length;
+      }
+    }
+    for (String where : List.of("across extracts", "inside extracts")) {
+      long pairs = where.startsWith("across") ? across : inside;
+      String prefix = "comparing fields " + where + ": ";
+      List<String> counted = lines.stream().filter(l -> l.startsWith(prefix)).toList();
+      assertTrue(!counted.isEmpty(), "no progress line " + prefix + " in " + lines);
+      String last = counted.get(counted.size() - 1);
+      assertTrue(
+          last.startsWith(String.format(Locale.ROOT, "%s%,d of %,d pairs, ", prefix, pairs, pairs)),
+          last);
+    }
   }
 
   @Test
