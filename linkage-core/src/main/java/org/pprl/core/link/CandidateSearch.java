@@ -106,6 +106,23 @@ final class CandidateSearch {
       Stats stats,
       Consumer<String> progress,
       long progressMillis) {
+    // Started with the stage, so that its first line comes as soon after the stage's own as the
+    // interval allows: listing the blocks and the lists of nearest take seconds at 1M records.
+    long[] listed = new long[2]; // the blocks and their pairs, once join has listed them
+    ProgressLine scored =
+        new ProgressLine(
+            progress,
+            progressMillis,
+            2,
+            (n, seconds) ->
+                String.format(
+                    Locale.ROOT,
+                    "keyed blocks: %,d of %,d blocks, %,d of %,d pairs, %.1f s",
+                    n[0],
+                    listed[0],
+                    n[1],
+                    listed[1],
+                    seconds));
     Nearest nearest = new Nearest(a, b, same, k);
     if (keys) {
       int keyCount = a.header().blockingKeys().size();
@@ -115,7 +132,7 @@ final class CandidateSearch {
         left[key] = a.blockIndex(key);
         right[key] = same ? left[key] : b.blockIndex(key);
       }
-      join(left, right, same, maxBlockPairs, nearest, threads, stats, progress, progressMillis);
+      join(left, right, same, maxBlockPairs, nearest, threads, stats, scored, listed);
     }
     if (plan != null) {
       HammingLsh.Result lsh =
@@ -286,7 +303,8 @@ final class CandidateSearch {
    * pairs of small blocks share rarer values and are more often a record's best, so each record's
    * k-th best rises early, and most pairs of the large blocks that come last fall below it without
    * entering its list (at 1M records per extract, 180M pairs scored in 15 s instead of 22 s).
-   * Nearest keeps the same pairs in any order.
+   * Nearest keeps the same pairs in any order. Each block scored is counted on {@code done}, whose
+   * totals, the blocks and their pairs, go into {@code listed} once the blocks are listed.
    */
   private static void join(
       long[][] left,
@@ -296,8 +314,8 @@ final class CandidateSearch {
       Nearest out,
       int threads,
       Stats stats,
-      Consumer<String> progress,
-      long progressMillis) {
+      ProgressLine done,
+      long[] listed) {
     // Each block as five ints: its key, its left range and its right range.
     IntList blocks = new IntList();
     long total = 0;
@@ -339,21 +357,8 @@ final class CandidateSearch {
     int count = blocks.size() / 5;
     int[] order = order(blocks);
     int[] next = new int[1];
-    long pairs = total;
-    ProgressLine done =
-        new ProgressLine(
-            progress,
-            progressMillis,
-            2,
-            (n, seconds) ->
-                String.format(
-                    Locale.ROOT,
-                    "keyed blocks: %,d of %,d blocks, %,d of %,d pairs, %.1f s",
-                    n[0],
-                    count,
-                    n[1],
-                    pairs,
-                    seconds));
+    listed[0] = count;
+    listed[1] = total; // before the workers start, which the lines are written from
     List<Callable<Long>> workers = new ArrayList<>();
     for (int t = 0; t < Math.max(1, Math.min(threads, count)); t++) {
       workers.add(() -> joinBlocks(left, right, same, out, blocks, order, next, done));

@@ -3,6 +3,7 @@ package org.pprl.core.link;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.pprl.core.match.ComparisonPatterns;
 
 /**
@@ -11,9 +12,11 @@ import org.pprl.core.match.ComparisonPatterns;
  */
 final class Decisions {
   private final Linker.Options options;
+  private final Consumer<String> progress;
 
-  Decisions(Linker.Options options) {
+  Decisions(Linker.Options options, Consumer<String> progress) {
     this.options = options;
+    this.progress = progress;
   }
 
   /**
@@ -34,9 +37,10 @@ final class Decisions {
     int[] patternOf = stage.patternOf.get(set);
     int offset = parties.get(p).size();
     int records = offset + parties.get(q).size();
+    String name = parties.get(p).name() + " x " + parties.get(q).name();
+    progress.accept("assigning " + name + " one-to-one");
     Scored s = new Scored(pairs, patternOf, stage.patternWeight, offset);
     int[] chosen = Scored.oneToOne(s, records);
-    String name = parties.get(p).name() + " x " + parties.get(q).name();
     PairModel model =
         new PairModel(stage.groups, parties.get(0).fieldCount(), stage.twoClass::weight);
     double cutWeight;
@@ -59,6 +63,7 @@ final class Decisions {
               c,
               cutWeight));
     } else {
+      progress.accept("choosing the cut for " + name);
       double[] assigned = new double[chosen.length];
       double matches = 0;
       for (int c = 0; c < chosen.length; c++) {

@@ -81,19 +81,7 @@ final class Estimation {
     int fields = parties.get(0).fieldCount();
     String where = within ? "inside extracts" : "across extracts";
     progress.accept("comparing fields " + where);
-    Stage stage = new Stage();
-    int[][] randomSample = randomPairs(parties, within);
-    stage.groups = across != null ? across.groups : FieldGroups.detect(randomSample, fields);
-    FieldGroups groups = stage.groups;
-    stage.names = fieldNames(parties.get(0), groups);
-    stage.rawNames = rawFieldNames(parties.get(0));
-    String grouped = groups.describe(rawFieldNames(parties.get(0)));
-    if (grouped != null && across == null) {
-      report.add(grouped + (parties.size() > 1 ? " (" + where + ")" : ""));
-    }
-    int[] levels = groups.modelLevels(LEVEL_CUTS.length + 1);
-    ComparisonPatterns patterns = new ComparisonPatterns(levels);
-    stage.patterns = patterns;
+    // Started with the stage: the random pairs and the joint fields come first.
     long total = 0;
     for (int c : sets) {
       total += candidates.get(c).length;
@@ -112,6 +100,19 @@ final class Estimation {
                     done[0],
                     all,
                     seconds));
+    Stage stage = new Stage();
+    int[][] randomSample = randomPairs(parties, within);
+    stage.groups = across != null ? across.groups : FieldGroups.detect(randomSample, fields);
+    FieldGroups groups = stage.groups;
+    stage.names = fieldNames(parties.get(0), groups);
+    stage.rawNames = rawFieldNames(parties.get(0));
+    String grouped = groups.describe(rawFieldNames(parties.get(0)));
+    if (grouped != null && across == null) {
+      report.add(grouped + (parties.size() > 1 ? " (" + where + ")" : ""));
+    }
+    int[] levels = groups.modelLevels(LEVEL_CUTS.length + 1);
+    ComparisonPatterns patterns = new ComparisonPatterns(levels);
+    stage.patterns = patterns;
     for (int c : sets) {
       Party a = parties.get(partyPairs.get(c)[0]);
       Party b = parties.get(partyPairs.get(c)[1]);

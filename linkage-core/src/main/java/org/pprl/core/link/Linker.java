@@ -463,7 +463,7 @@ public final class Linker {
       // 2-3. Comparison and estimation: one model across parties, one inside them.
       Decided[] out = new Decided[partyPairs.size()];
       Estimation estimation = new Estimation(options, progress);
-      Decisions decisions = new Decisions(options);
+      Decisions decisions = new Decisions(options, progress);
       List<Integer> acrossSets = new ArrayList<>();
       List<Integer> insideSets = new ArrayList<>();
       for (int c = 0; c < partyPairs.size(); c++) {

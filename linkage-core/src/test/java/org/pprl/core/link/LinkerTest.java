@@ -89,7 +89,8 @@ class LinkerTest {
   }
 
   @Test
-  void link_progressAfterEveryPiece_comparingFieldsCountsEveryCandidate() throws IOException {
+  void link_progressAfterEveryPiece_comparingFieldsCountsEveryCandidate_decisionsNameTheirSteps()
+      throws IOException {
     List<Party> parties =
         List.of(city.party(Agency.PUBLIC_ASSISTANCE), city.party(Agency.HOMELESS_SERVICES));
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
@@ -116,6 +117,16 @@ class LinkerTest {
       assertTrue(
           last.startsWith(String.format(Locale.ROOT, "%s%,d of %,d pairs, ", prefix, pairs, pairs)),
           last);
+    }
+    // The decisions, silent for seconds at a million records, say where they are.
+    String pair = parties.get(0).name() + " x " + parties.get(1).name();
+    for (String stage :
+        List.of(
+            "deciding the links across extracts",
+            "assigning " + pair + " one-to-one",
+            "choosing the cut for " + pair,
+            "deciding the links inside extracts")) {
+      assertTrue(lines.contains(stage), stage + " not in " + lines);
     }
   }
 
