@@ -1,6 +1,7 @@
 package org.pprl.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -23,8 +24,13 @@ class LinkCommandSparkTest {
 
   /** Runs the command line; returns its exit status, with standard error in {@code err}. */
   private static int pprl(StringWriter err, String... args) {
+    return pprl(new StringWriter(), err, args);
+  }
+
+  /** As {@link #pprl(StringWriter, String...)}, with standard output in {@code out}. */
+  private static int pprl(StringWriter out, StringWriter err, String... args) {
     CommandLine cli = Pprl.commandLine();
-    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
   }
@@ -75,9 +81,15 @@ class LinkCommandSparkTest {
             "--blocking",
             "keys"));
     args.addAll(List.of(more));
+    StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    assertEquals(0, pprl(err, args.toArray(String[]::new)), err.toString());
-    return List.of(err.toString());
+    assertEquals(0, pprl(out, err, args.toArray(String[]::new)), err.toString());
+    return List.of(err.toString(), out.toString());
+  }
+
+  /** The report's lines counting each pair of extracts' candidates. */
+  private static List<String> candidateCounts(String report) {
+    return report.lines().filter(l -> l.contains(" candidate pairs from ")).toList();
   }
 
   @Test
@@ -92,5 +104,26 @@ class LinkCommandSparkTest {
     assertEquals(
         Files.readAllLines(dir.resolve("local-clusters.csv")),
         Files.readAllLines(dir.resolve("spark-clusters.csv")));
+  }
+
+  @Test
+  void linkEngineSpark_nearest_keepsTheCandidatesAndPairsOfTheLocalRun() throws Exception {
+    List<String> byDefault = candidateCounts(link("nearest-default").get(1));
+    List<String> local = candidateCounts(link("nearest-local", "--nearest", "1").get(1));
+    List<String> spark =
+        candidateCounts(
+            link("nearest-spark", "--nearest", "1", "--engine", "spark", "--master", "local[2]")
+                .get(1));
+
+    // One nearest a record keeps fewer candidates than the default ten: the option reached both.
+    assertEquals(3, local.size(), local.toString());
+    assertEquals(local, spark);
+    assertNotEquals(byDefault, local);
+    assertEquals(
+        Files.readAllLines(dir.resolve("nearest-local-pairs.csv")),
+        Files.readAllLines(dir.resolve("nearest-spark-pairs.csv")));
+    assertEquals(
+        Files.readAllLines(dir.resolve("nearest-local-clusters.csv")),
+        Files.readAllLines(dir.resolve("nearest-spark-clusters.csv")));
   }
 }
