@@ -186,9 +186,30 @@ final class Estimation {
       return stage;
     }
     progress.accept("estimating m on pairs that share a value");
+    ProgressLine drawn =
+        new ProgressLine(
+            progress,
+            options.progressMillis(),
+            1,
+            (done, seconds) ->
+                String.format(
+                    Locale.ROOT,
+                    "estimating m on pairs that share a value: %d of %d fields drawn, %.1f s",
+                    done[0],
+                    levels.length,
+                    seconds));
     SharedValueModel.Fit shared =
         SharedValueModel.estimate(
-            parties, groups, levels, u0, m0, knownPatterns, options.seed(), options.threads());
+            parties,
+            groups,
+            levels,
+            u0,
+            m0,
+            knownPatterns,
+            options.seed(),
+            options.threads(),
+            drawn);
+    drawn.finish();
     FellegiSunter.Model model =
         shared != null
             ? FellegiSunter.lambdaOnly(patterns, shared.m(), u0, 0.1, 1000, 1e-7)

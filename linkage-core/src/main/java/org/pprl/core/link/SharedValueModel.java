@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.pprl.core.match.ComparisonPatterns;
 import org.pprl.core.match.FellegiSunter;
 import org.pprl.core.match.Parallel;
+import org.pprl.core.match.ProgressLine;
 
 /**
  * m across extracts, estimated on pairs that share one field's value exactly (a block per model
@@ -101,6 +102,25 @@ final class SharedValueModel {
       ComparisonPatterns known,
       long seed,
       int threads) {
+    ProgressLine silent = new ProgressLine(line -> {}, Long.MAX_VALUE, 1, (n, s) -> "");
+    return estimate(parties, groups, levels, u, mStart, known, seed, threads, silent);
+  }
+
+  /**
+   * As {@link #estimate(List, FieldGroups, int[], double[][], double[][], ComparisonPatterns, long,
+   * int)}, counting on {@code drawn} each model field whose block is drawn: the blocks are each a
+   * sort of every record's value, seconds at a million records.
+   */
+  static Fit estimate(
+      List<Party> parties,
+      FieldGroups groups,
+      int[] levels,
+      double[][] u,
+      double[][] mStart,
+      ComparisonPatterns known,
+      long seed,
+      int threads,
+      ProgressLine drawn) {
     int fields = groups.modelFields();
     int total = Grouping.offsets(parties)[parties.size()];
     if (fields < MIN_FIELDS || parties.size() < 2 || total >= 1 << INDEX_BITS) {
@@ -109,19 +129,21 @@ final class SharedValueModel {
     // The pairs are drawn block by block from one random sequence, compared on the threads, and
     // their patterns numbered in the order drawn: the blocks do not depend on the thread count.
     SplittableRandom random = new SplittableRandom(seed);
-    List<int[]> drawn = new ArrayList<>();
+    List<int[]> blockPairs = new ArrayList<>();
     List<Integer> drawnField = new ArrayList<>();
     for (int k = 0; k < fields; k++) {
       int[] block = block(parties, groups, k, random);
       if (block != null) {
-        drawn.add(block);
+        blockPairs.add(block);
         drawnField.add(k);
       }
+      drawn.add(1);
     }
-    if (drawn.isEmpty()) {
+    if (blockPairs.isEmpty()) {
       return null;
     }
-    List<ComparisonPatterns> blocks = compare(parties, groups, levels, drawn, drawnField, threads);
+    List<ComparisonPatterns> blocks =
+        compare(parties, groups, levels, blockPairs, drawnField, threads);
     long pairs = 0;
     for (ComparisonPatterns block : blocks) {
       pairs += block.pairs();

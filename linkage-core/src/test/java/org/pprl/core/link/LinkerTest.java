@@ -118,6 +118,15 @@ class LinkerTest {
           last.startsWith(String.format(Locale.ROOT, "%s%,d of %,d pairs, ", prefix, pairs, pairs)),
           last);
     }
+    // m on pairs sharing a value: each model field's block drawn, the last line counting them all.
+    List<String> drawn =
+        lines.stream()
+            .filter(l -> l.startsWith("estimating m on pairs that share a value: "))
+            .toList();
+    assertTrue(!drawn.isEmpty(), "no progress line drawing the blocks in " + lines);
+    assertTrue(
+        drawn.get(drawn.size() - 1).matches(".*: (\\d+) of \\1 fields drawn, .*"),
+        drawn.get(drawn.size() - 1));
     // The decisions, silent for seconds at a million records, say where they are.
     String pair = parties.get(0).name() + " x " + parties.get(1).name();
     for (String stage :
