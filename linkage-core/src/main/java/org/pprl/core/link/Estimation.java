@@ -86,20 +86,9 @@ final class Estimation {
     for (int c : sets) {
       total += candidates.get(c).length;
     }
-    long all = total;
     ProgressLine compared =
-        new ProgressLine(
-            progress,
-            options.progressMillis(),
-            1,
-            (done, seconds) ->
-                String.format(
-                    Locale.ROOT,
-                    "comparing fields %s: %,d of %,d pairs, %.1f s",
-                    where,
-                    done[0],
-                    all,
-                    seconds));
+        ProgressLine.counting(
+            progress, options.progressMillis(), "comparing fields " + where, total, "pairs");
     Stage stage = new Stage();
     int[][] randomSample = randomPairs(parties, within);
     stage.groups = across != null ? across.groups : FieldGroups.detect(randomSample, fields);
@@ -187,17 +176,12 @@ final class Estimation {
     }
     progress.accept("estimating m on pairs that share a value");
     ProgressLine drawn =
-        new ProgressLine(
+        ProgressLine.counting(
             progress,
             options.progressMillis(),
-            1,
-            (done, seconds) ->
-                String.format(
-                    Locale.ROOT,
-                    "estimating m on pairs that share a value: %d of %d fields drawn, %.1f s",
-                    done[0],
-                    levels.length,
-                    seconds));
+            "estimating m on pairs that share a value",
+            levels.length,
+            "fields drawn");
     SharedValueModel.Fit shared =
         SharedValueModel.estimate(
             parties,

@@ -41,6 +41,11 @@ final class LongList {
   /** {@code values} sorted in place, then without repeats (a copy only when there were any). */
   static long[] sortedDistinct(long[] values) {
     Arrays.sort(values);
+    return distinct(values);
+  }
+
+  /** Sorted {@code values} without repeats, in place (a copy only when there were any). */
+  static long[] distinct(long[] values) {
     int n = 0;
     for (int k = 0; k < values.length; k++) {
       if (k == 0 || values[k] != values[k - 1]) {

@@ -134,6 +134,16 @@ class ProgressLineTest {
   }
 
   @Test
+  void counting_saysWhatHowManyOfHowMany() {
+    List<String> lines = new ArrayList<>();
+    ProgressLine line = ProgressLine.counting(lines::add, 0, "comparing fields", 12_345, "pairs");
+
+    line.add(12_345);
+
+    assertTrue(lines.get(0).startsWith("comparing fields: 12,345 of 12,345 pairs, "), lines.get(0));
+  }
+
+  @Test
   void constructor_negativeInterval_isRefused() {
     assertThrows(
         IllegalArgumentException.class, () -> new ProgressLine(line -> {}, -1, 1, (n, s) -> ""));
