@@ -23,6 +23,7 @@ import org.pprl.core.link.LinkEngine;
 import org.pprl.core.link.Linker;
 import org.pprl.core.link.Party;
 import org.pprl.core.match.Parallel;
+import org.pprl.core.match.ProgressLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -470,7 +471,20 @@ final class LinkCommand implements Callable<Integer> {
       throw new CommandFailure("--truth " + truth + ": no such file");
     }
     steps.accept("reading the truth " + truth.getFileName());
-    Truth known = Truth.read(truth);
+    Truth known =
+        Truth.read(
+            truth,
+            new ProgressLine(
+                steps,
+                ProgressLine.EVERY_MILLIS,
+                1,
+                (rows, seconds) ->
+                    String.format(
+                        Locale.ROOT,
+                        "reading the truth %s: %,d rows, %.1f s",
+                        truth.getFileName(),
+                        rows[0],
+                        seconds)));
     steps.accept("counting the true pairs among the candidates");
     // Each record's entity, looked up once per record rather than twice per candidate.
     int[][] entityOf = new int[parties.size()][];

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.pprl.core.cluster.UnionFind;
+import org.pprl.core.match.ProgressLine;
 
 /**
  * The ground truth of a linkage: which records belong to the same entity.
@@ -138,10 +139,18 @@ public final class Truth {
    *     row with another number of columns than the header (naming the row)
    */
   public static Truth read(Path file) throws IOException {
-    Reading r = new Reading(file);
+    return read(file, new ProgressLine(line -> {}, Long.MAX_VALUE, 1, (n, s) -> ""));
+  }
+
+  /** As {@link #read(Path)}, counting the rows read on {@code rows}. */
+  public static Truth read(Path file, ProgressLine rows) throws IOException {
+    Reading r = new Reading(file, rows);
     CsvFile.read(file, r);
     return r.finish();
   }
+
+  /** Rows read between two looks at the clock for a progress line. */
+  private static final int ROW_CHUNK = 1 << 12;
 
   /** The state of one {@link #read}. */
   private static final class Reading implements CsvFile.Rows {
@@ -158,9 +167,12 @@ public final class Truth {
 
     private int recordsSeen;
     private PairSet.Builder pairs;
+    private final ProgressLine rows;
+    private long rowsRead;
 
-    Reading(Path file) {
+    Reading(Path file, ProgressLine rows) {
       this.file = file;
+      this.rows = rows;
     }
 
     @Override
@@ -188,6 +200,9 @@ public final class Truth {
 
     @Override
     public void row(String[] row) throws IOException {
+      if (++rowsRead % ROW_CHUNK == 0) {
+        rows.add(ROW_CHUNK);
+      }
       if (shape == Shape.ENTITIES) {
         int record = records.intern(row[0], row[1]);
         int entity = entityNumbers.intern("", row[2]);
@@ -210,6 +225,8 @@ public final class Truth {
     }
 
     Truth finish() {
+      rows.add(rowsRead % ROW_CHUNK);
+      rows.finish();
       int[] entityOf;
       if (shape == Shape.ENTITIES) {
         entityOf = Arrays.copyOf(entityOfRecord, recordsSeen);

@@ -18,6 +18,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pprl.core.match.ProgressLine;
 
 class LinkEvaluatorTest {
   @TempDir Path dir;
@@ -31,6 +32,21 @@ class LinkEvaluatorTest {
           + "pa,P1,1\npa,P2,2\npa,P3,3\npa,P4,1\n"
           + "hs,H1,1\nhs,H2,2\nhs,H3,9\n"
           + "ed,E1,1\n";
+
+  @Test
+  void read_progressAfterEveryChunk_theLastLineCountsEveryRow() throws IOException {
+    StringBuilder csv = new StringBuilder("agency,record_id,person_id\n");
+    for (int r = 0; r < 10_000; r++) {
+      csv.append("pa,P").append(r).append(',').append(r / 2).append('\n');
+    }
+    List<String> lines = new ArrayList<>();
+
+    Truth.read(
+        write("many.csv", csv.toString()),
+        new ProgressLine(lines::add, 0, 1, (n, seconds) -> n[0] + " rows"));
+
+    assertEquals(List.of("4096 rows", "8192 rows", "10000 rows"), lines);
+  }
 
   @Test
   void pairs_entityTruthWithScope_countsCrossPairsOfTheNamedExtractsOnly() throws IOException {
