@@ -307,13 +307,7 @@ final class Estimation {
 
   /** Each field's level between record i of {@code x} and record j of {@code y}, or MISSING. */
   static void compare(FieldFilters x, int i, FieldFilters y, int j, int[] out) {
-    for (int f = 0; f < out.length; f++) {
-      if (x.popcount(i, f) == 0 || y.popcount(j, f) == 0) {
-        out[f] = ComparisonPatterns.MISSING;
-        continue;
-      }
-      out[f] = levelOf(x.dice(i, f, y, j));
-    }
+    x.levels(i, y, j, out);
   }
 
   /** The level of a field's Dice: how many of LEVEL_CUTS it reaches. */

@@ -3,6 +3,7 @@ package org.pprl.core.link;
 import java.util.Arrays;
 import java.util.List;
 import org.pprl.core.bits.BitFilters;
+import org.pprl.core.match.ComparisonPatterns;
 import org.pprl.core.match.FilterMatrix;
 
 /**
@@ -128,6 +129,33 @@ final class FieldFilters {
       common += Long.bitCount(words[from + w] & other.words[otherFrom + w]);
     }
     return 2.0 * common / sum;
+  }
+
+  /**
+   * Every field's level ({@link Estimation#levelOf} of its Dice) between record i here and record j
+   * of {@code other} (the same fields) into {@code out}, or {@link ComparisonPatterns#MISSING}
+   * where either filter is empty: what {@link #dice} gives field by field, with each record's
+   * popcounts read once. Comparing fields is done for every candidate pair and every random pair,
+   * so this is a hot loop.
+   */
+  void levels(int i, FieldFilters other, int j, int[] out) {
+    assert out.length == bits.length && other.stride == stride;
+    int base = i * stride;
+    int otherBase = j * stride;
+    for (int f = 0; f < out.length; f++) {
+      int shift = (f & 1) << 5;
+      int pa = (int) (words[base + popcountsAt + (f >>> 1)] >>> shift);
+      int pb = (int) (other.words[otherBase + popcountsAt + (f >>> 1)] >>> shift);
+      if (pa == 0 || pb == 0) {
+        out[f] = ComparisonPatterns.MISSING;
+        continue;
+      }
+      int common = 0;
+      for (int w = offset[f]; w < offset[f + 1]; w++) {
+        common += Long.bitCount(words[base + w] & other.words[otherBase + w]);
+      }
+      out[f] = Estimation.levelOf(2.0 * common / (pa + pb));
+    }
   }
 
   /** Mixes record r's filter of field f into {@code h}, word by word; equal filters mix alike. */

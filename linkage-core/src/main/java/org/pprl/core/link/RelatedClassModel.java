@@ -109,7 +109,6 @@ final class RelatedClassModel {
       double[][] u,
       int maxIterations,
       double tolerance) {
-    int n = patterns.size();
     double[][] m = FellegiSunter.normalised(mStart, fixM ? FLOOR : FREE_FLOOR);
     // The related class starts from the candidates' own level frequencies: more alike than
     // random pairs, less than duplicates.
@@ -119,38 +118,36 @@ final class RelatedClassModel {
     double[][] uFixed = FellegiSunter.normalised(u, FLOOR);
     double pm = 0.05;
     double pr = 0.25;
-    double[] gm = new double[n];
-    double[] gr = new double[n];
+    ThreeClassStep step = new ThreeClassStep(patterns);
+    double[] logU = step.logs(uFixed);
+    double[] logM = step.logs(m);
     int iteration = 0;
     boolean converged = false;
     while (iteration < maxIterations && !converged) {
       iteration++;
-      posteriors(patterns, logs(m), logs(r), logs(uFixed), pm, pr, gm, gr);
-      double total = 0;
-      double sumM = 0;
-      double sumR = 0;
-      for (int p = 0; p < n; p++) {
-        double c = patterns.count(p);
-        sumM += gm[p] * c;
-        sumR += gr[p] * c;
-        total += c;
-      }
+      double[] mTally = new double[step.cells()];
+      double[] rTally = new double[step.cells()];
+      ThreeClassStep.Sums sums = new ThreeClassStep.Sums();
+      step.run(logM, step.logs(r), logU, pm, pr, mTally, rTally, sums);
       double[][] m2 = patterns.zeroLevels();
-      patterns.addLevelSums(m2, gm);
+      step.addTo(mTally, m2);
       double[][] r2 = patterns.zeroLevels();
-      patterns.addLevelSums(r2, gr);
+      step.addTo(rTally, r2);
       if (known != null) {
         known.addLevelSums(m2, null);
       }
       m2 = fixM ? m : FellegiSunter.normalised(m2, FREE_FLOOR);
       r2 = FellegiSunter.normalised(r2, FLOOR);
-      double pm2 = Math.max(FLOOR, sumM / total);
-      double pr2 = Math.max(FLOOR, sumR / total);
+      double pm2 = Math.max(FLOOR, sums.duplicates / sums.pairs);
+      double pr2 = Math.max(FLOOR, sums.related / sums.pairs);
       converged =
           Math.abs(pm2 - pm) <= tolerance
               && Math.abs(pr2 - pr) <= tolerance
               && FellegiSunter.maxChange(m, m2) <= tolerance
               && FellegiSunter.maxChange(r, r2) <= tolerance;
+      if (m2 != m) {
+        logM = step.logs(m2);
+      }
       m = m2;
       r = r2;
       pm = pm2;
@@ -258,60 +255,6 @@ final class RelatedClassModel {
     double top = Math.max(a, Math.max(b, c));
     double ea = Math.exp(a - top);
     return ea / (ea + Math.exp(b - top) + Math.exp(c - top));
-  }
-
-  /**
-   * The E-step of three classes: each pattern's posterior of the duplicate (match) class into
-   * {@code gm} and of the related class into {@code gr}, under m, r and u given as natural logs and
-   * the shares pm and pr (random: the rest); returns the log-likelihood of the pairs.
-   */
-  static double posteriors(
-      ComparisonPatterns patterns,
-      double[][] logM,
-      double[][] logR,
-      double[][] logU,
-      double pm,
-      double pr,
-      double[] gm,
-      double[] gr) {
-    int fields = logM.length;
-    double lm0 = Math.log(pm);
-    double lr0 = Math.log(pr);
-    double lu0 = Math.log(Math.max(FLOOR, 1 - pm - pr));
-    double logLikelihood = 0;
-    for (int p = 0; p < patterns.size(); p++) {
-      double lm = lm0;
-      double lr = lr0;
-      double lu = lu0;
-      for (int f = 0; f < fields; f++) {
-        int l = patterns.level(p, f);
-        if (l != ComparisonPatterns.MISSING) {
-          lm += logM[f][l];
-          lr += logR[f][l];
-          lu += logU[f][l];
-        }
-      }
-      double top = Math.max(lm, Math.max(lr, lu));
-      double em = Math.exp(lm - top);
-      double er = Math.exp(lr - top);
-      double sum = em + er + Math.exp(lu - top);
-      logLikelihood += patterns.count(p) * (top + Math.log(sum));
-      gm[p] = em / sum;
-      gr[p] = er / sum;
-    }
-    return logLikelihood;
-  }
-
-  /** Natural logs of a level table. */
-  static double[][] logs(double[][] x) {
-    double[][] out = new double[x.length][];
-    for (int f = 0; f < x.length; f++) {
-      out[f] = new double[x[f].length];
-      for (int l = 0; l < x[f].length; l++) {
-        out[f][l] = Math.log(x[f][l]);
-      }
-    }
-    return out;
   }
 
   private static double logLikelihood(double[][] x, ComparisonPatterns patterns, int p) {

@@ -363,10 +363,11 @@ final class SharedValueModel {
       ComparisonPatterns known,
       long pairs,
       int threads) {
-    int fields = levels.length;
     double[][] u = FellegiSunter.normalised(uRandom, FLOOR);
     double[][] m = FellegiSunter.normalised(mStart, M_FLOOR);
     int count = blocks.size();
+    ThreeClassStep[] steps = new ThreeClassStep[count];
+    long[] blockPairs = new long[count];
     double[][][] r = new double[count][][];
     double[] pm = new double[count];
     double[] pr = new double[count];
@@ -376,31 +377,41 @@ final class SharedValueModel {
       r[b] = FellegiSunter.normalised(own, FLOOR);
       pm[b] = 0.01;
       pr[b] = 0.1;
+      steps[b] = new ThreeClassStep(blocks.get(b));
+      blockPairs[b] = blocks.get(b).pairs();
     }
-    double[][] logU = RelatedClassModel.logs(u);
+    double[] logU = steps[0].logs(u);
     double previous = Double.NEGATIVE_INFINITY;
     int iteration = 0;
     boolean converged = false;
     while (iteration < MAX_ITERATIONS && !converged) {
       iteration++;
       double[][] mSums = blocks.get(0).zeroLevels();
-      double[][] logM = RelatedClassModel.logs(m);
+      double[] logM = steps[0].logs(m);
       double change = 0;
       double logLikelihood = 0;
-      // Each block's E-step and its own parameters on the threads; m's tallies summed after.
-      List<Callable<double[][]>> tasks = new ArrayList<>();
+      // Each block's E-step and its own parameters on the threads; m's tallies summed after, in
+      // the blocks' order.
+      List<Callable<Step>> tasks = new ArrayList<>();
       for (int b = 0; b < count; b++) {
         int block = b;
-        tasks.add(() -> step(blocks.get(block), block, logM, logU, r, pm, pr));
+        tasks.add(
+            () ->
+                step(
+                    steps[block],
+                    blocks.get(block),
+                    blockPairs[block],
+                    logM,
+                    logU,
+                    r,
+                    pm,
+                    pr,
+                    block));
       }
-      for (double[][] tally : Parallel.run(tasks, threads, "estimating m")) {
-        for (int f = 0; f < fields; f++) {
-          for (int l = 0; l < mSums[f].length; l++) {
-            mSums[f][l] += tally[f][l];
-          }
-        }
-        logLikelihood += tally[fields][0];
-        change = Math.max(change, tally[fields][1]);
+      for (Step done : Parallel.run(tasks, threads, "estimating m")) {
+        done.step.addTo(done.mTally, mSums);
+        logLikelihood += done.logLikelihood;
+        change = Math.max(change, done.change);
       }
       if (known != null) {
         known.addLevelSums(mSums, null);
@@ -418,46 +429,39 @@ final class SharedValueModel {
   }
 
   /**
-   * One EM step of block b: its E-step under m (as logs), r[b] and its shares, which it then
-   * updates in place; returns m's tallies, and as a last row the block's log-likelihood and how far
-   * its own parameters moved.
+   * What one block's EM step gives the iteration: m's tallies (in the step's cells), the block's
+   * log-likelihood and how far its own parameters moved.
    */
-  private static double[][] step(
+  private record Step(ThreeClassStep step, double[] mTally, double logLikelihood, double change) {}
+
+  /**
+   * One EM step of block b: its E-step under m (as logs), r[b] and its shares, which it then
+   * updates in place.
+   */
+  private static Step step(
+      ThreeClassStep step,
       ComparisonPatterns block,
-      int b,
-      double[][] logM,
-      double[][] logU,
+      long blockPairs,
+      double[] logM,
+      double[] logU,
       double[][][] r,
       double[] pm,
-      double[] pr) {
-    int fields = logM.length;
-    int n = block.size();
-    double[] gm = new double[n];
-    double[] gr = new double[n];
-    double logLikelihood =
-        RelatedClassModel.posteriors(
-            block, logM, RelatedClassModel.logs(r[b]), logU, pm[b], pr[b], gm, gr);
-    double sumM = 0;
-    double sumR = 0;
-    for (int p = 0; p < n; p++) {
-      sumM += gm[p] * block.count(p);
-      sumR += gr[p] * block.count(p);
-    }
-    double[][] tally = new double[fields + 1][];
-    double[][] mSums = block.zeroLevels();
-    block.addLevelSums(mSums, gm);
-    System.arraycopy(mSums, 0, tally, 0, fields);
+      double[] pr,
+      int b) {
+    double[] mTally = new double[step.cells()];
+    double[] rTally = new double[step.cells()];
+    ThreeClassStep.Sums sums = new ThreeClassStep.Sums();
+    step.run(logM, step.logs(r[b]), logU, pm[b], pr[b], mTally, rTally, sums);
     double[][] rSums = block.zeroLevels();
-    block.addLevelSums(rSums, gr);
+    step.addTo(rTally, rSums);
     double[][] r2 = FellegiSunter.normalised(rSums, FLOOR);
     double change = FellegiSunter.maxChange(r[b], r2);
     r[b] = r2;
-    double pm2 = Math.max(FLOOR, sumM / block.pairs());
-    double pr2 = Math.max(FLOOR, Math.min(1 - pm2 - FLOOR, sumR / block.pairs()));
+    double pm2 = Math.max(FLOOR, sums.duplicates / blockPairs);
+    double pr2 = Math.max(FLOOR, Math.min(1 - pm2 - FLOOR, sums.related / blockPairs));
     change = Math.max(change, Math.max(Math.abs(pm2 - pm[b]), Math.abs(pr2 - pr[b])));
     pm[b] = pm2;
     pr[b] = pr2;
-    tally[fields] = new double[] {logLikelihood, change};
-    return tally;
+    return new Step(step, mTally, sums.logLikelihood, change);
   }
 }
