@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.pprl.core.match.ComparisonPatterns;
 
 /**
  * Steps 4 and 5 of a linkage (see {@link Linker}): for each pair of parties, and inside each party,
@@ -71,9 +70,9 @@ final class Decisions {
       }
       double modelNullShare = Double.NaN;
       if (chosen.length > 0) {
-        RelatedClassModel counter = stage.threeClass.withShares(stage.patterns, patternOf);
+        RelatedClassModel counter = stage.threeClass.withShares(stage.likelihoods, patternOf);
         for (int k : chosen) {
-          matches += counter.duplicatePosterior(stage.patterns, patternOf[k]);
+          matches += counter.duplicatePosterior(stage.likelihoods, patternOf[k]);
         }
         modelNullShare = 1 - matches / chosen.length;
       }
@@ -157,14 +156,9 @@ final class Decisions {
     RelatedClassModel model =
         parties.size() == 1
             ? stage.threeClass
-            : stage.threeClass.withShares(stage.patterns, patternOf);
-    double[] patternWeight = stage.patternWeight;
-    if (model != stage.threeClass) {
-      patternWeight = new double[stage.patterns.size()];
-      for (int k = 0; k < patternWeight.length; k++) {
-        patternWeight[k] = model.weight(stage.patterns, k);
-      }
-    }
+            : stage.threeClass.withShares(stage.likelihoods, patternOf);
+    double[] patternWeight =
+        model == stage.threeClass ? stage.patternWeight : model.weights(stage.flat);
     String name = parties.get(p).name();
     Scored s = new Scored(pairs, patternOf, patternWeight, 0);
     int[] judged = null;
@@ -307,18 +301,16 @@ final class Decisions {
     final List<int[]> patternOf;
 
     Inside(Estimation.Stage inside, Estimation.Stage across) {
-      ComparisonPatterns patterns = inside.patterns;
+      FlatPatterns patterns = inside.flat;
       patternOf = inside.patternOf;
-      weight = new double[patterns.size()];
-      for (int k = 0; k < weight.length; k++) {
-        weight[k] = across.twoClass.weight(patterns.levelsOf(k));
-      }
+      weight = patterns.sums(patterns.weights(across.twoClass.m(), across.twoClass.u()), 0);
       duplicate = new double[patternOf.size()][];
       for (int i = 0; i < duplicate.length; i++) {
-        RelatedClassModel model = inside.threeClass.withShares(patterns, patternOf.get(i));
+        RelatedClassModel model =
+            inside.threeClass.withShares(inside.likelihoods, patternOf.get(i));
         duplicate[i] = new double[patterns.size()];
         for (int k = 0; k < weight.length; k++) {
-          duplicate[i][k] = model.duplicatePosterior(patterns, k);
+          duplicate[i][k] = model.duplicatePosterior(inside.likelihoods, k);
         }
       }
     }

@@ -53,9 +53,16 @@ final class Estimation {
     /** The parties' field names, which {@link #names} groups. */
     List<String> rawNames;
 
+    /** {@link #patterns} laid out flat, once every candidate's pattern is in. */
+    FlatPatterns flat;
+
     double[] patternWeight;
     FellegiSunter.Model twoClass;
     RelatedClassModel threeClass;
+
+    /** The patterns' likelihoods under {@link #threeClass}'s m, r and u. */
+    RelatedClassModel.Likelihoods likelihoods;
+
     List<int[]> patternOf = new ArrayList<>();
   }
 
@@ -134,6 +141,7 @@ final class Estimation {
     }
     compared.finish();
 
+    stage.flat = new FlatPatterns(patterns);
     progress.accept("estimating m and u by EM " + where);
     int[] modelLevels = new int[levels.length];
     ComparisonPatterns random = new ComparisonPatterns(levels);
@@ -160,7 +168,6 @@ final class Estimation {
       report.add(
           String.format(Locale.ROOT, "%,d known links %s inform m", knownPatterns.pairs(), where));
     }
-    stage.patternWeight = new double[patterns.size()];
     if (within) {
       RelatedClassModel model =
           across != null
@@ -168,9 +175,8 @@ final class Estimation {
                   patterns, knownPatterns, across.threeClass.m, true, u0, 1000, 1e-7)
               : RelatedClassModel.estimate(patterns, knownPatterns, m0, u0, 1000, 1e-7);
       stage.threeClass = model;
-      for (int p = 0; p < stage.patternWeight.length; p++) {
-        stage.patternWeight[p] = model.weight(patterns, p);
-      }
+      stage.likelihoods = model.likelihoods(stage.flat);
+      stage.patternWeight = model.weights(stage.flat);
       reportRelated(model, across != null, stage.names, random.pairs(), patterns.size(), report);
       return stage;
     }
@@ -232,9 +238,7 @@ final class Estimation {
               log2(model.m()[f][top] / model.u()[f][top]),
               log2(model.m()[f][none] / model.u()[f][none])));
     }
-    for (int p = 0; p < stage.patternWeight.length; p++) {
-      stage.patternWeight[p] = model.weight(patterns, p);
-    }
+    stage.patternWeight = stage.flat.sums(stage.flat.weights(model.m(), model.u()), 0);
     // The three-class model across: it counts matches where most records have no partner
     // (NullThreshold), and its duplicate class is the m inside extracts. The two-class m is not:
     // where matches are a small share of the candidates its "match" class takes in look-alikes
@@ -245,6 +249,7 @@ final class Estimation {
         shared != null
             ? RelatedClassModel.estimate(patterns, knownPatterns, shared.m(), true, u0, 1000, 1e-7)
             : RelatedClassModel.estimate(patterns, knownPatterns, m0, u0, 1000, 1e-7);
+    stage.likelihoods = stage.threeClass.likelihoods(stage.flat);
     return stage;
   }
 

@@ -118,7 +118,7 @@ final class RelatedClassModel {
     double[][] uFixed = FellegiSunter.normalised(u, FLOOR);
     double pm = 0.05;
     double pr = 0.25;
-    ThreeClassStep step = new ThreeClassStep(patterns);
+    FlatPatterns step = new FlatPatterns(patterns);
     double[] logU = step.logs(uFixed);
     double[] logM = step.logs(m);
     int iteration = 0;
@@ -127,7 +127,7 @@ final class RelatedClassModel {
       iteration++;
       double[] mTally = new double[step.cells()];
       double[] rTally = new double[step.cells()];
-      ThreeClassStep.Sums sums = new ThreeClassStep.Sums();
+      FlatPatterns.Sums sums = new FlatPatterns.Sums();
       step.run(logM, step.logs(r), logU, pm, pr, mTally, rTally, sums);
       double[][] m2 = patterns.zeroLevels();
       step.addTo(mTally, m2);
@@ -180,6 +180,30 @@ final class RelatedClassModel {
         lu += Math.log(u[f][l]);
       }
     }
+    return weightOf(lm, lr, lu);
+  }
+
+  /**
+   * Every pattern's {@link #weight(ComparisonPatterns, int)}, with each table's logs taken once.
+   */
+  double[] weights(FlatPatterns patterns) {
+    double[] lm = patterns.sums(patterns.logs(m), 0);
+    double[] lr = patterns.sums(patterns.logs(r), Math.log(relatedShare));
+    double[] lu =
+        patterns.sums(
+            patterns.logs(u), Math.log(Math.max(FLOOR, 1 - duplicateShare - relatedShare)));
+    double[] out = new double[lm.length];
+    for (int p = 0; p < out.length; p++) {
+      out[p] = weightOf(lm[p], lr[p], lu[p]);
+    }
+    return out;
+  }
+
+  /**
+   * The weight of a pair whose log-likelihood is {@code lm} among duplicates, and {@code lr} and
+   * {@code lu} among related and random pairs with their shares' logs added.
+   */
+  private double weightOf(double lm, double lr, double lu) {
     double top = Math.max(lr, lu);
     double non = top + Math.log(Math.exp(lr - top) + Math.exp(lu - top));
     non -= Math.log(1 - duplicateShare);
@@ -187,28 +211,36 @@ final class RelatedClassModel {
   }
 
   /**
+   * Each pattern's log-likelihood among duplicates, related and random pairs, without the shares:
+   * the same for this model and every model {@link #withShares} makes of it.
+   */
+  record Likelihoods(double[] m, double[] r, double[] u) {}
+
+  /** The patterns' {@link Likelihoods} under this model's m, r and u. */
+  Likelihoods likelihoods(FlatPatterns patterns) {
+    return new Likelihoods(
+        patterns.sums(patterns.logs(m), 0),
+        patterns.sums(patterns.logs(r), 0),
+        patterns.sums(patterns.logs(u), 0));
+  }
+
+  /**
    * The same m, r and u, with the three shares re-estimated by EM over a subset of the candidates
    * (for one pair of extracts, whose share of matches differs from the pooled one).
    *
+   * @param likelihoods the patterns' likelihoods under this model ({@link #likelihoods})
    * @param patternOf the pattern of each candidate in the subset
    */
-  RelatedClassModel withShares(ComparisonPatterns patterns, int[] patternOf) {
-    int n = patterns.size();
+  RelatedClassModel withShares(Likelihoods likelihoods, int[] patternOf) {
+    int n = likelihoods.m().length;
     long[] count = new long[n];
     for (int p : patternOf) {
       count[p]++;
     }
     // Per pattern, log-likelihood under each class without the shares: fixed during this EM.
-    double[] lm = new double[n];
-    double[] lr = new double[n];
-    double[] lu = new double[n];
-    for (int p = 0; p < n; p++) {
-      if (count[p] > 0) {
-        lm[p] = logLikelihood(m, patterns, p);
-        lr[p] = logLikelihood(r, patterns, p);
-        lu[p] = logLikelihood(u, patterns, p);
-      }
-    }
+    double[] lm = likelihoods.m();
+    double[] lr = likelihoods.r();
+    double[] lu = likelihoods.u();
     double pm = duplicateShare;
     double pr = relatedShare;
     int iteration = 0;
@@ -245,27 +277,17 @@ final class RelatedClassModel {
     return new RelatedClassModel(m, r, u, pm, pr, iteration, settled);
   }
 
-  /** Posterior probability that a pair with pattern {@code p} is a duplicate (a match). */
-  double duplicatePosterior(ComparisonPatterns patterns, int p) {
-    double a = Math.log(duplicateShare) + logLikelihood(m, patterns, p);
-    double b = Math.log(relatedShare) + logLikelihood(r, patterns, p);
-    double c =
-        Math.log(Math.max(FLOOR, 1 - duplicateShare - relatedShare))
-            + logLikelihood(u, patterns, p);
+  /**
+   * Posterior probability that a pair with pattern {@code p} is a duplicate (a match), from the
+   * patterns' likelihoods under this model's m, r and u.
+   */
+  double duplicatePosterior(Likelihoods likelihoods, int p) {
+    double a = Math.log(duplicateShare) + likelihoods.m()[p];
+    double b = Math.log(relatedShare) + likelihoods.r()[p];
+    double c = Math.log(Math.max(FLOOR, 1 - duplicateShare - relatedShare)) + likelihoods.u()[p];
     double top = Math.max(a, Math.max(b, c));
     double ea = Math.exp(a - top);
     return ea / (ea + Math.exp(b - top) + Math.exp(c - top));
-  }
-
-  private static double logLikelihood(double[][] x, ComparisonPatterns patterns, int p) {
-    double l = 0;
-    for (int f = 0; f < x.length; f++) {
-      int level = patterns.level(p, f);
-      if (level != ComparisonPatterns.MISSING) {
-        l += Math.log(x[f][level]);
-      }
-    }
-    return l;
   }
 
   private static double meanExactAgreement(double[][] x) {

@@ -366,7 +366,7 @@ final class SharedValueModel {
     double[][] u = FellegiSunter.normalised(uRandom, FLOOR);
     double[][] m = FellegiSunter.normalised(mStart, M_FLOOR);
     int count = blocks.size();
-    ThreeClassStep[] steps = new ThreeClassStep[count];
+    FlatPatterns[] steps = new FlatPatterns[count];
     long[] blockPairs = new long[count];
     double[][][] r = new double[count][][];
     double[] pm = new double[count];
@@ -377,7 +377,7 @@ final class SharedValueModel {
       r[b] = FellegiSunter.normalised(own, FLOOR);
       pm[b] = 0.01;
       pr[b] = 0.1;
-      steps[b] = new ThreeClassStep(blocks.get(b));
+      steps[b] = new FlatPatterns(blocks.get(b));
       blockPairs[b] = blocks.get(b).pairs();
     }
     double[] logU = steps[0].logs(u);
@@ -432,14 +432,14 @@ final class SharedValueModel {
    * What one block's EM step gives the iteration: m's tallies (in the step's cells), the block's
    * log-likelihood and how far its own parameters moved.
    */
-  private record Step(ThreeClassStep step, double[] mTally, double logLikelihood, double change) {}
+  private record Step(FlatPatterns step, double[] mTally, double logLikelihood, double change) {}
 
   /**
    * One EM step of block b: its E-step under m (as logs), r[b] and its shares, which it then
    * updates in place.
    */
   private static Step step(
-      ThreeClassStep step,
+      FlatPatterns step,
       ComparisonPatterns block,
       long blockPairs,
       double[] logM,
@@ -450,7 +450,7 @@ final class SharedValueModel {
       int b) {
     double[] mTally = new double[step.cells()];
     double[] rTally = new double[step.cells()];
-    ThreeClassStep.Sums sums = new ThreeClassStep.Sums();
+    FlatPatterns.Sums sums = new FlatPatterns.Sums();
     step.run(logM, step.logs(r[b]), logU, pm[b], pr[b], mTally, rTally, sums);
     double[][] rSums = block.zeroLevels();
     step.addTo(rTally, rSums);

@@ -3,23 +3,26 @@ package org.pprl.core.link;
 import org.pprl.core.match.ComparisonPatterns;
 
 /**
- * One EM step of the three-class model (duplicates m, related r, random u) over a set of distinct
- * agreement patterns: each pattern's posteriors and, in the same pass, the M-step's tallies. The
- * shared-value model (a step per block per iteration) and the model inside extracts run it.
+ * Distinct agreement patterns laid out flat for the model's passes over all of them: EM's step of
+ * the three-class model (duplicates m, related r, random u), with each pattern's posteriors and the
+ * M-step's tallies in one pass, and each pattern's sum of a level table (log-likelihoods, weights).
+ * The shared-value model runs a step per block per iteration, the models inside extracts and across
+ * run theirs, and every candidate's pattern is weighed.
  */
-final class ThreeClassStep {
+final class FlatPatterns {
   /*
    * Why. The E-step and the M-step's tallies were three passes over the patterns (posteriors, then
    * a tally of m and one of r), each pattern's levels read through a method call and the level
-   * tables as arrays of rows. On FEBRL4 the shared-value model runs 64 iterations over 45,000
-   * patterns in 9 blocks, and those passes were most of its time. Here one pass does all, with the
-   * levels as flat cell numbers and the tables flat.
+   * tables as arrays of rows; a pattern's weight took a logarithm per field. On FEBRL4 the
+   * shared-value model runs 64 iterations over 45,000 patterns in 9 blocks, and those passes were
+   * most of its time. Here one pass does a step, with the levels as flat cell numbers, the tables
+   * flat and their logarithms taken once per table.
    *
-   * Invariant: every sum is added up in the order of before (pattern by pattern, a field's cells
-   * each in pattern order), so the model comes out the same to the last bit. A missing field
-   * points at the spare cell past the last level: its log is 0, and adding 0.0 to a log-likelihood
-   * that started from a class share's (negative, never -0.0) log changes nothing; the tallies it
-   * receives there are thrown away.
+   * Invariant: every sum is added up in the order of before (pattern by pattern, field by field, a
+   * cell's tally in pattern order), so every model and weight comes out the same to the last bit.
+   * A missing field points at the spare cell past the last level: its value is 0, and adding 0.0
+   * to a sum that started from a class share's logarithm or from +0.0 (never -0.0) changes
+   * nothing; the tallies it receives there are thrown away.
    */
 
   private final int fields;
@@ -34,7 +37,8 @@ final class ThreeClassStep {
   /** Field f's levels are cells {@code first[f] .. first[f+1]-1}; the spare cell is last. */
   private final int[] first;
 
-  ThreeClassStep(ComparisonPatterns patterns) {
+  /** The patterns as they are now; patterns added to them later are not seen. */
+  FlatPatterns(ComparisonPatterns patterns) {
     fields = patterns.fields();
     size = patterns.size();
     first = new int[fields + 1];
@@ -58,6 +62,10 @@ final class ThreeClassStep {
     return first[fields] + 1;
   }
 
+  int size() {
+    return size;
+  }
+
   /** A level table ({@code x[f][l]}) as natural logs in cells; the spare cell's log is 0. */
   double[] logs(double[][] x) {
     double[] out = new double[cells()];
@@ -65,6 +73,33 @@ final class ThreeClassStep {
       for (int l = 0; l < x[f].length; l++) {
         out[first[f] + l] = Math.log(x[f][l]);
       }
+    }
+    return out;
+  }
+
+  /** log2 of {@code m[f][l] / u[f][l]} in cells, a two-class model's weight of each level. */
+  double[] weights(double[][] m, double[][] u) {
+    double[] out = new double[cells()];
+    for (int f = 0; f < fields; f++) {
+      for (int l = 0; l < m[f].length; l++) {
+        out[first[f] + l] = Math.log(m[f][l] / u[f][l]) / Math.log(2);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each pattern's {@code start} plus its cells' values, added field by field: with {@link #logs} a
+   * log-likelihood, with {@link #weights} a match weight.
+   */
+  double[] sums(double[] cells, double start) {
+    double[] out = new double[size];
+    for (int p = 0, at = 0; p < size; p++, at += fields) {
+      double sum = start;
+      for (int f = 0; f < fields; f++) {
+        sum += cells[cell[at + f]];
+      }
+      out[p] = sum;
     }
     return out;
   }
