@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.pprl.core.match.ComparisonPatterns;
 import org.pprl.core.match.FellegiSunter;
 import org.pprl.core.match.Parallel;
@@ -366,7 +368,7 @@ final class SharedValueModel {
     double[][] u = FellegiSunter.normalised(uRandom, FLOOR);
     double[][] m = FellegiSunter.normalised(mStart, M_FLOOR);
     int count = blocks.size();
-    FlatPatterns[] steps = new FlatPatterns[count];
+    FlatPatterns[] flat = new FlatPatterns[count];
     long[] blockPairs = new long[count];
     double[][][] r = new double[count][][];
     double[] pm = new double[count];
@@ -377,53 +379,67 @@ final class SharedValueModel {
       r[b] = FellegiSunter.normalised(own, FLOOR);
       pm[b] = 0.01;
       pr[b] = 0.1;
-      steps[b] = new FlatPatterns(blocks.get(b));
+      flat[b] = new FlatPatterns(blocks.get(b));
       blockPairs[b] = blocks.get(b).pairs();
     }
-    double[] logU = steps[0].logs(u);
+    double[] logU = flat[0].logs(u);
     double previous = Double.NEGATIVE_INFINITY;
     int iteration = 0;
     boolean converged = false;
-    while (iteration < MAX_ITERATIONS && !converged) {
-      iteration++;
-      double[][] mSums = blocks.get(0).zeroLevels();
-      double[] logM = steps[0].logs(m);
-      double change = 0;
-      double logLikelihood = 0;
-      // Each block's E-step and its own parameters on the threads; m's tallies summed after, in
-      // the blocks' order.
-      List<Callable<Step>> tasks = new ArrayList<>();
-      for (int b = 0; b < count; b++) {
-        int block = b;
-        tasks.add(
-            () ->
-                step(
-                    steps[block],
-                    blocks.get(block),
-                    blockPairs[block],
-                    logM,
-                    logU,
-                    r,
-                    pm,
-                    pr,
-                    block));
+    // One pool for every iteration: FEBRL4's fit runs 64 of them, and a pool each started 128
+    // threads.
+    ExecutorService pool =
+        threads > 1 && count > 1 ? Executors.newFixedThreadPool(Math.min(threads, count)) : null;
+    try {
+      while (iteration < MAX_ITERATIONS && !converged) {
+        iteration++;
+        double[][] mSums = blocks.get(0).zeroLevels();
+        double[] logM = flat[0].logs(m);
+        double change = 0;
+        double logLikelihood = 0;
+        // Each block's E-step and its own parameters on the threads; m's tallies summed after, in
+        // the blocks' order.
+        List<Callable<Step>> tasks = new ArrayList<>();
+        for (int b = 0; b < count; b++) {
+          int block = b;
+          tasks.add(
+              () ->
+                  step(
+                      flat[block],
+                      blocks.get(block),
+                      blockPairs[block],
+                      logM,
+                      logU,
+                      r,
+                      pm,
+                      pr,
+                      block));
+        }
+        List<Step> results =
+            pool == null
+                ? Parallel.run(tasks, 1, "estimating m")
+                : Parallel.on(pool, tasks, "estimating m");
+        for (Step done : results) {
+          done.patterns.addTo(done.mTally, mSums);
+          logLikelihood += done.logLikelihood;
+          change = Math.max(change, done.change);
+        }
+        if (known != null) {
+          known.addLevelSums(mSums, null);
+        }
+        double[][] m2 = FellegiSunter.normalised(mSums, M_FLOOR);
+        change = Math.max(change, FellegiSunter.maxChange(m, m2));
+        m = m2;
+        // Stop when the likelihood no longer rises by a meaningful share (the parameters of a
+        // latent class model can drift for long along a flat ridge without changing the fit).
+        converged =
+            change <= TOLERANCE || logLikelihood - previous <= TOLERANCE * Math.abs(logLikelihood);
+        previous = logLikelihood;
       }
-      for (Step done : Parallel.run(tasks, threads, "estimating m")) {
-        done.step.addTo(done.mTally, mSums);
-        logLikelihood += done.logLikelihood;
-        change = Math.max(change, done.change);
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
       }
-      if (known != null) {
-        known.addLevelSums(mSums, null);
-      }
-      double[][] m2 = FellegiSunter.normalised(mSums, M_FLOOR);
-      change = Math.max(change, FellegiSunter.maxChange(m, m2));
-      m = m2;
-      // Stop when the likelihood no longer rises by a meaningful share (the parameters of a
-      // latent class model can drift for long along a flat ridge without changing the fit).
-      converged =
-          change <= TOLERANCE || logLikelihood - previous <= TOLERANCE * Math.abs(logLikelihood);
-      previous = logLikelihood;
     }
     return new Fit(m, count, pairs, iteration, converged);
   }
@@ -432,7 +448,8 @@ final class SharedValueModel {
    * What one block's EM step gives the iteration: m's tallies (in the step's cells), the block's
    * log-likelihood and how far its own parameters moved.
    */
-  private record Step(FlatPatterns step, double[] mTally, double logLikelihood, double change) {}
+  private record Step(
+      FlatPatterns patterns, double[] mTally, double logLikelihood, double change) {}
 
   /**
    * One EM step of block b: its E-step under m (as logs), r[b] and its shares, which it then

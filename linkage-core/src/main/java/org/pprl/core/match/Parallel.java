@@ -39,6 +39,21 @@ public final class Parallel {
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, tasks.size()));
     try {
+      return on(pool, tasks, what);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Runs the tasks on {@code pool}, which the caller keeps for many rounds of tasks (EM's
+   * iterations) and shuts down, and returns their results in the tasks' order; exceptions as {@link
+   * #run}'s.
+   */
+  public static <T> List<T> on(
+      ExecutorService pool, List<? extends Callable<T>> tasks, String what) {
+    List<T> results = new ArrayList<>(tasks.size());
+    try {
       List<Future<T>> futures = new ArrayList<>(tasks.size());
       for (Callable<T> task : tasks) {
         futures.add(pool.submit(task));
@@ -55,8 +70,6 @@ public final class Parallel {
         throw (RuntimeException) e.getCause();
       }
       throw new IllegalStateException(what + " failed", e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
   }
 }
