@@ -150,7 +150,7 @@ final class SharedValueModel {
     for (ComparisonPatterns block : blocks) {
       pairs += block.pairs();
     }
-    return fit(blocks, levels, u, mStart, known, pairs, threads);
+    return fit(blocks, u, mStart, known, pairs, threads);
   }
 
   /** Pairs compared per task on the threads. */
@@ -359,7 +359,6 @@ final class SharedValueModel {
   /** EM over every block at once: m shared, r and the shares each block's own, u fixed. */
   private static Fit fit(
       List<ComparisonPatterns> blocks,
-      int[] levels,
       double[][] uRandom,
       double[][] mStart,
       ComparisonPatterns known,
@@ -386,8 +385,8 @@ final class SharedValueModel {
     double previous = Double.NEGATIVE_INFINITY;
     int iteration = 0;
     boolean converged = false;
-    // One pool for every iteration: FEBRL4's fit runs 64 of them, and a pool each started 128
-    // threads.
+    // One pool for every iteration: FEBRL4's fit runs 64 of them, and a pool for each started 128
+    // threads in all.
     ExecutorService pool =
         threads > 1 && count > 1 ? Executors.newFixedThreadPool(Math.min(threads, count)) : null;
     try {
@@ -445,8 +444,8 @@ final class SharedValueModel {
   }
 
   /**
-   * What one block's EM step gives the iteration: m's tallies (in the step's cells), the block's
-   * log-likelihood and how far its own parameters moved.
+   * What one block's EM step gives the iteration: m's tallies (in the cells of the block's
+   * patterns), the block's log-likelihood and how far its own parameters moved.
    */
   private record Step(
       FlatPatterns patterns, double[] mTally, double logLikelihood, double change) {}
@@ -456,7 +455,7 @@ final class SharedValueModel {
    * updates in place.
    */
   private static Step step(
-      FlatPatterns step,
+      FlatPatterns patterns,
       ComparisonPatterns block,
       long blockPairs,
       double[] logM,
@@ -465,12 +464,12 @@ final class SharedValueModel {
       double[] pm,
       double[] pr,
       int b) {
-    double[] mTally = new double[step.cells()];
-    double[] rTally = new double[step.cells()];
+    double[] mTally = new double[patterns.cells()];
+    double[] rTally = new double[patterns.cells()];
     FlatPatterns.Sums sums = new FlatPatterns.Sums();
-    step.run(logM, step.logs(r[b]), logU, pm[b], pr[b], mTally, rTally, sums);
+    patterns.run(logM, patterns.logs(r[b]), logU, pm[b], pr[b], mTally, rTally, sums);
     double[][] rSums = block.zeroLevels();
-    step.addTo(rTally, rSums);
+    patterns.addTo(rTally, rSums);
     double[][] r2 = FellegiSunter.normalised(rSums, FLOOR);
     double change = FellegiSunter.maxChange(r[b], r2);
     r[b] = r2;
@@ -479,6 +478,6 @@ final class SharedValueModel {
     change = Math.max(change, Math.max(Math.abs(pm2 - pm[b]), Math.abs(pr2 - pr[b])));
     pm[b] = pm2;
     pr[b] = pr2;
-    return new Step(step, mTally, sums.logLikelihood, change);
+    return new Step(patterns, mTally, sums.logLikelihood, change);
   }
 }
