@@ -139,7 +139,7 @@ public final class Truth {
    *     row with another number of columns than the header (naming the row)
    */
   public static Truth read(Path file) throws IOException {
-    return read(file, new ProgressLine(line -> {}, Long.MAX_VALUE, 1, (n, s) -> ""));
+    return read(file, ProgressLine.silent());
   }
 
   /** As {@link #read(Path)}, counting the rows read on {@code rows}. */

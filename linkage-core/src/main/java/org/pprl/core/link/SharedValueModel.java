@@ -94,24 +94,8 @@ final class SharedValueModel {
    * @param mStart EM's start for m
    * @param known patterns of pairs known to match (counted as matches), or null
    * @param threads threads for the blocks' EM steps
-   */
-  static Fit estimate(
-      List<Party> parties,
-      FieldGroups groups,
-      int[] levels,
-      double[][] u,
-      double[][] mStart,
-      ComparisonPatterns known,
-      long seed,
-      int threads) {
-    ProgressLine silent = new ProgressLine(line -> {}, Long.MAX_VALUE, 1, (n, s) -> "");
-    return estimate(parties, groups, levels, u, mStart, known, seed, threads, silent);
-  }
-
-  /**
-   * As {@link #estimate(List, FieldGroups, int[], double[][], double[][], ComparisonPatterns, long,
-   * int)}, counting on {@code drawn} each model field whose block is drawn: the blocks are each a
-   * sort of every record's value, seconds at a million records.
+   * @param drawn counts each model field whose block is drawn (the blocks are each a sort of every
+   *     record's value, seconds at a million records)
    */
   static Fit estimate(
       List<Party> parties,

@@ -69,6 +69,11 @@ public final class ProgressLine {
     this.last = start;
   }
 
+  /** A line of one count that is never written, for callers that want no progress. */
+  public static ProgressLine silent() {
+    return new ProgressLine(line -> {}, Long.MAX_VALUE, 1, (done, seconds) -> "");
+  }
+
   /**
    * A line of one count of {@code total}, as {@code "WHAT: N of TOTAL UNIT, T s"}: {@code
    * "comparing fields across extracts: 3,620,864 of 29,601,244 pairs, 5.0 s"}.

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pprl.core.match.ComparisonPatterns;
 import org.pprl.core.match.FellegiSunter;
+import org.pprl.core.match.ProgressLine;
 import org.pprl.fixtures.Agency;
 
 class SharedValueModelTest {
@@ -96,7 +97,8 @@ class SharedValueModelTest {
             groups.startM(Estimation.LEVEL_CUTS.length + 1),
             null,
             1L,
-            2);
+            2,
+            ProgressLine.silent());
     assertNotNull(fit);
     assertEquals(groups.modelFields(), fit.blocks(), "a block for every field with shared values");
     double[][] truth = trueM();
@@ -126,9 +128,11 @@ class SharedValueModelTest {
   void estimate_oneOrThreeThreads_sameFit() {
     double[][] start = groups.startM(Estimation.LEVEL_CUTS.length + 1);
     SharedValueModel.Fit one =
-        SharedValueModel.estimate(parties, groups, levels, u, start, null, 7L, 1);
+        SharedValueModel.estimate(
+            parties, groups, levels, u, start, null, 7L, 1, ProgressLine.silent());
     SharedValueModel.Fit three =
-        SharedValueModel.estimate(parties, groups, levels, u, start, null, 7L, 3);
+        SharedValueModel.estimate(
+            parties, groups, levels, u, start, null, 7L, 3, ProgressLine.silent());
     assertNotNull(one);
     assertEquals(one.pairs(), three.pairs());
     assertEquals(one.iterations(), three.iterations());
@@ -144,7 +148,15 @@ class SharedValueModelTest {
     FieldGroups two = FieldGroups.none(2);
     assertNull(
         SharedValueModel.estimate(
-            parties, two, new int[] {8, 8}, new double[2][8], new double[2][8], null, 1L, 2));
+            parties,
+            two,
+            new int[] {8, 8},
+            new double[2][8],
+            new double[2][8],
+            null,
+            1L,
+            2,
+            ProgressLine.silent()));
     assertNull(
         SharedValueModel.estimate(
             List.of(parties.get(0)),
@@ -154,6 +166,7 @@ class SharedValueModelTest {
             groups.startM(Estimation.LEVEL_CUTS.length + 1),
             null,
             1L,
-            2));
+            2,
+            ProgressLine.silent()));
   }
 }
