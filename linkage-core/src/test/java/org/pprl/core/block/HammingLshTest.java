@@ -218,10 +218,13 @@ class HammingLshTest {
         hits++;
       }
     }
-    // The count of found pairs is binomial at the promised recall or above; four standard
-    // deviations below it fails about once in 30,000 runs by chance.
+    // The count of found pairs is binomial at the true recall or above, and the promised recall is
+    // itself a count over the plan's 600 sampled records with tables of another seed: their
+    // difference has twice a binomial's variance. Four standard deviations of it below the promise
+    // fails about once in 30,000 runs by chance. (Bounded by the count's variance alone, it failed
+    // in CI at 513 found of 600 against a promise of 0.907.)
     double p = plan.recall();
-    double floor = n * p - 4 * Math.sqrt(n * p * (1 - p)) - 1;
+    double floor = n * p - 4 * Math.sqrt(2 * n * p * (1 - p)) - 1;
     assertTrue(hits >= floor, hits + " of " + n + " found, " + plan.describe());
   }
 
