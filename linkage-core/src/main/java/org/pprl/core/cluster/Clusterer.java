@@ -172,7 +172,11 @@ public final class Clusterer {
     return sum / ((double) a.length * b.length);
   }
 
-  private static int find(int[] parent, int x) {
+  /**
+   * The root of x in a union-find forest ({@code parent[r] == r} at a root), halving the path on
+   * the way.
+   */
+  public static int find(int[] parent, int x) {
     while (parent[x] != x) {
       parent[x] = parent[parent[x]];
       x = parent[x];

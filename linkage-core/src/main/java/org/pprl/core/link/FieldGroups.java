@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.pprl.core.cluster.Clusterer;
 import org.pprl.core.match.ComparisonPatterns;
 
 /**
@@ -197,7 +198,7 @@ final class FieldGroups {
       }
       List<Integer> group = new ArrayList<>();
       for (int g = f; g < rawFields; g++) {
-        if (find(parent, g) == find(parent, f)) {
+        if (Clusterer.find(parent, g) == Clusterer.find(parent, f)) {
           group.add(g);
           placed[g] = true;
         }
@@ -213,16 +214,8 @@ final class FieldGroups {
     return new FieldGroups(rawFields, groups.toArray(new int[0][]));
   }
 
-  private static int find(int[] parent, int x) {
-    while (parent[x] != x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  }
-
   private static void union(int[] parent, int a, int b) {
-    parent[find(parent, a)] = find(parent, b);
+    parent[Clusterer.find(parent, a)] = Clusterer.find(parent, b);
   }
 
   /** Whether any fields were grouped. */

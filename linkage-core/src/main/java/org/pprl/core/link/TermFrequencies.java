@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.pprl.core.cluster.Clusterer;
 import org.pprl.core.match.Parallel;
 
 /**
@@ -152,23 +153,15 @@ final class TermFrequencies {
     }
     for (Decided d : decided) {
       for (int k : d.edges) {
-        int x = root(parent, offset[d.a] + LongList.first(d.pairs[k]));
-        int y = root(parent, offset[d.b] + LongList.second(d.pairs[k]));
+        int x = Clusterer.find(parent, offset[d.a] + LongList.first(d.pairs[k]));
+        int y = Clusterer.find(parent, offset[d.b] + LongList.second(d.pairs[k]));
         parent[Math.max(x, y)] = Math.min(x, y);
       }
     }
     for (int r = 0; r < records; r++) {
-      parent[r] = root(parent, r);
+      parent[r] = Clusterer.find(parent, r);
     }
     return parent;
-  }
-
-  private static int root(int[] parent, int x) {
-    while (parent[x] != x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
   }
 
   /** The fields of {@code groups} that are a model field on their own. */
