@@ -563,10 +563,8 @@ public final class HammingLsh {
     }
     int[][] positions = positions(plan, seed);
     boolean same = a == b;
-    long[] sketchA = sketches(a, plan.sketch);
-    long[] sketchB = same ? sketchA : sketches(b, plan.sketch);
-    Join join = new Join(same, maxBucketPairs, sink, sketchA, sketchB, plan.sketchMaxDistance);
-    AtomicInteger next = new AtomicInteger();
+    // The line's clock starts before the sketches are made (1-3 s at a million records), so that
+    // its first line comes at most a few seconds after the stage's own.
     ProgressLine report =
         new ProgressLine(
             progress,
@@ -580,6 +578,10 @@ public final class HammingLsh {
                     positions.length,
                     done[1],
                     seconds));
+    long[] sketchA = sketches(a, plan.sketch);
+    long[] sketchB = same ? sketchA : sketches(b, plan.sketch);
+    Join join = new Join(same, maxBucketPairs, sink, sketchA, sketchB, plan.sketchMaxDistance);
+    AtomicInteger next = new AtomicInteger();
     int workers = Math.min(threads, positions.length);
     List<Callable<long[]>> tasks = new ArrayList<>(workers);
     for (int w = 0; w < workers; w++) {
