@@ -112,9 +112,15 @@ public final class SparkEngine implements LinkEngine {
         spark.sc().addSparkListener(tally);
         String asked = settings.getOrDefault("partitions", conf.get(PARTITIONS, null));
         int partitions = asked != null ? partitions(asked) : 4 * spark.defaultParallelism();
-        result =
-            new Linker(keyed, progress, new SparkCandidates(spark, partitions, compareFields))
-                .link(parties, known);
+        SparkProgress lines =
+            new SparkProgress(spark.statusTracker(), progress, options.progressMillis());
+        try {
+          result =
+              new Linker(keyed, progress, new SparkCandidates(spark, partitions, compareFields))
+                  .link(parties, known);
+        } finally {
+          lines.close();
+        }
       }
       // After stop, which delivers every event still queued to the listener.
       progress.accept(tally.describe());

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -134,6 +135,25 @@ class SparkEngineTest {
     assertSame(expected, found);
     String last = progress.get(progress.size() - 1);
     assertTrue(last.matches("Spark: [0-9,]+ tasks shuffled [0-9,]+\\.\\d MB in [1-9].*"), last);
+  }
+
+  @Test
+  void link_whileStagesRun_writesTheirTasksCountedAndNothingElse() {
+    // Lines come from the timer's thread as well as the linker's.
+    List<String> progress = Collections.synchronizedList(new ArrayList<>());
+    onSpark(parties, options().withProgressMillis(10), progress);
+
+    List<String> stageLines =
+        progress.stream().filter(line -> line.startsWith("Spark: stage")).toList();
+    assertFalse(stageLines.isEmpty(), String.join("\n", progress));
+    String stage = "stage \\d+ [0-9,]+ of [0-9,]+ tasks done, [0-9,]+ running";
+    for (String line : stageLines) {
+      assertTrue(
+          line.matches("Spark: " + stage + "(; " + stage + ")*; \\d+\\.\\d s since Spark started"),
+          line);
+    }
+    // None after the engine stopped Spark: its last line is the tally.
+    assertTrue(progress.get(progress.size() - 1).contains("tasks shuffled"));
   }
 
   @Test
