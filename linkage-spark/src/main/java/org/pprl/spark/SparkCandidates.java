@@ -55,15 +55,20 @@ final class SparkCandidates implements CandidateFinder {
   private final JavaSparkContext spark;
   private final int partitions;
   private final boolean compareFields;
+  private final boolean readOnExecutors;
 
   /**
    * @param compareFields compare the kept pairs' fields on the executors ({@link
    *     CandidateFinder.Found#rawLevels}); false for the Dice method, which has no use for them
+   * @param readOnExecutors let the executors read extracts that were read from files ({@link
+   *     ExtractsOnExecutors}), rather than send them the driver's records
    */
-  SparkCandidates(JavaSparkContext spark, int partitions, boolean compareFields) {
+  SparkCandidates(
+      JavaSparkContext spark, int partitions, boolean compareFields, boolean readOnExecutors) {
     this.spark = spark;
     this.partitions = partitions;
     this.compareFields = compareFields;
+    this.readOnExecutors = readOnExecutors;
   }
 
   /*
@@ -129,19 +134,13 @@ final class SparkCandidates implements CandidateFinder {
 
   @Override
   public Found find(Party a, Party b, boolean same, int nearest, long maxBlockPairs) {
-    List<Keyed> records = keyed(a, 0, compareFields);
-    if (!same) {
-      records.addAll(keyed(b, 1, compareFields));
-    }
+    JavaRDD<Keyed> rdd = records(a, b, same);
     int bits = a.clks().bits();
     FieldRows fieldRows = compareFields ? FieldRows.of(a) : null;
     LongAccumulator compared = spark.sc().longAccumulator("pairs compared");
     LongAccumulator blocked = spark.sc().longAccumulator("pairs blocked");
     LongAccumulator skippedBlocks = spark.sc().longAccumulator("blocks skipped");
     LongAccumulator skippedPairs = spark.sc().longAccumulator("pairs skipped");
-    // The RDD keeps this list until the job is done: the driver holds the records a second time
-    // (docs/spark.md, "100M x 100M": executors reading the extracts is the next step).
-    JavaRDD<Keyed> rdd = spark.parallelize(records, partitions);
     JavaPairRDD<Long, Iterable<Member>> blocks =
         rdd.flatMapToPair(SparkCandidates::underEachBlock).groupByKey(partitions);
     JavaPairRDD<Long, TopK> best =
@@ -183,6 +182,29 @@ final class SparkCandidates implements CandidateFinder {
         skippedBlocks.value(),
         skippedPairs.value(),
         compareFields ? levels : null);
+  }
+
+  /**
+   * The records of both sides: read from their files by the executors where the extracts were read
+   * from files and {@code readOnExecutors}, else sent from the driver, which then holds them a
+   * second time until the job is done.
+   */
+  private JavaRDD<Keyed> records(Party a, Party b, boolean same) {
+    if (readOnExecutors
+        && ExtractsOnExecutors.readable(a)
+        && (same || ExtractsOnExecutors.readable(b))) {
+      List<ExtractsOnExecutors.Source> sources = new ArrayList<>();
+      sources.add(ExtractsOnExecutors.source(a, 0, compareFields));
+      if (!same) {
+        sources.add(ExtractsOnExecutors.source(b, 1, compareFields));
+      }
+      return spark.parallelize(sources, sources.size()).flatMap(ExtractsOnExecutors::read);
+    }
+    List<Keyed> records = keyed(a, 0, compareFields);
+    if (!same) {
+      records.addAll(keyed(b, 1, compareFields));
+    }
+    return spark.parallelize(records, partitions);
   }
 
   /**
@@ -251,6 +273,23 @@ final class SparkCandidates implements CandidateFinder {
    * of every key.
    */
   static List<Keyed> keyed(Party party, int side, boolean fields) {
+    long[][] blocks = blocksByRecord(party);
+    List<Keyed> out = new ArrayList<>(party.size());
+    for (int r = 0; r < party.size(); r++) {
+      out.add(keyed(party, side, fields, blocks, r));
+    }
+    return out;
+  }
+
+  /** Record {@code r} of {@code party} as {@link #keyed(Party, int, boolean)} lists it. */
+  static Keyed keyed(Party party, int side, boolean fields, long[][] blocks, int r) {
+    return new Keyed(
+        new Member(side, r, party.clks().filter(r), fields ? FieldRows.row(party, r) : null),
+        blocks[r]);
+  }
+
+  /** Each record's block of every key ({@link #NO_BLOCK} where it has none), by record. */
+  static long[][] blocksByRecord(Party party) {
     int keys = party.header().blockingKeys().size();
     long[][] blocks = new long[party.size()][keys];
     for (long[] row : blocks) {
@@ -261,14 +300,16 @@ final class SparkCandidates implements CandidateFinder {
         blocks[(int) entry][k] = entry >> 32;
       }
     }
-    List<Keyed> out = new ArrayList<>(party.size());
-    for (int r = 0; r < party.size(); r++) {
-      out.add(
-          new Keyed(
-              new Member(side, r, party.clks().filter(r), fields ? FieldRows.row(party, r) : null),
-              blocks[r]));
-    }
-    return out;
+    return blocks;
+  }
+
+  /**
+   * The block of a key as read from an extract record, as the party's index holds it: the key's
+   * high 32 bits, {@link #NO_BLOCK} where the record has none (or the key is the party's mark of
+   * none).
+   */
+  static long blockOf(boolean present, long key) {
+    return present && key != Long.MIN_VALUE ? key >> 32 : NO_BLOCK;
   }
 
   /** The record under (key number, block) for each key it has. */

@@ -26,12 +26,19 @@ import org.pprl.core.link.Party;
  */
 public final class SparkEngine implements LinkEngine {
   /** The settings this engine reads; any other is refused. */
-  static final Set<String> SETTINGS = Set.of("master", "partitions");
+  static final Set<String> SETTINGS = Set.of("master", "partitions", "read");
 
   private static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
 
   /** The Spark property that sets {@code partitions} under spark-submit ({@code --conf}). */
   static final String PARTITIONS = "spark.pprl.partitions";
+
+  /**
+   * The Spark property that sets {@code read} under spark-submit: {@code executors} (the executors
+   * read the extract files; they must see them at the driver's paths) or {@code driver} (the driver
+   * sends its records in the tasks). Default: executors with a local master, else driver.
+   */
+  static final String READ = "spark.pprl.read";
 
   @Override
   public String name() {
@@ -43,8 +50,11 @@ public final class SparkEngine implements LinkEngine {
    *
    * <p>Settings: {@code master} (default: spark.master as spark-submit sets it, else {@code
    * local[*]}), {@code partitions} of each shuffle (default: spark.pprl.partitions, else 4 × the
-   * default parallelism). Spark's local files (shuffles, spills) go to a new folder under
-   * java.io.tmpdir, removed afterwards, unless spark.local.dir is set.
+   * default parallelism), {@code read}: who reads the records, {@code executors} (from the extract
+   * files, which they must see at the driver's paths) or {@code driver} (sent in the tasks;
+   * default: spark.pprl.read, else executors with a local master and driver otherwise). Spark's
+   * local files (shuffles, spills) go to a new folder under java.io.tmpdir, removed afterwards,
+   * unless spark.local.dir is set.
    */
   @Override
   public Linker.Result link(
@@ -112,11 +122,24 @@ public final class SparkEngine implements LinkEngine {
         spark.sc().addSparkListener(tally);
         String asked = settings.getOrDefault("partitions", conf.get(PARTITIONS, null));
         int partitions = asked != null ? partitions(asked) : 4 * spark.defaultParallelism();
+        String read =
+            settings.getOrDefault(
+                "read",
+                conf.get(
+                    READ, conf.get("spark.master").startsWith("local") ? "executors" : "driver"));
+        if (!read.equals("executors") && !read.equals("driver")) {
+          throw new IllegalArgumentException(
+              "read must be executors or driver, got '" + read + "'");
+        }
         SparkProgress lines =
             new SparkProgress(spark.statusTracker(), progress, options.progressMillis());
         try {
           result =
-              new Linker(keyed, progress, new SparkCandidates(spark, partitions, compareFields))
+              new Linker(
+                      keyed,
+                      progress,
+                      new SparkCandidates(
+                          spark, partitions, compareFields, read.equals("executors")))
                   .link(parties, known);
         } finally {
           lines.close();

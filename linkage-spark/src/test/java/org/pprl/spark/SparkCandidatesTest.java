@@ -56,7 +56,7 @@ class SparkCandidatesTest {
 
   private static void assertLevelsOfTheCore(Party a, Party b, boolean same) {
     CandidateFinder.Found found =
-        new SparkCandidates(spark, 3, true).find(a, b, same, 10, 1_000_000);
+        new SparkCandidates(spark, 3, true, true).find(a, b, same, 10, 1_000_000);
 
     assertNotNull(found.rawLevels());
     // Inside one extract few records share a block: the blocking keys are nearly identifying.
@@ -87,7 +87,7 @@ class SparkCandidatesTest {
   @Test
   void find_withoutComparingFields_givesNoLevels() {
     CandidateFinder.Found found =
-        new SparkCandidates(spark, 3, false)
+        new SparkCandidates(spark, 3, false, true)
             .find(parties.get(0), parties.get(1), false, 10, 1_000_000);
 
     assertNull(found.rawLevels());

@@ -97,12 +97,18 @@ class SparkEngineTest {
 
   private static Linker.Result onSpark(
       List<Party> linked, Linker.Options options, List<String> progress) {
+    return onSpark(linked, options, progress, "executors");
+  }
+
+  /** {@code read}: who reads the records, the executors (from the files) or the driver. */
+  private static Linker.Result onSpark(
+      List<Party> linked, Linker.Options options, List<String> progress, String read) {
     return new SparkEngine()
         .link(
             linked,
             List.of(),
             options,
-            Map.of("master", "local[2]", "partitions", "3"),
+            Map.of("master", "local[2]", "partitions", "3", "read", read),
             progress::add);
   }
 
@@ -135,6 +141,46 @@ class SparkEngineTest {
     assertSame(expected, found);
     String last = progress.get(progress.size() - 1);
     assertTrue(last.matches("Spark: [0-9,]+ tasks shuffled [0-9,]+\\.\\d MB in [1-9].*"), last);
+  }
+
+  @Test
+  void link_recordsSentByTheDriver_equalsTheLinker() {
+    Linker.Result expected = new Linker(options(), s -> {}).link(parties);
+
+    Linker.Result found = onSpark(parties, options(), new ArrayList<>(), "driver");
+
+    assertSame(expected, found);
+  }
+
+  @Test
+  void link_extractReplacedAfterTheDriverReadIt_failsNamingIt(@TempDir Path other)
+      throws Exception {
+    // The same records encoded with two secrets: the same count and header shape, other CLKs.
+    Path csv = dir.resolve("city").resolve(Agency.PUBLIC_ASSISTANCE.fileName());
+    Path schema =
+        Paths.get(System.getProperty("pprl.examples", "../examples"), "agency-schema.json");
+    EngineSchema s =
+        EngineSchema.parse(Files.readAllBytes(schema), Agency.PUBLIC_ASSISTANCE.datePattern());
+    Path first = other.resolve("pa.pprl");
+    Path second = other.resolve("pa-other-secret.pprl");
+    String id = Agency.PUBLIC_ASSISTANCE.id();
+    CsvEncoding.encode(
+        new RecordEncoder(s, "one".getBytes(StandardCharsets.UTF_8)), csv, first, id, null);
+    CsvEncoding.encode(
+        new RecordEncoder(s, "two".getBytes(StandardCharsets.UTF_8)), csv, second, id, null);
+    Party read = Party.load(first, id);
+    Files.copy(second, first, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    Exception e =
+        assertThrows(Exception.class, () -> onSpark(List.of(read), options(), new ArrayList<>()));
+
+    String messages = "";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      messages += t.getMessage() + "\n";
+    }
+    assertTrue(
+        messages.contains("extract pa.pprl changed since the driver read it (its records)"),
+        messages);
   }
 
   @Test

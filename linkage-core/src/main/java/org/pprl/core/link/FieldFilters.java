@@ -169,6 +169,42 @@ final class FieldFilters {
   }
 
   /** Appends records one by one; each filter is validated and copied. */
+  /**
+   * One record's row, as {@link #row} gives it, from its filters ({@code filters[f]} for field f,
+   * of {@code bits[f]} bits): for readers that build rows one record at a time.
+   *
+   * @throws IllegalArgumentException if a filter's length or tail bits are wrong, naming the field
+   */
+  static long[] rowOf(int[] bits, long[][] filters) {
+    int[] offset = offsets(bits);
+    long[] row = new long[offset[bits.length] + (bits.length + 1) / 2];
+    put(bits, offset, filters, row, 0, 0);
+    return row;
+  }
+
+  /**
+   * Writes record {@code record}'s filters and their popcounts into {@code words} from {@code base}
+   * ({@code offset}: where each field's words start in a row).
+   */
+  private static void put(
+      int[] bits, int[] offset, long[][] filters, long[] words, int base, int record) {
+    if (filters.length != bits.length) {
+      throw new IllegalArgumentException(
+          "record " + record + ": " + filters.length + " field filters, not " + bits.length);
+    }
+    for (int f = 0; f < bits.length; f++) {
+      try {
+        BitFilters.checkTail(filters[f], bits[f]);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "record " + record + ", field filter " + f + ": " + e.getMessage(), e);
+      }
+      System.arraycopy(filters[f], 0, words, base + offset[f], offset[f + 1] - offset[f]);
+      long popcount = BitFilters.popcount(filters[f]);
+      words[base + offset[bits.length] + (f >>> 1)] |= popcount << ((f & 1) << 5);
+    }
+  }
+
   static final class Builder {
     private final int[] bits;
     private final int[] offset;
@@ -190,25 +226,10 @@ final class FieldFilters {
      *     record and field
      */
     Builder add(long[][] filters) {
-      if (filters.length != bits.length) {
-        throw new IllegalArgumentException(
-            "record " + size + ": " + filters.length + " field filters, not " + bits.length);
-      }
       if ((long) (size + 1) * stride > words.length) {
         words = Arrays.copyOf(words, Math.multiplyExact(Math.multiplyExact(size, 2), stride));
       }
-      int base = size * stride;
-      for (int f = 0; f < bits.length; f++) {
-        try {
-          BitFilters.checkTail(filters[f], bits[f]);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              "record " + size + ", field filter " + f + ": " + e.getMessage(), e);
-        }
-        System.arraycopy(filters[f], 0, words, base + offset[f], offset[f + 1] - offset[f]);
-        long popcount = BitFilters.popcount(filters[f]);
-        words[base + offset[bits.length] + (f >>> 1)] |= popcount << ((f & 1) << 5);
-      }
+      put(bits, offset, filters, words, size * stride, size);
       size++;
       return this;
     }

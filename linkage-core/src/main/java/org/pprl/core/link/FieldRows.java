@@ -59,6 +59,15 @@ public final class FieldRows implements Serializable {
     return party.fields().row(r);
   }
 
+  /**
+   * The row of a record read from an extract whose field filters have {@code bits} bits, from its
+   * filters ({@link org.pprl.core.extract.ExtractRecord#fieldFilter}): the row {@link #row(Party,
+   * int)} gives for the same record of a party read from that extract.
+   */
+  public static long[] row(int[] bits, long[][] filters) {
+    return FieldFilters.rowOf(bits, filters);
+  }
+
   /** Records gathered from their rows, in this order, to compare with {@link #rawLevels}. */
   public Block block(List<long[]> rows) {
     return new Block(FieldFilters.ofRows(bits, rows));

@@ -37,19 +37,24 @@ public final class Party {
   /** {@link #blockIndex} of each key; the keys themselves are not kept. */
   private final long[][] blockIndex;
 
+  /** The file the records were read from, in its order; null for a party built in memory. */
+  private final Path source;
+
   private Party(
       String name,
       ExtractHeader header,
       RecordIds ids,
       FilterMatrix clks,
       FieldFilters fields,
-      long[][] blockIndex) {
+      long[][] blockIndex,
+      Path source) {
     this.name = name;
     this.header = header;
     this.ids = ids;
     this.clks = clks;
     this.fields = fields;
     this.blockIndex = blockIndex;
+    this.source = source;
   }
 
   /**
@@ -69,7 +74,7 @@ public final class Party {
       assert keys[k].length == ids.size();
       index[k] = indexInPlace(keys[k]);
     }
-    return new Party(name, header, ids, clks, fields, index);
+    return new Party(name, header, ids, clks, fields, index, null);
   }
 
   /**
@@ -160,7 +165,8 @@ public final class Party {
           keys[k] = Arrays.copyOf(keys[k], ids.size());
         }
       }
-      return withKeys(name, header, ids.build(), clk.build(), fields.build(), keys);
+      Party p = withKeys(name, header, ids.build(), clk.build(), fields.build(), keys);
+      return new Party(name, header, p.ids, p.clks, p.fields, p.blockIndex, file.toAbsolutePath());
     }
   }
 
@@ -211,12 +217,21 @@ public final class Party {
       }
     }
     long[][] noKeys = new long[header.blockingKeys().size()][0];
-    return new Party(name, header, RecordIds.of(ids), clks, FieldFilters.of(fields), noKeys);
+    return new Party(name, header, RecordIds.of(ids), clks, FieldFilters.of(fields), noKeys, null);
   }
 
   /** The same records under another name (sharing the arrays). */
   public Party renamed(String newName) {
-    return new Party(newName, header, ids, clks, fields, blockIndex);
+    return new Party(newName, header, ids, clks, fields, blockIndex, source);
+  }
+
+  /**
+   * The extract file these records were read from, whole and in its order (record {@code r} is the
+   * file's {@code r}-th), so that other readers can read them again; empty for a party built in
+   * memory.
+   */
+  public java.util.Optional<Path> source() {
+    return java.util.Optional.ofNullable(source);
   }
 
   public String name() {

@@ -1,0 +1,189 @@
+package org.pprl.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.pprl.core.extract.ExtractHeader;
+import org.pprl.core.extract.ExtractReader;
+import org.pprl.core.extract.ExtractRecord;
+import org.pprl.core.link.FieldRows;
+import org.pprl.core.link.Party;
+
+/**
+ * The records of an extract read on an executor from the extract's file, where the driver would
+ * otherwise send every record it holds inside the tasks (at 3M records a side, tasks of 220-420 MB,
+ * and a second copy of the records on the driver until the job ends).
+ *
+ * <p>The executor reads the file the driver read, whole (the reader checks its trailer's count and
+ * digest), and builds each record as {@link SparkCandidates#keyed} builds it from the party. The
+ * file must not change in between: each side carries a checksum of what the driver holds (record
+ * numbers, CLKs, field rows, blocks), the executor computes the same over what it read, and a
+ * difference fails the job naming the file. The file must be at the same path for every executor:
+ * one machine, or a filesystem every executor mounts there.
+ */
+final class ExtractsOnExecutors {
+  private ExtractsOnExecutors() {}
+
+  /** One extract for an executor to read. */
+  static final class Source implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final String path;
+    final int side;
+    final int records;
+    final int clkBits;
+    final int keys;
+
+    /** Field filters' bits, or null when the fields are not compared (nor sent). */
+    final int[] fieldBits;
+
+    final long checksum;
+
+    private Source(Party party, int side, boolean fields) {
+      this.path = party.source().orElseThrow().toString();
+      this.side = side;
+      this.records = party.size();
+      this.clkBits = party.header().clkBits();
+      this.keys = party.header().blockingKeys().size();
+      this.fieldBits = fields ? bits(party.header()) : null;
+      long[][] blocks = SparkCandidates.blocksByRecord(party);
+      long sum = 0;
+      for (int r = 0; r < party.size(); r++) {
+        sum = mix(sum, SparkCandidates.keyed(party, side, fields, blocks, r));
+      }
+      this.checksum = sum;
+    }
+  }
+
+  /** Whether the party can be read again by the executors: it was read whole from a file. */
+  static boolean readable(Party party) {
+    return party.source().isPresent();
+  }
+
+  /** The party as a source for the executors (the driver's checksum taken from its arrays). */
+  static Source source(Party party, int side, boolean fields) {
+    return new Source(party, side, fields);
+  }
+
+  /**
+   * The records of {@code source}'s file, numbered in file order, built lazily as the task consumes
+   * them; the reader is closed at the end or when the task ends.
+   */
+  static Iterator<SparkCandidates.Keyed> read(Source source) throws IOException {
+    Path file = Paths.get(source.path);
+    ExtractReader reader = ExtractReader.open(file);
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener(
+          (TaskContext done) -> {
+            try {
+              reader.close();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    }
+    ExtractHeader header = reader.header();
+    if (header.clkBits() != source.clkBits
+        || header.blockingKeys().size() != source.keys
+        || (source.fieldBits != null && !Arrays.equals(bits(header), source.fieldBits))) {
+      reader.close();
+      throw changed(file, "its header");
+    }
+    ExtractRecord record = reader.newRecord();
+    long[][] filters = new long[header.fieldFilters().size()][];
+    return new Iterator<>() {
+      private int next;
+      private boolean ready;
+      private boolean more;
+      private long sum;
+
+      @Override
+      public boolean hasNext() {
+        if (!ready) {
+          try {
+            more = reader.next(record);
+          } catch (IOException e) {
+            throw new UncheckedIOException(file.getFileName() + ": " + e.getMessage(), e);
+          }
+          ready = true;
+          if (!more) {
+            if (next != source.records) {
+              throw changed(file, next + " records where the driver read " + source.records);
+            }
+            if (sum != source.checksum) {
+              throw changed(file, "its records");
+            }
+          }
+        }
+        return more;
+      }
+
+      @Override
+      public SparkCandidates.Keyed next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        ready = false;
+        if (next == source.records) {
+          throw changed(file, "more records than the driver read");
+        }
+        long[] row = null;
+        if (source.fieldBits != null) {
+          for (int f = 0; f < filters.length; f++) {
+            filters[f] = record.fieldFilter(f);
+          }
+          row = FieldRows.row(source.fieldBits, filters);
+        }
+        long[] blocks = new long[source.keys];
+        for (int k = 0; k < blocks.length; k++) {
+          blocks[k] = SparkCandidates.blockOf(record.hasBlockingKey(k), record.blockingKey(k));
+        }
+        SparkCandidates.Keyed keyed =
+            new SparkCandidates.Keyed(
+                new SparkCandidates.Member(source.side, next++, record.clk().clone(), row), blocks);
+        sum = mix(sum, keyed);
+        return keyed;
+      }
+    };
+  }
+
+  private static int[] bits(ExtractHeader header) {
+    return header.fieldFilters().stream().mapToInt(ExtractHeader.FieldFilter::bits).toArray();
+  }
+
+  private static IllegalStateException changed(Path file, String what) {
+    return new IllegalStateException(
+        "extract "
+            + file.getFileName()
+            + " changed since the driver read it ("
+            + what
+            + "); run the link again");
+  }
+
+  /**
+   * {@code sum} with one record added, in order: a 64-bit mix of its number, CLK, field row and
+   * blocks. A guard against a file replaced between two reads, not a digest against forgery.
+   */
+  static long mix(long sum, SparkCandidates.Keyed keyed) {
+    long h = sum * 0x9E3779B97F4A7C15L + keyed.member().record();
+    h = words(h, keyed.member().clk());
+    if (keyed.member().fields() != null) {
+      h = words(h, keyed.member().fields());
+    }
+    return words(h, keyed.blocks());
+  }
+
+  private static long words(long h, long[] words) {
+    for (long w : words) {
+      h = (h ^ w) * 0xBF58476D1CE4E5B9L;
+      h ^= h >>> 31;
+    }
+    return h;
+  }
+}
