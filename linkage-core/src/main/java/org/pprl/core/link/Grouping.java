@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.pprl.core.cluster.Clusterer;
 import org.pprl.core.cluster.Clusters;
 import org.pprl.core.cluster.Edges;
@@ -16,10 +17,16 @@ final class Grouping {
    * Entities over all records (numbered party by party from {@code offset}): the links on their own
    * are the edges, and groups join by average linkage on the decisions' margins, a model's with the
    * values its pairs share weighed by how common they are ({@link TermFrequencies}); with {@code
-   * --one-to-one} and several parties, at most one record of each party in an entity.
+   * --one-to-one} and several parties, at most one record of each party in an entity. Each of its
+   * two steps is named to {@code steps} as it starts.
    */
   static Clusters cluster(
-      List<Party> parties, int[] offset, List<Decided> decided, boolean oneToOne, int threads) {
+      List<Party> parties,
+      int[] offset,
+      List<Decided> decided,
+      boolean oneToOne,
+      int threads,
+      Consumer<String> steps) {
     int records = offset[parties.size()];
     int edges = 0;
     for (Decided d : decided) {
@@ -45,8 +52,12 @@ final class Grouping {
       }
     }
     // Term frequencies weigh the pairs between groups of a model's decisions (not Dice's).
+    boolean model = decided.stream().anyMatch(d -> d instanceof Decided.Model);
+    if (model) {
+      steps.accept("clustering: counting the values that groups of linked records share");
+    }
     TermFrequencies tf =
-        decided.stream().anyMatch(d -> d instanceof Decided.Model)
+        model
             ? TermFrequencies.of(
                 parties, offset, TermFrequencies.groupsOf(records, offset, decided), threads)
             : null;
@@ -76,6 +87,9 @@ final class Grouping {
           double m = d.margin(parties.get(px), x - offset[px], parties.get(py), y - offset[py]);
           return lone[px][py] == null ? m : m + tf.adjustment(lone[px][py], x, y);
         };
+    steps.accept(
+        String.format(
+            Locale.ROOT, "clustering: joining groups along %,d links (average linkage)", n));
     return Clusterer.cluster(Edges.of(xs, ys, margins), records, extractOf, margin);
   }
 

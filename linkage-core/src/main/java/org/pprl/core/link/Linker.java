@@ -531,7 +531,8 @@ public final class Linker {
     progress.accept("clustering");
     int[] offset = Grouping.offsets(parties);
     Clusters clusters =
-        Grouping.cluster(parties, offset, decided, options.oneToOne(), options.threads());
+        Grouping.cluster(parties, offset, decided, options.oneToOne(), options.threads(), progress);
+    progress.accept("listing the pairs of records inside the entities");
     List<Link> links = Grouping.linksOf(parties, offset, clusters, decided);
     int largest = 0;
     int linked = 0;

@@ -83,7 +83,7 @@ class GroupingTest {
   @Test
   void linksOf_listsEveryPairInsideAnEntity_inPartyPairThenRecordOrder_withItsScore() {
     int[] offset = Grouping.offsets(parties);
-    Clusters clusters = Grouping.cluster(parties, offset, decisions(), false, 1);
+    Clusters clusters = Grouping.cluster(parties, offset, decisions(), false, 1, s -> {});
 
     // Records a0 a1 a2 b0 b1: {a0, a1, b0}, {a2}, {b1}.
     assertArrayEquals(new int[] {0, 0, 1, 0, 2}, clusters.clusterOf());
@@ -99,7 +99,7 @@ class GroupingTest {
   @Test
   void cluster_oneToOne_keepsOneRecordOfEachExtractInAnEntity() {
     int[] offset = Grouping.offsets(parties);
-    Clusters clusters = Grouping.cluster(parties, offset, decisions(), true, 2);
+    Clusters clusters = Grouping.cluster(parties, offset, decisions(), true, 2, s -> {});
 
     // a0-b0 is the strongest link; a1 cannot join a0 under the constraint.
     assertArrayEquals(new int[] {0, 1, 2, 0, 3}, clusters.clusterOf());

@@ -84,7 +84,7 @@ class TermFrequenciesTest {
     d.edges = Decided.atOrAbove(d, null);
     assertEquals(pairs.length, d.edges.length);
 
-    int[] clusterOf = Grouping.cluster(parties, offset, List.of(d), false, 1).clusterOf();
+    int[] clusterOf = Grouping.cluster(parties, offset, List.of(d), false, 1, s -> {}).clusterOf();
 
     assertEquals(clusterOf[0], clusterOf[1]);
     assertEquals(true, clusterOf[2] != clusterOf[0], "a common value shared: kept apart");
