@@ -168,7 +168,6 @@ final class FieldFilters {
     return h;
   }
 
-  /** Appends records one by one; each filter is validated and copied. */
   /**
    * One record's row, as {@link #row} gives it, from its filters ({@code filters[f]} for field f,
    * of {@code bits[f]} bits): for readers that build rows one record at a time.
@@ -205,6 +204,7 @@ final class FieldFilters {
     }
   }
 
+  /** Appends records one by one; each filter is validated and copied. */
   static final class Builder {
     private final int[] bits;
     private final int[] offset;
