@@ -303,7 +303,7 @@ final class Decisions {
     Inside(Estimation.Stage inside, Estimation.Stage across) {
       FlatPatterns patterns = inside.flat;
       patternOf = inside.patternOf;
-      weight = patterns.sums(patterns.weights(across.twoClass.m(), across.twoClass.u()), 0);
+      weight = patterns.weights(across.twoClass.m(), across.twoClass.u());
       duplicate = new double[patternOf.size()][];
       for (int i = 0; i < duplicate.length; i++) {
         RelatedClassModel model =

@@ -238,7 +238,7 @@ final class Estimation {
               log2(model.m()[f][top] / model.u()[f][top]),
               log2(model.m()[f][none] / model.u()[f][none])));
     }
-    stage.patternWeight = stage.flat.sums(stage.flat.weights(model.m(), model.u()), 0);
+    stage.patternWeight = stage.flat.weights(model.m(), model.u());
     // The three-class model across: it counts matches where most records have no partner
     // (NullThreshold), and its duplicate class is the m inside extracts. The two-class m is not:
     // where matches are a small share of the candidates its "match" class takes in look-alikes

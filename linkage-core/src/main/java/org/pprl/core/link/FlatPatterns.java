@@ -77,20 +77,23 @@ final class FlatPatterns {
     return out;
   }
 
-  /** log2 of {@code m[f][l] / u[f][l]} in cells, a two-class model's weight of each level. */
+  /**
+   * Each pattern's match weight under a two-class model: the sum over its fields of log2 {@code
+   * m[f][l] / u[f][l]} (a missing field adds nothing).
+   */
   double[] weights(double[][] m, double[][] u) {
-    double[] out = new double[cells()];
+    double[] levelWeights = new double[cells()];
     for (int f = 0; f < fields; f++) {
       for (int l = 0; l < m[f].length; l++) {
-        out[first[f] + l] = Math.log(m[f][l] / u[f][l]) / Math.log(2);
+        levelWeights[first[f] + l] = Math.log(m[f][l] / u[f][l]) / Math.log(2);
       }
     }
-    return out;
+    return sums(levelWeights, 0);
   }
 
   /**
    * Each pattern's {@code start} plus its cells' values, added field by field: with {@link #logs} a
-   * log-likelihood, with {@link #weights} a match weight.
+   * log-likelihood.
    */
   double[] sums(double[] cells, double start) {
     double[] out = new double[size];

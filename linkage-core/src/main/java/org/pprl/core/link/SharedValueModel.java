@@ -352,7 +352,6 @@ final class SharedValueModel {
     double[][] m = FellegiSunter.normalised(mStart, M_FLOOR);
     int count = blocks.size();
     FlatPatterns[] flat = new FlatPatterns[count];
-    long[] blockPairs = new long[count];
     double[][][] r = new double[count][][];
     double[] pm = new double[count];
     double[] pr = new double[count];
@@ -363,7 +362,6 @@ final class SharedValueModel {
       pm[b] = 0.01;
       pr[b] = 0.1;
       flat[b] = new FlatPatterns(blocks.get(b));
-      blockPairs[b] = blocks.get(b).pairs();
     }
     double[] logU = flat[0].logs(u);
     double previous = Double.NEGATIVE_INFINITY;
@@ -385,18 +383,7 @@ final class SharedValueModel {
         List<Callable<Step>> tasks = new ArrayList<>();
         for (int b = 0; b < count; b++) {
           int block = b;
-          tasks.add(
-              () ->
-                  step(
-                      flat[block],
-                      blocks.get(block),
-                      blockPairs[block],
-                      logM,
-                      logU,
-                      r,
-                      pm,
-                      pr,
-                      block));
+          tasks.add(() -> step(flat[block], blocks.get(block), logM, logU, r, pm, pr, block));
         }
         List<Step> results =
             pool == null
@@ -441,7 +428,6 @@ final class SharedValueModel {
   private static Step step(
       FlatPatterns patterns,
       ComparisonPatterns block,
-      long blockPairs,
       double[] logM,
       double[] logU,
       double[][][] r,
@@ -457,8 +443,9 @@ final class SharedValueModel {
     double[][] r2 = FellegiSunter.normalised(rSums, FLOOR);
     double change = FellegiSunter.maxChange(r[b], r2);
     r[b] = r2;
-    double pm2 = Math.max(FLOOR, sums.duplicates / blockPairs);
-    double pr2 = Math.max(FLOOR, Math.min(1 - pm2 - FLOOR, sums.related / blockPairs));
+    // sums.pairs is the block's pairs, a whole number and exact as a double.
+    double pm2 = Math.max(FLOOR, sums.duplicates / sums.pairs);
+    double pr2 = Math.max(FLOOR, Math.min(1 - pm2 - FLOOR, sums.related / sums.pairs));
     change = Math.max(change, Math.max(Math.abs(pm2 - pm[b]), Math.abs(pr2 - pr[b])));
     pm[b] = pm2;
     pr[b] = pr2;
