@@ -474,17 +474,11 @@ final class LinkCommand implements Callable<Integer> {
     Truth known =
         Truth.read(
             truth,
-            new ProgressLine(
+            ProgressLine.counting(
                 steps,
                 ProgressLine.EVERY_MILLIS,
-                1,
-                (rows, seconds) ->
-                    String.format(
-                        Locale.ROOT,
-                        "reading the truth %s: %,d rows, %.1f s",
-                        truth.getFileName(),
-                        rows[0],
-                        seconds)));
+                "reading the truth " + truth.getFileName(),
+                "rows"));
     steps.accept("counting the true pairs among the candidates");
     // Each record's entity, looked up once per record rather than twice per candidate.
     int[][] entityOf = new int[parties.size()][];

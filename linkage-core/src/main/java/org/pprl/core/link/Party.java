@@ -7,7 +7,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.pprl.core.bits.BitFilters;
@@ -109,17 +108,7 @@ public final class Party {
   public static Party load(Path file, String name, Consumer<String> progress, long progressMillis)
       throws IOException {
     ProgressLine read =
-        new ProgressLine(
-            progress,
-            progressMillis,
-            1,
-            (done, seconds) ->
-                String.format(
-                    Locale.ROOT,
-                    "reading %s: %,d records, %.1f s",
-                    file.getFileName(),
-                    done[0],
-                    seconds));
+        ProgressLine.counting(progress, progressMillis, "reading " + file.getFileName(), "records");
     try (ExtractReader reader = ExtractReader.open(file)) {
       ExtractHeader header = reader.header();
       int fieldCount = header.fieldFilters().size();

@@ -89,6 +89,20 @@ public final class ProgressLine {
                 Locale.ROOT, "%s: %,d of %,d %s, %.1f s", what, done[0], total, unit, seconds));
   }
 
+  /**
+   * A line of one count whose total is not known ahead, as {@code "WHAT: N UNIT, T s"}: {@code
+   * "reading public_assistance.pprl: 720,896 records, 15.2 s"}.
+   */
+  public static ProgressLine counting(
+      Consumer<String> out, long everyMillis, String what, String unit) {
+    return new ProgressLine(
+        out,
+        everyMillis,
+        1,
+        (done, seconds) ->
+            String.format(Locale.ROOT, "%s: %,d %s, %.1f s", what, done[0], unit, seconds));
+  }
+
   /** Adds {@code n} to the first count, then writes a line if it is time. */
   public void add(long n) {
     done.addAndGet(0, n);
