@@ -2,14 +2,18 @@ package org.pprl.spark;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.pprl.core.link.CandidateFinder;
 import org.pprl.core.link.FieldRows;
@@ -30,12 +34,14 @@ final class SparkCandidates implements CandidateFinder {
    *    so what Spark holds in memory, shuffle files and spills is the extract's encodings and
    *    numbers only. (The field filters stay home with the Dice method, which does not use them.)
    * 2. Blocking: each record is keyed by (blocking key number, block) for every key it has, the
-   *    block being the key's high 32 bits as in the core's index; groupByKey gathers each block.
+   *    block being the key's high 32 bits as in the core's index; a shuffle by key, and each
+   *    partition's members gathered block by block (blocksOf).
    *    A block pairing more than maxBlockPairs records is skipped and counted (inside one party a
    *    block of n records counts n × n), as CandidateSearch.join does.
    * 3. Scoring: a task scores its blocks' pairs by FilterMatrix.dice, the core's kernel, and keeps
    *    each record's k best in a TopK per record for the whole partition (a map-side combine that
-   *    allocates nothing per pair); reduceByKey merges a record's lists from all partitions.
+   *    allocates nothing per pair); a shuffle without a map-side combine (the task's lists are one
+   *    per record already) merges a record's lists from all partitions.
    * 4. Field comparison: a pair that either record's list may keep (TopK.admits) has its fields
    *    compared where it is scored, with the core's own comparison (FieldRows, which is
    *    Estimation's), and its raw field levels, packed in one long, travel with it in the lists.
@@ -56,6 +62,10 @@ final class SparkCandidates implements CandidateFinder {
   private final int partitions;
   private final boolean compareFields;
   private final boolean readOnExecutors;
+  private final long fetchPairs;
+
+  /** The largest partition of the blocks' shuffle gathered so far: {members, bytes of arrays}. */
+  private long[] largestGathered = {0, 0};
 
   /**
    * @param compareFields compare the kept pairs' fields on the executors ({@link
@@ -65,6 +75,19 @@ final class SparkCandidates implements CandidateFinder {
    */
   SparkCandidates(
       JavaSparkContext spark, int partitions, boolean compareFields, boolean readOnExecutors) {
+    this(spark, partitions, compareFields, readOnExecutors, FETCH_PAIRS);
+  }
+
+  /**
+   * As above, fetching at most {@code fetchPairs} sorted pairs a job (unless a partition has more).
+   */
+  SparkCandidates(
+      JavaSparkContext spark,
+      int partitions,
+      boolean compareFields,
+      boolean readOnExecutors,
+      long fetchPairs) {
+    this.fetchPairs = fetchPairs;
     this.spark = spark;
     this.partitions = partitions;
     this.compareFields = compareFields;
@@ -132,6 +155,9 @@ final class SparkCandidates implements CandidateFinder {
 
   static final long NO_BLOCK = Long.MIN_VALUE;
 
+  /** Sorted pairs the driver fetches in one job, at most (unless one partition holds more). */
+  static final long FETCH_PAIRS = 1 << 24;
+
   @Override
   public Found find(Party a, Party b, boolean same, int nearest, long maxBlockPairs) {
     JavaRDD<Keyed> rdd = records(a, b, same);
@@ -141,15 +167,17 @@ final class SparkCandidates implements CandidateFinder {
     LongAccumulator blocked = spark.sc().longAccumulator("pairs blocked");
     LongAccumulator skippedBlocks = spark.sc().longAccumulator("blocks skipped");
     LongAccumulator skippedPairs = spark.sc().longAccumulator("pairs skipped");
-    JavaPairRDD<Long, Iterable<Member>> blocks =
-        rdd.flatMapToPair(SparkCandidates::underEachBlock).groupByKey(partitions);
+    CollectionAccumulator<long[]> gathered = spark.sc().collectionAccumulator("gathered");
     JavaPairRDD<Long, TopK> best =
-        blocks
+        rdd.flatMapToPair(SparkCandidates::underEachBlock)
+            .partitionBy(new HashPartitioner(partitions))
             .mapPartitionsToPair(
-                groups -> {
+                partition -> {
                   Scorer scorer = new Scorer(bits, fieldRows, same, nearest, maxBlockPairs);
+                  Gathered groups = blocksOf(partition);
+                  gathered.add(new long[] {groups.members, groups.bytes});
                   while (groups.hasNext()) {
-                    scorer.block(groups.next()._2());
+                    scorer.block(groups.next());
                   }
                   compared.add(scorer.compared);
                   blocked.add(scorer.blocked);
@@ -157,23 +185,60 @@ final class SparkCandidates implements CandidateFinder {
                   skippedPairs.add(scorer.skippedPairs);
                   return scorer.lists();
                 })
-            .reduceByKey(TopK::merge, partitions);
-    List<long[][]> parts =
+            // No combining before the shuffle: a task's scorer holds one list per record already,
+            // and Spark's map-side combine sorted and merged them again (a quarter of the CPU).
+            .combineByKey(
+                list -> list,
+                TopK::merge,
+                TopK::merge,
+                new HashPartitioner(partitions),
+                false,
+                null);
+    // The sorted pairs are kept on the executors' disks while the driver first learns their count,
+    // then fetches them a few partitions at a time into arrays of that size: one copy of the
+    // candidates on the driver, where collecting them all at once held two.
+    JavaRDD<long[][]> sorted =
         best.mapPartitionsToPair(lists -> pairs(lists, same))
-            .repartitionAndSortWithinPartitions(new ByFirst(partitions, a.size()))
-            .mapPartitions(SparkCandidates::distinct)
-            .collect();
-    long total = 0;
-    for (long[][] part : parts) {
-      total += part[0].length;
+            .partitionBy(new ByFirst(partitions, a.size()))
+            .mapPartitions(SparkCandidates::sortedDistinct)
+            .persist(StorageLevel.DISK_ONLY());
+    long[] pairs;
+    long[] levels;
+    try {
+      List<Long> sizes = sorted.map(part -> (long) part[0].length).collect();
+      long total = 0;
+      for (long size : sizes) {
+        total += size;
+      }
+      pairs = new long[Math.toIntExact(total)];
+      levels = compareFields ? new long[pairs.length] : null;
+      int at = 0;
+      for (int from = 0; from < sizes.size(); ) {
+        int to = from;
+        long batch = 0;
+        while (to < sizes.size() && (to == from || batch + sizes.get(to) <= fetchPairs)) {
+          batch += sizes.get(to++);
+        }
+        List<long[][]>[] fetched =
+            sorted.collectPartitions(java.util.stream.IntStream.range(from, to).toArray());
+        for (List<long[][]> partition : fetched) {
+          for (long[][] part : partition) {
+            System.arraycopy(part[0], 0, pairs, at, part[0].length);
+            if (levels != null) {
+              System.arraycopy(part[1], 0, levels, at, part[1].length);
+            }
+            at += part[0].length;
+          }
+        }
+        from = to;
+      }
+    } finally {
+      sorted.unpersist(true);
     }
-    long[] pairs = new long[Math.toIntExact(total)];
-    long[] levels = new long[pairs.length];
-    int at = 0;
-    for (long[][] part : parts) {
-      System.arraycopy(part[0], 0, pairs, at, part[0].length);
-      System.arraycopy(part[1], 0, levels, at, part[1].length);
-      at += part[0].length;
+    for (long[] task : gathered.value()) {
+      if (task[1] > largestGathered[1]) {
+        largestGathered = task;
+      }
     }
     return new Found(
         pairs,
@@ -181,7 +246,7 @@ final class SparkCandidates implements CandidateFinder {
         blocked.value(),
         skippedBlocks.value(),
         skippedPairs.value(),
-        compareFields ? levels : null);
+        levels);
   }
 
   /**
@@ -205,6 +270,102 @@ final class SparkCandidates implements CandidateFinder {
       records.addAll(keyed(b, 1, compareFields));
     }
     return spark.parallelize(records, partitions);
+  }
+
+  /**
+   * One partition's blocks, each the list of its members, and what the partition holds: Spark does
+   * not count it in a task's execution memory, and cannot spill it, so a partition must fit in the
+   * executor's heap ({@code spark.pprl.partitions} makes them smaller).
+   */
+  abstract static class Gathered implements Iterator<List<Member>> {
+    /** The members (a record under one of its blocks) gathered. */
+    final long members;
+
+    /** The bytes of their CLKs' and field filters' arrays. */
+    final long bytes;
+
+    Gathered(long members, long bytes) {
+      this.members = members;
+      this.bytes = bytes;
+    }
+  }
+
+  /**
+   * The largest partition of the blocks' shuffle in the searches so far, as a line for the run's
+   * progress.
+   */
+  String describeGathered() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "Spark: the largest partition of blocks gathered %,d records under their blocks (%,.1f MB"
+            + " of filters), outside Spark's execution memory",
+        largestGathered[0],
+        largestGathered[1] / 1e6);
+  }
+
+  /**
+   * The blocks of one partition of the blocks' shuffle, each the list of its members, gathered on
+   * primitive arrays: the partition's distinct keys sorted once, each member's block found among
+   * them by binary search, and the members laid out block by block. (Spark's groupByKey built a
+   * hash map of growing buffers, estimating its size as it went: a tenth of the run's CPU at a
+   * million records a side.) Members keep their order of arrival inside a block.
+   */
+  static Gathered blocksOf(Iterator<Tuple2<Long, Member>> partition) {
+    List<Member> arrived = new ArrayList<>();
+    LongArray keys = new LongArray();
+    long bytes = 0;
+    while (partition.hasNext()) {
+      Tuple2<Long, Member> next = partition.next();
+      keys.add(next._1());
+      arrived.add(next._2());
+      bytes += 8L * next._2().clk().length;
+      bytes += next._2().fields() == null ? 0 : 8L * next._2().fields().length;
+    }
+    long[] keyOf = keys.toArray();
+    long[] distinct = keyOf.clone();
+    Arrays.sort(distinct);
+    int blocks = 0;
+    for (int k = 0; k < distinct.length; k++) {
+      if (k == 0 || distinct[k] != distinct[blocks - 1]) {
+        distinct[blocks++] = distinct[k];
+      }
+    }
+    int[] start = new int[blocks + 1];
+    int[] blockOf = new int[keyOf.length];
+    for (int m = 0; m < keyOf.length; m++) {
+      blockOf[m] = Arrays.binarySearch(distinct, 0, blocks, keyOf[m]);
+      start[blockOf[m] + 1]++;
+    }
+    for (int g = 1; g <= blocks; g++) {
+      start[g] += start[g - 1];
+    }
+    int[] fill = Arrays.copyOf(start, blocks);
+    int[] order = new int[keyOf.length];
+    for (int m = 0; m < keyOf.length; m++) {
+      order[fill[blockOf[m]]++] = m;
+    }
+    int count = blocks;
+    return new Gathered(arrived.size(), bytes) {
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        return next < count;
+      }
+
+      @Override
+      public List<Member> next() {
+        if (next >= count) {
+          throw new java.util.NoSuchElementException();
+        }
+        List<Member> block = new ArrayList<>(start[next + 1] - start[next]);
+        for (int o = start[next]; o < start[next + 1]; o++) {
+          block.add(arrived.get(order[o]));
+        }
+        next++;
+        return block;
+      }
+    };
   }
 
   /**
@@ -234,21 +395,89 @@ final class SparkCandidates implements CandidateFinder {
     }
   }
 
-  /** The sorted pairs of one partition and their levels, each pair once: {pairs, levels}. */
-  static Iterator<long[][]> distinct(Iterator<Tuple2<Long, Long>> sorted) {
+  /**
+   * The pairs of one partition sorted, each once, with their levels: {pairs, levels}. Sorted here
+   * on primitive arrays rather than by Spark's sort of the shuffled tuples, which took a quarter of
+   * the whole run's CPU at a million records a side: the pairs are bucketed by their first record
+   * (a partition holds a range of them), then each record's few partners are sorted.
+   */
+  static Iterator<long[][]> sortedDistinct(Iterator<Tuple2<Long, Long>> partition) {
     LongArray pairs = new LongArray();
     LongArray levels = new LongArray();
-    long last = -1;
-    while (sorted.hasNext()) {
-      Tuple2<Long, Long> next = sorted.next();
-      long pair = next._1();
-      if (pair != last) { // a pair kept by both its records comes twice, with the same levels
-        pairs.add(pair);
-        levels.add(next._2());
-        last = pair;
+    while (partition.hasNext()) {
+      Tuple2<Long, Long> next = partition.next();
+      pairs.add(next._1());
+      levels.add(next._2());
+    }
+    long[][] sorted = sortByPair(pairs.toArray(), levels.toArray());
+    return List.<long[][]>of(distinct(sorted[0], sorted[1])).iterator();
+  }
+
+  /** {@code pairs} in ascending order, each with its level carried along: {pairs, levels}. */
+  static long[][] sortByPair(long[] pairs, long[] levels) {
+    int n = pairs.length;
+    if (n == 0) {
+      return new long[][] {pairs, levels};
+    }
+    int lo = Integer.MAX_VALUE;
+    int hi = Integer.MIN_VALUE;
+    for (long pair : pairs) {
+      lo = Math.min(lo, first(pair));
+      hi = Math.max(hi, first(pair));
+    }
+    int[] start = new int[hi - lo + 2];
+    for (long pair : pairs) {
+      start[first(pair) - lo + 1]++;
+    }
+    for (int r = 1; r < start.length; r++) {
+      start[r] += start[r - 1];
+    }
+    int[] fill = Arrays.copyOf(start, start.length - 1);
+    long[] byPair = new long[n];
+    long[] levelsByPair = new long[n];
+    for (int k = 0; k < n; k++) {
+      int at = fill[first(pairs[k]) - lo]++;
+      byPair[at] = pairs[k];
+      levelsByPair[at] = levels[k];
+    }
+    // One first record's partners: a handful, sorted by their second record with the index beside.
+    long[] run = new long[0];
+    for (int r = 0; r + 1 < start.length; r++) {
+      int from = start[r];
+      int size = start[r + 1] - from;
+      if (size < 2) {
+        continue;
+      }
+      if (run.length < size) {
+        run = new long[Math.max(size, 2 * run.length)];
+      }
+      for (int k = 0; k < size; k++) {
+        run[k] = (long) second(byPair[from + k]) << 32 | k;
+      }
+      Arrays.sort(run, 0, size);
+      long[] levelsOfRun = Arrays.copyOfRange(levelsByPair, from, from + size);
+      int record = first(byPair[from]);
+      for (int k = 0; k < size; k++) {
+        byPair[from + k] = pair(record, (int) (run[k] >>> 32));
+        levelsByPair[from + k] = levelsOfRun[(int) run[k]];
       }
     }
-    return List.<long[][]>of(new long[][] {pairs.toArray(), levels.toArray()}).iterator();
+    return new long[][] {byPair, levelsByPair};
+  }
+
+  /** Sorted pairs and their levels, each pair once: {pairs, levels}. */
+  static long[][] distinct(long[] sortedPairs, long[] levels) {
+    LongArray pairs = new LongArray();
+    LongArray kept = new LongArray();
+    long last = -1;
+    for (int k = 0; k < sortedPairs.length; k++) {
+      if (sortedPairs[k] != last) { // a pair kept by both its records comes twice, same levels
+        pairs.add(sortedPairs[k]);
+        kept.add(levels[k]);
+        last = sortedPairs[k];
+      }
+    }
+    return new long[][] {pairs.toArray(), kept.toArray()};
   }
 
   /** A growable array of longs. */
@@ -258,13 +487,13 @@ final class SparkCandidates implements CandidateFinder {
 
     void add(long v) {
       if (size == values.length) {
-        values = java.util.Arrays.copyOf(values, 2 * size);
+        values = Arrays.copyOf(values, 2 * size);
       }
       values[size++] = v;
     }
 
     long[] toArray() {
-      return java.util.Arrays.copyOf(values, size);
+      return Arrays.copyOf(values, size);
     }
   }
 
@@ -351,6 +580,14 @@ final class SparkCandidates implements CandidateFinder {
     return ((long) i << 32) | (j & 0xFFFFFFFFL);
   }
 
+  static int first(long pair) {
+    return (int) (pair >>> 32);
+  }
+
+  static int second(long pair) {
+    return (int) pair;
+  }
+
   /** Scores the blocks of one task and keeps each record's best partners. */
   static final class Scorer {
     private final int bits;
@@ -376,7 +613,7 @@ final class SparkCandidates implements CandidateFinder {
     }
 
     /** Scores every pair of one block's records (inside one party, each pair once). */
-    void block(Iterable<Member> members) {
+    void block(List<Member> members) {
       List<Member> left = new ArrayList<>();
       List<Member> right = new ArrayList<>();
       for (Member m : members) {
@@ -399,17 +636,22 @@ final class SparkCandidates implements CandidateFinder {
       FilterMatrix y = same ? x : matrix(right);
       FieldRows.Block fx = fieldRows == null ? null : fields(left);
       FieldRows.Block fy = same || fx == null ? fx : fields(right);
+      // Each member's list found once a block, not once a pair (a map look-up per pair was the
+      // scoring's largest cost after the Dice itself).
+      TopK[] leftLists = lists(left);
+      TopK[] rightLists = same ? leftLists : lists(right);
+      int[] rightRecords = records(right);
       for (int p = 0; p < left.size(); p++) {
         int i = left.get(p).record();
-        TopK ofI = list(left.get(p).side(), i);
-        for (int q = 0; q < right.size(); q++) {
-          int j = right.get(q).record();
+        TopK ofI = leftLists[p];
+        for (int q = 0; q < rightRecords.length; q++) {
+          int j = rightRecords[q];
           if (same && i >= j) {
             continue;
           }
           float dice = (float) x.dice(p, y, q);
           compared++;
-          TopK ofJ = list(right.get(q).side(), j);
+          TopK ofJ = rightLists[q];
           long levels = 0;
           if (fx != null && (ofI.admits(j, dice) || ofJ.admits(i, dice))) {
             // Compared the same whichever record comes first (Dice and missing are symmetric).
@@ -437,8 +679,24 @@ final class SparkCandidates implements CandidateFinder {
       return out.build();
     }
 
-    private TopK list(int side, int record) {
-      return lists.computeIfAbsent(((long) side << 32) | record, key -> new TopK(k));
+    /** The lists of {@code members}, in their order, made where a member has none yet. */
+    private TopK[] lists(List<Member> members) {
+      TopK[] out = new TopK[members.size()];
+      for (int m = 0; m < out.length; m++) {
+        Member member = members.get(m);
+        out[m] =
+            lists.computeIfAbsent(
+                ((long) member.side() << 32) | member.record(), key -> new TopK(k));
+      }
+      return out;
+    }
+
+    private static int[] records(List<Member> members) {
+      int[] out = new int[members.size()];
+      for (int m = 0; m < out.length; m++) {
+        out[m] = members.get(m).record();
+      }
+      return out;
     }
 
     Iterator<Tuple2<Long, TopK>> lists() {

@@ -1,5 +1,6 @@
 package org.pprl.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -82,6 +83,21 @@ class SparkCandidatesTest {
   @Test
   void find_insideOneParty_givesEachPairTheCoresRawLevels() {
     assertLevelsOfTheCore(parties.get(0), parties.get(0), true);
+  }
+
+  @Test
+  void find_fetchingOnePartitionAJob_givesWhatOneFetchGives() {
+    Party a = parties.get(0);
+    Party b = parties.get(1);
+    CandidateFinder.Found whole =
+        new SparkCandidates(spark, 5, true, true).find(a, b, false, 10, 1_000_000);
+    CandidateFinder.Found byPartition =
+        new SparkCandidates(spark, 5, true, true, 1).find(a, b, false, 10, 1_000_000);
+
+    assertArrayEquals(whole.pairs(), byPartition.pairs());
+    assertArrayEquals(whole.rawLevels(), byPartition.rawLevels());
+    // Each fetch left nothing behind: the sorted pairs were kept only until they were fetched.
+    assertTrue(spark.getPersistentRDDs().isEmpty(), spark.getPersistentRDDs().toString());
   }
 
   @Test

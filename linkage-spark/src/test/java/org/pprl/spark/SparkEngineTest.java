@@ -139,8 +139,14 @@ class SparkEngineTest {
 
     assertFalse(expected.links().isEmpty());
     assertSame(expected, found);
+    String tally = progress.get(progress.size() - 2);
+    assertTrue(tally.matches("Spark: [0-9,]+ tasks shuffled [0-9,]+\\.\\d MB in [1-9].*"), tally);
     String last = progress.get(progress.size() - 1);
-    assertTrue(last.matches("Spark: [0-9,]+ tasks shuffled [0-9,]+\\.\\d MB in [1-9].*"), last);
+    assertTrue(
+        last.matches(
+            "Spark: the largest partition of blocks gathered [1-9][0-9,]* records under their"
+                + " blocks \\([0-9,]+\\.\\d MB of filters\\), outside Spark's execution memory"),
+        last);
   }
 
   @Test
@@ -198,8 +204,9 @@ class SparkEngineTest {
           line.matches("Spark: " + stage + "(; " + stage + ")*; \\d+\\.\\d s since Spark started"),
           line);
     }
-    // None after the engine stopped Spark: its last line is the tally.
-    assertTrue(progress.get(progress.size() - 1).contains("tasks shuffled"));
+    // None after the engine stopped Spark: its last lines are the tally and the largest partition.
+    assertTrue(progress.get(progress.size() - 2).contains("tasks shuffled"));
+    assertTrue(progress.get(progress.size() - 1).contains("largest partition of blocks"));
   }
 
   @Test
