@@ -5,10 +5,13 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
+import org.pprl.core.extract.CorruptExtractException;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.extract.ExtractRecord;
@@ -20,21 +23,29 @@ import org.pprl.core.link.Party;
  * otherwise send every record it holds inside the tasks (at 3M records a side, tasks of 220-420 MB,
  * and a second copy of the records on the driver until the job ends).
  *
- * <p>The executor reads the file the driver read, whole (the reader checks its trailer's count and
- * digest), and builds each record as {@link SparkCandidates#keyed} builds it from the party. The
- * file must not change in between: each side carries a checksum of what the driver holds (record
- * numbers, CLKs, field rows, blocks), the executor computes the same over what it read, and a
- * difference fails the job naming the file. The file must be at the same path for every executor:
- * one machine, or a filesystem every executor mounts there.
+ * <p>The executors read the file the driver read, each task a stretch of it from an offset the
+ * driver noted while it read ({@link Party#offsets}; a compressed file is read whole by one task,
+ * which checks its trailer's count and digest), and build each record as {@link
+ * SparkCandidates#keyed} builds it from the party. The file must not change in between: each
+ * stretch carries a checksum of what the driver holds of it (record numbers, CLKs, field rows,
+ * blocks), the task computes the same over what it read, and a difference fails the job naming the
+ * file. The file must be at the same path for every executor: one machine, or a filesystem every
+ * executor mounts there.
  */
 final class ExtractsOnExecutors {
   private ExtractsOnExecutors() {}
 
-  /** One extract for an executor to read. */
+  /**
+   * One extract, or a stretch of it, for an executor to read: records {@code first} to {@code first
+   * + records - 1}, starting at byte {@code offset} of the file ({@code -1}: the whole file, read
+   * from its start and checked to its trailer).
+   */
   static final class Source implements Serializable {
     private static final long serialVersionUID = 1L;
     final String path;
     final int side;
+    final long offset;
+    final int first;
     final int records;
     final int clkBits;
     final int keys;
@@ -44,16 +55,24 @@ final class ExtractsOnExecutors {
 
     final long checksum;
 
-    private Source(Party party, int side, boolean fields) {
+    private Source(
+        Party party,
+        int side,
+        boolean fields,
+        long[][] blocks,
+        long offset,
+        int first,
+        int records) {
       this.path = party.source().orElseThrow().toString();
       this.side = side;
-      this.records = party.size();
+      this.offset = offset;
+      this.first = first;
+      this.records = records;
       this.clkBits = party.header().clkBits();
       this.keys = party.header().blockingKeys().size();
       this.fieldBits = fields ? bits(party.header()) : null;
-      long[][] blocks = SparkCandidates.blocksByRecord(party);
       long sum = 0;
-      for (int r = 0; r < party.size(); r++) {
+      for (int r = first; r < first + records; r++) {
         sum = mix(sum, SparkCandidates.keyed(party, side, fields, blocks, r));
       }
       this.checksum = sum;
@@ -65,18 +84,45 @@ final class ExtractsOnExecutors {
     return party.source().isPresent();
   }
 
-  /** The party as a source for the executors (the driver's checksum taken from its arrays). */
+  /** The whole party as one source for the executors. */
   static Source source(Party party, int side, boolean fields) {
-    return new Source(party, side, fields);
+    return sources(party, side, fields, 1).get(0);
   }
 
   /**
-   * The records of {@code source}'s file, numbered in file order, built lazily as the task consumes
-   * them; the reader is closed at the end or when the task ends.
+   * The party as up to {@code stretches} sources of about equal size, each a stretch of its file
+   * that one task reads, so that many tasks read one extract; one source, the whole file, where the
+   * file is compressed (no offset can be sought in it) or {@code stretches} is 1. The driver's
+   * checksum of each is taken from its arrays.
+   */
+  static List<Source> sources(Party party, int side, boolean fields, int stretches) {
+    long[][] blocks = SparkCandidates.blocksByRecord(party);
+    long[] offsets = party.offsets();
+    List<Source> out = new ArrayList<>();
+    if (stretches <= 1 || offsets.length <= 1) {
+      out.add(new Source(party, side, fields, blocks, -1, 0, party.size()));
+      return out;
+    }
+    // Whole stretches of the party's offsets, as many to a source as make `stretches` of them.
+    int per = (offsets.length + stretches - 1) / stretches;
+    for (int o = 0; o < offsets.length; o += per) {
+      int first = o * Party.OFFSET_EVERY;
+      int end = Math.min(party.size(), (o + per) * Party.OFFSET_EVERY);
+      out.add(new Source(party, side, fields, blocks, offsets[o], first, end - first));
+    }
+    return out;
+  }
+
+  /**
+   * The records of {@code source}'s file or stretch, numbered in file order, built lazily as the
+   * task consumes them; the reader is closed at the end or when the task ends.
    */
   static Iterator<SparkCandidates.Keyed> read(Source source) throws IOException {
     Path file = Paths.get(source.path);
-    ExtractReader reader = ExtractReader.open(file);
+    ExtractReader reader =
+        source.offset < 0
+            ? ExtractReader.open(file)
+            : ExtractReader.openAt(file, source.offset, source.first);
     TaskContext task = TaskContext.get();
     if (task != null) {
       task.addTaskCompletionListener(
@@ -98,7 +144,7 @@ final class ExtractsOnExecutors {
     ExtractRecord record = reader.newRecord();
     long[][] filters = new long[header.fieldFilters().size()][];
     return new Iterator<>() {
-      private int next;
+      private int read;
       private boolean ready;
       private boolean more;
       private long sum;
@@ -107,14 +153,25 @@ final class ExtractsOnExecutors {
       public boolean hasNext() {
         if (!ready) {
           try {
-            more = reader.next(record);
+            // A stretch ends after its records; the whole file at its trailer, checked.
+            more = (source.offset < 0 || read < source.records) && reader.next(record);
+          } catch (CorruptExtractException e) {
+            if (source.offset >= 0) { // the driver read the whole file valid: it was replaced
+              throw changed(file, e.getMessage());
+            }
+            throw new UncheckedIOException(file.getFileName() + ": " + e.getMessage(), e);
           } catch (IOException e) {
             throw new UncheckedIOException(file.getFileName() + ": " + e.getMessage(), e);
           }
           ready = true;
           if (!more) {
-            if (next != source.records) {
-              throw changed(file, next + " records where the driver read " + source.records);
+            if (read != source.records) {
+              throw changed(
+                  file,
+                  read
+                      + " records where the driver read "
+                      + source.records
+                      + (source.offset < 0 ? "" : " from record " + source.first));
             }
             if (sum != source.checksum) {
               throw changed(file, "its records");
@@ -130,7 +187,7 @@ final class ExtractsOnExecutors {
           throw new NoSuchElementException();
         }
         ready = false;
-        if (next == source.records) {
+        if (read == source.records) {
           throw changed(file, "more records than the driver read");
         }
         long[] row = null;
@@ -146,7 +203,9 @@ final class ExtractsOnExecutors {
         }
         SparkCandidates.Keyed keyed =
             new SparkCandidates.Keyed(
-                new SparkCandidates.Member(source.side, next++, record.clk().clone(), row), blocks);
+                new SparkCandidates.Member(
+                    source.side, source.first + read++, record.clk().clone(), row),
+                blocks);
         sum = mix(sum, keyed);
         return keyed;
       }

@@ -258,10 +258,12 @@ final class SparkCandidates implements CandidateFinder {
     if (readOnExecutors
         && ExtractsOnExecutors.readable(a)
         && (same || ExtractsOnExecutors.readable(b))) {
-      List<ExtractsOnExecutors.Source> sources = new ArrayList<>();
-      sources.add(ExtractsOnExecutors.source(a, 0, compareFields));
+      // Each extract in stretches that tasks read side by side, as many as the shuffles'
+      // partitions.
+      List<ExtractsOnExecutors.Source> sources =
+          new ArrayList<>(ExtractsOnExecutors.sources(a, 0, compareFields, partitions));
       if (!same) {
-        sources.add(ExtractsOnExecutors.source(b, 1, compareFields));
+        sources.addAll(ExtractsOnExecutors.sources(b, 1, compareFields, partitions));
       }
       return spark.parallelize(sources, sources.size()).flatMap(ExtractsOnExecutors::read);
     }

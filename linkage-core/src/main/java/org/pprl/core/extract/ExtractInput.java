@@ -46,6 +46,18 @@ final class ExtractInput {
     this.sha = sha;
   }
 
+  /**
+   * Forgets what is buffered and goes on from {@code offset}, where the caller has moved the
+   * underlying stream's source; the digest is no longer the file's from here.
+   */
+  void restartAt(long offset) {
+    base = offset;
+    pos = 0;
+    limit = 0;
+    digested = 0;
+    eof = false;
+  }
+
   /** Stream offset of the next byte. */
   long offset() {
     return base + pos;

@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -52,17 +55,25 @@ public final class ExtractReader implements Closeable {
   private final ExtractHeader header;
   private final Shape shape;
   private final String[] filterWhat;
+
+  /** Where the first record (or the trailer) starts. */
+  private final long headerEnd;
+
   private final IdSet ids = new IdSet();
   private long count;
   private boolean done;
   private boolean failed;
   private boolean closed;
 
+  /** Reading a stretch of the file from an offset ({@link #openAt}): no count, digest or ids. */
+  private boolean stretch;
+
   private ExtractReader(InputStream stream, boolean gzip) throws IOException {
     this.stream = stream;
     this.gzip = gzip;
     this.in = new ExtractInput(stream, gzip, Shape.sha256());
     this.header = readHeader(in);
+    this.headerEnd = in.offset();
     this.shape = new Shape(header);
     filterWhat = new String[header.fieldFilters().size()];
     for (int f = 0; f < filterWhat.length; f++) {
@@ -102,6 +113,55 @@ public final class ExtractReader implements Closeable {
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
+      throw e;
+    }
+  }
+
+  /**
+   * Opens an uncompressed extract file at {@code offset}, where record number {@code first} starts
+   * (as {@link #offset} said just before that record was read), after reading and validating its
+   * header: for several readers that each read a stretch of one file. {@link #next} validates each
+   * record's bytes as in a whole read, but checks neither the record count, nor the digest, nor ids
+   * repeated across the file, and returns false at the trailer: <b>what a stretch reader reads is
+   * not authenticated at all</b>, and its caller must check it against what it expects
+   * (linkage-spark compares a checksum with the one of the records the whole read gave).
+   *
+   * @throws IllegalArgumentException if the file is compressed (no offset can be sought in it) or
+   *     {@code offset} lies inside the header
+   * @throws CorruptExtractException if the magic, version or header is wrong
+   * @throws IOException if the file cannot be read
+   */
+  public static ExtractReader openAt(Path path, long offset, long first) throws IOException {
+    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+    ExtractReader reader;
+    try {
+      reader = open(Channels.newInputStream(channel));
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    try {
+      if (reader.gzip) {
+        throw new IllegalArgumentException(
+            "extract " + path.getFileName() + " is compressed: it can only be read whole");
+      }
+      // The header is read; the buffer may hold bytes past it, which restartAt forgets.
+      if (offset < reader.headerEnd || first < 0) {
+        throw new IllegalArgumentException(
+            "a stretch of extract "
+                + path.getFileName()
+                + " starts after its header (byte "
+                + reader.headerEnd
+                + "), not at byte "
+                + offset);
+      }
+      channel.position(offset);
+      reader.in.restartAt(offset);
+      reader.count = first;
+      reader.stretch = true;
+      return reader;
+    } catch (IOException | RuntimeException e) {
+      reader.close();
       throw e;
     }
   }
@@ -180,6 +240,19 @@ public final class ExtractReader implements Closeable {
   /** A new empty holder shaped for this extract's header. */
   public ExtractRecord newRecord() {
     return new ExtractRecord(header);
+  }
+
+  /**
+   * Where the next record starts in the extract's bytes (uncompressed), when called between
+   * records: what {@link #openAt} takes to read on from there.
+   */
+  public long offset() {
+    return in.offset();
+  }
+
+  /** Whether the file is gzip-compressed, so that {@link #openAt} cannot read it. */
+  public boolean compressed() {
+    return gzip;
   }
 
   /** Number of records read so far; after the end, the validated total. */
@@ -274,6 +347,10 @@ public final class ExtractReader implements Closeable {
     }
     int marker = in.u8("marker");
     if (marker == Format.END) {
+      if (stretch) {
+        done = true; // the trailer's count and digest are the whole file's
+        return false;
+      }
       readTrailer();
       return false;
     }
@@ -343,11 +420,13 @@ public final class ExtractReader implements Closeable {
     if (count >= IdSet.MAX_IDS) {
       throw corrupt(Reason.LENGTH_OUT_OF_RANGE, start, "more than " + IdSet.MAX_IDS + " records");
     }
-    int earlier = ids.add(in.buf, p, len);
-    if (earlier >= 0) {
-      throw corrupt(Reason.DUPLICATE_ID, start, "id repeats the id of record " + earlier);
+    if (!stretch) { // a stretch sees a part of the ids; the whole read checked them all
+      int earlier = ids.add(in.buf, p, len);
+      if (earlier >= 0) {
+        throw corrupt(Reason.DUPLICATE_ID, start, "id repeats the id of record " + earlier);
+      }
+      assert ids.size() == count + 1 : "the id set numbers records as the reader does";
     }
-    assert ids.size() == count + 1 : "the id set numbers records as the reader does";
     r.setIdUnchecked(new String(in.buf, p, len, StandardCharsets.UTF_8));
     in.pos += len;
   }

@@ -27,6 +27,11 @@ final class LongList {
     return size;
   }
 
+  /** The values in the order they were added. */
+  long[] toArray() {
+    return Arrays.copyOf(values, size);
+  }
+
   /**
    * The values sorted, without repeats. Sorts the list's own array in place (no copy when it is
    * full), so the list is empty afterwards.

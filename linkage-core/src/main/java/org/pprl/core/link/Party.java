@@ -30,6 +30,8 @@ public final class Party {
   private final FilterMatrix clks;
   private final FieldFilters fields;
 
+  private static final long[] NO_OFFSETS = {};
+
   /** Records read between two looks at the clock for a progress line. */
   private static final int READ_CHUNK = 1 << 12;
 
@@ -39,6 +41,15 @@ public final class Party {
   /** The file the records were read from, in its order; null for a party built in memory. */
   private final Path source;
 
+  /**
+   * Where every {@link #OFFSET_EVERY}-th record starts in {@link #source} ({@code offsets[k]} is
+   * record {@code k · OFFSET_EVERY}'s); empty when there is no source, or it is compressed.
+   */
+  private final long[] offsets;
+
+  /** Records between two of {@link #offsets}. */
+  public static final int OFFSET_EVERY = 256;
+
   private Party(
       String name,
       ExtractHeader header,
@@ -46,7 +57,8 @@ public final class Party {
       FilterMatrix clks,
       FieldFilters fields,
       long[][] blockIndex,
-      Path source) {
+      Path source,
+      long[] offsets) {
     this.name = name;
     this.header = header;
     this.ids = ids;
@@ -54,6 +66,7 @@ public final class Party {
     this.fields = fields;
     this.blockIndex = blockIndex;
     this.source = source;
+    this.offsets = offsets;
   }
 
   /**
@@ -73,7 +86,7 @@ public final class Party {
       assert keys[k].length == ids.size();
       index[k] = indexInPlace(keys[k]);
     }
-    return new Party(name, header, ids, clks, fields, index, null);
+    return new Party(name, header, ids, clks, fields, index, null, NO_OFFSETS);
   }
 
   /**
@@ -129,8 +142,15 @@ public final class Party {
       RecordIds.Builder ids = new RecordIds.Builder(expected, 16L * expected);
       long[][] keys = new long[keyCount][Math.max(16, expected)];
       ExtractRecord record = reader.newRecord();
-      while (reader.next(record)) {
+      LongList offsets = new LongList();
+      while (true) {
         int n = ids.size();
+        if (n % OFFSET_EVERY == 0 && !reader.compressed()) {
+          offsets.add(reader.offset());
+        }
+        if (!reader.next(record)) {
+          break;
+        }
         ids.add(record.id());
         clk.add(record.clk());
         for (int f = 0; f < fieldCount; f++) {
@@ -155,7 +175,18 @@ public final class Party {
         }
       }
       Party p = withKeys(name, header, ids.build(), clk.build(), fields.build(), keys);
-      return new Party(name, header, p.ids, p.clks, p.fields, p.blockIndex, file.toAbsolutePath());
+      // The last offset kept may be the trailer's (a count divisible by OFFSET_EVERY): dropped.
+      long[] starts = offsets.toArray();
+      int stretches = (ids.size() + OFFSET_EVERY - 1) / OFFSET_EVERY;
+      return new Party(
+          name,
+          header,
+          p.ids,
+          p.clks,
+          p.fields,
+          p.blockIndex,
+          file.toAbsolutePath(),
+          reader.compressed() ? NO_OFFSETS : Arrays.copyOf(starts, stretches));
     }
   }
 
@@ -206,12 +237,13 @@ public final class Party {
       }
     }
     long[][] noKeys = new long[header.blockingKeys().size()][0];
-    return new Party(name, header, RecordIds.of(ids), clks, FieldFilters.of(fields), noKeys, null);
+    return new Party(
+        name, header, RecordIds.of(ids), clks, FieldFilters.of(fields), noKeys, null, NO_OFFSETS);
   }
 
   /** The same records under another name (sharing the arrays). */
   public Party renamed(String newName) {
-    return new Party(newName, header, ids, clks, fields, blockIndex, source);
+    return new Party(newName, header, ids, clks, fields, blockIndex, source, offsets);
   }
 
   /**
@@ -221,6 +253,15 @@ public final class Party {
    */
   public java.util.Optional<Path> source() {
     return java.util.Optional.ofNullable(source);
+  }
+
+  /**
+   * Where records {@code 0, OFFSET_EVERY, 2 · OFFSET_EVERY, ...} start in the {@link #source} file,
+   * for readers that each read a stretch of it ({@link ExtractReader#openAt}); empty for a party
+   * built in memory or read from a compressed file.
+   */
+  public long[] offsets() {
+    return offsets.clone();
   }
 
   public String name() {

@@ -1,6 +1,8 @@
 package org.pprl.core.link;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pprl.core.extract.ExtractReader;
+import org.pprl.core.extract.ExtractRecord;
+import org.pprl.fixtures.Agency;
 
 class PartyLoadTest {
   @TempDir Path dir;
@@ -41,5 +46,37 @@ class PartyLoadTest {
   void expectedRecords_compressedOrTiny_isTheDefault() throws IOException {
     assertEquals(1024, Party.expectedRecords(file(1000, 0x1f, 3), 100)); // gzip's first byte
     assertEquals(1024, Party.expectedRecords(file(100, 0x89, 1), 10));
+  }
+
+  @Test
+  void offsets_everyStretchStartsWhereAReaderFromThereReadsTheRecordsOfThatNumber()
+      throws Exception {
+    EncodedCity city =
+        EncodedCity.generate(
+            dir, 3, 9000, "offsets test secret", java.util.List.of(Agency.PUBLIC_ASSISTANCE));
+    Path file = dir.resolve(Agency.PUBLIC_ASSISTANCE.id() + ".pprl");
+    Party party = Party.load(file, "pa");
+    long[] offsets = party.offsets();
+
+    assertTrue(party.size() > 2 * Party.OFFSET_EVERY, "records: " + party.size());
+    assertEquals((party.size() + Party.OFFSET_EVERY - 1) / Party.OFFSET_EVERY, offsets.length);
+    for (int k = 0; k < offsets.length; k++) {
+      int first = k * Party.OFFSET_EVERY;
+      try (ExtractReader reader = ExtractReader.openAt(file, offsets[k], first)) {
+        ExtractRecord record = reader.newRecord();
+        for (int r = first; r < Math.min(party.size(), first + Party.OFFSET_EVERY); r++) {
+          assertTrue(reader.next(record));
+          assertEquals(party.id(r), record.id());
+          assertArrayEquals(party.clks().filter(r), record.clk());
+        }
+      }
+    }
+    assertArrayEquals(offsets, party.renamed("x").offsets()); // the same file
+    // Read from a compressed file: no offsets (none can be sought in it).
+    Path gz = dir.resolve("pa.pprl.gz");
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      Files.copy(file, out);
+    }
+    assertEquals(0, Party.load(gz, "gz").offsets().length);
   }
 }
