@@ -32,6 +32,23 @@ class ExtractStretchTest {
     }
   }
 
+  /** What a test checks of a written extract file, given where each record starts. */
+  private interface FileCheck {
+    void check(Path file, long[] at) throws IOException;
+  }
+
+  /** Writes {@code records} to a temporary file, runs {@code check} on it, and removes it. */
+  private static void withFile(ExtractHeader header, List<ExtractRecord> records, FileCheck check)
+      throws IOException {
+    Path file = Files.createTempFile("stretch", ".pprl");
+    try {
+      Files.write(file, ExtractSamples.write(header, records));
+      check.check(file, offsets(file, records.size()));
+    } finally {
+      Files.delete(file);
+    }
+  }
+
   private static List<ExtractRecord> readAt(Path file, long offset, long first, int most)
       throws IOException {
     List<ExtractRecord> out = new ArrayList<>();
@@ -51,22 +68,19 @@ class ExtractStretchTest {
     SplittableRandom random = new SplittableRandom(seed);
     ExtractHeader header = ExtractSamples.randomHeader(random);
     List<ExtractRecord> records = ExtractSamples.randomRecords(header, random, random.nextInt(40));
-    Path file = Files.createTempFile("stretch", ".pprl");
-    try {
-      Files.write(file, ExtractSamples.write(header, records));
-      long[] at = offsets(file, records.size());
-
-      int first = random.nextInt(records.size() + 1);
-      // To the trailer, where next() says false without checking the whole file's count.
-      assertEquals(
-          records.subList(first, records.size()),
-          readAt(file, at[first], first, Integer.MAX_VALUE));
-      // A stretch in the middle, read up to its end.
-      int end = first + random.nextInt(records.size() - first + 1);
-      assertEquals(records.subList(first, end), readAt(file, at[first], first, end - first));
-    } finally {
-      Files.delete(file);
-    }
+    withFile(
+        header,
+        records,
+        (file, at) -> {
+          int first = random.nextInt(records.size() + 1);
+          // To the trailer, where next() says false without checking the whole file's count.
+          assertEquals(
+              records.subList(first, records.size()),
+              readAt(file, at[first], first, Integer.MAX_VALUE));
+          // A stretch in the middle, read up to its end.
+          int end = first + random.nextInt(records.size() - first + 1);
+          assertEquals(records.subList(first, end), readAt(file, at[first], first, end - first));
+        });
   }
 
   @Test
@@ -75,19 +89,17 @@ class ExtractStretchTest {
     ExtractHeader header = ExtractSamples.randomHeader(random);
     // Records over several 64 KiB buffers, so that stretches start past what one buffer held.
     List<ExtractRecord> records = ExtractSamples.randomRecords(header, random, 3000);
-    Path file = Files.createTempFile("stretch", ".pprl");
-    try {
-      Files.write(file, ExtractSamples.write(header, records));
-      long[] at = offsets(file, records.size());
-      List<ExtractRecord> joined = new ArrayList<>();
-      for (int first = 0; first < records.size(); first += 700) {
-        int n = Math.min(700, records.size() - first);
-        joined.addAll(readAt(file, at[first], first, n));
-      }
-      assertEquals(records, joined);
-    } finally {
-      Files.delete(file);
-    }
+    withFile(
+        header,
+        records,
+        (file, at) -> {
+          List<ExtractRecord> joined = new ArrayList<>();
+          for (int first = 0; first < records.size(); first += 700) {
+            int n = Math.min(700, records.size() - first);
+            joined.addAll(readAt(file, at[first], first, n));
+          }
+          assertEquals(records, joined);
+        });
   }
 
   @Test
