@@ -131,9 +131,24 @@ public final class Pprl implements Runnable {
     try {
       System.exit(commandLine(args).execute(args));
     } catch (OutOfMemoryError e) {
-      System.err.println(
-          "pprl: out of memory; give the JVM more heap, e.g. PPRL_JAVA_OPTS=-Xmx4g ./pprl ...");
+      System.err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
       System.exit(INTERNAL_ERROR);
     }
+  }
+
+  /**
+   * What to say when the heap ran out: the heap the JVM had and twice as much to try, since a fixed
+   * suggestion of 4 GB read as advice to shrink a heap of 18 GB.
+   */
+  static String outOfMemory(long maxHeapBytes) {
+    long gib = 1L << 30;
+    long next = Math.max(4, 2 * ((maxHeapBytes + gib - 1) / gib));
+    return String.format(
+        java.util.Locale.ROOT,
+        "pprl: out of memory with a heap of %.1f GB; give the JVM more, e.g."
+            + " PPRL_JAVA_OPTS=-Xmx%dg ./pprl ... (a link holds about 650 bytes a record of its"
+            + " extracts, and more while it runs: docs/linkage.md, \"Growth\")",
+        maxHeapBytes / (double) gib,
+        next);
   }
 }
