@@ -84,11 +84,6 @@ final class ExtractsOnExecutors {
     return party.source().isPresent();
   }
 
-  /** The whole party as one source for the executors. */
-  static Source source(Party party, int side, boolean fields) {
-    return sources(party, side, fields, 1).get(0);
-  }
-
   /**
    * The party as up to {@code stretches} sources of about equal size, each a stretch of its file
    * that one task reads, so that many tasks read one extract; one source, the whole file, where the

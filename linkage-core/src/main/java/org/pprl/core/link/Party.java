@@ -142,10 +142,12 @@ public final class Party {
       RecordIds.Builder ids = new RecordIds.Builder(expected, 16L * expected);
       long[][] keys = new long[keyCount][Math.max(16, expected)];
       ExtractRecord record = reader.newRecord();
+      // Offsets can be sought only in an uncompressed file.
+      boolean seekable = !reader.compressed();
       LongList offsets = new LongList();
       while (true) {
         int n = ids.size();
-        if (n % OFFSET_EVERY == 0 && !reader.compressed()) {
+        if (seekable && n % OFFSET_EVERY == 0) {
           offsets.add(reader.offset());
         }
         if (!reader.next(record)) {
@@ -186,7 +188,7 @@ public final class Party {
           p.fields,
           p.blockIndex,
           file.toAbsolutePath(),
-          reader.compressed() ? NO_OFFSETS : Arrays.copyOf(starts, stretches));
+          seekable ? Arrays.copyOf(starts, stretches) : NO_OFFSETS);
     }
   }
 
