@@ -1,6 +1,8 @@
 package org.pprl.spark;
 
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
@@ -17,6 +19,9 @@ final class ShuffleTally extends SparkListener {
   final AtomicLong peakTaskMemory = new AtomicLong();
   final AtomicLong tasks = new AtomicLong();
 
+  /** The executors that ran a task ("driver" in local mode: the driver's own JVM). */
+  final Set<String> executors = ConcurrentHashMap.newKeySet();
+
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
     TaskMetrics m = end.taskMetrics();
@@ -24,6 +29,7 @@ final class ShuffleTally extends SparkListener {
       return; // a task that failed before it reported
     }
     tasks.incrementAndGet();
+    executors.add(end.taskInfo().executorId());
     shuffleBytes.addAndGet(m.shuffleWriteMetrics().bytesWritten());
     shuffleRecords.addAndGet(m.shuffleWriteMetrics().recordsWritten());
     spilledBytes.addAndGet(m.diskBytesSpilled());
@@ -34,9 +40,16 @@ final class ShuffleTally extends SparkListener {
   String describe() {
     return String.format(
         Locale.ROOT,
-        "Spark: %,d tasks shuffled %,.1f MB in %,d records, spilled %,.1f MB to disk; the largest"
-            + " task held %,.1f MB of execution memory",
+        "Spark: %,d tasks %s shuffled %,.1f MB in %,d records, spilled %,.1f MB to disk; the"
+            + " largest task held %,.1f MB of execution memory",
         tasks.get(),
+        executors.equals(Set.of("driver"))
+            ? "in the driver's JVM"
+            : String.format(
+                Locale.ROOT,
+                "on %d executor%s",
+                executors.size(),
+                executors.size() == 1 ? "" : "s"),
         shuffleBytes.get() / 1e6,
         shuffleRecords.get(),
         spilledBytes.get() / 1e6,

@@ -2,8 +2,11 @@ package org.pprl.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +57,9 @@ public final class SparkEngine implements LinkEngine {
    * files, which they must see at the driver's paths) or {@code driver} (sent in the tasks;
    * default: spark.pprl.read, else executors with a local master and driver otherwise). Spark's
    * local files (shuffles, spills) go to a new folder under java.io.tmpdir, removed afterwards,
-   * unless spark.local.dir is set.
+   * unless spark.local.dir is set. With a master whose executors run in JVMs of their own (any but
+   * {@code local} and {@code local[N]}), the jars holding this engine and the core go to them as
+   * spark.jars, unless that is set (as spark-submit does).
    */
   @Override
   public Linker.Result link(
@@ -110,14 +115,24 @@ public final class SparkEngine implements LinkEngine {
               float[].class
             });
       }
+      String master = conf.get("spark.master");
+      if (!master.equals("local") && !master.startsWith("local[") && !conf.contains("spark.jars")) {
+        // Executors in JVMs of their own need this engine's classes and the core's: the jars they
+        // came from (pprl's own jar holds the core and its libraries). spark-submit sets
+        // spark.jars itself, with its application jar and --jars.
+        List<String> jars = jarsOf(SparkEngine.class, Linker.class);
+        if (!jars.isEmpty()) {
+          conf.set("spark.jars", String.join(",", jars));
+        }
+      }
       conf.setIfMissing("spark.ui.enabled", "false");
       conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-      if (conf.get("spark.master").startsWith("local")) {
+      if (master.startsWith("local")) {
         // One machine: nothing listens beyond the loopback interface.
         conf.setIfMissing("spark.driver.host", "127.0.0.1");
         conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       }
-      progress.accept("starting Spark (" + conf.get("spark.master") + ")");
+      progress.accept("starting Spark (" + master + ")");
       ShuffleTally tally = new ShuffleTally();
       Linker.Result result;
       String gathered;
@@ -128,9 +143,7 @@ public final class SparkEngine implements LinkEngine {
         int partitions = asked != null ? partitions(asked) : 4 * spark.defaultParallelism();
         String read =
             settings.getOrDefault(
-                "read",
-                conf.get(
-                    READ, conf.get("spark.master").startsWith("local") ? "executors" : "driver"));
+                "read", conf.get(READ, master.startsWith("local") ? "executors" : "driver"));
         if (!read.equals("executors") && !read.equals("driver")) {
           throw new IllegalArgumentException(
               "read must be executors or driver, got '" + read + "'");
@@ -179,6 +192,30 @@ public final class SparkEngine implements LinkEngine {
       }
     }
     return options.withBlocking(Linker.Blocking.KEYS);
+  }
+
+  /**
+   * The jar files the classes were loaded from, each once; a class loaded from a folder (a build's
+   * classes) has none, and executors must then find it on their own class path
+   * (spark.executor.extraClassPath).
+   */
+  static List<String> jarsOf(Class<?>... classes) {
+    List<String> jars = new ArrayList<>();
+    for (Class<?> c : classes) {
+      CodeSource source = c.getProtectionDomain().getCodeSource();
+      if (source == null) {
+        continue;
+      }
+      try {
+        Path p = Path.of(source.getLocation().toURI());
+        if (Files.isRegularFile(p) && !jars.contains(p.toString())) {
+          jars.add(p.toString());
+        }
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        // not a file: nothing to ship
+      }
+    }
+    return jars;
   }
 
   private static int partitions(String value) {

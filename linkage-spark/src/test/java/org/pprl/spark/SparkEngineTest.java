@@ -112,7 +112,7 @@ class SparkEngineTest {
             progress::add);
   }
 
-  private static void assertSame(Linker.Result expected, Linker.Result found) {
+  static void assertSame(Linker.Result expected, Linker.Result found) {
     assertEquals(expected.candidates().size(), found.candidates().size());
     for (int c = 0; c < expected.candidates().size(); c++) {
       assertArrayEquals(
@@ -140,7 +140,10 @@ class SparkEngineTest {
     assertFalse(expected.links().isEmpty());
     assertSame(expected, found);
     String tally = progress.get(progress.size() - 2);
-    assertTrue(tally.matches("Spark: [0-9,]+ tasks shuffled [0-9,]+\\.\\d MB in [1-9].*"), tally);
+    assertTrue(
+        tally.matches(
+            "Spark: [0-9,]+ tasks in the driver's JVM shuffled [0-9,]+\\.\\d MB in [1-9].*"),
+        tally);
     String last = progress.get(progress.size() - 1);
     assertTrue(
         last.matches(
@@ -205,7 +208,7 @@ class SparkEngineTest {
           line);
     }
     // None after the engine stopped Spark: its last lines are the tally and the largest partition.
-    assertTrue(progress.get(progress.size() - 2).contains("tasks shuffled"));
+    assertTrue(progress.get(progress.size() - 2).contains(" shuffled "));
     assertTrue(progress.get(progress.size() - 1).contains("largest partition of blocks"));
   }
 

@@ -1,0 +1,89 @@
+package org.pprl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pprl.core.link.Linker;
+import org.pprl.core.link.Party;
+
+/**
+ * The Spark engine on a cluster: Spark's {@code local-cluster} master runs a standalone master and
+ * two workers, and each worker starts its executor in a JVM of its own, as on machines of their
+ * own. What a task needs must travel between processes (closures, records, best lists, the sorted
+ * pairs), and nothing can be shared through the driver's memory.
+ */
+class SparkClusterTest {
+  @TempDir static Path dir;
+  static List<Party> parties;
+
+  /** Two workers of one core and 1,024 MB each. */
+  static final String MASTER = "local-cluster[2,1,1024]";
+
+  @BeforeAll
+  static void encodeCityAndSparkHome() throws Exception {
+    parties = SparkEngineTest.city(dir);
+    // The workers' launcher wants SPARK_HOME/jars (set by the build); the executors' class path
+    // is this JVM's instead.
+    Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
+    System.setProperty("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+  }
+
+  @AfterAll
+  static void forgetClassPath() {
+    System.clearProperty("spark.executor.extraClassPath");
+  }
+
+  private static Linker.Options options() {
+    return Linker.Options.defaults().withThreads(2).withBlocking(Linker.Blocking.KEYS);
+  }
+
+  private static Linker.Result onCluster(String read, List<String> progress) {
+    return new SparkEngine()
+        .link(
+            parties,
+            List.of(),
+            options(),
+            Map.of("master", MASTER, "partitions", "3", "read", read),
+            progress::add);
+  }
+
+  /** The tally's line, which names where the tasks ran. */
+  private static String tally(List<String> progress) {
+    return progress.stream().filter(l -> l.contains(" shuffled ")).findFirst().orElseThrow();
+  }
+
+  @Test
+  void link_executorsReadTheExtracts_equalsTheLinker() {
+    Linker.Result expected = new Linker(options(), s -> {}).link(parties);
+
+    List<String> progress = new ArrayList<>();
+    Linker.Result found = onCluster("executors", progress);
+
+    assertFalse(expected.links().isEmpty());
+    SparkEngineTest.assertSame(expected, found);
+    assertTrue(
+        tally(progress).startsWith("Spark: ")
+            && tally(progress).contains(" tasks on 2 executors shuffled "),
+        tally(progress));
+  }
+
+  @Test
+  void link_driverSendsTheRecords_equalsTheLinker() {
+    Linker.Result expected = new Linker(options(), s -> {}).link(parties);
+
+    List<String> progress = new ArrayList<>();
+    Linker.Result found = onCluster("driver", progress);
+
+    SparkEngineTest.assertSame(expected, found);
+    assertTrue(tally(progress).contains(" tasks on 2 executors shuffled "), tally(progress));
+  }
+}
