@@ -9,6 +9,7 @@ import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -42,6 +43,12 @@ public final class SparkEngine implements LinkEngine {
    * sends its records in the tasks). Default: executors with a local master, else driver.
    */
   static final String READ = "spark.pprl.read";
+
+  /**
+   * The Spark property that sets how long, in seconds, a run waits for the first executor of a
+   * cluster before it gives up (default 120).
+   */
+  static final String EXECUTOR_WAIT = "spark.pprl.executorWait";
 
   @Override
   public String name() {
@@ -140,7 +147,7 @@ public final class SparkEngine implements LinkEngine {
         spark.setLogLevel("WARN");
         spark.sc().addSparkListener(tally);
         String asked = settings.getOrDefault("partitions", conf.get(PARTITIONS, null));
-        int partitions = asked != null ? partitions(asked) : 4 * spark.defaultParallelism();
+        Integer partitionsAsked = asked != null ? partitions(asked) : null;
         String read =
             settings.getOrDefault(
                 "read", conf.get(READ, master.startsWith("local") ? "executors" : "driver"));
@@ -148,6 +155,12 @@ public final class SparkEngine implements LinkEngine {
           throw new IllegalArgumentException(
               "read must be executors or driver, got '" + read + "'");
         }
+        // Before the default partitions are counted: a cluster's default parallelism is the cores
+        // of the executors registered so far.
+        if (!master.equals("local") && !master.startsWith("local[")) {
+          awaitExecutor(spark, master, 1000 * conf.getLong(EXECUTOR_WAIT, 120), progress);
+        }
+        int partitions = partitionsAsked != null ? partitionsAsked : 4 * spark.defaultParallelism();
         SparkProgress lines =
             new SparkProgress(spark.statusTracker(), progress, options.progressMillis());
         SparkCandidates search =
@@ -192,6 +205,46 @@ public final class SparkEngine implements LinkEngine {
       }
     }
     return options.withBlocking(Linker.Blocking.KEYS);
+  }
+
+  /**
+   * Returns once a cluster's first executor has registered with the driver. An executor that dies
+   * as it starts leaves Spark's jobs waiting with a warning every 15 s (for 11 minutes, when
+   * Hadoop's client of Spark 4.1.1 met JDK 25): the run says what to look at instead.
+   *
+   * @throws IllegalArgumentException when none registered within {@code waitMillis}, or the cluster
+   *     ended the application first
+   */
+  static void awaitExecutor(
+      JavaSparkContext spark, String master, long waitMillis, Consumer<String> progress) {
+    progress.accept("waiting for the first executor of " + master);
+    long until = System.nanoTime() + waitMillis * 1_000_000;
+    String check =
+        "see the workers' logs: an executor that dies as it starts (a JDK the cluster's Spark or"
+            + " Hadoop client does not run on, a worker with less memory than"
+            + " spark.executor.memory, the executors' class path)";
+    while (spark.sc().getExecutorIds().isEmpty()) {
+      if (spark.sc().isStopped()) {
+        throw new IllegalArgumentException(
+            "the cluster at " + master + " ended this run before any executor started; " + check);
+      }
+      if (System.nanoTime() > until) {
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "no executor of the cluster at %s started within %d s (%s sets the wait); %s",
+                master,
+                waitMillis / 1000,
+                EXECUTOR_WAIT,
+                check));
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for Spark's executors", e);
+      }
+    }
   }
 
   /**

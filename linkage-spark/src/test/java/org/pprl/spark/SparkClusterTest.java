@@ -1,6 +1,7 @@
 package org.pprl.spark;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -85,5 +86,27 @@ class SparkClusterTest {
 
     SparkEngineTest.assertSame(expected, found);
     assertTrue(tally(progress).contains(" tasks on 2 executors shuffled "), tally(progress));
+  }
+
+  @Test
+  void link_executorsThatCannotStart_failNamingTheClusterAndWhatToCheck() {
+    // Each executor's JVM refuses to start (a stack too small), as one on a JDK it cannot run on.
+    System.setProperty("spark.executor.extraJavaOptions", "-Xss1k");
+    System.setProperty(SparkEngine.EXECUTOR_WAIT, "10");
+    try {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> onCluster("executors", new ArrayList<>()));
+
+      String m = e.getMessage();
+      assertTrue(
+          m.startsWith("the cluster at " + MASTER + " ended this run before any executor started")
+              || m.startsWith("no executor of the cluster at " + MASTER + " started within 10 s"),
+          m);
+      assertTrue(m.contains("see the workers' logs"), m);
+    } finally {
+      System.clearProperty("spark.executor.extraJavaOptions");
+      System.clearProperty(SparkEngine.EXECUTOR_WAIT);
+    }
   }
 }
