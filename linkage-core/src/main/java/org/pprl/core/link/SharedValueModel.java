@@ -72,7 +72,10 @@ final class SharedValueModel {
   /** Smallest r probability and class share. */
   static final double FLOOR = 1e-6;
 
-  /** The record's global index takes the low bits of a sort key, the filters' hash the others. */
+  /**
+   * The record's global index takes the low bits of a sort key, the filters' hash the others: at
+   * least this many, more where the records are more ({@link #indexBits}).
+   */
   private static final int INDEX_BITS = 26;
 
   /**
@@ -108,8 +111,7 @@ final class SharedValueModel {
       int threads,
       ProgressLine drawn) {
     int fields = groups.modelFields();
-    int total = Grouping.offsets(parties)[parties.size()];
-    if (fields < MIN_FIELDS || parties.size() < 2 || total >= 1 << INDEX_BITS) {
+    if (fields < MIN_FIELDS || parties.size() < 2) {
       return null;
     }
     // The pairs are drawn block by block from one random sequence, compared on the threads, and
@@ -205,14 +207,15 @@ final class SharedValueModel {
       List<Party> parties, FieldGroups groups, int k, SplittableRandom random) {
     int[] members = groups.members(k);
     int[] offset = Grouping.offsets(parties);
+    int bits = indexBits(offset[parties.size()]);
     long[] keys = new long[offset[parties.size()]];
     int n = 0;
     for (int p = 0; p < parties.size(); p++) {
       Party party = parties.get(p);
       for (int i = 0; i < party.size(); i++) {
-        long h = hash(party, members, i);
+        long h = hash(party, members, i, bits);
         if (h != 0) {
-          keys[n++] = (h << INDEX_BITS) | (offset[p] + i);
+          keys[n++] = (h << bits) | (offset[p] + i);
         }
       }
     }
@@ -225,13 +228,13 @@ final class SharedValueModel {
     int[] perParty = new int[parties.size()];
     for (int s = 0; s < n; ) {
       int e = s + 1;
-      while (e < n && keys[e] >>> INDEX_BITS == keys[s] >>> INDEX_BITS) {
+      while (e < n && keys[e] >>> bits == keys[s] >>> bits) {
         e++;
       }
       if (e - s > 1) {
         Arrays.fill(perParty, 0);
         for (int x = s; x < e; x++) {
-          perParty[Grouping.partyOf(offset, index(keys[x]))]++;
+          perParty[Grouping.partyOf(offset, index(keys[x], bits))]++;
         }
         long run = pairsAcross(perParty);
         if (run > 0) {
@@ -251,8 +254,8 @@ final class SharedValueModel {
       for (int[] run : runs) {
         for (int x = run[0]; x < run[1]; x++) {
           for (int y = x + 1; y < run[1]; y++) {
-            int a = index(keys[x]);
-            int b = index(keys[y]);
+            int a = index(keys[x], bits);
+            int b = index(keys[y], bits);
             if (across(offset, a, b)) {
               pairs[drawn++] = a;
               pairs[drawn++] = b;
@@ -270,8 +273,8 @@ final class SharedValueModel {
         int a;
         int b;
         do {
-          a = index(keys[run[0] + random.nextInt(run[1] - run[0])]);
-          b = index(keys[run[0] + random.nextInt(run[1] - run[0])]);
+          a = index(keys[run[0] + random.nextInt(run[1] - run[0])], bits);
+          b = index(keys[run[0] + random.nextInt(run[1] - run[0])], bits);
         } while (!across(offset, a, b));
         pairs[drawn++] = a;
         pairs[drawn++] = b;
@@ -281,8 +284,17 @@ final class SharedValueModel {
     return pairs;
   }
 
-  private static int index(long key) {
-    return (int) (key & ((1L << INDEX_BITS) - 1));
+  private static int index(long key, int bits) {
+    return (int) (key & ((1L << bits) - 1));
+  }
+
+  /**
+   * The low bits of a sort key that hold the global index of {@code records} records: {@link
+   * #INDEX_BITS} up to 2^26 records, as many as they need beyond. (Until 2026-12-07 the model was
+   * not fitted at 2^26 records or more.) The hash keeps 33 bits or more.
+   */
+  static int indexBits(int records) {
+    return Math.max(INDEX_BITS, 32 - Integer.numberOfLeadingZeros(Math.max(0, records - 1)));
   }
 
   /** Whether records a and b (global indices) are in different parties. */
@@ -323,10 +335,10 @@ final class SharedValueModel {
   }
 
   /**
-   * A hash of the members' filters of record i (the bits above INDEX_BITS of a 64-bit mix), never
-   * 0; 0 when a member is missing. Equal filters give equal hashes.
+   * A hash of the members' filters of record i (the high 64 - {@code bits} bits of a 64-bit mix),
+   * never 0; 0 when a member is missing. Equal filters give equal hashes.
    */
-  private static long hash(Party party, int[] members, int i) {
+  private static long hash(Party party, int[] members, int i, int bits) {
     long h = 0x9E3779B97F4A7C15L;
     FieldFilters fields = party.fields();
     for (int f : members) {
@@ -336,7 +348,7 @@ final class SharedValueModel {
       h = (fields.mix(i, f, h) ^ f) * 0x94D049BB133111EBL;
     }
     h ^= h >>> 29;
-    h >>>= INDEX_BITS;
+    h >>>= bits;
     return h == 0 ? 1 : h;
   }
 

@@ -87,6 +87,20 @@ class SharedValueModelTest {
   }
 
   @Test
+  void indexBits_keepTodaysKeysBelow2To26Records_andHoldEveryIndexAbove() {
+    // Below 2^26 records the sort keys are the ones the model was always drawn with.
+    assertEquals(26, SharedValueModel.indexBits(0));
+    assertEquals(26, SharedValueModel.indexBits(1_914_389));
+    assertEquals(26, SharedValueModel.indexBits(1 << 26));
+    // At 100M x 100M the model used to be left out; now the last record's index fits.
+    for (int records : new int[] {(1 << 26) + 1, 200_000_000, Integer.MAX_VALUE}) {
+      int bits = SharedValueModel.indexBits(records);
+      assertTrue(records - 1L < 1L << bits, records + " records in " + bits + " bits");
+      assertTrue(records - 1L >= 1L << (bits - 1), records + " records in " + bits + " bits");
+    }
+  }
+
+  @Test
   void estimate_withoutLabels_isCloseToTheMatchesOfTheTruth() {
     SharedValueModel.Fit fit =
         SharedValueModel.estimate(
