@@ -114,10 +114,23 @@ final class ExtractsOnExecutors {
    */
   static Iterator<SparkCandidates.Keyed> read(Source source) throws IOException {
     Path file = Paths.get(source.path);
-    ExtractReader reader =
-        source.offset < 0
-            ? ExtractReader.open(file)
-            : ExtractReader.openAt(file, source.offset, source.first);
+    ExtractReader reader;
+    try {
+      reader =
+          source.offset < 0
+              ? ExtractReader.open(file)
+              : ExtractReader.openAt(file, source.offset, source.first);
+    } catch (IOException e) {
+      throw new ReadFailure(
+          "extract "
+              + file.getFileName()
+              + " could not be read on an executor ("
+              + e
+              + "); with "
+              + SparkEngine.READ
+              + "=executors every executor must see the extracts at the driver's paths",
+          e);
+    }
     TaskContext task = TaskContext.get();
     if (task != null) {
       task.addTaskCompletionListener(
@@ -154,9 +167,9 @@ final class ExtractsOnExecutors {
             if (source.offset >= 0) { // the driver read the whole file valid: it was replaced
               throw changed(file, e.getMessage());
             }
-            throw new UncheckedIOException(file.getFileName() + ": " + e.getMessage(), e);
+            throw new ReadFailure(file.getFileName() + ": " + e.getMessage(), e);
           } catch (IOException e) {
-            throw new UncheckedIOException(file.getFileName() + ": " + e.getMessage(), e);
+            throw new ReadFailure(file.getFileName() + ": " + e.getMessage(), e);
           }
           ready = true;
           if (!more) {
@@ -211,13 +224,27 @@ final class ExtractsOnExecutors {
     return header.fieldFilters().stream().mapToInt(ExtractHeader.FieldFilter::bits).toArray();
   }
 
-  private static IllegalStateException changed(Path file, String what) {
-    return new IllegalStateException(
+  private static ReadFailure changed(Path file, String what) {
+    return new ReadFailure(
         "extract "
             + file.getFileName()
             + " changed since the driver read it ("
             + what
-            + "); run the link again");
+            + "); run the link again",
+        null);
+  }
+
+  /**
+   * An extract an executor could not read as the driver did: its message names the file and what
+   * went wrong, never a record's content, so the run can say it as it is ({@link SparkEngine#link})
+   * when Spark hands it back inside a failed job.
+   */
+  static final class ReadFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ReadFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /**

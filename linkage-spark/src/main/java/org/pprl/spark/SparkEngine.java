@@ -167,6 +167,12 @@ public final class SparkEngine implements LinkEngine {
             new SparkCandidates(spark, partitions, compareFields, read.equals("executors"));
         try {
           result = new Linker(keyed, progress, search).link(parties, known);
+        } catch (Exception e) { // Spark's own SparkException is checked, and thrown unchecked
+          UncheckedIOException unreadable = readFailure(e);
+          if (unreadable != null) {
+            throw unreadable;
+          }
+          throw e;
         } finally {
           lines.close();
         }
@@ -205,6 +211,20 @@ public final class SparkEngine implements LinkEngine {
       }
     }
     return options.withBlocking(Linker.Blocking.KEYS);
+  }
+
+  /**
+   * When an executor could not read an extract somewhere inside {@code e} (a job Spark failed for
+   * it), that failure as an I/O error with its own message: the file and what went wrong, where
+   * Spark's message would bury it in a task's stack. Null otherwise.
+   */
+  static UncheckedIOException readFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ExtractsOnExecutors.ReadFailure) {
+        return new UncheckedIOException(t.getMessage(), new IOException(t.getMessage(), t));
+      }
+    }
+    return null;
   }
 
   /**

@@ -1,9 +1,11 @@
 package org.pprl.spark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,9 +50,13 @@ class SparkClusterTest {
   }
 
   private static Linker.Result onCluster(String read, List<String> progress) {
+    return onCluster(parties, read, progress);
+  }
+
+  private static Linker.Result onCluster(List<Party> linked, String read, List<String> progress) {
     return new SparkEngine()
         .link(
-            parties,
+            linked,
             List.of(),
             options(),
             Map.of("master", MASTER, "partitions", "3", "read", read),
@@ -108,5 +114,41 @@ class SparkClusterTest {
       System.clearProperty("spark.executor.extraJavaOptions");
       System.clearProperty(SparkEngine.EXECUTOR_WAIT);
     }
+  }
+
+  @Test
+  void link_extractReplacedAfterTheDriverReadIt_failsNamingItAcrossJvms(@TempDir Path other)
+      throws Exception {
+    Party read = SparkEngineTest.readThenReplaced(dir, other);
+
+    UncheckedIOException e =
+        assertThrows(
+            UncheckedIOException.class,
+            () -> onCluster(List.of(read), "executors", new ArrayList<>()));
+
+    assertEquals(
+        "extract pa.pprl changed since the driver read it (its records); run the link again",
+        e.getMessage());
+  }
+
+  @Test
+  void link_extractTheExecutorsCannotSee_failsNamingItAndTheSetting(@TempDir Path other)
+      throws Exception {
+    Path copy = Files.copy(parties.get(0).source().orElseThrow(), other.resolve("pa.pprl"));
+    Party read = Party.load(copy, parties.get(0).name());
+    Files.delete(copy); // as on an executor whose machine does not have the file
+
+    UncheckedIOException e =
+        assertThrows(
+            UncheckedIOException.class,
+            () -> onCluster(List.of(read), "executors", new ArrayList<>()));
+
+    assertTrue(
+        e.getMessage().startsWith("extract pa.pprl could not be read on an executor (")
+            && e.getMessage()
+                .endsWith(
+                    "); with spark.pprl.read=executors every executor must see the extracts at"
+                        + " the driver's paths"),
+        e.getMessage());
   }
 }

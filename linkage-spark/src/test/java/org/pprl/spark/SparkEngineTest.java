@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,11 +162,13 @@ class SparkEngineTest {
     assertSame(expected, found);
   }
 
-  @Test
-  void link_extractReplacedAfterTheDriverReadIt_failsNamingIt(@TempDir Path other)
-      throws Exception {
-    // The same records encoded with two secrets: the same count and header shape, other CLKs.
-    Path csv = dir.resolve("city").resolve(Agency.PUBLIC_ASSISTANCE.fileName());
+  /**
+   * Public assistance's extract of the city {@link #city} wrote into {@code cityDir}, encoded into
+   * {@code other} as pa.pprl and read, then replaced by the same records encoded with another
+   * secret: the same count and header shape, other CLKs.
+   */
+  static Party readThenReplaced(Path cityDir, Path other) throws Exception {
+    Path csv = cityDir.resolve("city").resolve(Agency.PUBLIC_ASSISTANCE.fileName());
     Path schema =
         Paths.get(System.getProperty("pprl.examples", "../examples"), "agency-schema.json");
     EngineSchema s =
@@ -179,17 +182,21 @@ class SparkEngineTest {
         new RecordEncoder(s, "two".getBytes(StandardCharsets.UTF_8)), csv, second, id, null);
     Party read = Party.load(first, id);
     Files.copy(second, first, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return read;
+  }
 
-    Exception e =
-        assertThrows(Exception.class, () -> onSpark(List.of(read), options(), new ArrayList<>()));
+  @Test
+  void link_extractReplacedAfterTheDriverReadIt_failsNamingIt(@TempDir Path other)
+      throws Exception {
+    Party read = readThenReplaced(dir, other);
 
-    String messages = "";
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      messages += t.getMessage() + "\n";
-    }
-    assertTrue(
-        messages.contains("extract pa.pprl changed since the driver read it (its records)"),
-        messages);
+    UncheckedIOException e =
+        assertThrows(
+            UncheckedIOException.class, () -> onSpark(List.of(read), options(), new ArrayList<>()));
+
+    assertEquals(
+        "extract pa.pprl changed since the driver read it (its records); run the link again",
+        e.getMessage());
   }
 
   @Test
