@@ -183,8 +183,10 @@ final class LinkCommand implements Callable<Integer> {
       paramLabel = "ENGINE",
       defaultValue = "local",
       description =
-          "local (this process) or spark (the keyed-blocking candidate search on Apache Spark,"
-              + " the rest here; needs the linkage-spark jar, which ./pprl adds; docs/spark.md)"
+          "local (this process) or spark (the keyed-blocking candidate search and the"
+              + " candidates' field comparison on Apache Spark, the rest here; needs the"
+              + " linkage-spark jar, which ./pprl adds; Spark's settings as spark.* system"
+              + " properties, e.g. PPRL_JAVA_OPTS=-Dspark.executor.memory=5g; docs/spark.md)"
               + " (default: ${DEFAULT-VALUE}).")
   String engine;
 
