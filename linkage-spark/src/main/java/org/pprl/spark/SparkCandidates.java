@@ -64,6 +64,9 @@ final class SparkCandidates implements CandidateFinder {
   private final boolean readOnExecutors;
   private final long fetchPairs;
 
+  /** Whether a candidate set was searched already, whose shuffle files may still be on disk. */
+  private boolean searched;
+
   /** The largest partition of the blocks' shuffle gathered so far: {members, bytes of arrays}. */
   private long[] largestGathered = {0, 0};
 
@@ -160,6 +163,14 @@ final class SparkCandidates implements CandidateFinder {
 
   @Override
   public Found find(Party a, Party b, boolean same, int nearest, long maxBlockPairs) {
+    if (searched) {
+      // Spark deletes a shuffle's files once the driver's collector has found its RDDs
+      // unreachable (its ContextCleaner, which otherwise asks for a collection every 30 minutes):
+      // without this the last set's three shuffles, several times the size of its records, stay
+      // on the executors' disks beside this set's. One full collection a set lets them go.
+      System.gc();
+    }
+    searched = true;
     JavaRDD<Keyed> rdd = records(a, b, same);
     int bits = a.clks().bits();
     FieldRows fieldRows = compareFields ? FieldRows.of(a) : null;

@@ -123,7 +123,7 @@ public final class SparkEngine implements LinkEngine {
             });
       }
       String master = conf.get("spark.master");
-      if (!master.equals("local") && !master.startsWith("local[") && !conf.contains("spark.jars")) {
+      if (!inProcess(master) && !conf.contains("spark.jars")) {
         // Executors in JVMs of their own need this engine's classes and the core's: the jars they
         // came from (pprl's own jar holds the core and its libraries). spark-submit sets
         // spark.jars itself, with its application jar and --jars.
@@ -157,7 +157,7 @@ public final class SparkEngine implements LinkEngine {
         }
         // Before the default partitions are counted: a cluster's default parallelism is the cores
         // of the executors registered so far.
-        if (!master.equals("local") && !master.startsWith("local[")) {
+        if (!inProcess(master)) {
           awaitExecutor(spark, master, 1000 * conf.getLong(EXECUTOR_WAIT, 120), progress);
         }
         int partitions = partitionsAsked != null ? partitionsAsked : 4 * spark.defaultParallelism();
@@ -211,6 +211,11 @@ public final class SparkEngine implements LinkEngine {
       }
     }
     return options.withBlocking(Linker.Blocking.KEYS);
+  }
+
+  /** Whether the master runs its executor inside the driver's JVM: local, local[N]. */
+  static boolean inProcess(String master) {
+    return master.equals("local") || master.startsWith("local[");
   }
 
   /**
