@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.pprl.core.cluster.UnionFind;
 import org.pprl.core.link.Linker;
 import org.pprl.core.link.Party;
 
@@ -57,37 +58,23 @@ public final class CandidateComponents {
     System.out.println(links.describe("links inside entities", result.links().size()));
   }
 
-  /** Union-find over record numbers. */
+  /** Connected components over record numbers, on the core's {@link UnionFind}. */
   private static final class Components {
-    private final int[] parent;
+    private final UnionFind sets = new UnionFind();
+    private final int records;
 
     Components(int records) {
-      parent = new int[records];
-      for (int i = 0; i < records; i++) {
-        parent[i] = i;
-      }
-    }
-
-    int root(int x) {
-      while (parent[x] != x) {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
-      }
-      return x;
+      this.records = records;
     }
 
     void join(int x, int y) {
-      int rx = root(x);
-      int ry = root(y);
-      if (rx != ry) {
-        parent[Math.max(rx, ry)] = Math.min(rx, ry);
-      }
+      sets.union(x, y);
     }
 
     String describe(String what, long edges) {
-      int[] size = new int[parent.length];
-      for (int i = 0; i < parent.length; i++) {
-        size[root(i)]++;
+      int[] size = new int[records];
+      for (int i = 0; i < records; i++) {
+        size[sets.find(i)]++;
       }
       int components = 0;
       int inThem = 0;
@@ -110,9 +97,9 @@ public final class CandidateComponents {
           edges >= 0 ? String.format(Locale.ROOT, " %,d pairs,", edges) : "",
           components,
           inThem,
-          parent.length,
+          records,
           largest,
-          100.0 * largest / parent.length,
+          100.0 * largest / records,
           bySize[0],
           bySize[1],
           bySize[2],

@@ -163,12 +163,11 @@ final class ExtractsOnExecutors {
           try {
             // A stretch ends after its records; the whole file at its trailer, checked.
             more = (source.offset < 0 || read < source.records) && reader.next(record);
-          } catch (CorruptExtractException e) {
-            if (source.offset >= 0) { // the driver read the whole file valid: it was replaced
+          } catch (IOException e) {
+            if (e instanceof CorruptExtractException && source.offset >= 0) {
+              // The driver read the whole file valid: it was replaced.
               throw changed(file, e.getMessage());
             }
-            throw new ReadFailure(file.getFileName() + ": " + e.getMessage(), e);
-          } catch (IOException e) {
             throw new ReadFailure(file.getFileName() + ": " + e.getMessage(), e);
           }
           ready = true;

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,22 +44,12 @@ class SparkClusterTest {
     System.clearProperty("spark.executor.extraClassPath");
   }
 
-  private static Linker.Options options() {
-    return Linker.Options.defaults().withThreads(2).withBlocking(Linker.Blocking.KEYS);
-  }
-
   private static Linker.Result onCluster(String read, List<String> progress) {
     return onCluster(parties, read, progress);
   }
 
   private static Linker.Result onCluster(List<Party> linked, String read, List<String> progress) {
-    return new SparkEngine()
-        .link(
-            linked,
-            List.of(),
-            options(),
-            Map.of("master", MASTER, "partitions", "3", "read", read),
-            progress::add);
+    return SparkEngineTest.onMaster(MASTER, linked, SparkEngineTest.options(), progress, read);
   }
 
   /** The tally's line, which names where the tasks ran. */
@@ -70,7 +59,7 @@ class SparkClusterTest {
 
   @Test
   void link_executorsReadTheExtracts_equalsTheLinker() {
-    Linker.Result expected = new Linker(options(), s -> {}).link(parties);
+    Linker.Result expected = new Linker(SparkEngineTest.options(), s -> {}).link(parties);
 
     List<String> progress = new ArrayList<>();
     Linker.Result found = onCluster("executors", progress);
@@ -85,7 +74,7 @@ class SparkClusterTest {
 
   @Test
   void link_driverSendsTheRecords_equalsTheLinker() {
-    Linker.Result expected = new Linker(options(), s -> {}).link(parties);
+    Linker.Result expected = new Linker(SparkEngineTest.options(), s -> {}).link(parties);
 
     List<String> progress = new ArrayList<>();
     Linker.Result found = onCluster("driver", progress);

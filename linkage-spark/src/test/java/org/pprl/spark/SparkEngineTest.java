@@ -88,7 +88,7 @@ class SparkEngineTest {
     return out;
   }
 
-  private static Linker.Options options() {
+  static Linker.Options options() {
     return Linker.Options.defaults().withThreads(2).withBlocking(Linker.Blocking.KEYS);
   }
 
@@ -104,12 +104,22 @@ class SparkEngineTest {
   /** {@code read}: who reads the records, the executors (from the files) or the driver. */
   private static Linker.Result onSpark(
       List<Party> linked, Linker.Options options, List<String> progress, String read) {
+    return onMaster("local[2]", linked, options, progress, read);
+  }
+
+  /** The engine on {@code master}, with three partitions a shuffle. */
+  static Linker.Result onMaster(
+      String master,
+      List<Party> linked,
+      Linker.Options options,
+      List<String> progress,
+      String read) {
     return new SparkEngine()
         .link(
             linked,
             List.of(),
             options,
-            Map.of("master", "local[2]", "partitions", "3", "read", read),
+            Map.of("master", master, "partitions", "3", "read", read),
             progress::add);
   }
 
