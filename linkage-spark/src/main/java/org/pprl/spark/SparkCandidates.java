@@ -266,21 +266,32 @@ final class SparkCandidates implements CandidateFinder {
    * second time until the job is done.
    */
   private JavaRDD<Keyed> records(Party a, Party b, boolean same) {
-    if (readOnExecutors
-        && ExtractsOnExecutors.readable(a)
-        && (same || ExtractsOnExecutors.readable(b))) {
-      // Each extract in stretches that tasks read side by side, as many as the shuffles'
-      // partitions.
-      List<ExtractsOnExecutors.Source> sources =
-          new ArrayList<>(ExtractsOnExecutors.sources(a, 0, compareFields, partitions));
-      if (!same) {
-        sources.addAll(ExtractsOnExecutors.sources(b, 1, compareFields, partitions));
+    return records(
+        spark, same ? List.of(a) : List.of(a, b), compareFields, readOnExecutors, partitions);
+  }
+
+  /**
+   * The records of {@code parties}, each on the side of its place in the list, with their field
+   * filters' rows when {@code fields}: read from the extract files by the executors, each extract
+   * in up to {@code partitions} stretches read side by side, when {@code readOnExecutors} and every
+   * party was read from a file; otherwise sent by the driver in {@code partitions} slices.
+   */
+  static JavaRDD<Keyed> records(
+      JavaSparkContext spark,
+      List<Party> parties,
+      boolean fields,
+      boolean readOnExecutors,
+      int partitions) {
+    if (readOnExecutors && parties.stream().allMatch(ExtractsOnExecutors::readable)) {
+      List<ExtractsOnExecutors.Source> sources = new ArrayList<>();
+      for (int side = 0; side < parties.size(); side++) {
+        sources.addAll(ExtractsOnExecutors.sources(parties.get(side), side, fields, partitions));
       }
       return spark.parallelize(sources, sources.size()).flatMap(ExtractsOnExecutors::read);
     }
-    List<Keyed> records = keyed(a, 0, compareFields);
-    if (!same) {
-      records.addAll(keyed(b, 1, compareFields));
+    List<Keyed> records = new ArrayList<>();
+    for (int side = 0; side < parties.size(); side++) {
+      records.addAll(keyed(parties.get(side), side, fields));
     }
     return spark.parallelize(records, partitions);
   }

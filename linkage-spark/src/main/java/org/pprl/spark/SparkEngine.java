@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.Utils$;
+import org.pprl.core.link.EntityPlan;
 import org.pprl.core.link.FieldRows;
 import org.pprl.core.link.LinkEngine;
 import org.pprl.core.link.Linker;
@@ -25,8 +26,9 @@ import org.pprl.core.link.Party;
 /**
  * The linker with its keyed-blocking candidate search on Apache Spark: {@code pprl link --engine
  * spark [--master URL]}, or {@code spark-submit} (docs/spark.md). The candidates' field comparison
- * runs there too; counting the patterns, estimation, the decisions and the entities run on the
- * driver with the core's code, so the result equals {@link Linker}'s on the same extracts.
+ * and the entities (each component of the links clustered on its own) run there too; counting the
+ * patterns, estimation and the decisions run on the driver with the core's code, so the result
+ * equals {@link Linker}'s on the same extracts.
  */
 public final class SparkEngine implements LinkEngine {
   /** The settings this engine reads; any other is refused. */
@@ -116,6 +118,12 @@ public final class SparkEngine implements LinkEngine {
               SparkCandidates.Member.class,
               SparkCandidates.Keyed.class,
               TopK.class,
+              SparkEntities.Placed.class,
+              SparkEntities.EdgesOf.class,
+              SparkEntities.Adjusted.class,
+              EntityPlan.Part.class,
+              int[][].class,
+              double[].class,
               long[].class,
               long[][].class,
               int[].class,
@@ -166,7 +174,8 @@ public final class SparkEngine implements LinkEngine {
         SparkCandidates search =
             new SparkCandidates(spark, partitions, compareFields, read.equals("executors"));
         try {
-          result = new Linker(keyed, progress, search).link(parties, known);
+          SparkEntities entities = new SparkEntities(spark, partitions, read.equals("executors"));
+          result = new Linker(keyed, progress, search, entities).link(parties, known);
         } catch (Exception e) { // Spark's own SparkException is checked, and thrown unchecked
           UncheckedIOException unreadable = readFailure(e);
           if (unreadable != null) {

@@ -11,7 +11,9 @@ import org.pprl.core.match.ComparisonPatterns;
  * Fields whose agreement goes together among non-matches, such as a street, its postcode and its
  * borough, found in a sample of random pairs and compared as one joint field.
  */
-final class FieldGroups {
+final class FieldGroups implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   /*
    * Why. Fellegi–Sunter adds one weight per field, as if fields agreed independently. Two persons
    * on one street agree on street, postcode and borough at once, so their address counts three

@@ -28,22 +28,8 @@ final class Grouping {
       int threads,
       Consumer<String> steps) {
     int records = offset[parties.size()];
-    int edges = 0;
-    for (Decided d : decided) {
-      edges += d.edges.length;
-    }
-    int[] xs = new int[edges];
-    int[] ys = new int[edges];
-    double[] margins = new double[edges];
-    int n = 0;
+    Edges edges = edges(offset, decided);
     Decided[][] of = byPartyPair(decided, parties.size());
-    for (Decided d : decided) {
-      for (int k : d.edges) {
-        xs[n] = offset[d.a] + LongList.first(d.pairs[k]);
-        ys[n] = offset[d.b] + LongList.second(d.pairs[k]);
-        margins[n++] = d.margin(k);
-      }
-    }
     int[] extractOf = null;
     if (oneToOne && parties.size() > 1) {
       extractOf = new int[records];
@@ -89,8 +75,33 @@ final class Grouping {
         };
     steps.accept(
         String.format(
-            Locale.ROOT, "clustering: joining groups along %,d links (average linkage)", n));
-    return Clusterer.cluster(Edges.of(xs, ys, margins), records, extractOf, margin);
+            Locale.ROOT,
+            "clustering: joining groups along %,d links (average linkage)",
+            edges.size()));
+    return Clusterer.cluster(edges, records, extractOf, margin);
+  }
+
+  /**
+   * The clustering's edges: the decisions' links on their own, in order, between records numbered
+   * party by party from {@code offset}, each scored by its margin.
+   */
+  static Edges edges(int[] offset, List<Decided> decided) {
+    int count = 0;
+    for (Decided d : decided) {
+      count += d.edges.length;
+    }
+    int[] xs = new int[count];
+    int[] ys = new int[count];
+    double[] margins = new double[count];
+    int n = 0;
+    for (Decided d : decided) {
+      for (int k : d.edges) {
+        xs[n] = offset[d.a] + LongList.first(d.pairs[k]);
+        ys[n] = offset[d.b] + LongList.second(d.pairs[k]);
+        margins[n++] = d.margin(k);
+      }
+    }
+    return Edges.of(xs, ys, margins);
   }
 
   /**

@@ -368,6 +368,9 @@ public final class Linker {
   /** Keyed blocking done elsewhere, or null for the built-in search. */
   private final CandidateFinder keyed;
 
+  /** Entities clustered elsewhere, or null for the built-in clustering. */
+  private final EntityFinder entities;
+
   public Linker(Options options, Consumer<String> progress) {
     this(options, progress, null);
   }
@@ -377,6 +380,15 @@ public final class Linker {
    * every other stage is this linker's own. Exhaustive and LSH candidates are always found here.
    */
   public Linker(Options options, Consumer<String> progress, CandidateFinder keyed) {
+    this(options, progress, keyed, null);
+  }
+
+  /**
+   * A linker whose keyed-blocking candidates come from {@code keyed} and whose entities from {@code
+   * entities} (either null: the linker's own); the estimation and decisions are this linker's.
+   */
+  public Linker(
+      Options options, Consumer<String> progress, CandidateFinder keyed, EntityFinder entities) {
     if (options.threads() < 1 || options.nearest() < 1) {
       throw new IllegalArgumentException("threads and nearest must be at least 1");
     }
@@ -391,6 +403,7 @@ public final class Linker {
     this.options = options;
     this.progress = progress;
     this.keyed = keyed;
+    this.entities = entities;
   }
 
   /**
@@ -530,10 +543,27 @@ public final class Linker {
     // 6. Entities, and the links between their records.
     progress.accept("clustering");
     int[] offset = Grouping.offsets(parties);
-    Clusters clusters =
-        Grouping.cluster(parties, offset, decided, options.oneToOne(), options.threads(), progress);
-    progress.accept("listing the pairs of records inside the entities");
-    List<Link> links = Grouping.linksOf(parties, offset, clusters, decided);
+    Clusters clusters;
+    List<Link> links;
+    if (entities == null) {
+      clusters =
+          Grouping.cluster(
+              parties, offset, decided, options.oneToOne(), options.threads(), progress);
+      progress.accept("listing the pairs of records inside the entities");
+      links = Grouping.linksOf(parties, offset, clusters, decided);
+    } else {
+      EntityPlan plan = EntityPlan.of(parties, offset, decided, options.oneToOne());
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "clustering: joining groups along %,d links in %,d components (average linkage),"
+                  + " each on its own",
+              plan.edges(),
+              plan.components()));
+      EntityPlan.Found found = plan.assemble(entities.find(plan));
+      clusters = found.clusters();
+      links = found.links();
+    }
     int largest = 0;
     int linked = 0;
     for (int size : clusters.sizes()) {

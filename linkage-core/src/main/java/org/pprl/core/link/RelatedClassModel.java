@@ -8,7 +8,9 @@ import org.pprl.core.match.FellegiSunter;
  * non-matches such as members of one household (r), and random non-matches (u, fixed), estimated by
  * EM without labels.
  */
-final class RelatedClassModel {
+final class RelatedClassModel implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   /*
    * Why. With two classes and u fixed to random pairs, the free class learns "more alike than
    * random", and inside one extract the pairs most alike after duplicates are members of one

@@ -88,24 +88,25 @@ final class TermFrequencies {
     // A record's number takes the low bits of a sort key, the hash of its filter the others: at two
     // million records 43 bits of hash, so that among a million distinct values two share a number
     // with a probability of about 1 in 16 (and then count as one).
-    int indexBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(records));
+    int indexBits = indexBits(records);
     long[] keys = new long[records];
     int n = 0;
     for (int p = 0; p < parties.size(); p++) {
       FieldFilters filters = parties.get(p).fields();
       for (int i = 0; i < filters.size(); i++) {
-        if (filters.popcount(i, f) != 0) {
-          long h = filters.mix(i, f, 0x9E3779B97F4A7C15L); // equal filters mix alike
-          keys[n++] = (h << indexBits) | (offset[p] + i);
+        long value = valueKey(filters, i, f, indexBits);
+        if (value >= 0) {
+          keys[n++] = (value << indexBits) | (offset[p] + i);
         }
       }
     }
     Arrays.sort(keys, 0, n);
     int[] values = new int[records];
     Arrays.fill(values, -1);
-    double[] count = new double[n];
+    long[] count = new long[n];
     int distinct = 0;
     long counted = 0;
+    long sumOfSquares = 0;
     int[] groups = new int[16];
     for (int s = 0; s < n; ) {
       int e = s + 1;
@@ -127,19 +128,47 @@ final class TermFrequencies {
       }
       count[distinct++] = c;
       counted += c;
+      sumOfSquares += (long) c * c;
       s = e;
-    }
-    double sumOfSquares = 0;
-    for (int v = 0; v < distinct; v++) {
-      double share = count[v] / counted;
-      sumOfSquares += share * share;
     }
     double[] adjust = new double[distinct];
     for (int v = 0; v < distinct; v++) {
-      adjust[v] = Math.log(sumOfSquares * counted / count[v]) / Math.log(2);
+      adjust[v] = adjustment(count[v], counted, sumOfSquares);
     }
     valueOf[f] = values;
     adjustment[f] = adjust;
+  }
+
+  /**
+   * The bits of a record's number in the sort keys of {@link #count} when there are {@code records}
+   * records in all; a value's key ({@link #valueKey}) takes the others.
+   */
+  static int indexBits(int records) {
+    return Math.max(1, 32 - Integer.numberOfLeadingZeros(records));
+  }
+
+  /**
+   * The key of record r's value of field f, equal for equal filters (and, rarely, for two values
+   * whose hashes share their low bits, which then count as one value): the filter's hash in the
+   * {@code 64 - indexBits} bits the sort keys leave it; -1 where the field is missing.
+   */
+  static long valueKey(FieldFilters filters, int r, int f, int indexBits) {
+    if (filters.popcount(r, f) == 0) {
+      return -1;
+    }
+    long h = filters.mix(r, f, 0x9E3779B97F4A7C15L); // equal filters mix alike
+    return h & (-1L >>> indexBits);
+  }
+
+  /**
+   * The adjustment, log2(S / tf), of a value that {@code count} groups hold, of {@code counted}
+   * holdings of the field's values in all whose counts' squares sum to {@code sumOfSquares}. The
+   * sums are exact, so the values may be counted in any order and anywhere (an engine counts them
+   * on many machines: {@link EntityPlan}) with the same result.
+   */
+  static double adjustment(long count, long counted, long sumOfSquares) {
+    double s = (double) sumOfSquares / ((double) counted * counted); // the sum of shares squared
+    return Math.log(s * counted / count) / Math.log(2);
   }
 
   /**

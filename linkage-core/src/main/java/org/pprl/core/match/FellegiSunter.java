@@ -40,8 +40,8 @@ public final class FellegiSunter {
    * @param iterations EM iterations run
    * @param converged whether the parameters settled before the iteration limit
    */
-  public record Model(
-      double lambda, double[][] m, double[][] u, int iterations, boolean converged) {
+  public record Model(double lambda, double[][] m, double[][] u, int iterations, boolean converged)
+      implements java.io.Serializable {
 
     /** log2 of the likelihood ratio of pattern {@code p}, without the prior. */
     public double weight(ComparisonPatterns patterns, int p) {
