@@ -121,6 +121,7 @@ public final class SparkEngine implements LinkEngine {
               SparkEntities.Placed.class,
               SparkEntities.EdgesOf.class,
               SparkEntities.Adjusted.class,
+              SparkFields.Hashed.class,
               EntityPlan.Part.class,
               int[][].class,
               double[].class,
@@ -171,11 +172,19 @@ public final class SparkEngine implements LinkEngine {
         int partitions = partitionsAsked != null ? partitionsAsked : 4 * spark.defaultParallelism();
         SparkProgress lines =
             new SparkProgress(spark.statusTracker(), progress, options.progressMillis());
+        boolean executorsRead = read.equals("executors");
         SparkCandidates search =
-            new SparkCandidates(spark, partitions, compareFields, read.equals("executors"));
+            new SparkCandidates(spark, partitions, compareFields, executorsRead);
+        // The estimation's passes over every record's filters where the records are read.
+        SparkFields filters =
+            executorsRead && compareFields && SparkFields.usable(parties)
+                ? new SparkFields(spark, parties, partitions)
+                : null;
+        SparkEntities entities = new SparkEntities(spark, partitions, executorsRead);
         try {
-          SparkEntities entities = new SparkEntities(spark, partitions, read.equals("executors"));
-          result = new Linker(keyed, progress, search, entities).link(parties, known);
+          result =
+              new Linker(keyed, progress, new Linker.Elsewhere(search, filters, entities))
+                  .link(parties, known);
         } catch (Exception e) { // Spark's own SparkException is checked, and thrown unchecked
           UncheckedIOException unreadable = readFailure(e);
           if (unreadable != null) {

@@ -35,9 +35,13 @@ final class Estimation {
   private final Linker.Options options;
   private final Consumer<String> progress;
 
-  Estimation(Linker.Options options, Consumer<String> progress) {
+  /** Where the filters of records other than the candidates are read. */
+  private final FieldSource source;
+
+  Estimation(Linker.Options options, Consumer<String> progress, FieldSource source) {
     this.options = options;
     this.progress = progress;
+    this.source = source;
   }
 
   /**
@@ -153,16 +157,26 @@ final class Estimation {
     double[][] m0 = groups.startM(LEVEL_CUTS.length + 1);
     ComparisonPatterns knownPatterns = null;
     int[] scratch = new int[fields];
+    int[] offset = Grouping.offsets(parties);
+    List<Linker.KnownLink> kept = new ArrayList<>();
     for (Linker.KnownLink k : known) {
-      if ((k.a() == k.b()) != within) {
-        continue;
+      if ((k.a() == k.b()) == within) {
+        kept.add(k);
       }
-      if (knownPatterns == null) {
-        knownPatterns = new ComparisonPatterns(levels);
+    }
+    if (!kept.isEmpty()) {
+      int[] records = new int[2 * kept.size()];
+      for (int k = 0; k < kept.size(); k++) {
+        records[2 * k] = offset[kept.get(k).a()] + kept.get(k).i();
+        records[2 * k + 1] = offset[kept.get(k).b()] + kept.get(k).j();
       }
-      compare(parties.get(k.a()), k.i(), parties.get(k.b()), k.j(), scratch);
-      groups.apply(scratch, modelLevels);
-      knownPatterns.add(modelLevels);
+      FieldRows.Block rows = source.rows(records);
+      knownPatterns = new ComparisonPatterns(levels);
+      for (int k = 0; k < kept.size(); k++) {
+        compare(rows, 2 * k, 2 * k + 1, scratch);
+        groups.apply(scratch, modelLevels);
+        knownPatterns.add(modelLevels);
+      }
     }
     if (knownPatterns != null) {
       report.add(
@@ -191,6 +205,7 @@ final class Estimation {
     SharedValueModel.Fit shared =
         SharedValueModel.estimate(
             parties,
+            source,
             groups,
             levels,
             u0,
@@ -290,20 +305,27 @@ final class Estimation {
       right[2 * n + 1] = j;
       n++;
     }
+    // Their records' filters read at once, wherever they are.
+    int[] records = new int[2 * n];
+    for (int k = 0; k < n; k++) {
+      records[2 * k] = offset[left[2 * k]] + left[2 * k + 1];
+      records[2 * k + 1] = offset[right[2 * k]] + right[2 * k + 1];
+    }
+    FieldRows.Block rows = source.rows(records);
     int[][] out = new int[n][fields];
     inParallel(
         n,
         (from, to) -> {
           for (int k = from; k < to; k++) {
-            compare(
-                parties.get(left[2 * k]),
-                left[2 * k + 1],
-                parties.get(right[2 * k]),
-                right[2 * k + 1],
-                out[k]);
+            compare(rows, 2 * k, 2 * k + 1, out[k]);
           }
         });
     return out;
+  }
+
+  /** Each field's level between rows x and y of {@code rows}, or MISSING. */
+  static void compare(FieldRows.Block rows, int x, int y, int[] out) {
+    compare(rows.filtersOf(x), rows.indexOf(x), rows.filtersOf(y), rows.indexOf(y), out);
   }
 
   static void compare(Party a, int i, Party b, int j, int[] out) {

@@ -103,6 +103,20 @@ final class FieldFilters {
     return new FieldFilters(bits.clone(), rows.size(), words);
   }
 
+  /**
+   * One record's run of words ({@link #row}), not copied, as a party of one record: for reading a
+   * record that travelled as a row.
+   *
+   * @throws IllegalArgumentException if the run's length is not one record's
+   */
+  static FieldFilters wrap(int[] bits, long[] row) {
+    FieldFilters one = new FieldFilters(bits, 1, row);
+    if (row.length != one.stride) {
+      throw new IllegalArgumentException(row.length + " words of field filters, not " + one.stride);
+    }
+    return one;
+  }
+
   int size() {
     return size;
   }

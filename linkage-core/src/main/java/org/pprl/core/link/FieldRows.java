@@ -49,6 +49,11 @@ public final class FieldRows implements Serializable {
     return new FieldRows(bits);
   }
 
+  /** Each field's filter length in bits. */
+  int[] bits() {
+    return bits;
+  }
+
   /** The number of fields, the length of {@link #rawLevels}' scratch. */
   public int fields() {
     return bits.length;
@@ -73,12 +78,57 @@ public final class FieldRows implements Serializable {
     return new Block(FieldFilters.ofRows(bits, rows));
   }
 
-  /** Records of one party (or a part of one) in the layout of their {@link FieldRows}. */
+  /**
+   * Records of one party (or a part of one) in the layout of their {@link FieldRows}, or records of
+   * several parties where they are held ({@link #inParties}).
+   */
   public static final class Block {
+    /** The records' rows, record k at k; null for records in their parties. */
     private final FieldFilters filters;
+
+    /** Else record k is record {@code index[k]} of {@code of[k]}. */
+    private final FieldFilters[] of;
+
+    private final int[] index;
 
     private Block(FieldFilters filters) {
       this.filters = filters;
+      this.of = null;
+      this.index = null;
+    }
+
+    private Block(FieldFilters[] of, int[] index) {
+      this.filters = null;
+      this.of = of;
+      this.index = index;
+    }
+
+    /** The records (numbered party by party) where their parties hold them: nothing copied. */
+    static Block inParties(List<Party> parties, int[] records) {
+      int[] offset = Grouping.offsets(parties);
+      FieldFilters[] of = new FieldFilters[records.length];
+      int[] index = new int[records.length];
+      for (int k = 0; k < records.length; k++) {
+        int p = Grouping.partyOf(offset, records[k]);
+        of[k] = parties.get(p).fields();
+        index[k] = records[k] - offset[p];
+      }
+      return new Block(of, index);
+    }
+
+    /** The filters holding record k. */
+    FieldFilters filtersOf(int k) {
+      return filters != null ? filters : of[k];
+    }
+
+    /** Record k's place in {@link #filtersOf}. */
+    int indexOf(int k) {
+      return filters != null ? k : index[k];
+    }
+
+    /** The number of records. */
+    public int size() {
+      return filters != null ? filters.size() : index.length;
     }
   }
 
@@ -89,7 +139,7 @@ public final class FieldRows implements Serializable {
    * @param scratch an array of one int per field, overwritten
    */
   public static long rawLevels(Block x, int i, Block y, int j, int[] scratch) {
-    Estimation.compare(x.filters, i, y.filters, j, scratch);
+    Estimation.compare(x.filtersOf(i), x.indexOf(i), y.filtersOf(j), y.indexOf(j), scratch);
     return pack(scratch);
   }
 

@@ -365,14 +365,21 @@ public final class Linker {
   private final Options options;
   private final Consumer<String> progress;
 
-  /** Keyed blocking done elsewhere, or null for the built-in search. */
-  private final CandidateFinder keyed;
+  /**
+   * The stages an engine runs elsewhere; each null runs here: the keyed-blocking candidates, the
+   * filters the estimation reads apart from the candidates (random pairs, pairs sharing a value,
+   * known links), and the entities. An engine whose parts keep their contracts gets this linker's
+   * result (linkage-spark runs them on Apache Spark).
+   */
+  public record Elsewhere(CandidateFinder candidates, FieldSource fields, EntityFinder entities) {
+    /** Every stage here. */
+    public static final Elsewhere NONE = new Elsewhere(null, null, null);
+  }
 
-  /** Entities clustered elsewhere, or null for the built-in clustering. */
-  private final EntityFinder entities;
+  private final Elsewhere elsewhere;
 
   public Linker(Options options, Consumer<String> progress) {
-    this(options, progress, null);
+    this(options, progress, Elsewhere.NONE);
   }
 
   /**
@@ -380,15 +387,11 @@ public final class Linker {
    * every other stage is this linker's own. Exhaustive and LSH candidates are always found here.
    */
   public Linker(Options options, Consumer<String> progress, CandidateFinder keyed) {
-    this(options, progress, keyed, null);
+    this(options, progress, new Elsewhere(keyed, null, null));
   }
 
-  /**
-   * A linker whose keyed-blocking candidates come from {@code keyed} and whose entities from {@code
-   * entities} (either null: the linker's own); the estimation and decisions are this linker's.
-   */
-  public Linker(
-      Options options, Consumer<String> progress, CandidateFinder keyed, EntityFinder entities) {
+  /** A linker whose stages named in {@code elsewhere} run there. */
+  public Linker(Options options, Consumer<String> progress, Elsewhere elsewhere) {
     if (options.threads() < 1 || options.nearest() < 1) {
       throw new IllegalArgumentException("threads and nearest must be at least 1");
     }
@@ -402,8 +405,7 @@ public final class Linker {
     }
     this.options = options;
     this.progress = progress;
-    this.keyed = keyed;
-    this.entities = entities;
+    this.elsewhere = elsewhere;
   }
 
   /**
@@ -455,7 +457,7 @@ public final class Linker {
         partyPairs.add(new int[] {p, q});
       }
     }
-    CandidateStage search = new CandidateStage(options, progress, keyed);
+    CandidateStage search = new CandidateStage(options, progress, elsewhere.candidates());
     CandidateSearch.Stats stats = search.stats;
     List<Decided> decided = new ArrayList<>();
     List<ModelSummary.Model> models = new ArrayList<>();
@@ -475,7 +477,11 @@ public final class Linker {
       }
       // 2-3. Comparison and estimation: one model across parties, one inside them.
       Decided[] out = new Decided[partyPairs.size()];
-      Estimation estimation = new Estimation(options, progress);
+      Estimation estimation =
+          new Estimation(
+              options,
+              progress,
+              elsewhere.fields() != null ? elsewhere.fields() : FieldSource.of(parties));
       Decisions decisions = new Decisions(options, progress);
       List<Integer> acrossSets = new ArrayList<>();
       List<Integer> insideSets = new ArrayList<>();
@@ -545,7 +551,7 @@ public final class Linker {
     int[] offset = Grouping.offsets(parties);
     Clusters clusters;
     List<Link> links;
-    if (entities == null) {
+    if (elsewhere.entities() == null) {
       clusters =
           Grouping.cluster(
               parties, offset, decided, options.oneToOne(), options.threads(), progress);
@@ -560,7 +566,7 @@ public final class Linker {
                   + " each on its own",
               plan.edges(),
               plan.components()));
-      EntityPlan.Found found = plan.assemble(entities.find(plan));
+      EntityPlan.Found found = plan.assemble(elsewhere.entities().find(plan));
       clusters = found.clusters();
       links = found.links();
     }

@@ -102,6 +102,7 @@ final class SharedValueModel {
    */
   static Fit estimate(
       List<Party> parties,
+      FieldSource source,
       FieldGroups groups,
       int[] levels,
       double[][] u,
@@ -119,8 +120,16 @@ final class SharedValueModel {
     SplittableRandom random = new SplittableRandom(seed);
     List<int[]> blockPairs = new ArrayList<>();
     List<Integer> drawnField = new ArrayList<>();
+    int bits = indexBits(Grouping.offsets(parties)[parties.size()]);
+    int[][] sets = new int[fields][];
     for (int k = 0; k < fields; k++) {
-      int[] block = block(parties, groups, k, random);
+      sets[k] = groups.members(k);
+    }
+    // Every record's hash of each model field, in one pass over the records (where they are).
+    long[][] hashes = source.hashes(sets, bits);
+    for (int k = 0; k < fields; k++) {
+      int[] block = block(parties, hashes[k], bits, random);
+      hashes[k] = null;
       if (block != null) {
         blockPairs.add(block);
         drawnField.add(k);
@@ -131,7 +140,7 @@ final class SharedValueModel {
       return null;
     }
     List<ComparisonPatterns> blocks =
-        compare(parties, groups, levels, blockPairs, drawnField, threads);
+        compare(parties, source, groups, levels, blockPairs, drawnField, threads);
     long pairs = 0;
     for (ComparisonPatterns block : blocks) {
       pairs += block.pairs();
@@ -144,24 +153,33 @@ final class SharedValueModel {
 
   /**
    * The patterns of each block's pairs ({@code drawn}, global record numbers {@code a, b, a, b,
-   * ...}; block {@code b} leaves model field {@code fieldOf.get(b)} MISSING), their fields compared
-   * on the threads.
+   * ...}; block {@code b} leaves model field {@code fieldOf.get(b)} MISSING), their records'
+   * filters read from {@code source} at once and their fields compared on the threads.
    */
   private static List<ComparisonPatterns> compare(
       List<Party> parties,
+      FieldSource source,
       FieldGroups groups,
       int[] levels,
       List<int[]> drawn,
       List<Integer> fieldOf,
       int threads) {
-    int[] offset = Grouping.offsets(parties);
+    int[] base = new int[drawn.size() + 1];
+    for (int b = 0; b < drawn.size(); b++) {
+      base[b + 1] = base[b] + drawn.get(b).length;
+    }
+    int[] records = new int[base[drawn.size()]];
+    for (int b = 0; b < drawn.size(); b++) {
+      System.arraycopy(drawn.get(b), 0, records, base[b], drawn.get(b).length);
+    }
+    FieldRows.Block rows = source.rows(records);
     ComparisonPatterns coder = new ComparisonPatterns(levels); // its codes only: no pattern added
     long[][] code = new long[drawn.size()][];
     List<Callable<Void>> tasks = new ArrayList<>();
     for (int b = 0; b < drawn.size(); b++) {
-      int[] pairs = drawn.get(b);
+      int at = base[b];
       int k = fieldOf.get(b);
-      long[] out = new long[pairs.length / 2];
+      long[] out = new long[drawn.get(b).length / 2];
       code[b] = out;
       for (int from = 0; from < out.length; from += PAIRS_PER_TASK) {
         int start = from;
@@ -171,17 +189,7 @@ final class SharedValueModel {
               int[] raw = new int[parties.get(0).fieldCount()];
               int[] model = new int[levels.length];
               for (int x = start; x < end; x++) {
-                out[x] =
-                    code(
-                        parties,
-                        offset,
-                        groups,
-                        k,
-                        pairs[2 * x],
-                        pairs[2 * x + 1],
-                        raw,
-                        model,
-                        coder);
+                out[x] = code(rows, at + 2 * x, at + 2 * x + 1, groups, k, raw, model, coder);
               }
               return null;
             });
@@ -200,23 +208,18 @@ final class SharedValueModel {
   }
 
   /**
-   * The pairs sharing model field k's value, as global record numbers {@code a, b, a, b, ...} in
-   * the order they are compared, or null when there are too few.
+   * The pairs sharing a model field's value ({@code hashes}: each record's hash of it, 0 where
+   * missing), as global record numbers {@code a, b, a, b, ...} in the order they are compared, or
+   * null when there are too few.
    */
   private static int[] block(
-      List<Party> parties, FieldGroups groups, int k, SplittableRandom random) {
-    int[] members = groups.members(k);
+      List<Party> parties, long[] hashes, int bits, SplittableRandom random) {
     int[] offset = Grouping.offsets(parties);
-    int bits = indexBits(offset[parties.size()]);
     long[] keys = new long[offset[parties.size()]];
     int n = 0;
-    for (int p = 0; p < parties.size(); p++) {
-      Party party = parties.get(p);
-      for (int i = 0; i < party.size(); i++) {
-        long h = hash(party, members, i, bits);
-        if (h != 0) {
-          keys[n++] = (h << bits) | (offset[p] + i);
-        }
+    for (int r = 0; r < hashes.length; r++) {
+      if (hashes[r] != 0) {
+        keys[n++] = (hashes[r] << bits) | r;
       }
     }
     keys = Arrays.copyOf(keys, n);
@@ -313,22 +316,19 @@ final class SharedValueModel {
   }
 
   /**
-   * Compares records a and b (global indices): the code of their levels in {@code patterns}, field
-   * k left out.
+   * Compares rows x and y of {@code rows}: the code of their levels in {@code patterns}, field k
+   * left out.
    */
   private static long code(
-      List<Party> parties,
-      int[] offset,
+      FieldRows.Block rows,
+      int x,
+      int y,
       FieldGroups groups,
       int k,
-      int a,
-      int b,
       int[] raw,
       int[] model,
       ComparisonPatterns patterns) {
-    int p = Grouping.partyOf(offset, a);
-    int q = Grouping.partyOf(offset, b);
-    Estimation.compare(parties.get(p), a - offset[p], parties.get(q), b - offset[q], raw);
+    Estimation.compare(rows, x, y, raw);
     groups.apply(raw, model);
     model[k] = ComparisonPatterns.MISSING;
     return patterns.code(model);
@@ -338,9 +338,8 @@ final class SharedValueModel {
    * A hash of the members' filters of record i (the high 64 - {@code bits} bits of a 64-bit mix),
    * never 0; 0 when a member is missing. Equal filters give equal hashes.
    */
-  private static long hash(Party party, int[] members, int i, int bits) {
+  static long hash(FieldFilters fields, int i, int[] members, int bits) {
     long h = 0x9E3779B97F4A7C15L;
-    FieldFilters fields = party.fields();
     for (int f : members) {
       if (fields.popcount(i, f) == 0) {
         return 0;

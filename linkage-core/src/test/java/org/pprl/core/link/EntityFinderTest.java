@@ -25,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pprl.fixtures.Agency;
 
 /**
- * The entities of a plan clustered component by component, as an engine elsewhere would (the rules
- * through Java serialisation, the values counted by hand from the plan's keys, the components'
- * records shuffled, the parts in reverse order), against the linker's own clustering.
+ * The linker's stages elsewhere ({@link Linker.Elsewhere}) against its own. Above all the entities
+ * of a plan clustered component by component, as an engine elsewhere would (the rules through Java
+ * serialisation, the values counted by hand from the plan's keys, the components' records shuffled,
+ * the parts in reverse order), against the linker's own clustering.
  */
 class EntityFinderTest {
   @TempDir static Path dir;
@@ -185,7 +186,8 @@ class EntityFinderTest {
   private static void assertSameEntities(List<Party> ps, Linker.Options options, int least) {
     Linker.Result expected = new Linker(options, step -> {}).link(ps);
     Elsewhere elsewhere = new Elsewhere();
-    Linker.Result found = new Linker(options, step -> {}, null, elsewhere).link(ps);
+    Linker.Result found =
+        new Linker(options, step -> {}, new Linker.Elsewhere(null, null, elsewhere)).link(ps);
     assertTrue(expected.links().size() >= least, "links to compare: " + expected.links().size());
     assertTrue(elsewhere.componentsSeen.size() >= least, "components clustered on their own");
     assertEquals(expected.links(), found.links());
@@ -223,13 +225,33 @@ class EntityFinderTest {
   }
 
   @Test
+  void link_filtersReadAsRowsElsewhereWithKnownLinks_sameModelEntitiesAndLinks() {
+    List<Linker.KnownLink> known =
+        List.of(new Linker.KnownLink(0, 3, 1, 5), new Linker.KnownLink(0, 7, 0, 9));
+    Linker.Result expected = new Linker(options(), step -> {}).link(parties, known);
+    Linker.Elsewhere rows =
+        new Linker.Elsewhere(null, SharedValueModelTest.rowsElsewhere(parties), new Elsewhere());
+    Linker.Result found = new Linker(options(), step -> {}, rows).link(parties, known);
+    assertEquals(expected.links(), found.links());
+    assertArrayEquals(expected.clusters().clusterOf(), found.clusters().clusterOf());
+    assertEquals(
+        expected.report().subList(0, expected.report().size() - 1),
+        found.report().subList(0, found.report().size() - 1));
+    assertTrue(
+        found.report().stream().anyMatch(line -> line.contains("known links across extracts")),
+        "known links were compared: " + found.report());
+  }
+
+  @Test
   void link_finderLeavingOutAComponent_failsNamingIt() {
     Elsewhere dropping = new Elsewhere();
     dropping.dropOne = true;
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () -> new Linker(options(), step -> {}, null, dropping).link(parties.subList(0, 2)));
+            () ->
+                new Linker(options(), step -> {}, new Linker.Elsewhere(null, null, dropping))
+                    .link(parties.subList(0, 2)));
     assertEquals("component 0 was not clustered", e.getMessage());
   }
 

@@ -105,6 +105,7 @@ class SharedValueModelTest {
     SharedValueModel.Fit fit =
         SharedValueModel.estimate(
             parties,
+            FieldSource.of(parties),
             groups,
             levels,
             u,
@@ -139,22 +140,60 @@ class SharedValueModelTest {
   }
 
   @Test
-  void estimate_oneOrThreeThreads_sameFit() {
+  void estimate_oneOrThreeThreadsAndFiltersInThePartiesOrAsRows_sameFit() {
     double[][] start = groups.startM(Estimation.LEVEL_CUTS.length + 1);
     SharedValueModel.Fit one =
         SharedValueModel.estimate(
-            parties, groups, levels, u, start, null, 7L, 1, ProgressLine.silent());
+            parties, FieldSource.of(parties), groups, levels, u, start, null, 7L, 1, silent());
     SharedValueModel.Fit three =
         SharedValueModel.estimate(
-            parties, groups, levels, u, start, null, 7L, 3, ProgressLine.silent());
+            parties, rowsElsewhere(parties), groups, levels, u, start, null, 7L, 3, silent());
     assertNotNull(one);
     assertEquals(one.pairs(), three.pairs());
     assertEquals(one.iterations(), three.iterations());
     for (int f = 0; f < levels.length; f++) {
-      // The same pairs, compared on any number of threads and counted in the order drawn: the
-      // same m to the last bit.
+      // The same pairs, compared on any number of threads and counted in the order drawn, their
+      // filters where the parties hold them or copied as rows: the same m to the last bit.
       assertArrayEquals(one.m()[f], three.m()[f], 0.0, "field " + f);
     }
+  }
+
+  private static ProgressLine silent() {
+    return ProgressLine.silent();
+  }
+
+  /**
+   * The parties' filters as an engine elsewhere gives them: hashes from each record's row by the
+   * public {@link FieldSource#hash}, and rows copied into a block of their own.
+   */
+  static FieldSource rowsElsewhere(List<Party> parties) {
+    int[] offset = Grouping.offsets(parties);
+    FieldRows layout = FieldRows.of(parties.get(0));
+    return new FieldSource() {
+      @Override
+      public long[][] hashes(int[][] fieldSets, int bits) {
+        long[][] out = new long[fieldSets.length][offset[parties.size()]];
+        for (int p = 0; p < parties.size(); p++) {
+          for (int i = 0; i < parties.get(p).size(); i++) {
+            long[] row = FieldRows.row(parties.get(p), i);
+            for (int s = 0; s < fieldSets.length; s++) {
+              out[s][offset[p] + i] = FieldSource.hash(layout, row, fieldSets[s], bits);
+            }
+          }
+        }
+        return out;
+      }
+
+      @Override
+      public FieldRows.Block rows(int[] records) {
+        List<long[]> rows = new ArrayList<>();
+        for (int r : records) {
+          int p = Grouping.partyOf(offset, r);
+          rows.add(FieldRows.row(parties.get(p), r - offset[p]));
+        }
+        return layout.block(rows);
+      }
+    };
   }
 
   @Test
@@ -163,6 +202,7 @@ class SharedValueModelTest {
     assertNull(
         SharedValueModel.estimate(
             parties,
+            FieldSource.of(parties),
             two,
             new int[] {8, 8},
             new double[2][8],
@@ -174,6 +214,7 @@ class SharedValueModelTest {
     assertNull(
         SharedValueModel.estimate(
             List.of(parties.get(0)),
+            FieldSource.of(List.of(parties.get(0))),
             groups,
             levels,
             u,
