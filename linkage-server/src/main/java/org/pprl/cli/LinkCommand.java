@@ -272,7 +272,11 @@ final class LinkCommand implements Callable<Integer> {
                   parties,
                   known,
                   options,
-                  master == null ? Map.of() : Map.of("master", master),
+                  // The command reads no CLK nor field filter after the link: the engine may
+                  // let them go where its executors read them.
+                  master == null
+                      ? Map.of("release", "filters")
+                      : Map.of("master", master, "release", "filters"),
                   steps);
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage());

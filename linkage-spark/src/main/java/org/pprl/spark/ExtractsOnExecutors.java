@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.WeakHashMap;
 import org.apache.spark.TaskContext;
 import org.pprl.core.extract.CorruptExtractException;
 import org.pprl.core.extract.ExtractHeader;
@@ -56,13 +58,7 @@ final class ExtractsOnExecutors {
     final long checksum;
 
     private Source(
-        Party party,
-        int side,
-        boolean fields,
-        long[][] blocks,
-        long offset,
-        int first,
-        int records) {
+        Party party, int side, boolean fields, long[] sums, long offset, int first, int records) {
       this.path = party.source().orElseThrow().toString();
       this.side = side;
       this.offset = offset;
@@ -72,10 +68,58 @@ final class ExtractsOnExecutors {
       this.keys = party.header().blockingKeys().size();
       this.fieldBits = fields ? bits(party.header()) : null;
       long sum = 0;
-      for (int r = first; r < first + records; r++) {
-        sum = mix(sum, SparkCandidates.keyed(party, side, fields, blocks, r));
+      for (int c = first / Party.OFFSET_EVERY;
+          c * (long) Party.OFFSET_EVERY < first + (long) records;
+          c++) {
+        sum = combine(sum, sums[c]);
       }
       this.checksum = sum;
+    }
+  }
+
+  /**
+   * Each party's checksums of its runs of {@link Party#OFFSET_EVERY} records, with and without the
+   * field filters ({@link #mix}), taken from its arrays when first asked for, so that they outlive
+   * the arrays ({@link #noteChecksums}).
+   */
+  private static final Map<Party, long[][]> CHECKSUMS = new WeakHashMap<>();
+
+  /**
+   * Notes the party's checksums while it holds its filters, so that its records can be read on the
+   * executors after it let them go ({@link Party#releaseFilters}).
+   */
+  static void noteChecksums(Party party) {
+    checksums(party, true);
+  }
+
+  /** The checksum of each run of {@link Party#OFFSET_EVERY} records, with the fields or not. */
+  private static long[] checksums(Party party, boolean fields) {
+    synchronized (CHECKSUMS) {
+      long[][] both = CHECKSUMS.get(party);
+      if (both == null) {
+        if (party.filtersReleased()) {
+          throw new IllegalStateException(
+              "extract " + party.name() + " let its filters go before its checksums were noted");
+        }
+        long[][] blocks = SparkCandidates.blocksByRecord(party);
+        int runs = (party.size() + Party.OFFSET_EVERY - 1) / Party.OFFSET_EVERY;
+        both = new long[2][runs];
+        for (int c = 0; c < runs; c++) {
+          long with = 0;
+          long without = 0;
+          for (int r = c * Party.OFFSET_EVERY;
+              r < Math.min(party.size(), (c + 1) * Party.OFFSET_EVERY);
+              r++) {
+            SparkCandidates.Keyed keyed = SparkCandidates.keyed(party, 0, true, blocks, r);
+            with = mix(with, keyed, true);
+            without = mix(without, keyed, false);
+          }
+          both[0][c] = with;
+          both[1][c] = without;
+        }
+        CHECKSUMS.put(party, both);
+      }
+      return both[fields ? 0 : 1];
     }
   }
 
@@ -91,11 +135,11 @@ final class ExtractsOnExecutors {
    * checksum of each is taken from its arrays.
    */
   static List<Source> sources(Party party, int side, boolean fields, int stretches) {
-    long[][] blocks = SparkCandidates.blocksByRecord(party);
+    long[] sums = checksums(party, fields);
     long[] offsets = party.offsets();
     List<Source> out = new ArrayList<>();
     if (stretches <= 1 || offsets.length <= 1) {
-      out.add(new Source(party, side, fields, blocks, -1, 0, party.size()));
+      out.add(new Source(party, side, fields, sums, -1, 0, party.size()));
       return out;
     }
     // Whole stretches of the party's offsets, as many to a source as make `stretches` of them.
@@ -103,7 +147,7 @@ final class ExtractsOnExecutors {
     for (int o = 0; o < offsets.length; o += per) {
       int first = o * Party.OFFSET_EVERY;
       int end = Math.min(party.size(), (o + per) * Party.OFFSET_EVERY);
-      out.add(new Source(party, side, fields, blocks, offsets[o], first, end - first));
+      out.add(new Source(party, side, fields, sums, offsets[o], first, end - first));
     }
     return out;
   }
@@ -156,6 +200,7 @@ final class ExtractsOnExecutors {
       private boolean ready;
       private boolean more;
       private long sum;
+      private long run;
 
       @Override
       public boolean hasNext() {
@@ -179,6 +224,9 @@ final class ExtractsOnExecutors {
                       + " records where the driver read "
                       + source.records
                       + (source.offset < 0 ? "" : " from record " + source.first));
+            }
+            if (read > 0) {
+              sum = combine(sum, run);
             }
             if (sum != source.checksum) {
               throw changed(file, "its records");
@@ -208,12 +256,15 @@ final class ExtractsOnExecutors {
         for (int k = 0; k < blocks.length; k++) {
           blocks[k] = SparkCandidates.blockOf(record.hasBlockingKey(k), record.blockingKey(k));
         }
+        int number = source.first + read++;
         SparkCandidates.Keyed keyed =
             new SparkCandidates.Keyed(
-                new SparkCandidates.Member(
-                    source.side, source.first + read++, record.clk().clone(), row),
-                blocks);
-        sum = mix(sum, keyed);
+                new SparkCandidates.Member(source.side, number, record.clk().clone(), row), blocks);
+        if (number % Party.OFFSET_EVERY == 0 && number > source.first) {
+          sum = combine(sum, run); // a run of OFFSET_EVERY records ends
+          run = 0;
+        }
+        run = mix(run, keyed);
         return keyed;
       }
     };
@@ -251,12 +302,23 @@ final class ExtractsOnExecutors {
    * blocks. A guard against a file replaced between two reads, not a digest against forgery.
    */
   static long mix(long sum, SparkCandidates.Keyed keyed) {
+    return mix(sum, keyed, keyed.member().fields() != null);
+  }
+
+  /** As {@link #mix(long, SparkCandidates.Keyed)}, with its field row only when {@code fields}. */
+  private static long mix(long sum, SparkCandidates.Keyed keyed, boolean fields) {
     long h = sum * 0x9E3779B97F4A7C15L + keyed.member().record();
     h = words(h, keyed.member().clk());
-    if (keyed.member().fields() != null) {
+    if (fields) {
       h = words(h, keyed.member().fields());
     }
     return words(h, keyed.blocks());
+  }
+
+  /** {@code sum} with one run's checksum added, in order. */
+  static long combine(long sum, long run) {
+    long h = (sum ^ run) * 0xBF58476D1CE4E5B9L;
+    return h ^ (h >>> 31);
   }
 
   private static long words(long h, long[] words) {

@@ -172,7 +172,7 @@ final class SparkCandidates implements CandidateFinder {
     }
     searched = true;
     JavaRDD<Keyed> rdd = records(a, b, same);
-    int bits = a.clks().bits();
+    int bits = a.header().clkBits();
     FieldRows fieldRows = compareFields ? FieldRows.of(a) : null;
     LongAccumulator compared = spark.sc().longAccumulator("pairs compared");
     LongAccumulator blocked = spark.sc().longAccumulator("pairs blocked");

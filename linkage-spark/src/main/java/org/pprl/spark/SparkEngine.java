@@ -32,7 +32,7 @@ import org.pprl.core.link.Party;
  */
 public final class SparkEngine implements LinkEngine {
   /** The settings this engine reads; any other is refused. */
-  static final Set<String> SETTINGS = Set.of("master", "partitions", "read");
+  static final Set<String> SETTINGS = Set.of("master", "partitions", "read", "release");
 
   private static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
 
@@ -68,7 +68,11 @@ public final class SparkEngine implements LinkEngine {
    * local files (shuffles, spills) go to a new folder under java.io.tmpdir, removed afterwards,
    * unless spark.local.dir is set. With a master whose executors run in JVMs of their own (any but
    * {@code local} and {@code local[N]}), the jars holding this engine and the core go to them as
-   * spark.jars, unless that is set (as spark-submit does).
+   * spark.jars, unless that is set (as spark-submit does). {@code release}: {@code filters} lets
+   * the parties' CLKs and field filters go ({@link Party#releaseFilters}) when every stage reads
+   * them on the executors (they read the extracts, and the method is Fellegi–Sunter), so that the
+   * driver holds ids and blocks only; the caller must not use them afterwards (default {@code
+   * none}).
    */
   @Override
   public Linker.Result link(
@@ -181,6 +185,21 @@ public final class SparkEngine implements LinkEngine {
                 ? new SparkFields(spark, parties, partitions)
                 : null;
         SparkEntities entities = new SparkEntities(spark, partitions, executorsRead);
+        String release = settings.getOrDefault("release", "none");
+        if (!release.equals("none") && !release.equals("filters")) {
+          throw new IllegalArgumentException(
+              "release must be filters or none, got '" + release + "'");
+        }
+        if (release.equals("filters") && filters != null) {
+          // Every stage that reads a record's filters reads them on the executors: the driver
+          // keeps each run's checksum, and lets the filters themselves go.
+          for (Party p : parties) {
+            ExtractsOnExecutors.noteChecksums(p);
+            p.releaseFilters();
+          }
+          progress.accept(
+              "the executors read the CLKs and field filters: the driver let its own go");
+        }
         try {
           result =
               new Linker(keyed, progress, new Linker.Elsewhere(search, filters, entities))

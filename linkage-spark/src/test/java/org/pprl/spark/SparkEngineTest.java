@@ -172,6 +172,41 @@ class SparkEngineTest {
     assertSame(expected, found);
   }
 
+  @Test
+  void link_filtersReleased_equalsTheLinkerWithNoFilterLeftOnTheDriver() throws IOException {
+    Linker.Result expected = new Linker(options(), s -> {}).link(parties);
+    List<Party> fresh = new ArrayList<>();
+    for (Party p : parties) {
+      fresh.add(Party.load(p.source().orElseThrow(), p.name()));
+    }
+    // Records the driver sends: it needs its filters, and keeps them.
+    Map<String, String> driver =
+        Map.of("master", "local[2]", "partitions", "3", "read", "driver", "release", "filters");
+    assertSame(expected, new SparkEngine().link(fresh, List.of(), options(), driver, s -> {}));
+    assertFalse(fresh.get(0).filtersReleased());
+
+    List<String> progress = new ArrayList<>();
+    Map<String, String> executors =
+        Map.of("master", "local[2]", "partitions", "3", "release", "filters");
+    Linker.Result found =
+        new SparkEngine().link(fresh, List.of(), options(), executors, progress::add);
+
+    assertSame(expected, found);
+    assertTrue(
+        progress.contains(
+            "the executors read the CLKs and field filters: the driver let its own go"),
+        progress.toString());
+    for (Party p : fresh) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, p::clks);
+      assertEquals(
+          "extract "
+              + p.name()
+              + "'s CLKs and field filters were let go after its records went to the executors;"
+              + " load it again to link it here",
+          e.getMessage());
+    }
+  }
+
   /**
    * Public assistance's extract of the city {@link #city} wrote into {@code cityDir}, encoded into
    * {@code other} as pa.pprl and read, then replaced by the same records encoded with another

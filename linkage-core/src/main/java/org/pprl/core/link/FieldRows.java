@@ -35,7 +35,7 @@ public final class FieldRows implements Serializable {
    * @throws IllegalArgumentException when the party has more than {@link #MAX_FIELDS} fields
    */
   public static FieldRows of(Party party) {
-    int[] bits = party.fields().bits();
+    int[] bits = party.fieldBits();
     if (bits.length > MAX_FIELDS) {
       throw new IllegalArgumentException(
           "extract "

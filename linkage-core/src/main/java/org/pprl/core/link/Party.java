@@ -27,8 +27,16 @@ public final class Party {
   private final String name;
   private final ExtractHeader header;
   private final RecordIds ids;
-  private final FilterMatrix clks;
-  private final FieldFilters fields;
+
+  /** The CLKs and field filters; null once released ({@link #releaseFilters}). */
+  private volatile FilterMatrix clks;
+
+  private volatile FieldFilters fields;
+
+  /** Each field filter's length in bits, and the CLK's, kept when the filters are released. */
+  private final int[] fieldBits;
+
+  private final int clkBits;
 
   private static final long[] NO_OFFSETS = {};
 
@@ -64,6 +72,8 @@ public final class Party {
     this.ids = ids;
     this.clks = clks;
     this.fields = fields;
+    this.fieldBits = fields.bits();
+    this.clkBits = clks.bits();
     this.blockIndex = blockIndex;
     this.source = source;
     this.offsets = offsets;
@@ -245,7 +255,31 @@ public final class Party {
 
   /** The same records under another name (sharing the arrays). */
   public Party renamed(String newName) {
-    return new Party(newName, header, ids, clks, fields, blockIndex, source, offsets);
+    return new Party(newName, header, ids, clks(), fields(), blockIndex, source, offsets);
+  }
+
+  /**
+   * Lets this party's CLKs and field filters go, keeping its ids, blocking index and {@link
+   * #source}: for an engine whose executors read them again from the source file (linkage-spark),
+   * so that the process holding the party no longer holds them (for the agency schema 456 of about
+   * 650 bytes a record). Afterwards {@link #clks} and the field filters fail, naming the party.
+   */
+  public void releaseFilters() {
+    clks = null;
+    fields = null;
+  }
+
+  /** Whether {@link #releaseFilters} let the CLKs and field filters go. */
+  public boolean filtersReleased() {
+    return clks == null;
+  }
+
+  private IllegalStateException released() {
+    return new IllegalStateException(
+        "extract "
+            + name
+            + "'s CLKs and field filters were let go after its records went to the executors;"
+            + " load it again to link it here");
   }
 
   /**
@@ -283,17 +317,42 @@ public final class Party {
     return ids.get(record);
   }
 
+  /**
+   * @throws IllegalStateException once the filters were released ({@link #releaseFilters})
+   */
   public FilterMatrix clks() {
-    return clks;
+    FilterMatrix held = clks;
+    if (held == null) {
+      throw released();
+    }
+    return held;
   }
 
   public int fieldCount() {
-    return fields.fieldCount();
+    return fieldBits.length;
   }
 
-  /** The field-level filters, record by record. */
+  /** Each field filter's length in bits (kept when the filters are released). */
+  int[] fieldBits() {
+    return fieldBits.clone();
+  }
+
+  /** The CLK's length in bits (kept when the filters are released). */
+  int clkBits() {
+    return clkBits;
+  }
+
+  /**
+   * The field-level filters, record by record.
+   *
+   * @throws IllegalStateException once the filters were released ({@link #releaseFilters})
+   */
   FieldFilters fields() {
-    return fields;
+    FieldFilters held = fields;
+    if (held == null) {
+      throw released();
+    }
+    return held;
   }
 
   /**

@@ -49,6 +49,37 @@ class PartyLoadTest {
   }
 
   @Test
+  void releaseFilters_keepsIdsBlocksAndShapeAndRefusesTheFiltersNamingTheExtract()
+      throws Exception {
+    EncodedCity.generate(
+        dir, 4, 2000, "release test secret", java.util.List.of(Agency.PUBLIC_ASSISTANCE));
+    Party party = Party.load(dir.resolve(Agency.PUBLIC_ASSISTANCE.id() + ".pprl"), "pa");
+    String id = party.id(7);
+    long[] blocks = party.blocks(0);
+    int fields = party.fieldCount();
+    int[] bits = party.fieldBits();
+    org.junit.jupiter.api.Assertions.assertFalse(party.filtersReleased());
+
+    party.releaseFilters();
+
+    assertTrue(party.filtersReleased());
+    assertEquals(id, party.id(7));
+    assertArrayEquals(blocks, party.blocks(0));
+    assertEquals(fields, party.fieldCount());
+    assertArrayEquals(bits, party.fieldBits());
+    for (org.junit.jupiter.api.function.Executable use :
+        java.util.List.<org.junit.jupiter.api.function.Executable>of(
+            party::clks, party::fields, () -> party.renamed("x"))) {
+      IllegalStateException e =
+          org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, use);
+      assertEquals(
+          "extract pa's CLKs and field filters were let go after its records went to the"
+              + " executors; load it again to link it here",
+          e.getMessage());
+    }
+  }
+
+  @Test
   void offsets_everyStretchStartsWhereAReaderFromThereReadsTheRecordsOfThatNumber()
       throws Exception {
     EncodedCity city =
