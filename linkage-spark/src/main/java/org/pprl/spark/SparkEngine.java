@@ -125,6 +125,7 @@ public final class SparkEngine implements LinkEngine {
               SparkEntities.Placed.class,
               SparkEntities.EdgesOf.class,
               SparkEntities.Adjusted.class,
+              SparkEntities.Counted.class,
               SparkFields.Hashed.class,
               EntityPlan.Part.class,
               int[][].class,

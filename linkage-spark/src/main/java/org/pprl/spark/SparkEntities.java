@@ -31,12 +31,15 @@ final class SparkEntities implements EntityFinder {
    *    (from the plan's componentOf, broadcast: 4 bytes a record), its value keys (one long a
    *    field the model weighs by frequency), and, only for a record in a component, its field
    *    filters' row or CLK. Kept on the executors (memory, else disk) for the two uses below.
-   * 2. Term frequencies, the one thing taken over all records: each record's (field, value key)
-   *    with its group (its component, or itself), distinct, counted by key: how many groups hold
-   *    each value. Each field's sum of counts and of their squares comes to the driver (two longs
-   *    a field); the core's formula turns a count into an adjustment with them. The sums are exact
-   *    integers, so the order Spark counts in changes nothing.
-   * 3. A component record's adjustments: its (field, value key) joined with the counts.
+   * 2. Term frequencies, the one thing taken over all records: how many groups hold each value
+   *    (a field's number and its value's key in one long). A record in no component is a group of
+   *    its own, so its values are counted as they come (combined before the shuffle); the records
+   *    of components go with their component and record number, and each component counts once.
+   *    One cogroup by value gives each value's count and its component records. Each field's sum
+   *    of counts and of their squares comes to the driver (two longs a field); the core's formula
+   *    turns a count into an adjustment with them. The sums are exact integers, so the order Spark
+   *    counts in changes nothing.
+   * 3. A component record's adjustments go from its value's count to its component.
    * 4. The components: records, adjustments and edges (the driver's, with their margins) grouped
    *    by component in one cogroup, and each clustered by the core's rules, a partition's parts
    *    joined into one; the parts come back to the driver, which numbers the entities and sorts
@@ -99,6 +102,21 @@ final class SparkEntities implements EntityFinder {
     }
   }
 
+  /**
+   * A value's count of groups, and the records of components holding it (each its component and
+   * record, packed).
+   */
+  static final class Counted implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final long count;
+    final long[] holders;
+
+    Counted(long count, long[] holders) {
+      this.count = count;
+      this.holders = holders;
+    }
+  }
+
   @Override
   public List<EntityPlan.Part> find(EntityPlan plan) {
     EntityPlan.Rules rules = plan.rules();
@@ -124,11 +142,12 @@ final class SparkEntities implements EntityFinder {
                       in && readsClks ? m.clk() : null);
                 })
             .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaPairRDD<Long, Counted> counted = values ? counted(placed) : null;
     try {
       HashPartitioner byComponent = new HashPartitioner(partitions);
       JavaPairRDD<Integer, Adjusted> adjusted =
           values
-              ? adjustments(placed, plan.records())
+              ? adjustments(counted)
               : JavaPairRDD.fromJavaRDD(spark.<Tuple2<Integer, Adjusted>>emptyRDD());
       JavaPairRDD<Integer, Placed> members =
           placed.filter(p -> p.component >= 0).mapToPair(p -> new Tuple2<>(p.component, p));
@@ -151,69 +170,100 @@ final class SparkEntities implements EntityFinder {
               })
           .collect();
     } finally {
+      if (counted != null) {
+        counted.unpersist(false);
+      }
       placed.unpersist(false);
       componentOf.destroy();
     }
   }
 
   /**
-   * Each component record's adjustment of every value of its that is weighed, by component: the
-   * values' counts of groups (a component, or a record in none) joined with the records holding
-   * them.
+   * How many groups hold each value (a field's number and its value's key, {@link
+   * EntityPlan.Rules#withField}), with the component records holding it. A record in no component
+   * is a group of its own, so its values are simply counted (combined before the shuffle); a
+   * component's records count a value once for the component.
    */
-  private JavaPairRDD<Integer, Adjusted> adjustments(JavaRDD<Placed> placed, int records) {
-    // (field, value key) of each record, with its group.
-    JavaPairRDD<Tuple2<Integer, Long>, Long> counts =
+  private JavaPairRDD<Long, Counted> counted(JavaRDD<Placed> placed) {
+    JavaPairRDD<Long, Long> alone =
         placed
+            .filter(p -> p.component < 0)
             .flatMapToPair(
                 p -> {
-                  List<Tuple2<Tuple2<Integer, Long>, Integer>> out = new ArrayList<>();
-                  int group = p.component >= 0 ? records + p.component : p.record;
+                  List<Tuple2<Long, Long>> out = new ArrayList<>();
                   for (int f = 0; f < p.keys.length; f++) {
                     if (p.keys[f] >= 0) {
-                      out.add(new Tuple2<>(new Tuple2<>(f, p.keys[f]), group));
+                      out.add(new Tuple2<>(EntityPlan.Rules.withField(f, p.keys[f]), 1L));
                     }
                   }
                   return out.iterator();
                 })
-            .distinct(partitions)
-            .mapToPair(t -> new Tuple2<>(t._1, 1L))
-            .reduceByKey(Long::sum, partitions)
-            .persist(StorageLevel.MEMORY_AND_DISK_SER());
-    // Each field's holdings and the sum of their squares: exact, in any order.
-    Map<Integer, long[]> sums =
-        counts
-            .mapToPair(c -> new Tuple2<>(c._1._1, new long[] {c._2, c._2 * c._2}))
-            .reduceByKey((x, y) -> new long[] {x[0] + y[0], x[1] + y[1]})
-            .collectAsMap();
-    Map<Integer, long[]> totals = new java.util.HashMap<>(sums);
-    try {
-      return placed
-          .filter(p -> p.component >= 0)
-          .flatMapToPair(
-              p -> {
-                List<Tuple2<Tuple2<Integer, Long>, Tuple2<Integer, Integer>>> out =
-                    new ArrayList<>();
-                for (int f = 0; f < p.keys.length; f++) {
-                  if (p.keys[f] >= 0) {
-                    out.add(
-                        new Tuple2<>(
-                            new Tuple2<>(f, p.keys[f]), new Tuple2<>(p.component, p.record)));
+            .reduceByKey(Long::sum, partitions);
+    JavaPairRDD<Long, Long> held =
+        placed
+            .filter(p -> p.component >= 0)
+            .flatMapToPair(
+                p -> {
+                  List<Tuple2<Long, Long>> out = new ArrayList<>();
+                  long holder = ((long) p.component << 32) | p.record;
+                  for (int f = 0; f < p.keys.length; f++) {
+                    if (p.keys[f] >= 0) {
+                      out.add(new Tuple2<>(EntityPlan.Rules.withField(f, p.keys[f]), holder));
+                    }
                   }
+                  return out.iterator();
+                });
+    return alone
+        .cogroup(held, partitions)
+        .mapValues(
+            both -> {
+              long count = 0;
+              for (long c : both._1()) {
+                count += c;
+              }
+              List<Long> holders = new ArrayList<>();
+              both._2().forEach(holders::add);
+              long[] h = new long[holders.size()];
+              for (int k = 0; k < h.length; k++) {
+                h[k] = holders.get(k);
+              }
+              java.util.Arrays.sort(h); // by component, then record
+              for (int k = 0; k < h.length; k++) {
+                if (k == 0 || h[k] >>> 32 != h[k - 1] >>> 32) {
+                  count++; // each component once
                 }
-                return out.iterator();
-              })
-          .join(counts, partitions)
-          .mapToPair(
-              j -> {
-                int field = j._1._1;
-                long[] total = totals.get(field);
-                double adjustment = EntityPlan.Rules.adjustment(j._2._2, total[0], total[1]);
-                return new Tuple2<>(j._2._1._1, new Adjusted(j._2._1._2, field, adjustment));
-              });
-    } finally {
-      counts.unpersist(false);
-    }
+              }
+              return new Counted(count, h);
+            })
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+  }
+
+  /**
+   * Each component record's adjustment of every value of its that is weighed, by component; each
+   * field's sum of counts and of their squares taken first (exact, in any order).
+   */
+  private JavaPairRDD<Integer, Adjusted> adjustments(JavaPairRDD<Long, Counted> counted) {
+    Map<Integer, long[]> totals =
+        new HashMap<>(
+            counted
+                .mapToPair(
+                    c ->
+                        new Tuple2<>(
+                            EntityPlan.Rules.fieldOf(c._1),
+                            new long[] {c._2.count, c._2.count * c._2.count}))
+                .reduceByKey((x, y) -> new long[] {x[0] + y[0], x[1] + y[1]})
+                .collectAsMap());
+    return counted.flatMapToPair(
+        c -> {
+          int field = EntityPlan.Rules.fieldOf(c._1);
+          long[] total = totals.get(field);
+          double adjustment = EntityPlan.Rules.adjustment(c._2.count, total[0], total[1]);
+          List<Tuple2<Integer, Adjusted>> out = new ArrayList<>(c._2.holders.length);
+          for (long h : c._2.holders) {
+            out.add(new Tuple2<>((int) (h >>> 32), new Adjusted((int) h, field, adjustment)));
+          }
+          return out.iterator();
+        });
   }
 
   /** The plan's edges grouped by component. */

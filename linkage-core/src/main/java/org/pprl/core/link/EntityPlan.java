@@ -293,12 +293,30 @@ public final class EntityPlan {
      * field's values are counted apart: how many groups hold each key.
      */
     public long[] valueKeys(long[] fieldRow) {
-      FieldFilters one = FieldFilters.ofRows(fieldBits, List.of(fieldRow));
+      FieldFilters one = FieldFilters.wrap(fieldBits, fieldRow);
       long[] keys = new long[valueFields.length];
       for (int f = 0; f < keys.length; f++) {
         keys[f] = valueFields[f] ? TermFrequencies.valueKey(one, 0, f, indexBits) : -1;
       }
       return keys;
+    }
+
+    /**
+     * A value's key ({@link #valueKeys}) with its field's number, in one long: the fields' values
+     * counted apart, by one key.
+     *
+     * @throws IllegalArgumentException when the field's number is above 63
+     */
+    public static long withField(int field, long key) {
+      if (field < 0 || field > 63) {
+        throw new IllegalArgumentException("field " + field + " has no room beside a value's key");
+      }
+      return ((long) field << TermFrequencies.VALUE_KEY_BITS) | key;
+    }
+
+    /** The field of a key {@link #withField} made. */
+    public static int fieldOf(long withField) {
+      return (int) (withField >>> TermFrequencies.VALUE_KEY_BITS);
     }
 
     /**

@@ -150,15 +150,22 @@ final class TermFrequencies {
   /**
    * The key of record r's value of field f, equal for equal filters (and, rarely, for two values
    * whose hashes share their low bits, which then count as one value): the filter's hash in the
-   * {@code 64 - indexBits} bits the sort keys leave it; -1 where the field is missing.
+   * {@code 64 - indexBits} bits the sort keys leave it, at most {@link #VALUE_KEY_BITS}; -1 where
+   * the field is missing.
    */
   static long valueKey(FieldFilters filters, int r, int f, int indexBits) {
     if (filters.popcount(r, f) == 0) {
       return -1;
     }
     long h = filters.mix(r, f, 0x9E3779B97F4A7C15L); // equal filters mix alike
-    return h & (-1L >>> indexBits);
+    return h & (-1L >>> Math.max(indexBits, 64 - VALUE_KEY_BITS));
   }
+
+  /**
+   * The most bits of a value's key, so that an engine can keep the field's number beside it in one
+   * long (fewer only under 32 records in all, where the record's number leaves fewer).
+   */
+  static final int VALUE_KEY_BITS = 58;
 
   /**
    * The adjustment, log2(S / tf), of a value that {@code count} groups hold, of {@code counted}
