@@ -63,44 +63,51 @@ final class SparkFields implements FieldSource {
   }
 
   @Override
-  public long[][] hashes(int[][] fieldSets, int bits) {
+  public Hashes hashes(int[][] fieldSets, int bits) {
     FieldRows rows = layout;
     int[] starts = offset;
     List<Hashed> parts =
-        SparkCandidates.records(spark, parties, true, true, partitions)
-            .mapPartitions(
-                records -> {
-                  List<Integer> numbers = new ArrayList<>();
-                  List<long[]> rowsHashed = new ArrayList<>();
-                  while (records.hasNext()) {
-                    SparkCandidates.Member m = records.next().member();
-                    long[] h = new long[fieldSets.length];
-                    for (int s = 0; s < fieldSets.length; s++) {
-                      h[s] = FieldSource.hash(rows, m.fields(), fieldSets[s], bits);
-                    }
-                    numbers.add(starts[m.side()] + m.record());
-                    rowsHashed.add(h);
-                  }
-                  int[] r = new int[numbers.size()];
-                  long[][] bySet = new long[fieldSets.length][numbers.size()];
-                  for (int k = 0; k < r.length; k++) {
-                    r[k] = numbers.get(k);
-                    for (int s = 0; s < fieldSets.length; s++) {
-                      bySet[s][k] = rowsHashed.get(k)[s];
-                    }
-                  }
-                  return List.of(new Hashed(r, bySet)).iterator();
-                })
-            .collect();
+        new ArrayList<>(
+            SparkCandidates.records(spark, parties, true, true, partitions)
+                .mapPartitions(
+                    records -> {
+                      List<Integer> numbers = new ArrayList<>();
+                      List<long[]> rowsHashed = new ArrayList<>();
+                      while (records.hasNext()) {
+                        SparkCandidates.Member m = records.next().member();
+                        long[] h = new long[fieldSets.length];
+                        for (int s = 0; s < fieldSets.length; s++) {
+                          h[s] = FieldSource.hash(rows, m.fields(), fieldSets[s], bits);
+                        }
+                        numbers.add(starts[m.side()] + m.record());
+                        rowsHashed.add(h);
+                      }
+                      int[] r = new int[numbers.size()];
+                      long[][] bySet = new long[fieldSets.length][numbers.size()];
+                      for (int k = 0; k < r.length; k++) {
+                        r[k] = numbers.get(k);
+                        for (int s = 0; s < fieldSets.length; s++) {
+                          bySet[s][k] = rowsHashed.get(k)[s];
+                        }
+                      }
+                      return List.of(new Hashed(r, bySet)).iterator();
+                    })
+                .collect());
+    // All sets in one pass over the records; each set's array let go once taken.
     long[][] out = new long[fieldSets.length][offset[parties.size()]];
-    for (Hashed part : parts) {
+    for (int t = 0; t < parts.size(); t++) {
+      Hashed part = parts.set(t, null); // each task's arrays let go once placed
       for (int k = 0; k < part.records.length; k++) {
         for (int s = 0; s < fieldSets.length; s++) {
           out[s][part.records[k]] = part.hashes[s][k];
         }
       }
     }
-    return out;
+    return s -> {
+      long[] taken = out[s];
+      out[s] = null;
+      return taken;
+    };
   }
 
   @Override

@@ -14,9 +14,19 @@ import java.util.List;
 public interface FieldSource {
   /**
    * For each set of fields {@code fieldSets[s]}, the hash {@link #hash} gives every record
-   * (numbered party by party): {@code out[s][record]}.
+   * (numbered party by party), taken one set at a time.
    */
-  long[][] hashes(int[][] fieldSets, int bits);
+  Hashes hashes(int[][] fieldSets, int bits);
+
+  /** Every record's hashes of the sets of fields {@link #hashes} was asked for. */
+  @FunctionalInterface
+  interface Hashes {
+    /**
+     * Set {@code s}'s hash of every record (numbered party by party): {@code take(s)[record]}. Each
+     * set is taken once, in order; a source may compute it then, or let it go after.
+     */
+    long[] take(int s);
+  }
 
   /**
    * The field filters of {@code records} (numbered party by party; repeats allowed), row {@code k}
@@ -37,18 +47,19 @@ public interface FieldSource {
   static FieldSource of(List<Party> parties) {
     return new FieldSource() {
       @Override
-      public long[][] hashes(int[][] fieldSets, int bits) {
-        int[] offset = Grouping.offsets(parties);
-        long[][] out = new long[fieldSets.length][offset[parties.size()]];
-        for (int s = 0; s < fieldSets.length; s++) {
+      public Hashes hashes(int[][] fieldSets, int bits) {
+        // One set at a time, as it is taken: a set's array (8 bytes a record) is all it holds.
+        return s -> {
+          int[] offset = Grouping.offsets(parties);
+          long[] out = new long[offset[parties.size()]];
           for (int p = 0; p < parties.size(); p++) {
             FieldFilters fields = parties.get(p).fields();
             for (int i = 0; i < fields.size(); i++) {
-              out[s][offset[p] + i] = SharedValueModel.hash(fields, i, fieldSets[s], bits);
+              out[offset[p] + i] = SharedValueModel.hash(fields, i, fieldSets[s], bits);
             }
           }
-        }
-        return out;
+          return out;
+        };
       }
 
       @Override

@@ -18,7 +18,10 @@ public interface LinkEngine {
   /**
    * Links {@code parties} as {@link Linker#link(List, List)} does, with the same result.
    *
-   * @param settings the engine's own settings by name (for Spark: {@code master})
+   * @param settings the engine's own settings by name (for Spark: {@code master}, and {@code
+   *     release} = {@code filters}, which lets the engine release the parties' CLKs and field
+   *     filters ({@link Party#releaseFilters}) where it reads them elsewhere: the caller must not
+   *     use them afterwards)
    * @throws IllegalArgumentException for options or settings this engine cannot run, naming them,
    *     and as {@link Linker#link(List, List)}
    */

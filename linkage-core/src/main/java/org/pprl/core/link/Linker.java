@@ -68,6 +68,12 @@ public final class Linker {
    * With a Dice threshold in the options, steps 2-5 are replaced by DiceThreshold: pairs at the
    * threshold (with --one-to-one, assigned one-to-one by CLK Dice), no model; the margin is the
    * Dice less the threshold.
+   *
+   * Elsewhere. An engine may run three parts away from this process (Elsewhere; linkage-spark
+   * runs them on Apache Spark), each behind a contract that gives this linker's result: the keyed
+   * candidates (CandidateFinder), the estimation's reading of records other than the candidates
+   * (FieldSource: the hashes of every record's values, the filters of sampled records), and the
+   * entities, each component of the links clustered on its own (EntityFinder, EntityPlan).
    */
 
   /** How candidates are found. */

@@ -125,11 +125,11 @@ final class SharedValueModel {
     for (int k = 0; k < fields; k++) {
       sets[k] = groups.members(k);
     }
-    // Every record's hash of each model field, in one pass over the records (where they are).
-    long[][] hashes = source.hashes(sets, bits);
+    // Every record's hash of each model field, taken a field at a time (an engine may compute
+    // them all in one pass over the records, where they are).
+    FieldSource.Hashes hashes = source.hashes(sets, bits);
     for (int k = 0; k < fields; k++) {
-      int[] block = block(parties, hashes[k], bits, random);
-      hashes[k] = null;
+      int[] block = block(parties, hashes.take(k), bits, random);
       if (block != null) {
         blockPairs.add(block);
         drawnField.add(k);

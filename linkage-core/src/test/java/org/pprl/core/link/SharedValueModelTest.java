@@ -171,7 +171,7 @@ class SharedValueModelTest {
     FieldRows layout = FieldRows.of(parties.get(0));
     return new FieldSource() {
       @Override
-      public long[][] hashes(int[][] fieldSets, int bits) {
+      public Hashes hashes(int[][] fieldSets, int bits) {
         long[][] out = new long[fieldSets.length][offset[parties.size()]];
         for (int p = 0; p < parties.size(); p++) {
           for (int i = 0; i < parties.get(p).size(); i++) {
@@ -181,7 +181,7 @@ class SharedValueModelTest {
             }
           }
         }
-        return out;
+        return s -> out[s];
       }
 
       @Override
