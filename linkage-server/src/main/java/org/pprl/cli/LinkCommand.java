@@ -183,8 +183,9 @@ final class LinkCommand implements Callable<Integer> {
       paramLabel = "ENGINE",
       defaultValue = "local",
       description =
-          "local (this process) or spark (the keyed-blocking candidate search and the"
-              + " candidates' field comparison on Apache Spark, the rest here; needs the"
+          "local (this process) or spark (the keyed-blocking candidate search, the"
+              + " candidates' field comparison, the records the model samples and the entities"
+              + " on Apache Spark, the model's fit and the cut here; needs the"
               + " linkage-spark jar, which ./pprl adds; Spark's settings as spark.* system"
               + " properties, e.g. PPRL_JAVA_OPTS=-Dspark.executor.memory=5g; docs/spark.md)"
               + " (default: ${DEFAULT-VALUE}).")

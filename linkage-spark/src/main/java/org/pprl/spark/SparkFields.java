@@ -6,8 +6,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
 import org.pprl.core.link.FieldRows;
 import org.pprl.core.link.FieldSource;
 import org.pprl.core.link.Party;
@@ -27,8 +30,17 @@ final class SparkFields implements FieldSource {
   private final FieldRows layout;
   private final int[] offset;
 
+  /** Values a job fetches at most. */
+  private final int fetchValues;
+
   /** The parties must have been read from files the executors can read ({@link #usable}). */
   SparkFields(JavaSparkContext spark, List<Party> parties, int partitions) {
+    this(spark, parties, partitions, FETCH_VALUES);
+  }
+
+  /** As above, fetching at most {@code fetchValues} hashes a job (unless a partition has more). */
+  SparkFields(JavaSparkContext spark, List<Party> parties, int partitions, int fetchValues) {
+    this.fetchValues = fetchValues;
     this.spark = spark;
     this.parties = parties;
     this.partitions = partitions;
@@ -62,51 +74,74 @@ final class SparkFields implements FieldSource {
     }
   }
 
+  /**
+   * Values a job fetches at most (each with its record's number): about 200 MB, well under Spark's
+   * spark.driver.maxResultSize of 1 GB (at 10M records a side all the hashes of a run were 1.1 GB).
+   */
+  static final int FETCH_VALUES = 1 << 24;
+
   @Override
   public Hashes hashes(int[][] fieldSets, int bits) {
     FieldRows rows = layout;
     int[] starts = offset;
-    List<Hashed> parts =
-        new ArrayList<>(
-            SparkCandidates.records(spark, parties, true, true, partitions)
-                .mapPartitions(
-                    records -> {
-                      List<Integer> numbers = new ArrayList<>();
-                      List<long[]> rowsHashed = new ArrayList<>();
-                      while (records.hasNext()) {
-                        SparkCandidates.Member m = records.next().member();
-                        long[] h = new long[fieldSets.length];
-                        for (int s = 0; s < fieldSets.length; s++) {
-                          h[s] = FieldSource.hash(rows, m.fields(), fieldSets[s], bits);
-                        }
-                        numbers.add(starts[m.side()] + m.record());
-                        rowsHashed.add(h);
-                      }
-                      int[] r = new int[numbers.size()];
-                      long[][] bySet = new long[fieldSets.length][numbers.size()];
-                      for (int k = 0; k < r.length; k++) {
-                        r[k] = numbers.get(k);
-                        for (int s = 0; s < fieldSets.length; s++) {
-                          bySet[s][k] = rowsHashed.get(k)[s];
-                        }
-                      }
-                      return List.of(new Hashed(r, bySet)).iterator();
-                    })
-                .collect());
-    // All sets in one pass over the records; each set's array let go once taken.
-    long[][] out = new long[fieldSets.length][offset[parties.size()]];
-    for (int t = 0; t < parts.size(); t++) {
-      Hashed part = parts.set(t, null); // each task's arrays let go once placed
-      for (int k = 0; k < part.records.length; k++) {
-        for (int s = 0; s < fieldSets.length; s++) {
-          out[s][part.records[k]] = part.hashes[s][k];
+    // Every set's hashes in one pass over the records, kept on the executors; then fetched a set
+    // at a time, a few partitions a job.
+    JavaRDD<Hashed> hashed =
+        SparkCandidates.records(spark, parties, true, true, partitions)
+            .mapPartitions(
+                records -> {
+                  List<Integer> numbers = new ArrayList<>();
+                  List<long[]> rowsHashed = new ArrayList<>();
+                  while (records.hasNext()) {
+                    SparkCandidates.Member m = records.next().member();
+                    long[] h = new long[fieldSets.length];
+                    for (int s = 0; s < fieldSets.length; s++) {
+                      h[s] = FieldSource.hash(rows, m.fields(), fieldSets[s], bits);
+                    }
+                    numbers.add(starts[m.side()] + m.record());
+                    rowsHashed.add(h);
+                  }
+                  int[] r = new int[numbers.size()];
+                  long[][] bySet = new long[fieldSets.length][numbers.size()];
+                  for (int k = 0; k < r.length; k++) {
+                    r[k] = numbers.get(k);
+                    for (int s = 0; s < fieldSets.length; s++) {
+                      bySet[s][k] = rowsHashed.get(k)[s];
+                    }
+                  }
+                  return List.of(new Hashed(r, bySet)).iterator();
+                })
+            .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    List<Integer> sizes = hashed.map(h -> h.records.length).collect();
+    int total = offset[parties.size()];
+    return s -> {
+      long[] out = new long[total];
+      try {
+        for (int from = 0; from < sizes.size(); ) {
+          int to = from;
+          long batch = 0;
+          while (to < sizes.size() && (to == from || batch + sizes.get(to) <= fetchValues)) {
+            batch += sizes.get(to++);
+          }
+          List<Tuple2<int[], long[]>>[] fetched =
+              hashed
+                  .map(h -> new Tuple2<>(h.records, h.hashes[s]))
+                  .collectPartitions(IntStream.range(from, to).toArray());
+          for (List<Tuple2<int[], long[]>> partition : fetched) {
+            for (Tuple2<int[], long[]> part : partition) {
+              for (int k = 0; k < part._1.length; k++) {
+                out[part._1[k]] = part._2[k];
+              }
+            }
+          }
+          from = to;
+        }
+      } finally {
+        if (s == fieldSets.length - 1) {
+          hashed.unpersist(false); // the last set taken
         }
       }
-    }
-    return s -> {
-      long[] taken = out[s];
-      out[s] = null;
-      return taken;
+      return out;
     };
   }
 
