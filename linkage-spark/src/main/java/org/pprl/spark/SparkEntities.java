@@ -153,22 +153,23 @@ final class SparkEntities implements EntityFinder {
           placed.filter(p -> p.component >= 0).mapToPair(p -> new Tuple2<>(p.component, p));
       JavaPairRDD<Integer, EdgesOf> edges =
           spark.parallelizePairs(edgesByComponent(plan), partitions);
-      return members
-          .cogroup(edges, adjusted, byComponent)
-          .mapPartitions(
-              groups -> {
-                List<EntityPlan.Part> out = new ArrayList<>();
-                while (groups.hasNext()) {
-                  Tuple2<Integer, Tuple3<Iterable<Placed>, Iterable<EdgesOf>, Iterable<Adjusted>>>
-                      g = groups.next();
-                  out.add(
-                      rules.cluster(
-                          component(
-                              g._1, g._2._1(), g._2._2(), g._2._3(), readsFields, readsClks)));
-                }
-                return List.of(EntityPlan.Part.of(out)).iterator();
-              })
-          .collect();
+      JavaRDD<EntityPlan.Part> clustered =
+          members
+              .cogroup(edges, adjusted, byComponent)
+              .mapPartitions(groups -> clustered(groups, rules, readsFields, readsClks));
+      // An eighth of the partitions a job, so that no job's results near Spark's limit on them
+      // (spark.driver.maxResultSize, 1 GB): the pairs inside entities are about 24 bytes each.
+      List<EntityPlan.Part> parts = new ArrayList<>();
+      int count = clustered.getNumPartitions();
+      int per = Math.max(1, (count + 7) / 8);
+      for (int from = 0; from < count; from += per) {
+        for (List<EntityPlan.Part> fetched :
+            clustered.collectPartitions(
+                java.util.stream.IntStream.range(from, Math.min(count, from + per)).toArray())) {
+          parts.addAll(fetched);
+        }
+      }
+      return parts;
     } finally {
       if (counted != null) {
         counted.unpersist(false);
@@ -176,6 +177,23 @@ final class SparkEntities implements EntityFinder {
       placed.unpersist(false);
       componentOf.destroy();
     }
+  }
+
+  /** A partition's components, each clustered by the rules; one part for them all. */
+  private static Iterator<EntityPlan.Part> clustered(
+      Iterator<Tuple2<Integer, Tuple3<Iterable<Placed>, Iterable<EdgesOf>, Iterable<Adjusted>>>>
+          groups,
+      EntityPlan.Rules rules,
+      boolean readsFields,
+      boolean readsClks) {
+    List<EntityPlan.Part> out = new ArrayList<>();
+    while (groups.hasNext()) {
+      Tuple2<Integer, Tuple3<Iterable<Placed>, Iterable<EdgesOf>, Iterable<Adjusted>>> g =
+          groups.next();
+      out.add(
+          rules.cluster(component(g._1, g._2._1(), g._2._2(), g._2._3(), readsFields, readsClks)));
+    }
+    return List.of(EntityPlan.Part.of(out)).iterator();
   }
 
   /**
