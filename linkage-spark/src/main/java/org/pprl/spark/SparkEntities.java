@@ -30,7 +30,7 @@ final class SparkEntities implements EntityFinder {
    *    sent by the driver), and each becomes a Placed: its number across extracts, its component
    *    (from the plan's componentOf, broadcast: 4 bytes a record), its value keys (one long a
    *    field the model weighs by frequency), and, only for a record in a component, its field
-   *    filters' row or CLK. Kept on the executors (memory, else disk) for the two uses below.
+   *    filters' row or CLK. Kept on the executors' disks for the uses below.
    * 2. Term frequencies, the one thing taken over all records: how many groups hold each value
    *    (a field's number and its value's key in one long). A record in no component is a group of
    *    its own, so its values are counted as they come (combined before the shuffle); the records
@@ -141,7 +141,10 @@ final class SparkEntities implements EntityFinder {
                       in && readsFields ? m.fields() : null,
                       in && readsClks ? m.clk() : null);
                 })
-            .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            // On the executors' disks, as the search's sorted pairs are, so that their heaps hold
+            // only the task at hand: about 4 GB of these at 10M records a side, and one 4 GB
+            // executor ran out of memory in this stage while they were kept in memory and disk.
+            .persist(StorageLevel.DISK_ONLY());
     JavaPairRDD<Long, Counted> counted = values ? counted(placed) : null;
     try {
       HashPartitioner byComponent = new HashPartitioner(partitions);
@@ -253,7 +256,7 @@ final class SparkEntities implements EntityFinder {
               }
               return new Counted(count, h);
             })
-        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        .persist(StorageLevel.DISK_ONLY());
   }
 
   /**

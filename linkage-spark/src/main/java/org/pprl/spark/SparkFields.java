@@ -111,7 +111,7 @@ final class SparkFields implements FieldSource {
                   }
                   return List.of(new Hashed(r, bySet)).iterator();
                 })
-            .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            .persist(StorageLevel.DISK_ONLY());
     List<Integer> sizes = hashed.map(h -> h.records.length).collect();
     int total = offset[parties.size()];
     return s -> {
