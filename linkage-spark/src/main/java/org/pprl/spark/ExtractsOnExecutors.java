@@ -78,15 +78,15 @@ final class ExtractsOnExecutors {
   }
 
   /**
-   * Each party's checksums of its runs of {@link Party#OFFSET_EVERY} records, with and without the
-   * field filters ({@link #mix}), taken from its arrays when first asked for, so that they outlive
-   * the arrays ({@link #noteChecksums}).
+   * Each party's checksums of its runs of {@link Party#OFFSET_EVERY} records, with the field
+   * filters ({@code [0]}) and without ({@code [1]}) ({@link #mix}), each taken from its arrays when
+   * first asked for, so that they outlive the arrays ({@link #noteChecksums}).
    */
   private static final Map<Party, long[][]> CHECKSUMS = new WeakHashMap<>();
 
   /**
-   * Notes the party's checksums while it holds its filters, so that its records can be read on the
-   * executors after it let them go ({@link Party#releaseFilters}).
+   * Notes the party's checksums with its field filters while it holds them, so that its records can
+   * be read on the executors after it let them go ({@link Party#releaseFilters}).
    */
   static void noteChecksums(Party party) {
     checksums(party, true);
@@ -95,31 +95,27 @@ final class ExtractsOnExecutors {
   /** The checksum of each run of {@link Party#OFFSET_EVERY} records, with the fields or not. */
   private static long[] checksums(Party party, boolean fields) {
     synchronized (CHECKSUMS) {
-      long[][] both = CHECKSUMS.get(party);
-      if (both == null) {
+      long[][] both = CHECKSUMS.computeIfAbsent(party, p -> new long[2][]);
+      int which = fields ? 0 : 1;
+      if (both[which] == null) {
         if (party.filtersReleased()) {
           throw new IllegalStateException(
               "extract " + party.name() + " let its filters go before its checksums were noted");
         }
         long[][] blocks = SparkCandidates.blocksByRecord(party);
-        int runs = (party.size() + Party.OFFSET_EVERY - 1) / Party.OFFSET_EVERY;
-        both = new long[2][runs];
-        for (int c = 0; c < runs; c++) {
-          long with = 0;
-          long without = 0;
+        long[] sums = new long[(party.size() + Party.OFFSET_EVERY - 1) / Party.OFFSET_EVERY];
+        for (int c = 0; c < sums.length; c++) {
+          long sum = 0;
           for (int r = c * Party.OFFSET_EVERY;
               r < Math.min(party.size(), (c + 1) * Party.OFFSET_EVERY);
               r++) {
-            SparkCandidates.Keyed keyed = SparkCandidates.keyed(party, 0, true, blocks, r);
-            with = mix(with, keyed, true);
-            without = mix(without, keyed, false);
+            sum = mix(sum, SparkCandidates.keyed(party, 0, fields, blocks, r));
           }
-          both[0][c] = with;
-          both[1][c] = without;
+          sums[c] = sum;
         }
-        CHECKSUMS.put(party, both);
+        both[which] = sums;
       }
-      return both[fields ? 0 : 1];
+      return both[which];
     }
   }
 
@@ -302,14 +298,9 @@ final class ExtractsOnExecutors {
    * blocks. A guard against a file replaced between two reads, not a digest against forgery.
    */
   static long mix(long sum, SparkCandidates.Keyed keyed) {
-    return mix(sum, keyed, keyed.member().fields() != null);
-  }
-
-  /** As {@link #mix(long, SparkCandidates.Keyed)}, with its field row only when {@code fields}. */
-  private static long mix(long sum, SparkCandidates.Keyed keyed, boolean fields) {
     long h = sum * 0x9E3779B97F4A7C15L + keyed.member().record();
     h = words(h, keyed.member().clk());
-    if (fields) {
+    if (keyed.member().fields() != null) {
       h = words(h, keyed.member().fields());
     }
     return words(h, keyed.blocks());

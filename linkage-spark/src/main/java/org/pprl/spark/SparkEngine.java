@@ -169,6 +169,11 @@ public final class SparkEngine implements LinkEngine {
           throw new IllegalArgumentException(
               "read must be executors or driver, got '" + read + "'");
         }
+        String release = settings.getOrDefault("release", "none");
+        if (!release.equals("none") && !release.equals("filters")) {
+          throw new IllegalArgumentException(
+              "release must be filters or none, got '" + release + "'");
+        }
         // Before the default partitions are counted: a cluster's default parallelism is the cores
         // of the executors registered so far.
         if (!inProcess(master)) {
@@ -186,11 +191,6 @@ public final class SparkEngine implements LinkEngine {
                 ? new SparkFields(spark, parties, partitions)
                 : null;
         SparkEntities entities = new SparkEntities(spark, partitions, executorsRead);
-        String release = settings.getOrDefault("release", "none");
-        if (!release.equals("none") && !release.equals("filters")) {
-          throw new IllegalArgumentException(
-              "release must be filters or none, got '" + release + "'");
-        }
         if (release.equals("filters") && filters != null) {
           // Every stage that reads a record's filters reads them on the executors: the driver
           // keeps each run's checksum, and lets the filters themselves go.
