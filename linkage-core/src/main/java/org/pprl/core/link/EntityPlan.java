@@ -562,16 +562,6 @@ public final class EntityPlan {
       score[links++] = s;
     }
 
-    /** The components this part holds. */
-    public int componentCount() {
-      return components.length;
-    }
-
-    /** The pairs of records inside its entities. */
-    public int linkCount() {
-      return score.length;
-    }
-
     /** One part holding all of {@code parts}. */
     public static Part of(List<Part> parts) {
       int components = 0;
