@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.pprl.core.evaluate.Truth;
+import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.io.AtomicOutput;
 import org.pprl.core.link.Entities;
 import org.pprl.core.link.LinkEngine;
@@ -259,9 +260,15 @@ final class LinkCommand implements Callable<Integer> {
       }
     }
     LinkEngine elsewhere = engine();
+    // The command reads no CLK nor field filter after the link: the engine may let them go (or
+    // never keep them) where its executors read them.
+    Map<String, String> engineSettings =
+        master == null
+            ? Map.of("release", "filters")
+            : Map.of("master", master, "release", "filters");
     long start = System.nanoTime();
     Consumer<String> steps = step -> progress(err, step, start);
-    List<Party> parties = load(steps, options);
+    List<Party> parties = load(steps, options, elsewhere, engineSettings);
     List<Linker.KnownLink> known = readKnownLinks(parties);
     List<BlockingQuality> quality = List.of();
     Linker.Result result;
@@ -269,16 +276,7 @@ final class LinkCommand implements Callable<Integer> {
       result =
           elsewhere == null
               ? new Linker(options, steps).link(parties, known)
-              : elsewhere.link(
-                  parties,
-                  known,
-                  options,
-                  // The command reads no CLK nor field filter after the link: the engine may
-                  // let them go where its executors read them.
-                  master == null
-                      ? Map.of("release", "filters")
-                      : Map.of("master", master, "release", "filters"),
-                  steps);
+              : elsewhere.link(parties, known, options, engineSettings, steps);
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage());
     }
@@ -356,42 +354,62 @@ final class LinkCommand implements Callable<Integer> {
     err.flush();
   }
 
-  private List<Party> load(Consumer<String> steps, Linker.Options options) throws IOException {
-    Set<String> agencies = new HashSet<>();
-    Set<String> duplicated = new HashSet<>();
-    List<Party> loaded = new ArrayList<>();
+  /**
+   * The extracts, each named by its agency (by its file name where two share an agency), read by
+   * {@code engine} (null: here) with its {@code settings}, which may keep less of them.
+   */
+  private List<Party> load(
+      Consumer<String> steps,
+      Linker.Options options,
+      LinkEngine engine,
+      Map<String, String> settings)
+      throws IOException {
     for (Path file : extracts) {
       if (!Files.isRegularFile(file)) {
         throw new CommandFailure(file + ": no such file");
       }
     }
+    // The names come from the headers, read first, so that each extract is read once under its
+    // name (a party read without its filters cannot be renamed).
+    List<String> agencyOf = new ArrayList<>();
+    Set<String> agencies = new HashSet<>();
+    Set<String> duplicated = new HashSet<>();
+    for (Path file : extracts) {
+      String agency;
+      try (ExtractReader reader = ExtractReader.open(file)) {
+        agency = reader.header().agency();
+      } catch (IOException e) {
+        // The reading below fails on the same header: failures are reported in the order given.
+        agency = null;
+      }
+      agencyOf.add(agency);
+      if (agency != null && !agencies.add(agency)) {
+        duplicated.add(agency);
+      }
+    }
     // The extracts are read side by side (each validated completely); a failure is reported for
     // the first extract, in the order given, that failed.
     List<Callable<Party>> reads = new ArrayList<>();
-    for (Path file : extracts) {
+    for (int k = 0; k < extracts.size(); k++) {
+      Path file = extracts.get(k);
+      String agency = agencyOf.get(k);
+      String name =
+          agency == null || duplicated.contains(agency) ? file.getFileName().toString() : agency;
       steps.accept("reading " + file);
       reads.add(
           () -> {
             try {
-              return Party.load(
-                  file, file.getFileName().toString(), steps, options.progressMillis());
+              return engine == null
+                  ? Party.load(file, name, steps, options.progressMillis())
+                  : engine.load(file, name, options, settings, steps);
             } catch (IOException e) {
               throw new CommandFailure(file + ": " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+              throw new CommandFailure(e.getMessage());
             }
           });
     }
-    List<Party> first = Parallel.run(reads, options.threads(), "reading the extracts");
-    for (Party p : first) {
-      if (!agencies.add(p.header().agency())) {
-        duplicated.add(p.header().agency());
-      }
-    }
-    for (int k = 0; k < first.size(); k++) {
-      Party p = first.get(k);
-      String agency = p.header().agency();
-      loaded.add(duplicated.contains(agency) ? p : p.renamed(agency));
-    }
-    return loaded;
+    return Parallel.run(reads, options.threads(), "reading the extracts");
   }
 
   /** The known links, by party and record number; unknown extracts or ids are refused. */

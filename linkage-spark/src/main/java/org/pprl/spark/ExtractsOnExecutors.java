@@ -92,6 +92,20 @@ final class ExtractsOnExecutors {
     checksums(party, true);
   }
 
+  /**
+   * Notes {@code sums}, the checksums with field rows of the runs of a party read without its
+   * filters ({@link RunChecksums}).
+   */
+  static void noteChecksums(Party party, long[] sums) {
+    if (sums.length != (party.size() + Party.OFFSET_EVERY - 1) / Party.OFFSET_EVERY) {
+      throw new IllegalArgumentException(
+          sums.length + " runs' checksums for the " + party.size() + " records of " + party.name());
+    }
+    synchronized (CHECKSUMS) {
+      CHECKSUMS.computeIfAbsent(party, p -> new long[2][])[0] = sums.clone();
+    }
+  }
+
   /** The checksum of each run of {@link Party#OFFSET_EVERY} records, with the fields or not. */
   private static long[] checksums(Party party, boolean fields) {
     synchronized (CHECKSUMS) {
@@ -241,21 +255,9 @@ final class ExtractsOnExecutors {
         if (read == source.records) {
           throw changed(file, "more records than the driver read");
         }
-        long[] row = null;
-        if (source.fieldBits != null) {
-          for (int f = 0; f < filters.length; f++) {
-            filters[f] = record.fieldFilter(f);
-          }
-          row = FieldRows.row(source.fieldBits, filters);
-        }
-        long[] blocks = new long[source.keys];
-        for (int k = 0; k < blocks.length; k++) {
-          blocks[k] = SparkCandidates.blockOf(record.hasBlockingKey(k), record.blockingKey(k));
-        }
         int number = source.first + read++;
         SparkCandidates.Keyed keyed =
-            new SparkCandidates.Keyed(
-                new SparkCandidates.Member(source.side, number, record.clk().clone(), row), blocks);
+            keyed(record, source.side, number, source.fieldBits, source.keys, filters);
         if (number % Party.OFFSET_EVERY == 0 && number > source.first) {
           sum = combine(sum, run); // a run of OFFSET_EVERY records ends
           run = 0;
@@ -264,6 +266,79 @@ final class ExtractsOnExecutors {
         return keyed;
       }
     };
+  }
+
+  /**
+   * Record {@code number} of an extract as {@link SparkCandidates#keyed} builds it from a party,
+   * from the record as read: its CLK, its field row ({@code fieldBits} null: none) and the block of
+   * each of its {@code keys} keys; {@code filters} is room for the record's field filters.
+   */
+  private static SparkCandidates.Keyed keyed(
+      ExtractRecord record, int side, int number, int[] fieldBits, int keys, long[][] filters) {
+    long[] row = null;
+    if (fieldBits != null) {
+      for (int f = 0; f < filters.length; f++) {
+        filters[f] = record.fieldFilter(f);
+      }
+      row = FieldRows.row(fieldBits, filters);
+    }
+    long[] blocks = new long[keys];
+    for (int k = 0; k < blocks.length; k++) {
+      blocks[k] = SparkCandidates.blockOf(record.hasBlockingKey(k), record.blockingKey(k));
+    }
+    return new SparkCandidates.Keyed(
+        new SparkCandidates.Member(side, number, record.clk().clone(), row), blocks);
+  }
+
+  /**
+   * The checksums of the runs of {@link Party#OFFSET_EVERY} records, with their field rows, taken
+   * from the records as they are read ({@link Party#loadWithoutFilters}), where {@link
+   * #noteChecksums(Party)} takes them from a party's arrays: the same sums.
+   */
+  static final class RunChecksums {
+    private final int[] fieldBits;
+    private final int keys;
+    private final long[][] filters;
+    private long[] sums = new long[16];
+    private int runs;
+    private int records;
+    private long run;
+
+    RunChecksums(ExtractHeader header) {
+      fieldBits = bits(header);
+      keys = header.blockingKeys().size();
+      filters = new long[fieldBits.length][];
+    }
+
+    /** Adds record {@code number}, the next one in the file. */
+    void add(ExtractRecord record, int number) {
+      if (number != records) {
+        throw new IllegalStateException("record " + number + " where " + records + " was next");
+      }
+      run = mix(run, keyed(record, 0, number, fieldBits, keys, filters));
+      records++;
+      if (records % Party.OFFSET_EVERY == 0) {
+        endRun();
+      }
+    }
+
+    private void endRun() {
+      if (runs == sums.length) {
+        sums = Arrays.copyOf(sums, 2 * runs);
+      }
+      sums[runs++] = run;
+      run = 0;
+    }
+
+    /** The checksum of each run; the last may be shorter. */
+    long[] toArray() {
+      boolean open = records % Party.OFFSET_EVERY != 0;
+      long[] out = Arrays.copyOf(sums, runs + (open ? 1 : 0));
+      if (open) {
+        out[runs] = run;
+      }
+      return out;
+    }
   }
 
   private static int[] bits(ExtractHeader header) {

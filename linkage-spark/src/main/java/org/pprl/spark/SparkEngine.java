@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.Utils$;
+import org.pprl.core.extract.ExtractHeader;
+import org.pprl.core.extract.ExtractReader;
 import org.pprl.core.link.EntityPlan;
 import org.pprl.core.link.FieldRows;
 import org.pprl.core.link.LinkEngine;
@@ -81,26 +83,33 @@ public final class SparkEngine implements LinkEngine {
       Linker.Options options,
       Map<String, String> settings,
       Consumer<String> progress) {
-    for (String name : settings.keySet()) {
-      if (!SETTINGS.contains(name)) {
+    checkSettings(settings);
+    Linker.Options keyed = keyedOnly(parties, options);
+    int fields = parties.isEmpty() ? 0 : parties.get(0).fieldCount();
+    boolean compareFields = comparesFields(options, fields);
+    SparkConf conf = conf(settings);
+    String read = read(settings, conf);
+    String release = settings.getOrDefault("release", "none");
+    if (!release.equals("none") && !release.equals("filters")) {
+      throw new IllegalArgumentException("release must be filters or none, got '" + release + "'");
+    }
+    boolean executorsRead = read.equals("executors");
+    // The estimation's passes over every record's filters run where the records are read.
+    boolean fieldsOnExecutors = executorsRead && compareFields && SparkFields.usable(parties);
+    for (Party p : parties) {
+      if (p.filtersReleased() && !fieldsOnExecutors) {
         throw new IllegalArgumentException(
-            "the spark engine has no setting '" + name + "'; it has " + SETTINGS);
+            "extract "
+                + p.name()
+                + " was read without its CLKs and field filters, and this run reads them on the"
+                + " driver (read="
+                + read
+                + (compareFields ? "" : ", or a method that compares no field")
+                + "); read it whole (Party.load)");
       }
     }
-    Linker.Options keyed = keyedOnly(parties, options);
-    // Fields are compared where the pairs are scored, unless the method does not use them (Dice)
-    // or they are too many to pack (then the linker compares them on the driver).
-    int fields = parties.isEmpty() ? 0 : parties.get(0).fieldCount();
-    boolean compareFields =
-        options.diceThreshold() == 0 && fields > 0 && fields <= FieldRows.MAX_FIELDS;
     Path local = null;
     try {
-      SparkConf conf = new SparkConf().setAppName("pprl link");
-      if (settings.containsKey("master")) {
-        conf.setMaster(settings.get("master"));
-      } else {
-        conf.setIfMissing("spark.master", "local[*]");
-      }
       if (!conf.contains("spark.local.dir")) {
         local = Files.createTempDirectory("pprl-spark-");
         conf.set("spark.local.dir", local.toString());
@@ -162,18 +171,6 @@ public final class SparkEngine implements LinkEngine {
         spark.sc().addSparkListener(tally);
         String asked = settings.getOrDefault("partitions", conf.get(PARTITIONS, null));
         Integer partitionsAsked = asked != null ? partitions(asked) : null;
-        String read =
-            settings.getOrDefault(
-                "read", conf.get(READ, master.startsWith("local") ? "executors" : "driver"));
-        if (!read.equals("executors") && !read.equals("driver")) {
-          throw new IllegalArgumentException(
-              "read must be executors or driver, got '" + read + "'");
-        }
-        String release = settings.getOrDefault("release", "none");
-        if (!release.equals("none") && !release.equals("filters")) {
-          throw new IllegalArgumentException(
-              "release must be filters or none, got '" + release + "'");
-        }
         // Before the default partitions are counted: a cluster's default parallelism is the cores
         // of the executors registered so far.
         if (!inProcess(master)) {
@@ -182,14 +179,10 @@ public final class SparkEngine implements LinkEngine {
         int partitions = partitionsAsked != null ? partitionsAsked : 4 * spark.defaultParallelism();
         SparkProgress lines =
             new SparkProgress(spark.statusTracker(), progress, options.progressMillis());
-        boolean executorsRead = read.equals("executors");
         SparkCandidates search =
             new SparkCandidates(spark, partitions, compareFields, executorsRead);
-        // The estimation's passes over every record's filters where the records are read.
         SparkFields filters =
-            executorsRead && compareFields && SparkFields.usable(parties)
-                ? new SparkFields(spark, parties, partitions)
-                : null;
+            fieldsOnExecutors ? new SparkFields(spark, parties, partitions) : null;
         SparkEntities entities = new SparkEntities(spark, partitions, executorsRead);
         if (release.equals("filters") && filters != null) {
           // Every stage that reads a record's filters reads them on the executors: the driver
@@ -227,6 +220,82 @@ public final class SparkEngine implements LinkEngine {
         delete(local);
       }
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Without the CLKs and field filters ({@link Party#loadWithoutFilters}) where the link with
+   * these settings would let them go ({@code release} = {@code filters}, the executors read the
+   * extracts, and the fields are compared there): the driver keeps ids, blocks and offsets, and a
+   * checksum of each run of records taken as it reads, so its heap never holds the filters (at
+   * 10.3M records the whole reading peaked at 13.6 GB).
+   */
+  @Override
+  public Party load(
+      Path file,
+      String name,
+      Linker.Options options,
+      Map<String, String> settings,
+      Consumer<String> progress)
+      throws IOException {
+    checkSettings(settings);
+    ExtractHeader header;
+    try (ExtractReader reader = ExtractReader.open(file)) {
+      header = reader.header();
+    }
+    boolean light =
+        "filters".equals(settings.get("release"))
+            && comparesFields(options, header.fieldFilters().size())
+            && read(settings, conf(settings)).equals("executors");
+    if (!light) {
+      return Party.load(file, name, progress, options.progressMillis());
+    }
+    ExtractsOnExecutors.RunChecksums sums = new ExtractsOnExecutors.RunChecksums(header);
+    Party party =
+        Party.loadWithoutFilters(file, name, progress, options.progressMillis(), sums::add);
+    ExtractsOnExecutors.noteChecksums(party, sums.toArray());
+    return party;
+  }
+
+  private static void checkSettings(Map<String, String> settings) {
+    for (String name : settings.keySet()) {
+      if (!SETTINGS.contains(name)) {
+        throw new IllegalArgumentException(
+            "the spark engine has no setting '" + name + "'; it has " + SETTINGS);
+      }
+    }
+  }
+
+  /**
+   * Whether the candidates' fields are compared where the pairs are scored: unless the method does
+   * not use them (Dice) or they are too many to pack (then the linker compares them on the driver).
+   */
+  private static boolean comparesFields(Linker.Options options, int fields) {
+    return options.diceThreshold() == 0 && fields > 0 && fields <= FieldRows.MAX_FIELDS;
+  }
+
+  /** Spark's configuration with the run's master (spark-submit's, else local[*]). */
+  private static SparkConf conf(Map<String, String> settings) {
+    SparkConf conf = new SparkConf().setAppName("pprl link");
+    if (settings.containsKey("master")) {
+      conf.setMaster(settings.get("master"));
+    } else {
+      conf.setIfMissing("spark.master", "local[*]");
+    }
+    return conf;
+  }
+
+  /** Who reads the records: {@code executors} or {@code driver} (see {@link #READ}). */
+  private static String read(Map<String, String> settings, SparkConf conf) {
+    String read =
+        settings.getOrDefault(
+            "read",
+            conf.get(READ, conf.get("spark.master").startsWith("local") ? "executors" : "driver"));
+    if (!read.equals("executors") && !read.equals("driver")) {
+      throw new IllegalArgumentException("read must be executors or driver, got '" + read + "'");
+    }
+    return read;
   }
 
   /**

@@ -49,4 +49,36 @@ class ExtractsOnExecutorsTest {
     assertEquals(1, ExtractsOnExecutors.sources(party, 0, false, 1).size());
     assertTrue(ExtractsOnExecutors.sources(party, 0, false, 3).size() > 1);
   }
+
+  @Test
+  void readWithoutFilters_theRunsChecksumsAreThoseOfTheWholeParty() throws Exception {
+    Party light =
+        new SparkEngine()
+            .load(
+                party.source().orElseThrow(),
+                party.name(),
+                org.pprl.core.link.Linker.Options.defaults(),
+                java.util.Map.of("master", "local[2]", "release", "filters"),
+                line -> {});
+    assertTrue(light.filtersReleased());
+    for (int stretches = 1; stretches <= 5; stretches++) {
+      List<ExtractsOnExecutors.Source> want =
+          ExtractsOnExecutors.sources(party, 0, true, stretches);
+      List<ExtractsOnExecutors.Source> got = ExtractsOnExecutors.sources(light, 0, true, stretches);
+      assertEquals(want.size(), got.size());
+      for (int k = 0; k < want.size(); k++) {
+        assertEquals(want.get(k).first, got.get(k).first);
+        assertEquals(want.get(k).records, got.get(k).records);
+        assertEquals(want.get(k).offset, got.get(k).offset);
+        assertEquals(want.get(k).checksum, got.get(k).checksum, stretches + " stretches, " + k);
+        int read = 0;
+        for (Iterator<SparkCandidates.Keyed> it = ExtractsOnExecutors.read(got.get(k));
+            it.hasNext(); ) {
+          it.next();
+          read++;
+        }
+        assertEquals(got.get(k).records, read);
+      }
+    }
+  }
 }

@@ -207,6 +207,45 @@ class SparkEngineTest {
     }
   }
 
+  @Test
+  void load_withReleaseOnExecutors_readsNoFilterAndLinksAsTheLinker() throws IOException {
+    Linker.Result expected = new Linker(options(), s -> {}).link(parties);
+    Map<String, String> executors =
+        Map.of("master", "local[2]", "partitions", "3", "release", "filters");
+    Map<String, String> driver =
+        Map.of("master", "local[2]", "partitions", "3", "read", "driver", "release", "filters");
+    SparkEngine engine = new SparkEngine();
+    List<Party> light = new ArrayList<>();
+    for (Party p : parties) {
+      Party kept = engine.load(p.source().orElseThrow(), p.name(), options(), driver, s -> {});
+      assertFalse(kept.filtersReleased(), "the driver sends the records: it keeps them");
+      Party read = engine.load(p.source().orElseThrow(), p.name(), options(), executors, s -> {});
+      assertTrue(read.filtersReleased());
+      light.add(read);
+    }
+    Party dice =
+        engine.load(
+            parties.get(0).source().orElseThrow(),
+            "pa",
+            options().withDiceThreshold(0.8),
+            executors,
+            s -> {});
+    assertFalse(dice.filtersReleased(), "Dice reads the CLKs on the driver");
+
+    assertSame(expected, engine.link(light, List.of(), options(), executors, s -> {}));
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> engine.link(light, List.of(), options(), driver, s -> {}));
+    assertEquals(
+        "extract "
+            + light.get(0).name()
+            + " was read without its CLKs and field filters, and this run reads them on the"
+            + " driver (read=driver); read it whole (Party.load)",
+        e.getMessage());
+  }
+
   /**
    * Public assistance's extract of the city {@link #city} wrote into {@code cityDir}, encoded into
    * {@code other} as pa.pprl and read, then replaced by the same records encoded with another

@@ -1,5 +1,7 @@
 package org.pprl.core.link;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +33,25 @@ public interface LinkEngine {
       Linker.Options options,
       Map<String, String> settings,
       Consumer<String> progress);
+
+  /**
+   * Reads an extract for a {@link #link} with the same options and settings: {@link
+   * Party#load(Path, String, Consumer, long)} unless the engine can keep less of it, which it says
+   * by the party it returns (linkage-spark, whose executors read the filters from the file again
+   * when {@code release} is {@code filters}, keeps no CLK nor field filter: {@link
+   * Party#loadWithoutFilters}).
+   *
+   * @param name the name the party links under (the caller's, as for {@link Party#load})
+   */
+  default Party load(
+      Path file,
+      String name,
+      Linker.Options options,
+      Map<String, String> settings,
+      Consumer<String> progress)
+      throws IOException {
+    return Party.load(file, name, progress, options.progressMillis());
+  }
 
   /** The engine named {@code name} on the class path, if there is one. */
   static Optional<LinkEngine> find(String name) {

@@ -49,6 +49,64 @@ class PartyLoadTest {
   }
 
   @Test
+  void loadWithoutFilters_keepsWhatLoadKeepsButTheFiltersAndShowsEveryRecordInOrder()
+      throws Exception {
+    EncodedCity.generate(
+        dir, 4, 12000, "light reading test secret", java.util.List.of(Agency.PUBLIC_ASSISTANCE));
+    Path file = dir.resolve(Agency.PUBLIC_ASSISTANCE.id() + ".pprl");
+    Party whole = Party.load(file, "pa");
+    java.util.List<Integer> numbers = new java.util.ArrayList<>();
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    int[] sameFilters = {0};
+
+    Party light =
+        Party.loadWithoutFilters(
+            file,
+            "pa",
+            line -> {},
+            Long.MAX_VALUE,
+            (record, n) -> {
+              numbers.add(n);
+              ids.add(record.id());
+              long[][] filters = new long[whole.fieldCount()][];
+              for (int f = 0; f < filters.length; f++) {
+                filters[f] = record.fieldFilter(f);
+              }
+              boolean same =
+                  java.util.Arrays.equals(record.clk(), whole.clks().filter(n))
+                      && java.util.Arrays.equals(
+                          FieldFilters.rowOf(whole.fieldBits(), filters), whole.fields().row(n));
+              sameFilters[0] += same ? 1 : 0;
+            });
+
+    assertTrue(light.filtersReleased());
+    org.junit.jupiter.api.Assertions.assertFalse(whole.filtersReleased());
+    assertEquals(whole.size(), light.size());
+    assertTrue(whole.size() > 2 * Party.OFFSET_EVERY, "records: " + whole.size());
+    assertEquals(whole.size(), numbers.size());
+    assertEquals(whole.size(), sameFilters[0]);
+    for (int r = 0; r < whole.size(); r++) {
+      assertEquals(r, numbers.get(r));
+      assertEquals(whole.id(r), ids.get(r));
+      assertEquals(whole.id(r), light.id(r));
+    }
+    for (int k = 0; k < whole.header().blockingKeys().size(); k++) {
+      assertArrayEquals(whole.blocks(k), light.blocks(k));
+    }
+    assertArrayEquals(whole.offsets(), light.offsets());
+    assertEquals(whole.source(), light.source());
+    assertArrayEquals(whole.fieldBits(), light.fieldBits());
+    assertEquals(whole.clkBits(), light.clkBits());
+    assertEquals(whole.header(), light.header());
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, light::clks);
+    assertEquals(
+        "extract pa's CLKs and field filters were let go after its records went to the"
+            + " executors; load it again to link it here",
+        e.getMessage());
+  }
+
+  @Test
   void releaseFilters_keepsIdsBlocksAndShapeAndRefusesTheFiltersNamingTheExtract()
       throws Exception {
     EncodedCity.generate(
