@@ -63,6 +63,7 @@ final class SparkCandidates implements CandidateFinder {
   private final boolean compareFields;
   private final boolean readOnExecutors;
   private final long fetchPairs;
+  private final boolean keepLevels;
 
   /** Whether a candidate set was searched already, whose shuffle files may still be on disk. */
   private boolean searched;
@@ -78,19 +79,24 @@ final class SparkCandidates implements CandidateFinder {
    */
   SparkCandidates(
       JavaSparkContext spark, int partitions, boolean compareFields, boolean readOnExecutors) {
-    this(spark, partitions, compareFields, readOnExecutors, FETCH_PAIRS);
+    this(spark, partitions, compareFields, true, readOnExecutors, FETCH_PAIRS);
   }
 
   /**
-   * As above, fetching at most {@code fetchPairs} sorted pairs a job (unless a partition has more).
+   * As above, fetching at most {@code fetchPairs} sorted pairs a job (unless a partition has more),
+   * and with the compared fields' levels kept on the executors ({@code keepLevels}, {@link
+   * CandidateFinder.Found#keptLevels}: the linker has them counted into its patterns there) or
+   * fetched with the pairs ({@link CandidateFinder.Found#rawLevels}).
    */
   SparkCandidates(
       JavaSparkContext spark,
       int partitions,
       boolean compareFields,
+      boolean keepLevels,
       boolean readOnExecutors,
       long fetchPairs) {
     this.fetchPairs = fetchPairs;
+    this.keepLevels = keepLevels;
     this.spark = spark;
     this.partitions = partitions;
     this.compareFields = compareFields;
@@ -213,26 +219,30 @@ final class SparkCandidates implements CandidateFinder {
             .partitionBy(new ByFirst(partitions, a.size()))
             .mapPartitions(SparkCandidates::sortedDistinct)
             .persist(StorageLevel.DISK_ONLY());
+    // Levels kept for the patterns outlive this set's search: their lineage is cut once they are
+    // written, so that this set's shuffles can still go before the next set's (a lost executor
+    // then fails the run rather than searching the set again).
+    boolean keep = compareFields && keepLevels;
+    if (keep) {
+      sorted.rdd().localCheckpoint();
+    }
     long[] pairs;
     long[] levels;
+    List<Long> sizes;
+    boolean fetched = false;
     try {
-      List<Long> sizes = sorted.map(part -> (long) part[0].length).collect();
+      sizes = sorted.map(part -> (long) part[0].length).collect();
       long total = 0;
       for (long size : sizes) {
         total += size;
       }
       pairs = new long[Math.toIntExact(total)];
-      levels = compareFields ? new long[pairs.length] : null;
+      levels = compareFields && !keep ? new long[pairs.length] : null;
       int at = 0;
-      for (int from = 0; from < sizes.size(); ) {
-        int to = from;
-        long batch = 0;
-        while (to < sizes.size() && (to == from || batch + sizes.get(to) <= fetchPairs)) {
-          batch += sizes.get(to++);
-        }
-        List<long[][]>[] fetched =
-            sorted.collectPartitions(java.util.stream.IntStream.range(from, to).toArray());
-        for (List<long[][]> partition : fetched) {
+      for (int[] batch : Fetches.batches(sizes, fetchPairs)) {
+        // Only the pairs travel where the levels stay.
+        JavaRDD<long[][]> fetch = keep ? sorted.map(part -> new long[][] {part[0]}) : sorted;
+        for (List<long[][]> partition : fetch.collectPartitions(batch)) {
           for (long[][] part : partition) {
             System.arraycopy(part[0], 0, pairs, at, part[0].length);
             if (levels != null) {
@@ -241,10 +251,13 @@ final class SparkCandidates implements CandidateFinder {
             at += part[0].length;
           }
         }
-        from = to;
       }
+      fetched = true;
     } finally {
-      sorted.unpersist(true);
+      // Kept for the patterns only when the pairs came.
+      if (!keep || !fetched) {
+        sorted.unpersist(true);
+      }
     }
     for (long[] task : gathered.value()) {
       if (task[1] > largestGathered[1]) {
@@ -257,7 +270,8 @@ final class SparkCandidates implements CandidateFinder {
         blocked.value(),
         skippedBlocks.value(),
         skippedPairs.value(),
-        levels);
+        levels,
+        keep ? new SparkPatterns(sorted, sizes, fetchPairs) : null);
   }
 
   /**

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -117,16 +116,9 @@ final class SparkFields implements FieldSource {
     return s -> {
       long[] out = new long[total];
       try {
-        for (int from = 0; from < sizes.size(); ) {
-          int to = from;
-          long batch = 0;
-          while (to < sizes.size() && (to == from || batch + sizes.get(to) <= fetchValues)) {
-            batch += sizes.get(to++);
-          }
+        for (int[] batch : Fetches.batches(sizes, fetchValues)) {
           List<Tuple2<int[], long[]>>[] fetched =
-              hashed
-                  .map(h -> new Tuple2<>(h.records, h.hashes[s]))
-                  .collectPartitions(IntStream.range(from, to).toArray());
+              hashed.map(h -> new Tuple2<>(h.records, h.hashes[s])).collectPartitions(batch);
           for (List<Tuple2<int[], long[]>> partition : fetched) {
             for (Tuple2<int[], long[]> part : partition) {
               for (int k = 0; k < part._1.length; k++) {
@@ -134,7 +126,6 @@ final class SparkFields implements FieldSource {
               }
             }
           }
-          from = to;
         }
       } finally {
         if (s == fieldSets.length - 1) {

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pprl.core.link.CandidateFinder;
 import org.pprl.core.link.FieldRows;
 import org.pprl.core.link.Party;
+import org.pprl.core.link.PatternCoder;
+import org.pprl.core.match.ComparisonPatterns;
 
 /** The search on Spark in local mode: its pairs' raw field levels are the core's. */
 class SparkCandidatesTest {
@@ -57,7 +59,8 @@ class SparkCandidatesTest {
 
   private static void assertLevelsOfTheCore(Party a, Party b, boolean same) {
     CandidateFinder.Found found =
-        new SparkCandidates(spark, 3, true, true).find(a, b, same, 10, 1_000_000);
+        new SparkCandidates(spark, 3, true, false, true, SparkCandidates.FETCH_PAIRS)
+            .find(a, b, same, 10, 1_000_000);
 
     assertNotNull(found.rawLevels());
     // Inside one extract few records share a block: the blocking keys are nearly identifying.
@@ -90,14 +93,69 @@ class SparkCandidatesTest {
     Party a = parties.get(0);
     Party b = parties.get(1);
     CandidateFinder.Found whole =
-        new SparkCandidates(spark, 5, true, true).find(a, b, false, 10, 1_000_000);
+        new SparkCandidates(spark, 5, true, false, true, SparkCandidates.FETCH_PAIRS)
+            .find(a, b, false, 10, 1_000_000);
     CandidateFinder.Found byPartition =
-        new SparkCandidates(spark, 5, true, true, 1).find(a, b, false, 10, 1_000_000);
+        new SparkCandidates(spark, 5, true, false, true, 1).find(a, b, false, 10, 1_000_000);
 
     assertArrayEquals(whole.pairs(), byPartition.pairs());
     assertArrayEquals(whole.rawLevels(), byPartition.rawLevels());
     // Each fetch left nothing behind: the sorted pairs were kept only until they were fetched.
     assertTrue(spark.getPersistentRDDs().isEmpty(), spark.getPersistentRDDs().toString());
+  }
+
+  @Test
+  void find_keepingTheLevels_countsThemIntoThePatternsTheRawLevelsGiveOneByOne() {
+    Party a = parties.get(0);
+    CandidateFinder.Found[] raw = {
+      new SparkCandidates(spark, 5, true, false, true, SparkCandidates.FETCH_PAIRS)
+          .find(a, parties.get(1), false, 10, 1_000_000),
+      new SparkCandidates(spark, 5, true, false, true, SparkCandidates.FETCH_PAIRS)
+          .find(a, a, true, 10, 1_000_000)
+    };
+    // A coder with the joint fields found in the candidates' own levels: what matters is that
+    // both counts code alike.
+    int[][] sample = new int[raw[0].pairs().length][a.fieldCount()];
+    for (int k = 0; k < sample.length; k++) {
+      FieldRows.unpack(raw[0].rawLevels()[k], sample[k]);
+    }
+    PatternCoder coder = PatternCoder.fromSample(sample, a.fieldCount());
+    ComparisonPatterns want = coder.newPatterns();
+    List<int[]> wantOf = new ArrayList<>();
+    java.util.function.LongUnaryOperator coding = coder.coding();
+    for (CandidateFinder.Found f : raw) {
+      int[] of = new int[f.pairs().length];
+      for (int k = 0; k < of.length; k++) {
+        of[k] = want.addCode(coding.applyAsLong(f.rawLevels()[k]));
+      }
+      wantOf.add(of);
+    }
+    assertTrue(want.size() > 20, "patterns: " + want.size());
+
+    // One fetch for all, and one partition's numbers a job; both sets into the same patterns.
+    for (long fetch : new long[] {SparkCandidates.FETCH_PAIRS, 1}) {
+      ComparisonPatterns got = coder.newPatterns();
+      CandidateFinder.Found[] kept = {
+        new SparkCandidates(spark, 5, true, true, true, fetch)
+            .find(a, parties.get(1), false, 10, 1_000_000),
+        new SparkCandidates(spark, 7, true, true, true, fetch).find(a, a, true, 10, 1_000_000)
+      };
+      for (int s = 0; s < kept.length; s++) {
+        assertNull(kept[s].rawLevels());
+        assertNotNull(kept[s].keptLevels());
+        assertArrayEquals(raw[s].pairs(), kept[s].pairs());
+      }
+      for (int s = 0; s < kept.length; s++) {
+        assertArrayEquals(wantOf.get(s), kept[s].keptLevels().count(coder, got), "set " + s);
+      }
+      assertEquals(want.size(), got.size());
+      for (int p = 0; p < want.size(); p++) {
+        assertEquals(want.count(p), got.count(p), "pattern " + p);
+        assertArrayEquals(want.levelsOf(p), got.levelsOf(p), "pattern " + p);
+      }
+      // Counted, the kept levels went.
+      assertTrue(spark.getPersistentRDDs().isEmpty(), spark.getPersistentRDDs().toString());
+    }
   }
 
   @Test

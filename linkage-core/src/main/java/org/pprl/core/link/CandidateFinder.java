@@ -33,6 +33,9 @@ public interface CandidateFinder {
    * @param rawLevels null, or each pair's raw field levels ({@link FieldRows#rawLevels}), which the
    *     linker then takes instead of comparing the pair's fields itself; with them, {@code pairs}
    *     are sorted and distinct, and {@code rawLevels[k]} is {@code pairs[k]}'s
+   * @param keptLevels null, or the pairs' raw field levels kept where they were compared, which the
+   *     linker then has counted into its patterns there; with them, {@code pairs} are sorted and
+   *     distinct; not with {@code rawLevels}
    */
   record Found(
       long[] pairs,
@@ -40,11 +43,23 @@ public interface CandidateFinder {
       long blockedPairs,
       long skippedBlocks,
       long skippedPairs,
-      long[] rawLevels) {
+      long[] rawLevels,
+      KeptLevels keptLevels) {
     /** What a search found without comparing fields. */
     public Found(
         long[] pairs, long compared, long blockedPairs, long skippedBlocks, long skippedPairs) {
-      this(pairs, compared, blockedPairs, skippedBlocks, skippedPairs, null);
+      this(pairs, compared, blockedPairs, skippedBlocks, skippedPairs, null, null);
+    }
+
+    /** What a search found, with its pairs' raw field levels here. */
+    public Found(
+        long[] pairs,
+        long compared,
+        long blockedPairs,
+        long skippedBlocks,
+        long skippedPairs,
+        long[] rawLevels) {
+      this(pairs, compared, blockedPairs, skippedBlocks, skippedPairs, rawLevels, null);
     }
 
     public Found {
@@ -52,6 +67,24 @@ public interface CandidateFinder {
         throw new IllegalArgumentException(
             rawLevels.length + " raw levels for " + pairs.length + " pairs");
       }
+      if (rawLevels != null && keptLevels != null) {
+        throw new IllegalArgumentException("raw levels both here and kept elsewhere");
+      }
     }
+  }
+
+  /**
+   * The raw field levels of a search's candidates kept where they were compared (linkage-spark: on
+   * the executors' disks), so that they never come to the linker: 8 bytes a candidate it does not
+   * hold, and the pass that codes them runs there.
+   */
+  interface KeptLevels {
+    /**
+     * Counts the candidates, in the order of the {@link Found}'s pairs, into {@code patterns}, as
+     * {@code patterns.addCode(coder.coding().applyAsLong(raw levels of k))} for k = 0, 1, ... would
+     * (so the patterns are numbered by first appearance, with the same counts), and returns each
+     * candidate's pattern number. Called once; the kept levels may go afterwards.
+     */
+    int[] count(PatternCoder coder, org.pprl.core.match.ComparisonPatterns patterns);
   }
 }

@@ -29,9 +29,9 @@ final class CandidateStage {
    * Candidate pairs of parties a and b (the same party when {@code dedup}): each record's nearest
    * by CLK Dice, among all pairs or the blocked ones, as packed sorted pairs; reported as found.
    * Appends to {@code rawLevels} (when not null) the pairs' raw field levels if the candidate
-   * finder compared their fields, else null.
+   * finder compared their fields, else {@link Levels#NONE}.
    */
-  long[] find(Party a, Party b, boolean dedup, List<String> report, List<long[]> rawLevels) {
+  long[] find(Party a, Party b, boolean dedup, List<String> report, List<Levels> rawLevels) {
     Linker.Blocking mode = blockingFor(a, b);
     HammingLsh.Plan plan = null;
     if (mode == Linker.Blocking.LSH || mode == Linker.Blocking.KEYS_AND_LSH) {
@@ -71,7 +71,7 @@ final class CandidateStage {
                     progress,
                     options.progressMillis());
     if (rawLevels != null && !(mode == Linker.Blocking.KEYS && keyed != null)) {
-      rawLevels.add(null);
+      rawLevels.add(Levels.NONE);
     }
     report.add(
         String.format(
@@ -89,12 +89,13 @@ final class CandidateStage {
    * field levels (or null) appended to {@code rawLevels} when that is not null.
    */
   private static long[] found(
-      CandidateFinder.Found f, CandidateSearch.Stats stats, List<long[]> rawLevels) {
+      CandidateFinder.Found f, CandidateSearch.Stats stats, List<Levels> rawLevels) {
     stats.compared += f.compared();
     stats.blockedPairs += f.blockedPairs();
     stats.skippedBlocks += f.skippedBlocks();
     stats.skippedPairs += f.skippedPairs();
-    if (f.rawLevels() != null) {
+    boolean withLevels = f.rawLevels() != null || f.keptLevels() != null;
+    if (withLevels) {
       for (int k = 1; k < f.pairs().length; k++) {
         if (f.pairs()[k - 1] >= f.pairs()[k]) {
           throw new IllegalStateException(
@@ -103,9 +104,18 @@ final class CandidateStage {
       }
     }
     if (rawLevels != null) {
-      rawLevels.add(f.rawLevels());
+      rawLevels.add(new Levels(f.rawLevels(), f.keptLevels()));
     }
-    return f.rawLevels() != null ? f.pairs() : LongList.sortedDistinct(f.pairs());
+    return withLevels ? f.pairs() : LongList.sortedDistinct(f.pairs());
+  }
+
+  /**
+   * A candidate set's raw field levels: here ({@code raw}, one a candidate), kept where the
+   * candidate finder compared them ({@code kept}), or neither ({@link #NONE}: the linker compares
+   * the fields itself).
+   */
+  record Levels(long[] raw, CandidateFinder.KeptLevels kept) {
+    static final Levels NONE = new Levels(null, null);
   }
 
   /** A line for the report on the blocks the search skipped, if it skipped any. */

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 import org.pprl.core.extract.ExtractHeader;
 import org.pprl.core.match.ComparisonPatterns;
 import org.pprl.core.match.FellegiSunter;
@@ -83,7 +84,7 @@ final class Estimation {
       List<Party> parties,
       List<int[]> partyPairs,
       List<long[]> candidates,
-      List<long[]> rawLevels,
+      List<CandidateStage.Levels> rawLevels,
       List<Integer> sets,
       Stage across,
       List<Linker.KnownLink> known,
@@ -113,27 +114,41 @@ final class Estimation {
     int[] levels = groups.modelLevels(LEVEL_CUTS.length + 1);
     ComparisonPatterns patterns = new ComparisonPatterns(levels);
     stage.patterns = patterns;
+    PatternCoder coder = new PatternCoder(groups, fields, patterns);
     for (int c : sets) {
       Party a = parties.get(partyPairs.get(c)[0]);
       Party b = parties.get(partyPairs.get(c)[1]);
       long[] pairs = candidates.get(c);
-      // The raw levels where the candidate finder compared the fields already (on Spark).
-      long[] given = rawLevels.get(c);
+      CandidateStage.Levels given = rawLevels.get(c);
+      if (given.kept() != null) {
+        // Kept where the candidate finder compared the fields (on Spark): counted there.
+        int[] of = given.kept().count(coder, patterns);
+        if (of.length != pairs.length) {
+          throw new IllegalStateException(
+              of.length + " patterns counted elsewhere for " + pairs.length + " candidates");
+        }
+        compared.add(pairs.length);
+        stage.patternOf.add(of);
+        continue;
+      }
+      // The raw levels where the candidate finder compared the fields and sent them here.
+      long[] raw = given.raw();
       // Each candidate's pattern code, computed by the threads, then numbered in order.
       long[] codes = new long[pairs.length];
       inParallel(
           pairs.length,
           (from, to) -> {
-            int[] raw = new int[fields];
+            LongUnaryOperator coding = coder.coding();
+            int[] levelsOf = new int[fields];
             int[] model = new int[levels.length];
             for (int k = from; k < to; k++) {
-              if (given != null) {
-                FieldRows.unpack(given[k], raw);
+              if (raw != null) {
+                codes[k] = coding.applyAsLong(raw[k]);
               } else {
-                compare(a, LongList.first(pairs[k]), b, LongList.second(pairs[k]), raw);
+                compare(a, LongList.first(pairs[k]), b, LongList.second(pairs[k]), levelsOf);
+                groups.apply(levelsOf, model);
+                codes[k] = patterns.code(model);
               }
-              groups.apply(raw, model);
-              codes[k] = patterns.code(model);
             }
             compared.add(to - from);
           });

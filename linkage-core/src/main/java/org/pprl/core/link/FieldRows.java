@@ -153,8 +153,11 @@ public final class FieldRows implements Serializable {
     return code;
   }
 
-  /** The raw levels {@link #pack} packed, written into {@code out}. */
-  static void unpack(long code, int[] out) {
+  /**
+   * The raw levels {@link #pack} packed ({@link #rawLevels} gives them packed), written into {@code
+   * out}, one a field.
+   */
+  public static void unpack(long code, int[] out) {
     for (int f = 0; f < out.length; f++) {
       out[f] = (int) (code % RADIX) - 1;
       code /= RADIX;

@@ -475,7 +475,7 @@ public final class Linker {
     } else {
       List<long[]> candidates = new ArrayList<>();
       // Each set's raw field levels where the candidate finder compared the fields, else null.
-      List<long[]> rawLevels = new ArrayList<>();
+      List<CandidateStage.Levels> rawLevels = new ArrayList<>();
       for (int[] pq : partyPairs) {
         Party a = parties.get(pq[0]);
         Party b = parties.get(pq[1]);

@@ -21,6 +21,11 @@ public final class ComparisonPatterns {
   private final int[] levels;
   private final long[] radix;
 
+  /** The number of codes there are: each field's levels and MISSING, multiplied. */
+  private final long space;
+
+  private final Codes codes;
+
   /** Dense: the number of each code, -1 for none; null when the space is sparse. */
   private final int[] numberOfCode;
 
@@ -58,6 +63,8 @@ public final class ComparisonPatterns {
       }
       space *= levels[f] + 1; // one more for MISSING
     }
+    this.space = space;
+    this.codes = new Codes(this.levels, radix);
     if (space <= DENSE_SPACE) {
       numberOfCode = new int[(int) space];
       Arrays.fill(numberOfCode, -1);
@@ -138,7 +145,7 @@ public final class ComparisonPatterns {
 
   /** Counts {@code weight} pairs with these field levels; returns the pattern's number. */
   public int add(int[] fieldLevels, long weight) {
-    return addCode(code(fieldLevels), weight);
+    return add(code(fieldLevels), weight);
   }
 
   /**
@@ -148,17 +155,45 @@ public final class ComparisonPatterns {
    * @throws IllegalArgumentException if a level is out of its field's range
    */
   public long code(int[] fieldLevels) {
-    assert fieldLevels.length == levels.length;
-    long code = 0;
-    for (int f = 0; f < levels.length; f++) {
-      int l = fieldLevels[f];
-      if (l < MISSING || l >= levels[f]) {
-        throw new IllegalArgumentException(
-            "field " + f + ": level " + l + " outside -1.." + (levels[f] - 1));
-      }
-      code += (l + 1) * radix[f];
+    return codes.code(fieldLevels);
+  }
+
+  /**
+   * How these patterns code field levels ({@link #code}), on its own: serializable and without the
+   * patterns, so that pairs can be coded where they are (an engine's executors) and added here by
+   * code.
+   */
+  public Codes codes() {
+    return codes;
+  }
+
+  /** Field levels to a pattern's code, as {@link ComparisonPatterns#code} gives it. */
+  public static final class Codes implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int[] levels;
+    private final long[] radix;
+
+    private Codes(int[] levels, long[] radix) {
+      this.levels = levels;
+      this.radix = radix;
     }
-    return code;
+
+    /**
+     * @throws IllegalArgumentException if a level is out of its field's range
+     */
+    public long code(int[] fieldLevels) {
+      assert fieldLevels.length == levels.length;
+      long code = 0;
+      for (int f = 0; f < levels.length; f++) {
+        int l = fieldLevels[f];
+        if (l < MISSING || l >= levels[f]) {
+          throw new IllegalArgumentException(
+              "field " + f + ": level " + l + " outside -1.." + (levels[f] - 1));
+        }
+        code += (l + 1) * radix[f];
+      }
+      return code;
+    }
   }
 
   /** Counts one pair whose levels have this {@link #code}; returns the pattern's number. */
@@ -166,7 +201,20 @@ public final class ComparisonPatterns {
     return addCode(code, 1);
   }
 
-  private int addCode(long code, long weight) {
+  /**
+   * Counts {@code weight} pairs whose levels have this {@link #code}; returns the pattern's number.
+   * Adding a code's pairs at once numbers the patterns as adding them one by one does.
+   *
+   * @throws IllegalArgumentException if the code stands for no levels of these fields
+   */
+  public int addCode(long code, long weight) {
+    if (code < 0 || code >= space) {
+      throw new IllegalArgumentException("code " + code + " outside 0.." + (space - 1));
+    }
+    return add(code, weight);
+  }
+
+  private int add(long code, long weight) {
     int p = numberOf(code);
     if (p < 0) {
       if (size == counts.length) {

@@ -86,13 +86,13 @@ class CandidateStageTest {
     Party b = party("b", 40, true);
     CandidateStage stage = stage(Linker.Blocking.NONE, 0);
     List<String> report = new ArrayList<>();
-    List<long[]> rawLevels = new ArrayList<>();
+    List<CandidateStage.Levels> rawLevels = new ArrayList<>();
     long[] across = stage.find(a, b, false, report, rawLevels);
     long[] inside = stage.find(a, a, true, report, rawLevels);
     // All pairs: 30 x 40 across, and 30 x 29 / 2 inside, each compared once.
     assertEquals(30 * 40 + 30 * 29 / 2, stage.stats.compared);
     assertEquals(2, rawLevels.size()); // the built-in search compares no fields: null for each
-    assertEquals(null, rawLevels.get(0));
+    assertEquals(CandidateStage.Levels.NONE, rawLevels.get(0));
     assertEquals(
         List.of(
             "a x b: " + across.length + " candidate pairs from all pairs",

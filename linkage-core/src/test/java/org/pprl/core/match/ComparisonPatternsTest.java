@@ -58,4 +58,38 @@ class ComparisonPatternsTest {
     assertEquals(2, patterns.level(p, 0));
     assertEquals(ComparisonPatterns.MISSING, patterns.level(p, 1));
   }
+
+  @Test
+  void addCode_aCodesPairsAtOnce_numbersAndCountsAsOneByOne() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    ComparisonPatterns oneByOne = new ComparisonPatterns(3, 4, 2);
+    ComparisonPatterns.Codes codes = oneByOne.codes();
+    long[] coded = new long[2_000];
+    for (int k = 0; k < coded.length; k++) {
+      coded[k] =
+          codes.code(
+              new int[] {random.nextInt(4) - 1, random.nextInt(5) - 1, random.nextInt(3) - 1});
+      oneByOne.addCode(coded[k]);
+    }
+    // Runs of pairs, each run's distinct codes in order of first appearance with their counts:
+    // how an engine that counts elsewhere adds them.
+    ComparisonPatterns atOnce = new ComparisonPatterns(3, 4, 2);
+    for (int from = 0; from < coded.length; from += 300) {
+      java.util.Map<Long, long[]> run = new java.util.LinkedHashMap<>();
+      for (int k = from; k < Math.min(coded.length, from + 300); k++) {
+        run.computeIfAbsent(coded[k], c -> new long[1])[0]++;
+      }
+      run.forEach((code, count) -> atOnce.addCode(code, count[0]));
+    }
+
+    assertEquals(oneByOne.size(), atOnce.size());
+    for (int p = 0; p < oneByOne.size(); p++) {
+      assertEquals(oneByOne.count(p), atOnce.count(p));
+      assertArrayEquals(oneByOne.levelsOf(p), atOnce.levelsOf(p));
+    }
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> atOnce.addCode(4 * 5 * 3, 1));
+    assertEquals("code 60 outside 0..59", e.getMessage());
+  }
 }
