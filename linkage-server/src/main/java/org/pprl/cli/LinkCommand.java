@@ -185,8 +185,8 @@ final class LinkCommand implements Callable<Integer> {
       defaultValue = "local",
       description =
           "local (this process) or spark (the keyed-blocking candidate search, the"
-              + " candidates' field comparison, the records the model samples and the entities"
-              + " on Apache Spark, the model's fit and the cut here; needs the"
+              + " candidates' field comparison and pattern counts, the records the model samples"
+              + " and the entities on Apache Spark, the model's fit and the cut here; needs the"
               + " linkage-spark jar, which ./pprl adds; Spark's settings as spark.* system"
               + " properties, e.g. PPRL_JAVA_OPTS=-Dspark.executor.memory=5g; docs/spark.md)"
               + " (default: ${DEFAULT-VALUE}).")
