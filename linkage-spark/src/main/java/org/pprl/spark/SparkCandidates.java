@@ -45,9 +45,10 @@ final class SparkCandidates implements CandidateFinder {
    * 4. Field comparison: a pair that either record's list may keep (TopK.admits) has its fields
    *    compared where it is scored, with the core's own comparison (FieldRows, which is
    *    Estimation's), and its raw field levels, packed in one long, travel with it in the lists.
-   *    The linker then counts the patterns and fits the model from these levels without comparing
-   *    a field itself; the levels are the ones it would compute, so the patterns, their numbering
-   *    and counts, and the model are the single-machine run's.
+   *    The linker then has the patterns counted from these levels where they are kept
+   *    (SparkPatterns) and fits the model without comparing a field itself; the levels are the ones
+   *    it would compute, so the patterns, their numbering and counts, and the model are the
+   *    single-machine run's.
    * 5. The kept pairs of both sides, with their levels, are range-partitioned by the first record
    *    and sorted in each partition (a pair kept by both of its records comes twice: one is
    *    dropped), so the partitions collected in order are the sorted candidates the linker takes.

@@ -27,10 +27,11 @@ import org.pprl.core.link.Party;
 
 /**
  * The linker with its keyed-blocking candidate search on Apache Spark: {@code pprl link --engine
- * spark [--master URL]}, or {@code spark-submit} (docs/spark.md). The candidates' field comparison
- * and the entities (each component of the links clustered on its own) run there too; counting the
- * patterns, estimation and the decisions run on the driver with the core's code, so the result
- * equals {@link Linker}'s on the same extracts.
+ * spark [--master URL]}, or {@code spark-submit} (docs/spark.md). The candidates' field comparison,
+ * the counting of their patterns, the estimation's passes over every record and the entities (each
+ * component of the links clustered on its own) run there too; EM on the counts and the decisions
+ * run on the driver with the core's code, so the result equals {@link Linker}'s on the same
+ * extracts.
  */
 public final class SparkEngine implements LinkEngine {
   /** The settings this engine reads; any other is refused. */
