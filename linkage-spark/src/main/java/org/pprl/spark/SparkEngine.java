@@ -192,8 +192,7 @@ public final class SparkEngine implements LinkEngine {
             ExtractsOnExecutors.noteChecksums(p);
             p.releaseFilters();
           }
-          progress.accept(
-              "the executors read the CLKs and field filters: the driver let its own go");
+          progress.accept("the executors read the CLKs and field filters: the driver holds none");
         }
         try {
           result =

@@ -193,8 +193,7 @@ class SparkEngineTest {
 
     assertSame(expected, found);
     assertTrue(
-        progress.contains(
-            "the executors read the CLKs and field filters: the driver let its own go"),
+        progress.contains("the executors read the CLKs and field filters: the driver holds none"),
         progress.toString());
     for (Party p : fresh) {
       IllegalStateException e = assertThrows(IllegalStateException.class, p::clks);
