@@ -66,7 +66,7 @@ final class ExtractsOnExecutors {
       this.records = records;
       this.clkBits = party.header().clkBits();
       this.keys = party.header().blockingKeys().size();
-      this.fieldBits = fields ? bits(party.header()) : null;
+      this.fieldBits = fields ? party.header().fieldBits() : null;
       long sum = 0;
       for (int c = first / Party.OFFSET_EVERY;
           c * (long) Party.OFFSET_EVERY < first + (long) records;
@@ -199,7 +199,7 @@ final class ExtractsOnExecutors {
     ExtractHeader header = reader.header();
     if (header.clkBits() != source.clkBits
         || header.blockingKeys().size() != source.keys
-        || (source.fieldBits != null && !Arrays.equals(bits(header), source.fieldBits))) {
+        || (source.fieldBits != null && !Arrays.equals(header.fieldBits(), source.fieldBits))) {
       reader.close();
       throw changed(file, "its header");
     }
@@ -305,7 +305,7 @@ final class ExtractsOnExecutors {
     private long run;
 
     RunChecksums(ExtractHeader header) {
-      fieldBits = bits(header);
+      fieldBits = header.fieldBits();
       keys = header.blockingKeys().size();
       filters = new long[fieldBits.length][];
     }
@@ -339,10 +339,6 @@ final class ExtractsOnExecutors {
       }
       return out;
     }
-  }
-
-  private static int[] bits(ExtractHeader header) {
-    return header.fieldFilters().stream().mapToInt(ExtractHeader.FieldFilter::bits).toArray();
   }
 
   private static ReadFailure changed(Path file, String what) {

@@ -148,6 +148,11 @@ public record ExtractHeader(
     return HexFormat.of().formatHex(keyCheck);
   }
 
+  /** Each field filter's length in bits, in record order. */
+  public int[] fieldBits() {
+    return fieldFilters.stream().mapToInt(FieldFilter::bits).toArray();
+  }
+
   /** Number of 64-bit words in a CLK. */
   public int clkWords() {
     return (clkBits + 63) >>> 6;

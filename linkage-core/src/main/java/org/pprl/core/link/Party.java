@@ -74,10 +74,7 @@ public final class Party {
     this.clks = clks;
     this.fields = fields;
     // A party read without its filters (loadWithoutFilters) has their lengths from its header.
-    this.fieldBits =
-        fields != null
-            ? fields.bits()
-            : header.fieldFilters().stream().mapToInt(ExtractHeader.FieldFilter::bits).toArray();
+    this.fieldBits = fields != null ? fields.bits() : header.fieldBits();
     this.clkBits = clks != null ? clks.bits() : header.clkBits();
     this.blockIndex = blockIndex;
     this.source = source;
@@ -182,11 +179,7 @@ public final class Party {
       FieldFilters.Builder fields = null;
       if (keepFilters) {
         clk = FilterMatrix.builder(header.clkBits(), expected);
-        int[] fieldBits = new int[fieldCount];
-        for (int f = 0; f < fieldCount; f++) {
-          fieldBits[f] = header.fieldFilters().get(f).bits();
-        }
-        fields = new FieldFilters.Builder(fieldBits, expected);
+        fields = new FieldFilters.Builder(header.fieldBits(), expected);
       }
       long[][] filters = new long[fieldCount][];
       RecordIds.Builder ids = new RecordIds.Builder(expected, 16L * expected);
