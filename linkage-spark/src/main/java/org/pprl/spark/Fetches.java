@@ -27,4 +27,16 @@ final class Fetches {
     }
     return out;
   }
+
+  /**
+   * Partitions {@code 0 .. count-1} in runs of {@code per}, in order: the partition numbers of each
+   * job's {@code collectPartitions}, where the partitions' sizes are not known beforehand.
+   */
+  static List<int[]> runs(int count, int per) {
+    List<int[]> out = new ArrayList<>();
+    for (int from = 0; from < count; from += per) {
+      out.add(IntStream.range(from, Math.min(count, from + per)).toArray());
+    }
+    return out;
+  }
 }

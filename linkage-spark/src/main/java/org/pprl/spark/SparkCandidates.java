@@ -240,9 +240,9 @@ final class SparkCandidates implements CandidateFinder {
       pairs = new long[Math.toIntExact(total)];
       levels = compareFields && !keep ? new long[pairs.length] : null;
       int at = 0;
+      // Only the pairs travel where the levels stay.
+      JavaRDD<long[][]> fetch = keep ? sorted.map(part -> new long[][] {part[0]}) : sorted;
       for (int[] batch : Fetches.batches(sizes, fetchPairs)) {
-        // Only the pairs travel where the levels stay.
-        JavaRDD<long[][]> fetch = keep ? sorted.map(part -> new long[][] {part[0]}) : sorted;
         for (List<long[][]> partition : fetch.collectPartitions(batch)) {
           for (long[][] part : partition) {
             System.arraycopy(part[0], 0, pairs, at, part[0].length);

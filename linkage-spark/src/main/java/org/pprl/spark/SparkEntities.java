@@ -164,11 +164,8 @@ final class SparkEntities implements EntityFinder {
       // (spark.driver.maxResultSize, 1 GB): the pairs inside entities are about 24 bytes each.
       List<EntityPlan.Part> parts = new ArrayList<>();
       int count = clustered.getNumPartitions();
-      int per = Math.max(1, (count + 7) / 8);
-      for (int from = 0; from < count; from += per) {
-        for (List<EntityPlan.Part> fetched :
-            clustered.collectPartitions(
-                java.util.stream.IntStream.range(from, Math.min(count, from + per)).toArray())) {
+      for (int[] batch : Fetches.runs(count, Math.max(1, (count + 7) / 8))) {
+        for (List<EntityPlan.Part> fetched : clustered.collectPartitions(batch)) {
           parts.addAll(fetched);
         }
       }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongUnaryOperator;
-import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.pprl.core.link.CandidateFinder;
 import org.pprl.core.link.PatternCoder;
@@ -50,9 +49,7 @@ final class SparkPatterns implements CandidateFinder.KeptLevels {
       // Each partition's distinct codes in order of first appearance: {codes, counts}.
       JavaRDD<long[][]> firsts = sorted.map(part -> firstCodes(coder, part[1]));
       Map<Long, Integer> numberOf = new HashMap<>();
-      for (int from = 0; from < sizes.size(); from += CODES_PARTITIONS) {
-        int[] batch =
-            IntStream.range(from, Math.min(sizes.size(), from + CODES_PARTITIONS)).toArray();
+      for (int[] batch : Fetches.runs(sizes.size(), CODES_PARTITIONS)) {
         for (List<long[][]> partition : firsts.collectPartitions(batch)) {
           for (long[][] codes : partition) {
             for (int k = 0; k < codes[0].length; k++) {
